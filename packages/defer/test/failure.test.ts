@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Failure, ThrownValueError } from "@torsion/defer";
+
+describe("Failure", () => {
+  it("wraps an Error as value and keeps its class as type", () => {
+    const error = new RangeError("r");
+    const failure = new Failure(error);
+    assert.equal(failure.value, error);
+    assert.equal(failure.type, RangeError);
+  });
+
+  it("wraps a non-Error thrown value in ThrownValueError", () => {
+    const failure = new Failure(42);
+    assert.ok(failure.value instanceof ThrownValueError);
+    assert.equal((failure.value as ThrownValueError).thrown, 42);
+  });
+
+  it("returns a Failure as-is from Failure.from and shares the value when constructed from one", () => {
+    const failure = new Failure(new Error("x"));
+    assert.equal(Failure.from(failure), failure);
+    assert.equal(new Failure(failure).value, failure.value);
+    assert.ok(Failure.from(new Error("y")) instanceof Failure);
+  });
+
+  it("checks for classes, matching subclasses, and returns null when none matches", () => {
+    const failure = new Failure(new RangeError("r"));
+    assert.equal(failure.check(TypeError, Error), Error);
+    assert.equal(failure.check(RangeError), RangeError);
+    assert.equal(failure.check(TypeError), null);
+  });
+
+  it("traps a matching class and rethrows the error itself otherwise", () => {
+    const error = new RangeError("r");
+    const failure = new Failure(error);
+    assert.equal(failure.trap(RangeError), RangeError);
+    assert.throws(() => failure.trap(TypeError), (e: unknown) => e === error);
+  });
+
+  it("gives the message, a traceback with causes, a thrown value and a string form", () => {
+    const failure = new Failure(new Error("outer", { cause: new Error("inner") }));
+    assert.equal(failure.getErrorMessage(), "outer");
+    assert.match(failure.getTraceback(), /outer[\s\S]*Caused by: Error: inner/);
+    assert.throws(() => failure.raiseException(), /outer/);
+    assert.equal(String(failure), "[Failure instance: Error: outer]");
+  });
+});
