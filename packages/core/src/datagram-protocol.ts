@@ -1,0 +1,57 @@
+import createDebug from "debug";
+import type { IAddress } from "./address.js";
+import type { IDatagramProtocol } from "./interfaces/i-datagram-protocol.js";
+import type { IUDPTransport } from "./interfaces/i-udp-transport.js";
+
+const debug = createDebug("torsion:core:datagram-protocol");
+
+/**
+ * The base class of UDP protocols: one instance serves a port (or several). Override
+ * `datagramReceived`, and optionally `startProtocol`/`stopProtocol`/`connectionRefused`.
+ *
+ * `startProtocol` runs when the first port using this instance starts and
+ * `stopProtocol` when the last one stops (`numPorts` counts them).
+ */
+export class DatagramProtocol implements IDatagramProtocol {
+  /** The port this protocol writes to; `null` when no port is attached. */
+  transport: IUDPTransport | null = null;
+  /** How many ports use this protocol now. */
+  numPorts = 0;
+
+  /** Called by a port once it is bound. Sets `transport`, then counts the port in. */
+  makeConnection(transport: IUDPTransport): void {
+    this.transport = transport;
+    this.doStart();
+  }
+
+  /** Counts a port in; the first one calls `startProtocol`. */
+  doStart(): void {
+    if (this.numPorts === 0) {
+      debug("starting %s", this.constructor.name);
+      this.startProtocol();
+    }
+    this.numPorts++;
+  }
+
+  /** Counts a port out; the last one clears `transport` and calls `stopProtocol`. */
+  doStop(): void {
+    if (this.numPorts === 0) return;
+    this.numPorts--;
+    if (this.numPorts === 0) {
+      debug("stopping %s", this.constructor.name);
+      this.transport = null;
+      this.stopProtocol();
+    }
+  }
+
+  /** Override: the first port is listening. */
+  startProtocol(): void {}
+  /** Override: the last port stopped. */
+  stopProtocol(): void {}
+  /** Override: a datagram arrived from `addr`. */
+  datagramReceived(data: Buffer, addr: IAddress): void {
+    debug("%s discarded a %d-byte datagram from %s", this.constructor.name, data.length, addr);
+  }
+  /** Override: in connected mode, the peer's port was unreachable (ICMP). */
+  connectionRefused(): void {}
+}

@@ -1,0 +1,11 @@
+export * from "./errors.js";
+export * from "./address.js";
+export * from "./interfaces/index.js";
+export { BaseProtocol, Protocol } from "./protocol.js";
+export { DatagramProtocol } from "./datagram-protocol.js";
+export { Factory, ServerFactory } from "./factory.js";
+export { ClientFactory } from "./client-factory.js";
+export { DelayedCall, type DelayedCallScheduler } from "./delayed-call.js";
+export { LoopingCall } from "./looping-call.js";
+export { deferLater } from "./defer-later.js";
+export { LoopingCallStateError } from "./task-errors.js";

@@ -1,0 +1,32 @@
+import type { IAddress } from "../address.js";
+import type { IConsumer } from "./i-consumer.js";
+import type { IPushProducer } from "./i-producer.js";
+
+/**
+ * A connection's sending side and its controls, as handed to `IProtocol.makeConnection`.
+ *
+ * Every Torsion transport is also an {@link IConsumer} (register a producer to stream
+ * into it with flow control) and an {@link IPushProducer} (pause it to stop reading).
+ */
+export interface ITransport extends IConsumer, IPushProducer {
+  /**
+   * Queues `data` (a `Uint8Array`/`Buffer`) for sending, in order, without blocking and
+   * without losing it unless the connection dies. Anything other than bytes throws
+   * `TypeError`. After `loseConnection`/`abortConnection` writes are silently ignored.
+   * The transport may hold on to `data` until it is sent: treat a written buffer as
+   * handed over and do not modify it afterwards.
+   */
+  write(data: Uint8Array): void;
+  /** Writes each buffer in order, as one batch (no concatenation needed by the caller). */
+  writeSequence(data: Iterable<Uint8Array>): void;
+  /**
+   * Closes the connection after every queued byte is flushed (and, if a producer is
+   * registered, after it unregisters). The protocol then gets `connectionLost` with
+   * `ConnectionDone`. Idempotent.
+   */
+  loseConnection(): void;
+  /** The address of the other end. Stays valid after close. */
+  getPeer(): IAddress;
+  /** The address of this end. Stays valid after close. */
+  getHost(): IAddress;
+}

@@ -1,0 +1,16 @@
+export type { IProducer, IPushProducer, IPullProducer } from "./i-producer.js";
+export type { IConsumer } from "./i-consumer.js";
+export type { ITransport } from "./i-transport.js";
+export type { ITCPTransport } from "./i-tcp-transport.js";
+export type { IUDPTransport, IMulticastTransport, DatagramAddress } from "./i-udp-transport.js";
+export { type IProtocol, type IHalfCloseableProtocol, isHalfCloseable } from "./i-protocol.js";
+export type { IProtocolFactory, IClientFactory } from "./i-protocol-factory.js";
+export { type IConnector, ConnectorState } from "./i-connector.js";
+export type { IListeningPort } from "./i-listening-port.js";
+export type { IReactorTime, IDelayedCall } from "./i-reactor-time.js";
+export type { IReactorCore, EventPhase, TriggerId } from "./i-reactor-core.js";
+export type { IReactorTCP, ListenTCPOptions, ConnectTCPOptions } from "./i-reactor-tcp.js";
+export type { IReactorUDP, IReactorMulticast, ListenUDPOptions, ListenMulticastOptions } from "./i-reactor-udp.js";
+export type { IReactorUNIX, ListenUNIXOptions, ConnectUNIXOptions } from "./i-reactor-unix.js";
+export type { IDatagramProtocol } from "./i-datagram-protocol.js";
+export type { ITransportHost, IShutdownResource, ResourceKind } from "./i-transport-host.js";
