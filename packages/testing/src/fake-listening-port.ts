@@ -1,0 +1,50 @@
+import { succeed, type Deferred } from "@torsion/defer";
+import { type IAddress, type IListeningPort, type IProtocolFactory } from "@torsion/core";
+
+/**
+ * The port a `MemoryReactor` returns from `listenTCP`/`listenUNIX`. It listens from
+ * construction (the factory's `doStart` has run) and accepts nothing: tests hand
+ * connections to the factory themselves.
+ */
+export class FakeListeningPort implements IListeningPort {
+  /** The factory given to listen. */
+  readonly factory: IProtocolFactory;
+  readonly #address: IAddress;
+  #listening = false;
+
+  constructor(address: IAddress, factory: IProtocolFactory) {
+    this.#address = address;
+    this.factory = factory;
+    this.startListening();
+  }
+
+  /** Whether the port is listening (between start and stop). */
+  get listening(): boolean {
+    return this.#listening;
+  }
+
+  /** Listens again (calling the factory's `doStart`); does nothing when listening. */
+  startListening(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    this.factory.doStart();
+  }
+
+  /**
+   * Stops listening: calls the factory's `doStop` and returns an already-fired Deferred.
+   * Calling it again while stopped returns an already-fired Deferred too (as the real
+   * ports do).
+   */
+  stopListening(): Deferred<void> {
+    if (this.#listening) {
+      this.#listening = false;
+      this.factory.doStop();
+    }
+    return succeed<void>(undefined);
+  }
+
+  /** The address given at construction (a real port number even when 0 was asked). */
+  getHost(): IAddress {
+    return this.#address;
+  }
+}

@@ -1,0 +1,188 @@
+import { Failure } from "@torsion/defer";
+import type { IAddress, IProducer, IProtocol, ITCPTransport } from "@torsion/core";
+import { ProducerStateError } from "./errors.js";
+
+/** How far a {@link FakeTransport}'s write side is shut down (`loseWriteConnection`). */
+export type WriteShutdown = "open" | "requested" | "done";
+
+/** Options of {@link FakeTransport}. */
+export interface FakeTransportOptions {
+  /** What `getHost()` returns. */
+  readonly hostAddress: IAddress;
+  /** What `getPeer()` returns. */
+  readonly peerAddress: IAddress;
+  /** Whether this is the server end (informational, for log lines). @default false */
+  readonly isServer?: boolean;
+}
+
+/**
+ * One end of an in-memory connection, as Twisted's `iosim.FakeTransport`: writes are
+ * buffered until an {@link IOPump} moves them to the other end. The pump also carries
+ * out closes, so nothing here calls the protocol except {@link deliverConnectionLost}.
+ *
+ * - `loseConnection` closes once every written byte was pumped and any registered
+ *   producer unregistered: both protocols then get `ConnectionDone`.
+ * - `abortConnection` drops unsent bytes; on the next pump this protocol gets
+ *   `ConnectionAborted` and the other `ConnectionLost`.
+ * - `loseWriteConnection` half-closes once flushed (see `IOPump`).
+ * - As a push producer, `pauseProducing` stops the pump from delivering data to this
+ *   end's protocol until `resumeProducing`; `stopProducing` is `loseConnection`.
+ * - Writes after `loseConnection`, `abortConnection` or `loseWriteConnection` are
+ *   ignored; non-bytes throw `TypeError`.
+ */
+export class FakeTransport implements ITCPTransport {
+  /** The protocol connected to this end. */
+  readonly protocol: IProtocol;
+  readonly isServer: boolean;
+  /** The registered producer, or `null`. */
+  producer: IProducer | null = null;
+  /** Whether the registered producer is streaming; `null` when none. */
+  streaming: boolean | null = null;
+  /** Set by `loseConnection`/`abortConnection`. */
+  disconnecting = false;
+  /** Set by `abortConnection`. */
+  aborted = false;
+  /** Set once `connectionLost` was delivered to {@link protocol}. */
+  disconnected = false;
+  /** The write side's half-close state. */
+  writeShutdown: WriteShutdown = "open";
+  /** Set once the peer's half-close reached {@link protocol} (`readConnectionLost`). */
+  readShutdown = false;
+  /** Whether delivery to this end is paused (`pauseProducing`). */
+  readingPaused = false;
+  readonly #host: IAddress;
+  readonly #peer: IAddress;
+  #outgoing: Buffer[] = [];
+  #tcpNoDelay = false;
+  #tcpKeepAlive = false;
+
+  constructor(protocol: IProtocol, options: FakeTransportOptions) {
+    this.protocol = protocol;
+    this.isServer = options.isServer ?? false;
+    this.#host = options.hostAddress;
+    this.#peer = options.peerAddress;
+  }
+
+  /** Whether written bytes wait for the pump. */
+  get hasPendingOutput(): boolean {
+    return this.#outgoing.length > 0;
+  }
+
+  /** Takes every byte waiting for the pump (or `null` when none). Used by `IOPump`. */
+  takeOutput(): Buffer | null {
+    if (this.#outgoing.length === 0) return null;
+    const data = Buffer.concat(this.#outgoing);
+    this.#outgoing = [];
+    return data;
+  }
+
+  /** Puts bytes back in front of the queue (a pump stopped mid-delivery). Used by `IOPump`. */
+  unshiftOutput(data: Buffer): void {
+    if (data.length > 0) this.#outgoing.unshift(data);
+  }
+
+  /** Drops every byte waiting for the pump. Used by `IOPump` when the connection dies. */
+  discardOutput(): void {
+    this.#outgoing = [];
+  }
+
+  write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError(`write() takes bytes (Uint8Array/Buffer), not ${typeof data}`);
+    if (this.disconnecting || this.disconnected || this.writeShutdown !== "open" || data.length === 0) return;
+    this.#outgoing.push(Buffer.from(data));
+  }
+
+  writeSequence(data: Iterable<Uint8Array>): void {
+    for (const chunk of data) this.write(chunk);
+  }
+
+  loseConnection(): void {
+    if (this.disconnected) return;
+    this.disconnecting = true;
+  }
+
+  abortConnection(): void {
+    if (this.disconnected || this.aborted) return;
+    this.aborted = true;
+    this.disconnecting = true;
+    this.#outgoing = [];
+  }
+
+  loseWriteConnection(): void {
+    if (this.writeShutdown === "open" && !this.disconnecting) this.writeShutdown = "requested";
+  }
+
+  getPeer(): IAddress {
+    return this.#peer;
+  }
+
+  getHost(): IAddress {
+    return this.#host;
+  }
+
+  getTcpNoDelay(): boolean {
+    return this.#tcpNoDelay;
+  }
+
+  setTcpNoDelay(enabled: boolean): void {
+    this.#tcpNoDelay = enabled;
+  }
+
+  getTcpKeepAlive(): boolean {
+    return this.#tcpKeepAlive;
+  }
+
+  setTcpKeepAlive(enabled: boolean): void {
+    this.#tcpKeepAlive = enabled;
+  }
+
+  /**
+   * Registers a producer. A pull producer (`streaming` false) is asked for data once per
+   * pump round. On a closed transport the producer is stopped at once.
+   *
+   * @throws ProducerStateError when one is already registered
+   */
+  registerProducer(producer: IProducer, streaming: boolean): void {
+    if (this.producer !== null) throw new ProducerStateError("Cannot register two producers");
+    if (this.disconnected) {
+      producer.stopProducing();
+      return;
+    }
+    this.producer = producer;
+    this.streaming = streaming;
+  }
+
+  /** Forgets the producer (a pending `loseConnection` may then proceed). */
+  unregisterProducer(): void {
+    this.producer = null;
+    this.streaming = null;
+  }
+
+  pauseProducing(): void {
+    this.readingPaused = true;
+  }
+
+  resumeProducing(): void {
+    this.readingPaused = false;
+  }
+
+  stopProducing(): void {
+    this.loseConnection();
+  }
+
+  /**
+   * Marks this end closed, stops a registered producer, and calls the protocol's
+   * `connectionLost` with `reason`. Called once, by `IOPump`.
+   */
+  deliverConnectionLost(reason: Error): void {
+    if (this.disconnected) return;
+    this.disconnected = true;
+    this.disconnecting = true;
+    this.#outgoing = [];
+    const producer = this.producer;
+    this.producer = null;
+    this.streaming = null;
+    producer?.stopProducing();
+    this.protocol.connectionLost(new Failure(reason));
+  }
+}

@@ -1,0 +1,33 @@
+export { ProducerStateError, DeferredResultError, PumpLimitError, NoPendingConnectionError } from "./errors.js";
+export { Clock } from "./clock.js";
+export {
+  StringTransport,
+  StringTransportWithDisconnection,
+  ProducerState,
+  type StringTransportOptions,
+} from "./string-transport.js";
+export { AccumulatingProtocol, AccumulatingFactory } from "./accumulating-protocol.js";
+export { FakeListeningPort } from "./fake-listening-port.js";
+export { FakeConnector } from "./fake-connector.js";
+export { FakeDatagramTransport, type FakeDatagramTransportOptions } from "./fake-datagram-transport.js";
+export {
+  MemoryReactor,
+  MemoryReactorClock,
+  type TCPServerRecord,
+  type TCPClientRecord,
+  type UDPPortRecord,
+  type UNIXServerRecord,
+  type UNIXClientRecord,
+  type TriggerRecord,
+} from "./memory-reactor.js";
+export { ConnectionCompleter } from "./connection-completer.js";
+export { FakeTransport, type FakeTransportOptions, type WriteShutdown } from "./fake-transport.js";
+export { IOPump, type IOPumpOptions } from "./io-pump.js";
+export {
+  connectedServerAndClient,
+  type ConnectedServerAndClient,
+  type ConnectedServerAndClientOptions,
+  type ProtocolBuilder,
+} from "./connected-server-and-client.js";
+export { successResultOf, failureResultOf, assertNoResult } from "./deferred-assertions.js";
+export { feedInChunks, type DataReceiver } from "./feed-in-chunks.js";

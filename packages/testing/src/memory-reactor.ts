@@ -1,0 +1,273 @@
+import { succeed, type Deferred } from "@torsion/defer";
+import {
+  ReactorAlreadyRunning,
+  ReactorNotRunning,
+  UNIXAddress,
+  ipAddress,
+  type ConnectTCPOptions,
+  type ConnectUNIXOptions,
+  type EventPhase,
+  type IClientFactory,
+  type IDatagramProtocol,
+  type IDelayedCall,
+  type IListeningPort,
+  type IProtocolFactory,
+  type IReactorCore,
+  type IReactorTCP,
+  type IReactorTime,
+  type IReactorUDP,
+  type IReactorUNIX,
+  type IUDPTransport,
+  type ListenTCPOptions,
+  type ListenUDPOptions,
+  type ListenUNIXOptions,
+  type TriggerId,
+} from "@torsion/core";
+import { Clock } from "./clock.js";
+import { FakeConnector } from "./fake-connector.js";
+import { FakeDatagramTransport } from "./fake-datagram-transport.js";
+import { FakeListeningPort } from "./fake-listening-port.js";
+
+/** A `listenTCP` call recorded by {@link MemoryReactor}. */
+export interface TCPServerRecord {
+  readonly port: number;
+  readonly factory: IProtocolFactory;
+  readonly backlog: number;
+  readonly interface: string;
+}
+
+/** A `connectTCP` call recorded by {@link MemoryReactor}. */
+export interface TCPClientRecord {
+  readonly host: string;
+  readonly port: number;
+  readonly factory: IClientFactory;
+  readonly timeout: number;
+  readonly bindAddress: readonly [host: string, port: number] | null;
+}
+
+/** A `listenUDP` call recorded by {@link MemoryReactor}. */
+export interface UDPPortRecord {
+  readonly port: number;
+  readonly protocol: IDatagramProtocol;
+  readonly interface: string;
+  readonly maxPacketSize: number;
+}
+
+/** A `listenUNIX` call recorded by {@link MemoryReactor}. */
+export interface UNIXServerRecord {
+  readonly address: string;
+  readonly factory: IProtocolFactory;
+  readonly backlog: number;
+  readonly mode: number;
+  readonly wantPID: boolean;
+}
+
+/** A `connectUNIX` call recorded by {@link MemoryReactor}. */
+export interface UNIXClientRecord {
+  readonly address: string;
+  readonly factory: IClientFactory;
+  readonly timeout: number;
+  readonly checkPID: boolean;
+}
+
+/** A system-event trigger recorded by {@link MemoryReactor}. */
+export interface TriggerRecord {
+  readonly id: TriggerId;
+  readonly phase: EventPhase;
+  readonly event: string;
+  readonly fn: (...args: never[]) => unknown;
+  readonly args: readonly unknown[];
+}
+
+type Hook = { readonly fn: (...args: never[]) => unknown; readonly args: readonly unknown[] };
+
+const PHASES: readonly EventPhase[] = ["before", "during", "after"];
+/** Fake ports handed out for port 0 start here. */
+const FIRST_FAKE_PORT = 40000;
+
+/**
+ * A reactor that records instead of doing any I/O, as Twisted's `MemoryReactor` (plus
+ * UDP). Every `listen*`/`connect*` call is appended to the matching record list, in call
+ * order; the tests then inspect the records and drive the factories themselves (see
+ * `ConnectionCompleter`).
+ *
+ * - `listenTCP`/`listenUNIX` return a {@link FakeListeningPort} (the factory's `doStart`
+ *   runs; port 0 is replaced by a fake port number in `getHost()`).
+ * - `connectTCP`/`connectUNIX` return a {@link FakeConnector} in state `"connecting"`,
+ *   also appended to {@link connectors}, after calling the factory's `startedConnecting`.
+ * - `listenUDP` returns a {@link FakeDatagramTransport} and calls
+ *   `protocol.makeConnection` with it.
+ * - `run()` marks the reactor running, runs the `callWhenRunning` hooks in order, then
+ *   stops at once (as Twisted's). `fireSystemEvent` runs an event's triggers phase by
+ *   phase, synchronously (it does not wait for Deferreds returned by `before` triggers).
+ */
+export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IReactorUNIX {
+  readonly tcpServers: TCPServerRecord[] = [];
+  readonly tcpClients: TCPClientRecord[] = [];
+  readonly udpPorts: UDPPortRecord[] = [];
+  readonly unixServers: UNIXServerRecord[] = [];
+  readonly unixClients: UNIXClientRecord[] = [];
+  /** Every connector returned by `connectTCP`/`connectUNIX`, in order. */
+  readonly connectors: FakeConnector[] = [];
+  /** Every port returned by `listenTCP`/`listenUNIX`, in order. */
+  readonly ports: FakeListeningPort[] = [];
+  /** Registered system-event triggers (removed ones are dropped). */
+  readonly triggers: TriggerRecord[] = [];
+  /** Hooks given to `callWhenRunning` while not running, in order. */
+  readonly whenRunningHooks: Hook[] = [];
+  hasRun = false;
+  hasStopped = false;
+  hasCrashed = false;
+  #running = false;
+  #nextTriggerId = 1;
+  #nextFakePort = FIRST_FAKE_PORT;
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /**
+   * Runs the `callWhenRunning` hooks and stops. Returns a resolved promise.
+   *
+   * @throws ReactorAlreadyRunning when called while running (from a hook)
+   */
+  run(): Promise<void> {
+    if (this.#running) throw new ReactorAlreadyRunning();
+    this.#running = true;
+    this.hasRun = true;
+    for (const hook of this.whenRunningHooks) (hook.fn as (...args: unknown[]) => unknown)(...hook.args);
+    if (this.#running) this.stop();
+    return Promise.resolve();
+  }
+
+  /** Marks the reactor stopped. @throws ReactorNotRunning when not running */
+  stop(): void {
+    if (!this.#running) throw new ReactorNotRunning();
+    this.#running = false;
+    this.hasStopped = true;
+  }
+
+  /** Marks the reactor crashed and stopped (no error when not running). */
+  crash(): void {
+    this.hasCrashed = true;
+    this.#running = false;
+  }
+
+  /** Runs `fn` now when running; otherwise records it in {@link whenRunningHooks}. */
+  callWhenRunning<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): TriggerId | undefined {
+    if (this.#running) {
+      fn(...args);
+      return undefined;
+    }
+    this.whenRunningHooks.push({ fn: fn as (...args: never[]) => unknown, args });
+    return undefined;
+  }
+
+  /** Records the trigger and returns its id. */
+  addSystemEventTrigger<A extends unknown[]>(phase: EventPhase, event: string, fn: (...args: A) => unknown, ...args: A): TriggerId {
+    const id = this.#nextTriggerId++;
+    this.triggers.push({ id, phase, event, fn: fn as (...args: never[]) => unknown, args });
+    return id;
+  }
+
+  /** Forgets a trigger. @throws Error for an unknown id */
+  removeSystemEventTrigger(id: TriggerId): void {
+    const index = this.triggers.findIndex((t) => t.id === id);
+    if (index < 0) throw new Error(`no system event trigger with id ${id}`);
+    this.triggers.splice(index, 1);
+  }
+
+  /** Runs the `before`, `during` and `after` triggers of `event`, in order; fired Deferred. */
+  fireSystemEvent(event: string): Deferred<void> {
+    for (const phase of PHASES) {
+      for (const trigger of this.triggers.filter((t) => t.event === event && t.phase === phase)) {
+        (trigger.fn as (...args: unknown[]) => unknown)(...trigger.args);
+      }
+    }
+    return succeed<void>(undefined);
+  }
+
+  /** Records the call; returns a listening fake port. */
+  listenTCP(port: number, factory: IProtocolFactory, options: ListenTCPOptions = {}): IListeningPort {
+    const iface = options.interface ?? "";
+    this.tcpServers.push({ port, factory, backlog: options.backlog ?? 50, interface: iface });
+    const host = iface === "" ? "0.0.0.0" : iface;
+    const listening = new FakeListeningPort(ipAddress("TCP", host, this.#portFor(port)), factory);
+    this.ports.push(listening);
+    return listening;
+  }
+
+  /** Records the call and returns a connecting fake connector. */
+  connectTCP(host: string, port: number, factory: IClientFactory, options: ConnectTCPOptions = {}): FakeConnector {
+    this.tcpClients.push({ host, port, factory, timeout: options.timeout ?? 30, bindAddress: options.bindAddress ?? null });
+    return this.#connector(new FakeConnector(ipAddress("TCP", host, port), factory));
+  }
+
+  /** Records the call, connects `protocol` to a fake datagram transport and returns it. */
+  listenUDP(port: number, protocol: IDatagramProtocol, options: ListenUDPOptions = {}): IUDPTransport {
+    const iface = options.interface ?? "";
+    const maxPacketSize = options.maxPacketSize ?? 8192;
+    this.udpPorts.push({ port, protocol, interface: iface, maxPacketSize });
+    const host = ipAddress("UDP", iface === "" ? "0.0.0.0" : iface, this.#portFor(port));
+    const transport = new FakeDatagramTransport({ host, protocol, maxPacketSize });
+    protocol.makeConnection(transport);
+    return transport;
+  }
+
+  /** Records the call; returns a listening fake port. */
+  listenUNIX(address: string, factory: IProtocolFactory, options: ListenUNIXOptions = {}): IListeningPort {
+    this.unixServers.push({
+      address, factory, backlog: options.backlog ?? 50, mode: options.mode ?? 0o666, wantPID: options.wantPID ?? false,
+    });
+    const listening = new FakeListeningPort(new UNIXAddress(address), factory);
+    this.ports.push(listening);
+    return listening;
+  }
+
+  /** Records the call and returns a connecting fake connector. */
+  connectUNIX(address: string, factory: IClientFactory, options: ConnectUNIXOptions = {}): FakeConnector {
+    this.unixClients.push({ address, factory, timeout: options.timeout ?? 30, checkPID: options.checkPID ?? false });
+    return this.#connector(new FakeConnector(new UNIXAddress(address), factory));
+  }
+
+  #connector(connector: FakeConnector): FakeConnector {
+    this.connectors.push(connector);
+    connector.factory.startedConnecting?.(connector);
+    return connector;
+  }
+
+  #portFor(port: number): number {
+    return port === 0 ? this.#nextFakePort++ : port;
+  }
+}
+
+/**
+ * A {@link MemoryReactor} that is also a {@link Clock} (Twisted's `MemoryReactorClock`):
+ * `callLater` and friends run on an internal Clock driven by {@link advance}.
+ */
+export class MemoryReactorClock extends MemoryReactor implements IReactorTime {
+  /** The clock behind `seconds`/`callLater`/`advance`. */
+  readonly clock = new Clock();
+
+  seconds(): number {
+    return this.clock.seconds();
+  }
+
+  callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall {
+    return this.clock.callLater(delay, fn, ...args);
+  }
+
+  getDelayedCalls(): IDelayedCall[] {
+    return this.clock.getDelayedCalls();
+  }
+
+  /** See `Clock.advance`. */
+  advance(amount: number): void {
+    this.clock.advance(amount);
+  }
+
+  /** See `Clock.pump`. */
+  pump(amounts: Iterable<number>): void {
+    this.clock.pump(amounts);
+  }
+}
