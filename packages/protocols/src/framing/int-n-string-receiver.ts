@@ -1,0 +1,140 @@
+import createDebug from "debug";
+import { Protocol } from "@torsion/core";
+import { StringTooLongError } from "./errors.js";
+import { IntPrefixDecoder, type PrefixLength } from "./int-prefix-decoder.js";
+import { checkMaxLength } from "./line-decoder.js";
+import { isDisconnecting } from "./transport-state.js";
+
+const debug = createDebug("torsion:protocols:int-n-string-receiver");
+
+/** Options of the `Int8`/`Int16`/`Int32` string receivers. */
+export interface IntNStringReceiverOptions {
+  /** The longest payload accepted (sets `MAX_LENGTH`). @default 99999 */
+  readonly maxLength?: number;
+}
+
+/**
+ * The base of {@link Int8StringReceiver}, {@link Int16StringReceiver} and
+ * {@link Int32StringReceiver} (Twisted's `IntNStringReceiver`): frames are an unsigned
+ * big-endian length prefix of {@link prefixLength} bytes followed by the payload.
+ * Subclass one of the three concrete classes and override {@link stringReceived}.
+ *
+ * - `MAX_LENGTH` (default 99999, for every prefix size) limits what is received; it is
+ *   checked as soon as a prefix is complete, and {@link lengthLimitExceeded} is called
+ *   for a larger length (default: `transport.loseConnection()`). If an override does not
+ *   close, the announced payload is skipped and parsing continues after it.
+ * - A payload lying inside one received chunk is delivered as a view of that chunk (no
+ *   copy); the protocol owns it, per the `dataReceived` contract.
+ * - {@link sendString} is limited only by the prefix size, not by `MAX_LENGTH`.
+ * - Pausing ({@link pauseProducing}) holds complete frames until
+ *   {@link resumeProducing}; once `transport.disconnecting` is true nothing more is
+ *   delivered (later bytes are dropped); `dataReceived` called from a handler only appends.
+ */
+export abstract class IntNStringReceiver extends Protocol {
+  /** Size of the length prefix in bytes (set by each concrete class). */
+  abstract readonly prefixLength: PrefixLength;
+  /** The longest payload accepted, in bytes. @default 99999 */
+  MAX_LENGTH = 99999;
+  /** True while paused by {@link pauseProducing} or {@link stopProducing}. */
+  paused = false;
+  #decoder: IntPrefixDecoder | null = null;
+  #busy = false;
+
+  constructor(options: IntNStringReceiverOptions = {}) {
+    super();
+    if (options.maxLength !== undefined) this.MAX_LENGTH = checkMaxLength(options.maxLength, "maxLength");
+  }
+
+  /** Parses `data` and delivers complete frames. Called by the transport. */
+  override dataReceived(data: Buffer): void {
+    if (isDisconnecting(this.transport)) return;
+    const decoder = (this.#decoder ??= new IntPrefixDecoder({ prefixLength: this.prefixLength, maxLength: this.MAX_LENGTH }));
+    decoder.feed(data);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      while (!this.paused && !isDisconnecting(this.transport)) {
+        decoder.maxLength = this.MAX_LENGTH;
+        const payload = decoder.nextString();
+        if (payload !== null) {
+          this.stringReceived(payload);
+          continue;
+        }
+        const length = decoder.takeExceeded();
+        if (length === null) return;
+        this.lengthLimitExceeded(length);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /**
+   * Override: one complete payload arrived. Called once per frame, in order, never while
+   * paused or after `transport.disconnecting` became true. The default discards it.
+   */
+  stringReceived(data: Buffer): void {
+    debug("%s discarded a string of %d bytes", this.constructor.name, data.length);
+  }
+
+  /**
+   * Override: a prefix announced `length` bytes, more than `MAX_LENGTH`. Called once per
+   * such prefix. The default calls `transport.loseConnection()`.
+   */
+  lengthLimitExceeded(length: number): void {
+    debug("%s: frame of %d bytes exceeds MAX_LENGTH %d; closing", this.constructor.name, length, this.MAX_LENGTH);
+    this.transport?.loseConnection();
+  }
+
+  /**
+   * Writes the prefix and `data` in one `write`.
+   * @throws StringTooLongError when `data.length >= 2 ** (8 * prefixLength)` (nothing is written)
+   */
+  sendString(data: Uint8Array): void {
+    const limit = 2 ** (8 * this.prefixLength) - 1;
+    if (data.length > limit) throw new StringTooLongError(data.length, limit);
+    const frame = Buffer.allocUnsafe(this.prefixLength + data.length);
+    frame.writeUIntBE(data.length, 0, this.prefixLength);
+    frame.set(data, this.prefixLength);
+    this.transport?.write(frame);
+  }
+
+  /** Pauses delivery and the transport; complete frames stay buffered. Idempotent. */
+  pauseProducing(): void {
+    this.paused = true;
+    this.transport?.pauseProducing();
+  }
+
+  /** Resumes the transport and delivers the frames buffered while paused. */
+  resumeProducing(): void {
+    this.paused = false;
+    this.transport?.resumeProducing();
+    this.dataReceived(Buffer.alloc(0));
+  }
+
+  /** Stops for good: stays paused and stops the transport. */
+  stopProducing(): void {
+    this.paused = true;
+    this.transport?.stopProducing();
+  }
+
+  /** How many received bytes are buffered and not yet delivered. */
+  get bufferedLength(): number {
+    return this.#decoder === null ? 0 : this.#decoder.bufferedLength;
+  }
+}
+
+/** Frames with a 1-byte length prefix (payloads up to 255 bytes). Twisted's `Int8StringReceiver`. */
+export class Int8StringReceiver extends IntNStringReceiver {
+  override readonly prefixLength = 1;
+}
+
+/** Frames with a 2-byte big-endian length prefix (up to 65535 bytes). Twisted's `Int16StringReceiver`. */
+export class Int16StringReceiver extends IntNStringReceiver {
+  override readonly prefixLength = 2;
+}
+
+/** Frames with a 4-byte big-endian length prefix (up to 2^32 - 1 bytes). Twisted's `Int32StringReceiver`. */
+export class Int32StringReceiver extends IntNStringReceiver {
+  override readonly prefixLength = 4;
+}

@@ -1,0 +1,116 @@
+import createDebug from "debug";
+import { Protocol } from "@torsion/core";
+import { LineDecoder, LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
+import type { LineReceiverOptions } from "./line-receiver.js";
+import { isDisconnecting } from "./transport-state.js";
+
+const debug = createDebug("torsion:protocols:line-only-receiver");
+
+const CRLF = Buffer.from("\r\n");
+
+/**
+ * A protocol that receives lines only (no raw mode, no pausing), as Twisted's
+ * `LineOnlyReceiver`. Override {@link lineReceived}; `delimiter` and `MAX_LENGTH` are
+ * instance properties (class fields, assignment, or the constructor options, as for
+ * `LineReceiver`).
+ *
+ * Too long: see {@link lineLengthExceeded} (Twisted 22.4's rule, except that a line of
+ * exactly `MAX_LENGTH` bytes is always accepted). At most
+ * `MAX_LENGTH + delimiter.length - 1` bytes are held for an unfinished line. Once
+ * `transport.disconnecting` is true nothing more is delivered (later bytes are dropped).
+ * `dataReceived` called from a handler only appends (parsed after the handler returns).
+ */
+export class LineOnlyReceiver extends Protocol {
+  /** The line terminator. @default "\r\n" */
+  delimiter: Uint8Array = CRLF;
+  /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
+  MAX_LENGTH = 16384;
+  #decoder: LineDecoder | null = null;
+  #decoderDelimiter: Uint8Array | null = null;
+  #busy = false;
+
+  constructor(options: LineReceiverOptions = {}) {
+    super();
+    if (options.delimiter !== undefined) this.delimiter = toDelimiter(options.delimiter);
+    if (options.maxLength !== undefined) this.MAX_LENGTH = checkMaxLength(options.maxLength, "maxLength");
+  }
+
+  /** Parses `data` and delivers the complete lines. Called by the transport. */
+  override dataReceived(data: Buffer): void {
+    if (isDisconnecting(this.transport)) return;
+    this.#currentDecoder().feed(data);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      while (!isDisconnecting(this.transport)) {
+        const decoder = this.#currentDecoder();
+        const line = decoder.nextLine();
+        if (line !== null) {
+          this.lineReceived(line);
+          continue;
+        }
+        const exceeded = decoder.takeExceeded();
+        if (exceeded === null) return;
+        this.lineLengthExceeded(exceeded);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #currentDecoder(): LineDecoder {
+    const current = this.#decoder;
+    if (current !== null && current.maxLength === this.MAX_LENGTH) {
+      if (this.delimiter === this.#decoderDelimiter) return current;
+      if (current.delimiter.equals(this.delimiter)) {
+        this.#decoderDelimiter = this.delimiter;
+        return current;
+      }
+    }
+    const decoder = new LineDecoder({ delimiter: this.delimiter, maxLength: this.MAX_LENGTH, lengthRule: LineLengthRule.line });
+    if (current !== null) decoder.feed(current.takeRest());
+    this.#decoder = decoder;
+    this.#decoderDelimiter = this.delimiter;
+    return decoder;
+  }
+
+  /**
+   * Override: one complete line arrived, without its delimiter. Called once per line, in
+   * order, never after `transport.disconnecting` became true. The default discards it.
+   */
+  lineReceived(line: Buffer): void {
+    debug("%s discarded a line of %d bytes", this.constructor.name, line.length);
+  }
+
+  /**
+   * Override: a line longer than `MAX_LENGTH` arrived. Called as Twisted 22.4 calls it:
+   * - a delimiter completes a line longer than `MAX_LENGTH`: `line` is that whole line
+   *   (without its delimiter), checked in order with the lines before it;
+   * - after a received chunk's complete lines, the unfinished line left over is longer
+   *   than `MAX_LENGTH`: `line` is all of it received so far (so its end depends on
+   *   chunking). Trailing bytes that could begin the delimiter do not count towards that
+   *   length: Twisted counts them, and so rejects a valid `MAX_LENGTH`-byte line whose
+   *   chunk ends inside its delimiter; Torsion delivers that line, and reports the line
+   *   (with every byte of it received) only once a later byte shows it is too long.
+   *
+   * Called once per too-long line. If the handler does not close the connection, parsing
+   * goes on with the next line: after a complete line, with the line that follows it;
+   * after an unfinished one, the rest of it is skipped through its delimiter (Twisted
+   * keeps it buffered and reports it again on every chunk; Torsion keeps memory bounded).
+   * The default calls `transport.loseConnection()`, after which nothing more is delivered.
+   */
+  lineLengthExceeded(line: Buffer): void {
+    debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
+    this.transport?.loseConnection();
+  }
+
+  /** Writes `line` and the delimiter with one `writeSequence`. No length or content check. */
+  sendLine(line: Uint8Array): void {
+    this.transport?.writeSequence([line, this.delimiter]);
+  }
+
+  /** How many received bytes are buffered and not yet delivered. */
+  get bufferedLength(): number {
+    return this.#decoder === null ? 0 : this.#decoder.bufferedLength;
+  }
+}

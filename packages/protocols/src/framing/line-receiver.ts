@@ -1,0 +1,219 @@
+import createDebug from "debug";
+import { Protocol } from "@torsion/core";
+import { asBuffer } from "./chunk-queue.js";
+import { LineDecoder, LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
+import { isDisconnecting } from "./transport-state.js";
+
+const debug = createDebug("torsion:protocols:line-receiver");
+
+const CRLF = Buffer.from("\r\n");
+
+/** Options of {@link LineReceiver} and {@link LineOnlyReceiver}. */
+export interface LineReceiverOptions {
+  /** The line terminator (sets `delimiter`). @default "\r\n" */
+  readonly delimiter?: Uint8Array | string;
+  /** The longest line accepted, delimiter excluded (sets `MAX_LENGTH`). @default 16384 */
+  readonly maxLength?: number;
+}
+
+/**
+ * A protocol that receives lines and/or raw data, as Twisted's `LineReceiver`.
+ *
+ * Subclass it and override {@link lineReceived} (and {@link rawDataReceived} if you use
+ * raw mode). `delimiter` and `MAX_LENGTH` are instance properties: override them with
+ * class fields (`override delimiter = Buffer.from("\n")`), assign them (for example in
+ * `connectionMade`), or pass the constructor options (a subclass's field initialiser runs
+ * after the constructor and wins over the option). Changes apply from the next
+ * `dataReceived`.
+ *
+ * Delivery rules:
+ * - Lines are split at the first delimiter; a line of up to `MAX_LENGTH` bytes is
+ *   delivered without its delimiter. A line that lies in one received chunk is a view of
+ *   that chunk (the protocol owns it, per the `dataReceived` contract).
+ * - Too long: exactly as Twisted 22.4 decides it (see {@link lineLengthExceeded}); the
+ *   default handler closes the connection. At most `MAX_LENGTH + delimiter.length - 1`
+ *   bytes are ever held for an unfinished line.
+ * - Once `transport.disconnecting` is true, nothing more is delivered, and bytes
+ *   received after that are dropped (a real transport stops reading then).
+ * - While {@link paused} (see {@link pauseProducing}), complete lines stay buffered
+ *   and are delivered by {@link resumeProducing}. The transport is paused too, so only
+ *   chunks already in flight arrive meanwhile; they are held as received (by reference),
+ *   which is the one case where more than the bound above can be held.
+ * - Re-entrancy: `dataReceived` called from inside a handler (directly or through
+ *   {@link setLineMode}) only appends; the outer call parses it, in order, after the
+ *   handler returns, so handlers are never nested.
+ */
+export class LineReceiver extends Protocol {
+  /** The line terminator. @default "\r\n" */
+  delimiter: Uint8Array = CRLF;
+  /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
+  MAX_LENGTH = 16384;
+  /** True while the protocol is paused by {@link pauseProducing} or {@link stopProducing}. */
+  paused = false;
+  #decoder: LineDecoder | null = null;
+  #decoderDelimiter: Uint8Array | null = null;
+  #lineMode = true;
+  #busy = false;
+
+  constructor(options: LineReceiverOptions = {}) {
+    super();
+    if (options.delimiter !== undefined) this.delimiter = toDelimiter(options.delimiter);
+    if (options.maxLength !== undefined) this.MAX_LENGTH = checkMaxLength(options.maxLength, "maxLength");
+  }
+
+  /** Whether the protocol is in line mode (Twisted's `line_mode`); false in raw mode. */
+  get lineMode(): boolean {
+    return this.#lineMode;
+  }
+
+  /**
+   * Parses `data` and delivers complete lines (or raw data) to the handlers. Called by
+   * the transport; call it yourself only to inject bytes (from a handler it just appends).
+   */
+  override dataReceived(data: Buffer): void {
+    if (isDisconnecting(this.transport)) {
+      debug("%s: dropped %d bytes received while disconnecting", this.constructor.name, data.length);
+      return;
+    }
+    this.#currentDecoder().feed(data);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      this.#deliver();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #deliver(): void {
+    while (!this.paused && !isDisconnecting(this.transport)) {
+      const decoder = this.#currentDecoder();
+      if (!this.#lineMode) {
+        const data = decoder.takeRest();
+        if (data.length === 0) return;
+        this.rawDataReceived(data);
+        continue;
+      }
+      const line = decoder.nextLine();
+      if (line !== null) {
+        this.lineReceived(line);
+        continue;
+      }
+      const exceeded = decoder.takeExceeded();
+      if (exceeded !== null) this.lineLengthExceeded(exceeded);
+      return;
+    }
+  }
+
+  /** The decoder for the current `delimiter` and `MAX_LENGTH` (rebuilt, keeping unparsed bytes, when they change). */
+  #currentDecoder(): LineDecoder {
+    const current = this.#decoder;
+    if (current !== null && current.maxLength === this.MAX_LENGTH) {
+      if (this.delimiter === this.#decoderDelimiter) return current;
+      if (current.delimiter.equals(this.delimiter)) {
+        this.#decoderDelimiter = this.delimiter;
+        return current;
+      }
+    }
+    const decoder = new LineDecoder({ delimiter: this.delimiter, maxLength: this.MAX_LENGTH, lengthRule: LineLengthRule.buffered });
+    if (current !== null) decoder.feed(current.takeRest());
+    this.#decoder = decoder;
+    this.#decoderDelimiter = this.delimiter;
+    return decoder;
+  }
+
+  /**
+   * Override: one complete line arrived, without its delimiter. Called once per line, in
+   * order, only in line mode, never after `transport.disconnecting` became true. The
+   * buffer is yours to keep. The default discards the line.
+   */
+  lineReceived(line: Buffer): void {
+    debug("%s discarded a line of %d bytes", this.constructor.name, line.length);
+  }
+
+  /**
+   * Override: raw-mode data arrived. The first call after {@link setRawMode} gets
+   * everything already received and not yet parsed; later calls get each received chunk.
+   * Call {@link setLineMode} to return to lines. The default discards the data.
+   */
+  rawDataReceived(data: Buffer): void {
+    debug("%s discarded %d raw bytes", this.constructor.name, data.length);
+  }
+
+  /**
+   * Override: a line longer than `MAX_LENGTH` arrived. Called with Twisted 22.4's
+   * arguments, at the same moments:
+   * - when a delimiter completes a line longer than `MAX_LENGTH`: `line` is that line,
+   *   its delimiter and every other byte received and not yet parsed (the rest of the
+   *   chunk, and any chunks queued while paused or fed from a handler);
+   * - when, after a received chunk is used up, no delimiter is buffered and at least
+   *   `MAX_LENGTH + delimiter.length` bytes are: `line` is all of those bytes.
+   *
+   * So `line` always starts at the first byte of the over-long line and ends where the
+   * received data ended, which depends on chunking (at most one chunk plus
+   * `MAX_LENGTH + delimiter.length` bytes); whether it is called, and after which lines,
+   * does not. The buffer is emptied first, and `dataReceived` returns right after this
+   * handler: parsing resumes afresh with the next bytes received (the bytes in `line`
+   * are never parsed again). The default calls `transport.loseConnection()`, after which
+   * nothing more is delivered.
+   */
+  lineLengthExceeded(line: Buffer): void {
+    debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
+    this.transport?.loseConnection();
+  }
+
+  /** Writes `line` followed by the delimiter, in one `write`. No length or content check. */
+  sendLine(line: Uint8Array): void {
+    this.transport?.write(Buffer.concat([line, this.delimiter]));
+  }
+
+  /**
+   * Switches to raw mode: from now on bytes go to {@link rawDataReceived}, starting with
+   * whatever is buffered. Callable at any time, including from `lineReceived`.
+   */
+  setRawMode(): void {
+    this.#lineMode = false;
+  }
+
+  /**
+   * Switches to line mode. `extra` (for example the bytes after the end of a raw block)
+   * is parsed as line data before anything received later: from inside a handler it is
+   * appended to the buffer, otherwise it is parsed at once.
+   */
+  setLineMode(extra?: Uint8Array): void {
+    this.#lineMode = true;
+    if (extra !== undefined && extra.length > 0) this.dataReceived(asBuffer(extra));
+  }
+
+  /** Removes and returns every buffered, unparsed byte (the protocol stays in its mode). */
+  clearLineBuffer(): Buffer {
+    return this.#decoder === null ? Buffer.alloc(0) : this.#decoder.takeRest();
+  }
+
+  /**
+   * Pauses this protocol and its transport (the transport stops reading). Complete lines
+   * already received stay buffered until {@link resumeProducing}. Idempotent.
+   */
+  pauseProducing(): void {
+    this.paused = true;
+    this.transport?.pauseProducing();
+  }
+
+  /** Resumes the transport and delivers the lines buffered while paused. */
+  resumeProducing(): void {
+    this.paused = false;
+    this.transport?.resumeProducing();
+    this.dataReceived(Buffer.alloc(0));
+  }
+
+  /** Stops for good: stays paused and stops the transport. */
+  stopProducing(): void {
+    this.paused = true;
+    this.transport?.stopProducing();
+  }
+
+  /** How many received bytes are buffered and not yet delivered. */
+  get bufferedLength(): number {
+    return this.#decoder === null ? 0 : this.#decoder.bufferedLength;
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./framing/index.js";
+export * from "./policies/index.js";

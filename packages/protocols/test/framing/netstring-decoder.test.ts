@@ -1,0 +1,76 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { NetstringDecoder, NetstringParseError, NetstringParseReason, type NetstringDecoderEvent } from "@torsion/protocols";
+import { assertSameAtEveryChunkSize } from "./sweep.js";
+
+function simple(events: readonly NetstringDecoderEvent[]): string[] {
+  return events.map((e) => (e.type === "string" ? `string:${e.payload.toString("latin1")}` : `error:${e.error.reason}`));
+}
+
+function decode(chunks: readonly Buffer[], maxLength?: number): string[] {
+  const decoder = new NetstringDecoder(maxLength === undefined ? {} : { maxLength });
+  return chunks.flatMap((chunk) => simple(decoder.push(chunk)));
+}
+
+describe("NetstringDecoder", () => {
+  it("decodes netstrings, including the empty one and a payload holding a comma", () => {
+    assert.deepEqual(decode([Buffer.from("5:hello,0:,3:ab,,")]), ["string:hello", "string:", "string:ab,"]);
+  });
+
+  it("gives the same strings and error at every chunk size", () => {
+    const result = assertSameAtEveryChunkSize(Buffer.from("3:abc,10:0123456789,0:,4:wxyz;"), (chunks) => decode(chunks));
+    assert.deepEqual(result, ["string:abc", "string:0123456789", "string:", "error:missing-comma"]);
+  });
+
+  it("delivers a payload inside one chunk as a view, and copies one that spans chunks", () => {
+    const chunk = Buffer.from("5:hello,");
+    const [event] = new NetstringDecoder().push(chunk);
+    assert.ok(event?.type === "string" && event.payload.buffer === chunk.buffer);
+    const decoder = new NetstringDecoder();
+    decoder.push(Buffer.from("5:he"));
+    const [spanning] = decoder.push(Buffer.from("llo,"));
+    assert.ok(spanning?.type === "string" && spanning.payload.toString() === "hello");
+  });
+
+  it("rejects leading zeros, non-digits, signs and a missing colon", () => {
+    for (const bad of ["05:hello,", "00:,", "x", "-1:a,", "+1:a,", " 1:a,", "1 :a,", ":", ",", "1\r\n"]) {
+      assert.deepEqual(decode([Buffer.from(bad)]), ["error:illegal-length"], bad);
+    }
+  });
+
+  it("checks the length against maxLength digit by digit, before the colon", () => {
+    const decoder = new NetstringDecoder({ maxLength: 100 });
+    assert.deepEqual(simple(decoder.push(Buffer.from("10"))), []);
+    assert.deepEqual(simple(decoder.push(Buffer.from("1"))), ["error:too-long"]);
+    assert.deepEqual(decode([Buffer.from("100:")], 100), []);
+  });
+
+  it("treats a newline after the digits as an error only when the next byte arrives (as Twisted)", () => {
+    const decoder = new NetstringDecoder();
+    assert.deepEqual(simple(decoder.push(Buffer.from("12\n"))), []);
+    assert.deepEqual(simple(decoder.push(Buffer.alloc(0))), []);
+    assert.deepEqual(simple(decoder.push(Buffer.from(":"))), ["error:illegal-length"]);
+  });
+
+  it("ignores everything after the first error", () => {
+    const decoder = new NetstringDecoder();
+    const events = decoder.push(Buffer.from("x1:a,"));
+    assert.equal(events.length, 1);
+    const [event] = events;
+    assert.ok(event?.type === "error" && event.error instanceof NetstringParseError);
+    assert.equal(event.error.reason, NetstringParseReason.illegalLength);
+    assert.equal(decoder.broken, true);
+    assert.deepEqual(decoder.push(Buffer.from("1:a,")), []);
+    assert.equal(decoder.bufferedLength, 0);
+  });
+
+  it("never holds more than the declared payload", () => {
+    const decoder = new NetstringDecoder({ maxLength: 1000 });
+    decoder.push(Buffer.from("1000:"));
+    for (let i = 0; i < 999; i += 1) {
+      decoder.push(Buffer.from("x"));
+      assert.ok(decoder.bufferedLength <= 1000);
+    }
+    assert.deepEqual(simple(decoder.push(Buffer.from("x,"))).map((s) => s.length), ["string:".length + 1000]);
+  });
+});

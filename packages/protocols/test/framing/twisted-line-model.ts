@@ -1,0 +1,168 @@
+/**
+ * Slow reference models of Twisted 22.4's line parsers, written from the algorithms in
+ * the oracle's FORMAT.md §3.4 and §3.5 (whole-buffer concatenation, no attempt at
+ * speed), driving the test protocols of those sections in the realistic mode: chunks are
+ * delivered until the one during which `loseConnection` was first called.
+ *
+ * They serve as the specification Torsion is checked against on inputs the recorded
+ * vectors do not cover (every chunk size, fuzzing). A test replays every public vector
+ * through them first, so the models are known to reproduce Twisted.
+ */
+import { b64, type OracleEvent } from "./oracle-harness.js";
+
+/** What a model run observed: the events and `len(events)` after each delivered chunk. */
+export interface ModelRun {
+  readonly events: OracleEvent[];
+  readonly chunkEventEnds: number[];
+}
+
+export interface LineModelConfig {
+  readonly delimiter: Buffer;
+  readonly maxLength: number;
+  /** LineReceiver only: the `RAW <n>` script of FORMAT.md §3.4. @default false */
+  readonly rawScript?: boolean;
+}
+
+const RAW_COMMAND = /^RAW ([0-9]{1,9})$/;
+
+/** Twisted's `LineReceiver` with the §3.4 test protocol (no pausing). */
+class LineReceiverModel {
+  readonly events: OracleEvent[] = [];
+  closed = false;
+  #buffer = Buffer.alloc(0);
+  #lineMode = true;
+  #rawRemaining = 0;
+  readonly #config: LineModelConfig;
+
+  constructor(config: LineModelConfig) {
+    this.#config = config;
+  }
+
+  dataReceived(data: Buffer): void {
+    const { delimiter, maxLength } = this.#config;
+    this.#buffer = Buffer.concat([this.#buffer, data]);
+    while (this.#buffer.length > 0) {
+      if (!this.#lineMode) {
+        this.#rawDataReceived(this.#take(this.#buffer.length));
+        continue;
+      }
+      const at = this.#buffer.indexOf(delimiter);
+      if (at < 0 ? this.#buffer.length >= maxLength + delimiter.length : at > maxLength) {
+        this.#exceeded(this.#take(this.#buffer.length));
+        return;
+      }
+      if (at < 0) return;
+      const line = this.#take(at);
+      this.#take(delimiter.length);
+      this.#lineReceived(line);
+    }
+  }
+
+  #take(count: number): Buffer {
+    const taken = this.#buffer.subarray(0, count);
+    this.#buffer = this.#buffer.subarray(count);
+    return taken;
+  }
+
+  #exceeded(data: Buffer): void {
+    this.events.push(["lineLengthExceeded", b64(data)], ["loseConnection"]);
+    this.closed = true;
+  }
+
+  #lineReceived(line: Buffer): void {
+    this.events.push(["line", b64(line)]);
+    const match = this.#config.rawScript === true ? RAW_COMMAND.exec(line.toString("latin1")) : null;
+    if (match === null) return;
+    this.#rawRemaining = Number.parseInt(match[1] as string, 10);
+    this.#lineMode = false;
+  }
+
+  /** Raw data; the bytes past the raw block go back to the buffer (setLineMode inside dataReceived). */
+  #rawDataReceived(data: Buffer): void {
+    this.events.push(["raw", b64(data)]);
+    if (data.length < this.#rawRemaining) {
+      this.#rawRemaining -= data.length;
+      return;
+    }
+    const rest = data.subarray(this.#rawRemaining);
+    this.#rawRemaining = 0;
+    this.#lineMode = true;
+    this.#buffer = Buffer.concat([this.#buffer, rest]);
+  }
+}
+
+/** Runs Twisted's `LineReceiver` model over `chunks`, up to the chunk that closed. */
+export function twistedLineReceiver(config: LineModelConfig, chunks: readonly Buffer[]): ModelRun {
+  const model = new LineReceiverModel(config);
+  const ends: number[] = [];
+  for (const chunk of chunks) {
+    model.dataReceived(chunk);
+    ends.push(model.events.length);
+    if (model.closed) break;
+  }
+  return { events: model.events, chunkEventEnds: ends };
+}
+
+/** Length of the longest proper prefix of `delimiter` that ends `buffer`. */
+function partialDelimiter(buffer: Buffer, delimiter: Buffer): number {
+  for (let k = Math.min(delimiter.length - 1, buffer.length); k > 0; k -= 1) {
+    if (buffer.subarray(buffer.length - k).equals(delimiter.subarray(0, k))) return k;
+  }
+  return 0;
+}
+
+/**
+ * Twisted's `LineOnlyReceiver` with the §3.5 test protocol. With `keepMaxLengthLines`,
+ * the one rule Torsion changes: trailing bytes of the unfinished line that could begin
+ * the delimiter do not count towards its length.
+ */
+export function twistedLineOnlyReceiver(config: LineModelConfig, chunks: readonly Buffer[], keepMaxLengthLines = false): ModelRun {
+  const { delimiter, maxLength } = config;
+  const events: OracleEvent[] = [];
+  const ends: number[] = [];
+  let buffer = Buffer.alloc(0);
+  let closed = false;
+  const exceeded = (data: Buffer): void => {
+    events.push(["lineLengthExceeded", b64(data)], ["loseConnection"]);
+    closed = true;
+  };
+  const dataReceived = (data: Buffer): void => {
+    const all = Buffer.concat([buffer, data]);
+    const lines: Buffer[] = [];
+    let start = 0;
+    for (let at = all.indexOf(delimiter); at >= 0; at = all.indexOf(delimiter, start)) {
+      lines.push(all.subarray(start, at));
+      start = at + delimiter.length;
+    }
+    buffer = all.subarray(start);
+    for (const line of lines) {
+      if (line.length > maxLength) return exceeded(line);
+      events.push(["line", b64(line)]);
+    }
+    const counted = buffer.length - (keepMaxLengthLines ? partialDelimiter(buffer, delimiter) : 0);
+    if (counted > maxLength) exceeded(buffer);
+  };
+  for (const chunk of chunks) {
+    dataReceived(chunk);
+    ends.push(events.length);
+    if (closed) break;
+  }
+  return { events, chunkEventEnds: ends };
+}
+
+/** Runs the model a framing vector's `config` names, or returns `undefined` for other classes. */
+export function twistedLineModel(config: Readonly<Record<string, unknown>>, chunks: readonly Buffer[], keepMaxLengthLines = false): ModelRun | undefined {
+  const model: LineModelConfig = {
+    delimiter: Buffer.from(String(config["delimiter"]), "base64"),
+    maxLength: config["MAX_LENGTH"] as number,
+    rawScript: config["rawScript"] === true,
+  };
+  if (config["class"] === "LineReceiver") return twistedLineReceiver(model, chunks);
+  if (config["class"] === "LineOnlyReceiver") return twistedLineOnlyReceiver(model, chunks, keepMaxLengthLines);
+  return undefined;
+}
+
+/** The events with every `lineLengthExceeded` argument blanked (what must not depend on chunking). */
+export function withoutExceededArguments(events: readonly OracleEvent[]): OracleEvent[] {
+  return events.map((event) => (event[0] === "lineLengthExceeded" ? ["lineLengthExceeded"] : event));
+}
