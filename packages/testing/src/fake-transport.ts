@@ -13,6 +13,12 @@ export interface FakeTransportOptions {
   readonly peerAddress: IAddress;
   /** Whether this is the server end (informational, for log lines). @default false */
   readonly isServer?: boolean;
+  /**
+   * Pending-output size above which a streaming producer is paused (it is resumed once the
+   * pump has drained the output), as the real transports do.
+   * @default 65536
+   */
+  readonly highWaterMark?: number;
 }
 
 /**
@@ -27,8 +33,13 @@ export interface FakeTransportOptions {
  * - `loseWriteConnection` half-closes once flushed (see `IOPump`).
  * - As a push producer, `pauseProducing` stops the pump from delivering data to this
  *   end's protocol until `resumeProducing`; `stopProducing` is `loseConnection`.
- * - Writes after `loseConnection`, `abortConnection` or `loseWriteConnection` are
- *   ignored; non-bytes throw `TypeError`.
+ * - As a consumer, a streaming producer is paused when more than `highWaterMark` bytes
+ *   wait for the pump and resumed once they were delivered; a pull producer is asked for
+ *   data once per pump round.
+ * - Writes after `abortConnection` or `loseWriteConnection` are ignored, and so are
+ *   writes after `loseConnection` unless a producer is still registered (the close waits
+ *   for it to unregister, as on the real transports); non-bytes throw `TypeError`, and
+ *   `writeSequence` checks every chunk before writing any.
  */
 export class FakeTransport implements ITCPTransport {
   /** The protocol connected to this end. */
@@ -53,6 +64,9 @@ export class FakeTransport implements ITCPTransport {
   readonly #host: IAddress;
   readonly #peer: IAddress;
   #outgoing: Buffer[] = [];
+  #outgoingBytes = 0;
+  #producerPaused = false;
+  readonly #highWaterMark: number;
   #tcpNoDelay = false;
   #tcpKeepAlive = false;
 
@@ -61,6 +75,7 @@ export class FakeTransport implements ITCPTransport {
     this.isServer = options.isServer ?? false;
     this.#host = options.hostAddress;
     this.#peer = options.peerAddress;
+    this.#highWaterMark = options.highWaterMark ?? 65536;
   }
 
   /** Whether written bytes wait for the pump. */
@@ -73,27 +88,50 @@ export class FakeTransport implements ITCPTransport {
     if (this.#outgoing.length === 0) return null;
     const data = Buffer.concat(this.#outgoing);
     this.#outgoing = [];
+    this.#outgoingBytes = 0;
     return data;
+  }
+
+  /** Resumes a streaming producer paused at the high-water mark. Used by `IOPump`. */
+  drained(): void {
+    if (!this.#producerPaused || this.#outgoingBytes > this.#highWaterMark) return;
+    this.#producerPaused = false;
+    (this.producer as { resumeProducing?: () => void } | null)?.resumeProducing?.();
   }
 
   /** Puts bytes back in front of the queue (a pump stopped mid-delivery). Used by `IOPump`. */
   unshiftOutput(data: Buffer): void {
-    if (data.length > 0) this.#outgoing.unshift(data);
+    if (data.length === 0) return;
+    this.#outgoing.unshift(data);
+    this.#outgoingBytes += data.length;
   }
 
   /** Drops every byte waiting for the pump. Used by `IOPump` when the connection dies. */
   discardOutput(): void {
     this.#outgoing = [];
+    this.#outgoingBytes = 0;
   }
 
   write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError(`write() takes bytes (Uint8Array/Buffer), not ${typeof data}`);
-    if (this.disconnecting || this.disconnected || this.writeShutdown !== "open" || data.length === 0) return;
+    checkBytes(data);
+    if (this.#closedForWriting() || data.length === 0) return;
     this.#outgoing.push(Buffer.from(data));
+    this.#outgoingBytes += data.length;
+    if (this.streaming === true && !this.#producerPaused && this.#outgoingBytes > this.#highWaterMark) {
+      this.#producerPaused = true;
+      (this.producer as { pauseProducing?: () => void } | null)?.pauseProducing?.();
+    }
   }
 
   writeSequence(data: Iterable<Uint8Array>): void {
-    for (const chunk of data) this.write(chunk);
+    const chunks = [...data];
+    chunks.forEach(checkBytes);
+    for (const chunk of chunks) this.write(chunk);
+  }
+
+  #closedForWriting(): boolean {
+    if (this.disconnected || this.aborted || this.writeShutdown !== "open") return true;
+    return this.disconnecting && this.producer === null;
   }
 
   loseConnection(): void {
@@ -156,6 +194,7 @@ export class FakeTransport implements ITCPTransport {
   unregisterProducer(): void {
     this.producer = null;
     this.streaming = null;
+    this.#producerPaused = false;
   }
 
   pauseProducing(): void {
@@ -178,11 +217,15 @@ export class FakeTransport implements ITCPTransport {
     if (this.disconnected) return;
     this.disconnected = true;
     this.disconnecting = true;
-    this.#outgoing = [];
+    this.discardOutput();
     const producer = this.producer;
     this.producer = null;
     this.streaming = null;
     producer?.stopProducing();
     this.protocol.connectionLost(new Failure(reason));
   }
+}
+
+function checkBytes(data: unknown): void {
+  if (!(data instanceof Uint8Array)) throw new TypeError(`write() takes bytes (Uint8Array/Buffer), not ${typeof data}`);
 }

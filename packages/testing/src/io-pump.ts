@@ -99,6 +99,7 @@ export class IOPump {
       }
       to.protocol.dataReceived(Buffer.from(data.subarray(offset, offset + this.#chunkSize)));
     }
+    from.drained();
     return true;
   }
 
@@ -133,6 +134,13 @@ export class IOPump {
     second.discardOutput();
     const secondOpen = !second.disconnected;
     first.deliverConnectionLost(firstReason);
-    if (secondOpen) second.deliverConnectionLost(secondReason);
+    if (!secondOpen) return;
+    // A clean close reaches a half-closeable peer as the end of its input first (the
+    // FIN), exactly as on a real socket.
+    if (secondReason instanceof ConnectionDone && !second.readShutdown && isHalfCloseable(second.protocol)) {
+      second.readShutdown = true;
+      second.protocol.readConnectionLost();
+    }
+    if (!second.disconnected) second.deliverConnectionLost(secondReason);
   }
 }

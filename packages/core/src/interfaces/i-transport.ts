@@ -12,16 +12,23 @@ export interface ITransport extends IConsumer, IPushProducer {
   /**
    * Queues `data` (a `Uint8Array`/`Buffer`) for sending, in order, without blocking and
    * without losing it unless the connection dies. Anything other than bytes throws
-   * `TypeError`. After `loseConnection`/`abortConnection` writes are silently ignored.
+   * `TypeError`. After `abortConnection`, and after `loseConnection` once no producer is
+   * registered, writes are silently ignored (while a registered producer holds the close
+   * back, its writes are still accepted and flushed before the close).
    * The transport may hold on to `data` until it is sent: treat a written buffer as
    * handed over and do not modify it afterwards.
    */
   write(data: Uint8Array): void;
-  /** Writes each buffer in order, as one batch (no concatenation needed by the caller). */
+  /**
+   * Writes each buffer in order, as one batch (no concatenation needed by the caller).
+   * Every element is checked first: one non-bytes element throws `TypeError` and nothing
+   * is written.
+   */
   writeSequence(data: Iterable<Uint8Array>): void;
   /**
-   * Closes the connection after every queued byte is flushed (and, if a producer is
-   * registered, after it unregisters). The protocol then gets `connectionLost` with
+   * Closes the connection after every queued byte is flushed. If a producer is
+   * registered, the close waits until it unregisters (its remaining writes are still
+   * sent), then flushes and closes. The protocol then gets `connectionLost` with
    * `ConnectionDone`. Idempotent.
    */
   loseConnection(): void;
