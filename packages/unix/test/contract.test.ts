@@ -1,0 +1,5 @@
+import { describeStreamTransport } from "../../tcp/dist-test/stream-contract.js";
+import { unixPairMaker } from "./unix-pair.js";
+
+describeStreamTransport("Unix, onread fast path", unixPairMaker({ fastPath: true }));
+describeStreamTransport("Unix, 'data' event fallback", unixPairMaker({ fastPath: false }));

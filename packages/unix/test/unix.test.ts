@@ -1,0 +1,193 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { spawn } from "node:child_process";
+import { CannotListenError, ConnectionDone, ConnectionRefusedError, UNIXAddress, type ITCPTransport } from "@torsion/core";
+import { BadFileError, connectUNIX, listenUNIX } from "@torsion/unix";
+import type { StreamPort } from "@torsion/tcp";
+import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "../../tcp/dist-test/helpers.js";
+import { tempDir } from "./unix-pair.js";
+
+const host = new TestHost();
+const temp = tempDir();
+const ports: StreamPort[] = [];
+let counter = 0;
+const nextPath = () => path.join(temp.dir, `t${counter++}.sock`);
+after(async () => {
+  for (const port of ports) await port.stopListening().asPromise();
+  host.dispose();
+  temp.remove();
+});
+
+function listen<P extends Echo | Recorder>(address: string, protocol: new () => P, options: Parameters<typeof listenUNIX>[3] = {}) {
+  const factory = new RecordingFactory(protocol);
+  const port = listenUNIX(host, address, factory, options);
+  ports.push(port);
+  return { port, factory };
+}
+
+async function echoOnce(address: string, options: Parameters<typeof connectUNIX>[3] = {}): Promise<Recorder> {
+  const factory = new OrderFactory(Recorder);
+  connectUNIX(host, address, factory, options);
+  await waitFor(() => factory.built[0]?.connected === true || factory.failure !== null);
+  if (factory.failure !== null) throw factory.failure.value;
+  const p = factory.built[0] as Recorder;
+  (p.transport as ITCPTransport).write(Buffer.from("echo me"));
+  await waitFor(() => p.received === 7);
+  (p.transport as ITCPTransport).loseConnection();
+  await waitFor(() => p.lostCount === 1);
+  return p;
+}
+
+/** Spawns a process that listens on `file` (writing a pid lock) and kills it hard. */
+async function leaveStaleSocket(file: string): Promise<number> {
+  const script = `const net=require("net"),fs=require("fs");net.createServer().listen(${JSON.stringify(file)},()=>{fs.symlinkSync(String(process.pid),${JSON.stringify(file + ".lock")});process.stdout.write("ready")});setTimeout(()=>{},10000)`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once("data", () => resolve());
+    child.once("exit", () => reject(new Error("child exited early")));
+  });
+  const pid = child.pid as number;
+  child.kill("SIGKILL");
+  await new Promise((resolve) => child.once("exit", resolve));
+  return pid;
+}
+
+for (const fastPath of [true, false]) {
+  describe(`Unix sockets (${fastPath ? "onread fast path" : "'data' fallback path"})`, () => {
+    it("echoes and reports UNIXAddress on both ends", async () => {
+      const file = nextPath();
+      const { port, factory } = listen(file, Echo, { fastPath });
+      assert.ok(port.getHost().equals(new UNIXAddress(file)));
+      const client = await echoOnce(file, { fastPath });
+      assert.equal(client.bytes().toString(), "echo me");
+      assert.ok(client.reason?.value instanceof ConnectionDone);
+      assert.ok(client.transport?.getPeer().equals(new UNIXAddress(file)));
+      assert.equal(factory.built.length, 1);
+      assert.ok(factory.built[0]?.transport?.getHost().equals(new UNIXAddress(file)));
+    });
+
+    it("transfers 10 MiB in each direction byte for byte", async () => {
+      const file = nextPath();
+      const size = 10 * 1024 * 1024;
+      const up = pattern(size, 31);
+      const down = pattern(size, 32);
+      const { factory: serverFactory } = listen(file, Recorder, { fastPath });
+      const factory = new OrderFactory(Recorder);
+      connectUNIX(host, file, factory, { fastPath });
+      await waitFor(() => serverFactory.built[0]?.connected === true && factory.built[0]?.connected === true);
+      const server = serverFactory.built[0] as Recorder;
+      const client = factory.built[0] as Recorder;
+      (client.transport as ITCPTransport).write(up);
+      (server.transport as ITCPTransport).write(down);
+      await waitFor(() => server.received === size && client.received === size, 30_000, "10 MiB both ways");
+      assert.ok(server.bytes().equals(up));
+      assert.ok(client.bytes().equals(down));
+      (server.transport as ITCPTransport).loseConnection();
+      await waitFor(() => client.lostCount === 1 && server.lostCount === 1);
+    });
+  });
+}
+
+describe("listenUNIX", () => {
+  it("gives the socket file the requested mode (default 0o666)", () => {
+    const a = nextPath();
+    const b = nextPath();
+    listen(a, Echo);
+    listen(b, Echo, { mode: 0o600 });
+    assert.equal(fs.statSync(a).mode & 0o777, 0o666);
+    assert.equal(fs.statSync(b).mode & 0o777, 0o600);
+    assert.ok(fs.statSync(a).isSocket());
+  });
+
+  it("removes its socket file and lock file on stopListening", async () => {
+    const file = nextPath();
+    const port = listenUNIX(host, file, new RecordingFactory(Echo), { wantPID: true });
+    assert.ok(fs.existsSync(file));
+    assert.equal(fs.readlinkSync(`${file}.lock`), String(process.pid));
+    await port.stopListening().asPromise();
+    assert.equal(fs.existsSync(file), false);
+    assert.equal(fs.existsSync(`${file}.lock`), false);
+  });
+
+  it("refuses a path a live listener uses, with or without wantPID, and never steals it", async () => {
+    const file = nextPath();
+    listen(file, Echo, { wantPID: true });
+    assert.throws(() => listenUNIX(host, file, new RecordingFactory(Echo)), CannotListenError);
+    assert.throws(() => listenUNIX(host, file, new RecordingFactory(Echo), { wantPID: true }), CannotListenError);
+    const plain = nextPath();
+    listen(plain, Echo);
+    assert.throws(() => listenUNIX(host, plain, new RecordingFactory(Echo), { wantPID: true }), (e: unknown) => e instanceof CannotListenError && (e.cause as { code?: string }).code === "EADDRINUSE");
+    assert.equal((await echoOnce(file)).bytes().toString(), "echo me");
+    assert.equal((await echoOnce(plain)).bytes().toString(), "echo me");
+  });
+
+  it("without wantPID, a stale socket file fails with EADDRINUSE and is left in place", async () => {
+    const file = nextPath();
+    await leaveStaleSocket(file);
+    assert.throws(
+      () => listenUNIX(host, file, new RecordingFactory(Echo)),
+      (e: unknown) => e instanceof CannotListenError && (e.cause as { code?: string }).code === "EADDRINUSE",
+    );
+    assert.ok(fs.existsSync(file));
+  });
+
+  it("with wantPID, reclaims a socket file whose lock names a dead process", async () => {
+    const file = nextPath();
+    const deadPid = await leaveStaleSocket(file);
+    assert.equal(fs.readlinkSync(`${file}.lock`), String(deadPid));
+    listen(file, Echo, { wantPID: true });
+    assert.equal(fs.readlinkSync(`${file}.lock`), String(process.pid));
+    assert.equal((await echoOnce(file)).bytes().toString(), "echo me");
+  });
+
+  it("listens on a Linux abstract-namespace address", async () => {
+    const name = `\0torsion-test-${process.pid}-${counter++}`;
+    const { port } = listen(name, Echo);
+    assert.equal((port.getHost() as UNIXAddress).name, name);
+    assert.equal((await echoOnce(name)).bytes().toString(), "echo me");
+  });
+});
+
+describe("connectUNIX", () => {
+  it("fails with ConnectionRefusedError for a missing path and for a dead socket file", async () => {
+    for (const file of [nextPath(), await (async () => {
+      const f = nextPath();
+      await leaveStaleSocket(f);
+      return f;
+    })()]) {
+      const factory = new OrderFactory(Recorder);
+      connectUNIX(host, file, factory);
+      await waitFor(() => factory.failure !== null);
+      assert.ok(factory.failure?.value instanceof ConnectionRefusedError, String(factory.failure?.value));
+      assert.deepEqual(factory.log, ["doStart", "startedConnecting", "clientConnectionFailed", "doStop"]);
+    }
+  });
+
+  it("with checkPID, fails with BadFileError unless a live process holds the lock", async () => {
+    const plain = nextPath();
+    listen(plain, Echo);
+    const factory = new OrderFactory(Recorder);
+    connectUNIX(host, plain, factory, { checkPID: true });
+    await waitFor(() => factory.failure !== null);
+    assert.ok(factory.failure?.value instanceof BadFileError);
+    const locked = nextPath();
+    listen(locked, Echo, { wantPID: true });
+    assert.equal((await echoOnce(locked, { checkPID: true })).bytes().toString(), "echo me");
+  });
+
+  it("a raw net client sees the same bytes as a Torsion client", async () => {
+    const file = nextPath();
+    listen(file, Echo);
+    const got = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(file, () => socket.end("raw"));
+      let data = "";
+      socket.on("data", (d) => (data += d.toString()));
+      socket.on("close", () => resolve(data));
+      socket.on("error", reject);
+    });
+    assert.equal(got, "raw");
+  });
+});
