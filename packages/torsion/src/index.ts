@@ -1,0 +1,26 @@
+/**
+ * Torsion's public API: Deferreds, the contracts, Protocol/Factory, the framing protocols
+ * and policies, the Node reactor, and a default `reactor` for scripts.
+ *
+ * Twisted has two `TimeoutError`s; so does Torsion. `TimeoutError` here is the connect
+ * timeout (`twisted.internet.error.TimeoutError`); the Deferred timeout raised by
+ * `addTimeout` (`twisted.internet.defer.TimeoutError`) is exported as
+ * `DeferredTimeoutError`.
+ */
+import { NodeReactor } from "@torsion/reactor";
+
+export * from "@torsion/defer";
+export * from "@torsion/core";
+export { TimeoutError } from "@torsion/core";
+export { TimeoutError as DeferredTimeoutError } from "@torsion/defer";
+export * from "@torsion/protocols";
+export * from "@torsion/reactor";
+
+/**
+ * The default reactor, for scripts. Library code never uses it: pass a reactor (or just
+ * the narrow interface it needs, such as `IReactorTime`) in instead.
+ *
+ * Creating it has no side effects: it installs its SIGINT/SIGTERM handlers only while
+ * `reactor.run()` is running.
+ */
+export const reactor: NodeReactor = new NodeReactor();
