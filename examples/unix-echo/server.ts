@@ -1,0 +1,14 @@
+// Unix-socket echo server.
+//   node examples/dist/unix-echo/server.js /tmp/echo.sock
+import { reactor, Protocol, Factory } from "torsion";
+
+class Echo extends Protocol {
+  override dataReceived(data: Buffer): void {
+    this.transport!.write(data);
+  }
+}
+
+const path = process.argv[2] ?? "/tmp/torsion-echo.sock";
+const port = reactor.listenUNIX(path, Factory.forProtocol(Echo));
+console.log(`unix echo server listening on ${port.getHost()}`);
+void reactor.run();
