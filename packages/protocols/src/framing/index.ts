@@ -17,6 +17,7 @@ export {
   type LineDecoderOptions,
   type LineDecoderEvent,
 } from "./line-decoder.js";
+export { LineDecoderSlot } from "./line-decoder-slot.js";
 export { LineReceiver, type LineReceiverOptions } from "./line-receiver.js";
 export { LineOnlyReceiver } from "./line-only-receiver.js";
 export { NetstringDecoder, type NetstringDecoderOptions, type NetstringDecoderEvent } from "./netstring-decoder.js";

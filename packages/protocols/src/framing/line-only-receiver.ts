@@ -1,6 +1,7 @@
 import createDebug from "debug";
 import { Protocol } from "@torsion/core";
 import { LineDecoder, LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
+import { LineDecoderSlot } from "./line-decoder-slot.js";
 import type { LineReceiverOptions } from "./line-receiver.js";
 import { isDisconnecting } from "./transport-state.js";
 
@@ -25,8 +26,7 @@ export class LineOnlyReceiver extends Protocol {
   delimiter: Uint8Array = CRLF;
   /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
   MAX_LENGTH = 16384;
-  #decoder: LineDecoder | null = null;
-  #decoderDelimiter: Uint8Array | null = null;
+  readonly #decoders = new LineDecoderSlot(LineLengthRule.line);
   #busy = false;
 
   constructor(options: LineReceiverOptions = {}) {
@@ -59,19 +59,7 @@ export class LineOnlyReceiver extends Protocol {
   }
 
   #currentDecoder(): LineDecoder {
-    const current = this.#decoder;
-    if (current !== null && current.maxLength === this.MAX_LENGTH) {
-      if (this.delimiter === this.#decoderDelimiter) return current;
-      if (current.delimiter.equals(this.delimiter)) {
-        this.#decoderDelimiter = this.delimiter;
-        return current;
-      }
-    }
-    const decoder = new LineDecoder({ delimiter: this.delimiter, maxLength: this.MAX_LENGTH, lengthRule: LineLengthRule.line });
-    if (current !== null) decoder.feed(current.takeRest());
-    this.#decoder = decoder;
-    this.#decoderDelimiter = this.delimiter;
-    return decoder;
+    return this.#decoders.current(this.delimiter, this.MAX_LENGTH);
   }
 
   /**
@@ -111,6 +99,6 @@ export class LineOnlyReceiver extends Protocol {
 
   /** How many received bytes are buffered and not yet delivered. */
   get bufferedLength(): number {
-    return this.#decoder === null ? 0 : this.#decoder.bufferedLength;
+    return this.#decoders.decoder?.bufferedLength ?? 0;
   }
 }

@@ -2,6 +2,7 @@ import createDebug from "debug";
 import { Protocol } from "@torsion/core";
 import { asBuffer } from "./chunk-queue.js";
 import { LineDecoder, LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
+import { LineDecoderSlot } from "./line-decoder-slot.js";
 import { isDisconnecting } from "./transport-state.js";
 
 const debug = createDebug("torsion:protocols:line-receiver");
@@ -50,8 +51,7 @@ export class LineReceiver extends Protocol {
   MAX_LENGTH = 16384;
   /** True while the protocol is paused by {@link pauseProducing} or {@link stopProducing}. */
   paused = false;
-  #decoder: LineDecoder | null = null;
-  #decoderDelimiter: Uint8Array | null = null;
+  readonly #decoders = new LineDecoderSlot(LineLengthRule.buffered);
   #lineMode = true;
   #busy = false;
 
@@ -105,21 +105,8 @@ export class LineReceiver extends Protocol {
     }
   }
 
-  /** The decoder for the current `delimiter` and `MAX_LENGTH` (rebuilt, keeping unparsed bytes, when they change). */
   #currentDecoder(): LineDecoder {
-    const current = this.#decoder;
-    if (current !== null && current.maxLength === this.MAX_LENGTH) {
-      if (this.delimiter === this.#decoderDelimiter) return current;
-      if (current.delimiter.equals(this.delimiter)) {
-        this.#decoderDelimiter = this.delimiter;
-        return current;
-      }
-    }
-    const decoder = new LineDecoder({ delimiter: this.delimiter, maxLength: this.MAX_LENGTH, lengthRule: LineLengthRule.buffered });
-    if (current !== null) decoder.feed(current.takeRest());
-    this.#decoder = decoder;
-    this.#decoderDelimiter = this.delimiter;
-    return decoder;
+    return this.#decoders.current(this.delimiter, this.MAX_LENGTH);
   }
 
   /**
@@ -187,7 +174,7 @@ export class LineReceiver extends Protocol {
 
   /** Removes and returns every buffered, unparsed byte (the protocol stays in its mode). */
   clearLineBuffer(): Buffer {
-    return this.#decoder === null ? Buffer.alloc(0) : this.#decoder.takeRest();
+    return this.#decoders.decoder?.takeRest() ?? Buffer.alloc(0);
   }
 
   /**
@@ -214,6 +201,6 @@ export class LineReceiver extends Protocol {
 
   /** How many received bytes are buffered and not yet delivered. */
   get bufferedLength(): number {
-    return this.#decoder === null ? 0 : this.#decoder.bufferedLength;
+    return this.#decoders.decoder?.bufferedLength ?? 0;
   }
 }
