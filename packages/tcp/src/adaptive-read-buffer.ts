@@ -1,0 +1,81 @@
+/**
+ * The read buffers of one connection on the `onread` fast path.
+ *
+ * Node calls the `onread.buffer` function once when the socket gets its handle and again
+ * after every read callback, and keeps libuv pointed at the returned buffer until the
+ * next read. This class answers it from a {@link ReadSizer} prediction:
+ *
+ * - Small or no reads (idle, ping-pong): the shared scratch; each read is copied out into
+ *   slab memory, so an idle connection holds no read memory of its own.
+ * - Bulk reads: a private region carved from a slab; each read is handed out as a view
+ *   without a copy, and the next read goes into the untouched rest of the region while
+ *   at least half a region is left, else into a fresh region.
+ *
+ * Either way the bytes handed out are never written again (see `read-buffer-pool.ts`).
+ */
+import { carveRegion, copyToSlab, releaseRegion, sharedScratch } from "./read-buffer-pool.js";
+import { ReadSizer } from "./read-sizer.js";
+
+/** Per-connection read buffers; one instance per socket, used only by that socket. */
+export class AdaptiveReadBuffer {
+  readonly #sizer = new ReadSizer();
+  /** The private region libuv reads into next, or `null` for the shared scratch. */
+  #region: Buffer | null = null;
+  /** Whether Node asked for the buffer since the last read (it must, before each read). */
+  #asked = false;
+
+  /** Bytes of private read memory this connection holds (0 when on the shared scratch). */
+  get privateBytes(): number {
+    return this.#region === null ? 0 : this.#region.length;
+  }
+
+  /** The policy's state, for tests and diagnostics. */
+  get sizer(): ReadSizer {
+    return this.#sizer;
+  }
+
+  /** The buffer the next read goes into (Node's `onread.buffer`). Allocates nothing. */
+  next(): Buffer {
+    this.#asked = true;
+    return this.#region ?? sharedScratch();
+  }
+
+  /**
+   * Takes a read of `bytesRead` (> 0) bytes into `buffer` (the last result of
+   * {@link next}) and returns the bytes, which now belong to the caller. Prepares the
+   * buffer {@link next} returns. Call once per read, before {@link next}.
+   */
+  take(bytesRead: number, buffer: Buffer): Buffer {
+    const region = this.#region;
+    // A view is lent only when the read went into the private region Node asked for after
+    // the previous read; otherwise (shared scratch, or a runtime that kept an older
+    // buffer) the bytes are copied out, which is always safe.
+    const lend = region !== null && buffer === region && this.#asked;
+    this.#asked = false;
+    const data = lend ? buffer.subarray(0, bytesRead) : copyToSlab(buffer, bytesRead);
+    this.#sizer.record(bytesRead, buffer.length);
+    const size = this.#sizer.size;
+    if (!lend) {
+      if (region === null && size !== 0) this.#region = carveRegion(size);
+      else if (region !== null && size === 0) this.close();
+      return data;
+    }
+    const rest = buffer.subarray(bytesRead);
+    if (size === 0) {
+      releaseRegion(rest);
+      this.#region = null;
+    } else if (rest.length * 2 < size) {
+      releaseRegion(rest);
+      this.#region = carveRegion(size);
+    } else {
+      this.#region = rest;
+    }
+    return data;
+  }
+
+  /** Gives back the private region after the socket's last read (on close). Idempotent. */
+  close(): void {
+    if (this.#region !== null) releaseRegion(this.#region);
+    this.#region = null;
+  }
+}

@@ -1,0 +1,67 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ConnectError, UserError, type IConnector, type IPv4Address } from "@torsion/core";
+import type { Failure } from "@torsion/defer";
+import { connectTCP, listenTCP, type StreamPort } from "@torsion/tcp";
+import { Echo, OrderFactory, Recorder, RecordingFactory, TestHost, waitFor } from "./helpers.js";
+
+const host = new TestHost();
+const port: StreamPort = listenTCP(host, 0, new RecordingFactory(Echo), { interface: "127.0.0.1" });
+const number = (port.getHost() as IPv4Address).port;
+after(async () => {
+  await port.stopListening().asPromise();
+  host.dispose();
+});
+
+describe("StreamConnector", () => {
+  it("cancels the connect timeout once connected", async () => {
+    const factory = new OrderFactory(Recorder);
+    const connector = connectTCP(host, "127.0.0.1", number, factory, { timeout: 0.05 });
+    await waitFor(() => connector.state === "connected");
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(factory.failure, null);
+    assert.equal(connector.state, "connected");
+    connector.disconnect();
+    await waitFor(() => connector.state === "disconnected");
+  });
+
+  it("keeps the factory started when clientConnectionFailed reconnects", async () => {
+    class Retrying extends OrderFactory {
+      attempts = 0;
+      override clientConnectionFailed(connector: IConnector, reason: Failure): void {
+        super.clientConnectionFailed(connector, reason);
+        this.attempts++;
+        if (this.attempts < 3) connector.connect();
+      }
+    }
+    const factory = new Retrying(Recorder);
+    const connector = connectTCP(host, "stuck.test", 80, factory, { lookup: () => {}, timeout: 0.01 });
+    await waitFor(() => factory.attempts === 3);
+    assert.equal(connector.state, "disconnected");
+    assert.deepEqual(factory.log.filter((e) => e === "doStart" || e === "doStop"), ["doStart", "doStop"]);
+    assert.equal(factory.log.filter((e) => e === "startedConnecting").length, 3);
+  });
+
+  it("is registered with the host while connecting; shutdown stops the attempt", () => {
+    const factory = new OrderFactory(Recorder);
+    const connector = connectTCP(host, "stuck.test", 80, factory, { lookup: () => {} });
+    assert.ok(host.resources.has(connector as never));
+    void (connector as unknown as { shutdown(g: number): PromiseLike<void> }).shutdown(1);
+    assert.ok(factory.failure?.value instanceof UserError);
+    assert.ok(!host.resources.has(connector as never));
+  });
+
+  it("fails the attempt with ConnectError when the client buildProtocol returns null", async () => {
+    class Refusing extends OrderFactory {
+      override buildProtocol(): null {
+        this.log.push("buildProtocol");
+        return null;
+      }
+    }
+    const factory = new Refusing(Recorder);
+    connectTCP(host, "127.0.0.1", number, factory);
+    await waitFor(() => factory.failure !== null);
+    assert.ok(factory.failure?.value instanceof ConnectError);
+    assert.deepEqual(factory.log, ["doStart", "startedConnecting", "buildProtocol", "clientConnectionFailed", "doStop"]);
+  });
+});

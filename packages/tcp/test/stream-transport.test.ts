@@ -1,0 +1,71 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { describeStreamTransport } from "./stream-contract.js";
+import { tcpPairMaker } from "./tcp-pair.js";
+import { Recorder } from "./helpers.js";
+import type { ITCPTransport } from "@torsion/core";
+
+describeStreamTransport("TCP, onread fast path", tcpPairMaker({ fastPath: true }));
+describeStreamTransport("TCP, 'data' event fallback", tcpPairMaker({ fastPath: false }));
+
+describe("StreamTransport over TCP", () => {
+  it("keeps received buffers intact: later reads never overwrite a buffer already handed over", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    const pair = await tcpPairMaker({ fastPath: true })(server, client);
+    try {
+      const expected: Buffer[] = [];
+      for (let i = 0; i < 300; i++) {
+        const msg = Buffer.alloc(100 + (i % 50), i & 0xff);
+        expected.push(msg);
+        (client.transport as ITCPTransport).write(msg);
+        if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+      }
+      const total = expected.reduce((n, b) => n + b.length, 0);
+      await pair.settle(() => server.received === total);
+      assert.deepEqual(Buffer.concat(server.chunks), Buffer.concat(expected));
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it("keeps every received buffer intact while reads switch between small copies and bulk regions", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    const pair = await tcpPairMaker({ fastPath: true })(server, client);
+    try {
+      const expected: Buffer[] = [];
+      for (let phase = 0; phase < 4; phase++) {
+        const bulk = phase % 2 === 1;
+        for (let i = 0; i < (bulk ? 8 : 40); i++) {
+          const msg = Buffer.alloc(bulk ? 50_000 + i * 1000 : 20 + i, (phase * 64 + i) & 0xff);
+          expected.push(msg);
+          (client.transport as ITCPTransport).write(msg);
+          if (!bulk) await new Promise((r) => setImmediate(r));
+        }
+        const total = expected.reduce((n, b) => n + b.length, 0);
+        await pair.settle(() => server.received === total);
+      }
+      assert.deepEqual(Buffer.concat(server.chunks), Buffer.concat(expected));
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it("reports TCP_NODELAY on by default and lets the protocol change it and keep-alive", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    const pair = await tcpPairMaker({ fastPath: true })(server, client);
+    try {
+      const t = client.transport as ITCPTransport;
+      assert.equal(t.getTcpNoDelay(), true);
+      t.setTcpNoDelay(false);
+      assert.equal(t.getTcpNoDelay(), false);
+      assert.equal(t.getTcpKeepAlive(), false);
+      t.setTcpKeepAlive(true);
+      assert.equal(t.getTcpKeepAlive(), true);
+    } finally {
+      await pair.close();
+    }
+  });
+});

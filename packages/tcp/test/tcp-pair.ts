@@ -1,0 +1,52 @@
+/** Connected TCP pairs over 127.0.0.1 for the contract suite and other tests. */
+import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
+import { connectTCP, listenTCP, type StreamPort } from "@torsion/tcp";
+import type { MakeStreamPair, StreamPair } from "./stream-contract.js";
+import { TestHost, waitFor } from "./helpers.js";
+
+class OneShotFactory extends Factory {
+  constructor(private readonly next: IProtocol) {
+    super();
+    this.noisy = false;
+  }
+  override buildProtocol(): IProtocol {
+    return this.next;
+  }
+}
+
+class OneShotClientFactory extends ClientFactory {
+  constructor(private readonly next: IProtocol) {
+    super();
+    this.noisy = false;
+  }
+  override buildProtocol(): IProtocol {
+    return this.next;
+  }
+}
+
+/** Builds a pair maker for TCP on `iface` with the fast path on or off. */
+export function tcpPairMaker(options: { fastPath: boolean; iface?: string }): MakeStreamPair {
+  return async (server: IProtocol, client: IProtocol): Promise<StreamPair> => {
+    const host = new TestHost();
+    const iface = options.iface ?? "127.0.0.1";
+    const port: StreamPort = listenTCP(host, 0, new OneShotFactory(server), { interface: iface, fastPath: options.fastPath });
+    const address = port.getHost() as unknown as { port: number };
+    connectTCP(host, iface, address.port, new OneShotClientFactory(client), { fastPath: options.fastPath, timeout: 5 });
+    const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;
+    await waitFor(() => connected(server) && connected(client), 5000, "connection");
+    await port.stopListening().asPromise();
+    return {
+      settle: (until) => waitFor(until, 10_000, "settle condition"),
+      idle: () => new Promise((resolve) => setTimeout(resolve, 30)),
+      close: async () => {
+        for (const p of [server, client]) {
+          const t = (p as { transport?: { abortConnection?: () => void } | null }).transport;
+          t?.abortConnection?.();
+        }
+        await waitFor(() => !connected(server) && !connected(client), 5000, "close");
+        if (host.errors.length > 0) throw new Error(`unexpected reported errors: ${host.errors.map((e) => `${e.context}: ${String(e.error)}`).join("; ")}`);
+        host.dispose();
+      },
+    };
+  };
+}
