@@ -3,14 +3,11 @@
 import { reactor, DatagramProtocol, type IAddress, type IPv4Address } from "torsion";
 
 class Echo extends DatagramProtocol {
-  override startProtocol(): void {
-    console.log(`udp echo server listening on ${this.transport!.getHost()}`);
-  }
-
   override datagramReceived(data: Buffer, addr: IAddress): void {
     this.transport!.write(data, addr as IPv4Address);
   }
 }
 
-reactor.listenUDP(Number(process.argv[2] ?? "9999"), new Echo(), { interface: "127.0.0.1" });
+const port = reactor.listenUDP(Number(process.argv[2] ?? "9999"), new Echo(), { interface: "127.0.0.1" });
+reactor.callWhenRunning(() => console.log(`udp echo server listening on ${port.getHost()}`));
 void reactor.run();
