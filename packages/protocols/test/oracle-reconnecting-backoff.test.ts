@@ -1,13 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { ConnectionDone, ConnectionRefusedError, ConnectorState, IPv4Address } from "@torsion/core";
 import type { IAddress, IConnector, IDelayedCall, IReactorTime } from "@torsion/core";
 import { Failure } from "@torsion/defer";
 import { Clock } from "@torsion/testing";
 import { NoConnectorError, ReconnectingClientFactory } from "@torsion/protocols";
+import { assertEvents, loadSuite, type Event } from "./timer-oracle.js";
 
-type Event = [string, ...unknown[]];
 interface Vector {
   id: string;
   kind: "valid" | "error";
@@ -18,26 +17,7 @@ interface Vector {
   final: { time: number; pending: number[]; retries: number; delay: number; continueTrying: number };
 }
 
-const suite = JSON.parse(
-  readFileSync(new URL("../../../test/fixtures/twisted-oracle/reconnecting-backoff.json", import.meta.url), "utf8"),
-) as { suite: string; vectors: Vector[] };
-
-/** Exact for dyadic vectors; within 1e-9 otherwise (FORMAT.md §4.1). */
-function sameValue(actual: unknown, expected: unknown, exact: boolean): boolean {
-  if (typeof actual === "number" && typeof expected === "number") {
-    return exact ? actual === expected : Math.abs(actual - expected) <= 1e-9;
-  }
-  return actual === expected;
-}
-
-function assertEvents(actual: readonly Event[], expected: readonly Event[], exact: boolean, where: string): void {
-  const same = actual.length === expected.length &&
-    actual.every((event, i) => {
-      const other = expected[i] ?? [];
-      return event.length === other.length && event.every((value, j) => sameValue(value, other[j], exact));
-    });
-  if (!same) assert.deepEqual(actual, expected, where);
-}
+const suite = loadSuite<Vector>("reconnecting-backoff");
 
 class RecordingConnector implements IConnector {
   state: ConnectorState = ConnectorState.disconnected;

@@ -1,11 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { Protocol } from "@torsion/core";
 import { Clock, StringTransport } from "@torsion/testing";
 import { Timeout } from "@torsion/protocols";
+import { assertEvents, loadSuite, type Event } from "./timer-oracle.js";
 
-type Event = [string, ...unknown[]];
 interface Vector {
   id: string;
   kind: "valid" | "error";
@@ -16,26 +15,7 @@ interface Vector {
   final: { time: number; timeOut: number | null; pending: number[] };
 }
 
-const suite = JSON.parse(
-  readFileSync(new URL("../../../test/fixtures/twisted-oracle/timeout-mixin.json", import.meta.url), "utf8"),
-) as { suite: string; vectors: Vector[] };
-
-/** Exact for dyadic vectors; within 1e-9 otherwise (FORMAT.md §4.1). */
-function sameValue(actual: unknown, expected: unknown, exact: boolean): boolean {
-  if (typeof actual === "number" && typeof expected === "number") {
-    return exact ? actual === expected : Math.abs(actual - expected) <= 1e-9;
-  }
-  return actual === expected;
-}
-
-function assertEvents(actual: readonly Event[], expected: readonly Event[], exact: boolean, where: string): void {
-  const same = actual.length === expected.length &&
-    actual.every((event, i) => {
-      const other = expected[i] ?? [];
-      return event.length === other.length && event.every((value, j) => sameValue(value, other[j], exact));
-    });
-  if (!same) assert.deepEqual(actual, expected, where);
-}
+const suite = loadSuite<Vector>("timeout-mixin");
 
 /** Twisted's StringTransport as FORMAT.md §3.2 records it: loseConnection is an event, nothing more. */
 class RecordingTransport extends StringTransport {
