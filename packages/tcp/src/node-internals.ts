@@ -2,11 +2,17 @@
  * The ONLY module that relies on undocumented Node internals. Each trick is
  * feature-detected and has a documented fallback:
  *
- * 1. Fast accept: an accepted socket (from a server created with `pauseOnConnect: true`)
- *    gives up its libuv handle (`socket._handle`), which is rewrapped with
+ * 1. Fast accept: accepted libuv handles are wrapped with
  *    `new net.Socket({ handle, onread })`, the same constructor path `net.Server` uses,
- *    so reads land in a caller-owned buffer without a `'data'` event per read. Fallback:
- *    plain `'data'` events on the accepted socket.
+ *    so reads land in a caller-owned buffer without a `'data'` event per read. Two ways,
+ *    the first preferred:
+ *    a. {@link interceptAccept} replaces the listening handle's `onconnection` (the
+ *       function libuv's accept calls, `server._handle.onconnection`), so the accepted
+ *       handle is wrapped at once: one `net.Socket` per connection, as a plain server.
+ *    b. {@link rewrapAccepted}: an accepted socket (from a server created with
+ *       `pauseOnConnect: true`) gives up its handle (`socket._handle`) to a second socket;
+ *       the placeholder costs a whole `net.Socket` per connection.
+ *    Fallback: plain `'data'` events on the accepted socket.
  * 2. Synchronous bind result: `server.listen({ host, port })` resolves `host` with
  *    `dns.lookup`, which answers an IP literal on the next tick, and reports a bind error
  *    on a later tick. While `listen` runs, `process.nextTick` is wrapped so that the
@@ -50,36 +56,95 @@ export interface OnRead {
   callback: (bytesRead: number, buffer: Uint8Array) => boolean;
 }
 
-/** Options for the rewrapped socket. */
+/** Options for the socket wrapped around an accepted handle. */
 export interface RewrapOptions {
   readonly onread: OnRead;
   readonly writableHighWaterMark: number;
+  /**
+   * Turn TCP_NODELAY on (TCP handles only; ignored by Unix ones). The socket records it,
+   * so a later `setNoDelay(false)` really turns it off. @default false
+   */
+  readonly noDelay?: boolean;
+}
+
+/** An accepted connection's libuv handle (opaque: only {@link wrapHandle} uses it). */
+export interface AcceptedHandle {
+  readonly readStart: () => number;
+}
+
+interface ListeningHandle {
+  onconnection?: unknown;
+}
+
+function isStreamHandle(handle: unknown): handle is AcceptedHandle {
+  return handle !== null && typeof handle === "object" && typeof (handle as { readStart?: unknown }).readStart === "function";
 }
 
 /**
- * Moves the libuv handle of `accepted` (accepted with `pauseOnConnect: true`, not read
- * from yet) into a new socket that reads through `onread`. Returns `null`, leaving
- * `accepted` untouched, when the handle cannot be taken; the caller then uses `accepted`
- * with `'data'` events. On success the placeholder `accepted` is destroyed (it owns
- * nothing any more), so the server does not count it as an open connection.
+ * Fast accept, way (a): makes the listening `server` pass each accepted handle to
+ * `onHandle` (synchronously, in libuv's accept callback, once per connection) instead of
+ * building a placeholder `net.Socket` and emitting `'connection'`. The caller wraps it
+ * with {@link wrapHandle} at once. Accept errors, and anything not shaped like a stream
+ * handle, go to Node's own handler (the server's `'error'` event). Accepted sockets are
+ * not counted by `server.getConnections()` (nor limited by `maxConnections`).
+ *
+ * Call right after the server is listening. Returns `false`, changing nothing, when the
+ * fast path is off or the internals are not as expected; `'connection'` events then
+ * continue as usual. If `onHandle` throws, the error propagates as from any I/O callback.
  */
-export function rewrapAccepted(accepted: net.Socket, options: RewrapOptions): net.Socket | null {
-  const carrier = accepted as unknown as HandleCarrier;
-  const handle = carrier._handle;
-  if (handle === null || typeof handle !== "object" || typeof (handle as { readStart?: unknown }).readStart !== "function") {
-    return null;
+export function interceptAccept(server: net.Server, onHandle: (handle: AcceptedHandle) => void): boolean {
+  if (!fastAcceptSupported) return false;
+  const listening = (server as unknown as HandleCarrier)._handle;
+  if (listening === null || typeof listening !== "object") return false;
+  const original = (listening as ListeningHandle).onconnection;
+  if (typeof original !== "function") return false;
+  (listening as ListeningHandle).onconnection = function onconnection(this: unknown, error: unknown, handle: unknown): void {
+    if (error || !isStreamHandle(handle)) {
+      Reflect.apply(original, this, [error, handle]);
+      return;
+    }
+    onHandle(handle);
+  };
+  return true;
+}
+
+/**
+ * Wraps an accepted handle (from {@link interceptAccept} or {@link rewrapAccepted}) into
+ * a readable, writable, half-open-capable socket reading through `options.onread`.
+ * Reading starts at once (the first read arrives on a later turn).
+ */
+export function wrapHandle(handle: AcceptedHandle, options: RewrapOptions): net.Socket {
+  const noDelay = options.noDelay === true;
+  if (noDelay) {
+    const setNoDelay = (handle as { setNoDelay?: (on: boolean) => number }).setNoDelay;
+    if (typeof setNoDelay === "function") setNoDelay.call(handle, true);
   }
-  carrier._handle = null;
-  accepted.destroy();
-  const socket = new net.Socket({
+  return new net.Socket({
     handle,
     allowHalfOpen: true,
     readable: true,
     writable: true,
+    noDelay,
     onread: options.onread,
     writableHighWaterMark: options.writableHighWaterMark,
   } as net.SocketConstructorOpts);
-  return socket;
+}
+
+/**
+ * Fast accept, way (b): moves the libuv handle of `accepted` (accepted with
+ * `pauseOnConnect: true`, not read from yet) into a new socket that reads through
+ * `onread` (see {@link wrapHandle}). Returns `null`, leaving `accepted` untouched, when
+ * the handle cannot be taken; the caller then uses `accepted` with `'data'` events. On
+ * success the placeholder `accepted` is destroyed (it owns nothing any more), so the
+ * server does not count it as an open connection.
+ */
+export function rewrapAccepted(accepted: net.Socket, options: RewrapOptions): net.Socket | null {
+  const carrier = accepted as unknown as HandleCarrier;
+  const handle = carrier._handle;
+  if (!isStreamHandle(handle)) return null;
+  carrier._handle = null;
+  accepted.destroy();
+  return wrapHandle(handle, options);
 }
 
 /** The result of {@link listenSync}. */

@@ -3,7 +3,7 @@ import createDebug from "debug";
 import { Deferred } from "@torsion/defer";
 import type { IAddress, IListeningPort, IProtocol, IProtocolFactory, ITransportHost } from "@torsion/core";
 import { AlreadyListeningError } from "./errors.js";
-import { fastAcceptSupported, rewrapAccepted } from "./node-internals.js";
+import { fastAcceptSupported, interceptAccept, rewrapAccepted, wrapHandle, type AcceptedHandle } from "./node-internals.js";
 import { DEFAULT_HIGH_WATER_MARK, StreamTransport } from "./stream-transport.js";
 
 const debug = createDebug("torsion:tcp:stream-port");
@@ -40,9 +40,23 @@ export interface StreamTuning {
    * `node-internals.ts`); `false` forces plain `'data'` events. @default true
    */
   readonly fastPath?: boolean;
+  /**
+   * With the fast path, take accepted handles straight from the listening socket (one
+   * `net.Socket` per connection); `false` takes them from Node's `'connection'` sockets
+   * instead (a placeholder socket per connection: slower, kept as the fallback and for
+   * tests). Ignored by connectors. @default true
+   */
+  readonly fastAccept?: boolean;
   /** Write-buffer high-water mark in bytes (streaming producers pause above it). @default 65536 */
   readonly highWaterMark?: number;
 }
+
+/**
+ * How a port takes accepted connections: `"intercept"` (handles straight from the
+ * listening socket, `onread`), `"rewrap"` (handles moved out of Node's `'connection'`
+ * sockets, `onread`), `"events"` (Node's sockets as they are, `'data'` events).
+ */
+export type AcceptPath = "intercept" | "rewrap" | "events";
 
 /**
  * A listening stream socket (TCP or Unix): accepts connections, builds a protocol for
@@ -59,7 +73,9 @@ export class StreamPort implements IListeningPort {
   readonly #factory: IProtocolFactory;
   readonly #binding: StreamPortBinding;
   readonly #fast: boolean;
+  readonly #fastAccept: boolean;
   readonly #highWaterMark: number;
+  #acceptPath: AcceptPath;
   #server: net.Server | null = null;
   #address: IAddress | null = null;
   #unregister: (() => void) | null = null;
@@ -70,12 +86,22 @@ export class StreamPort implements IListeningPort {
     this.#factory = factory;
     this.#binding = binding;
     this.#fast = (tuning.fastPath ?? true) && fastAcceptSupported;
+    this.#fastAccept = tuning.fastAccept ?? true;
+    this.#acceptPath = this.#fast ? "rewrap" : "events";
     this.#highWaterMark = tuning.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   }
 
   /** Whether accepted connections use the `onread` fast path. */
   get fastPath(): boolean {
     return this.#fast;
+  }
+
+  /**
+   * How accepted connections are taken (see {@link AcceptPath}); decided each time
+   * listening starts ("intercept" needs the listening handle to be as expected).
+   */
+  get acceptPath(): AcceptPath {
+    return this.#acceptPath;
   }
 
   /** Binds and listens. Throws `CannotListenError` (nothing is left open) on failure. */
@@ -85,6 +111,7 @@ export class StreamPort implements IListeningPort {
     server.on("error", (error) => debug("server error after a failed bind: %s", error.message));
     this.#binding.bind(server, (error) => this.#lateBindError(server, error));
     this.#server = server;
+    if (this.#fast) this.#acceptPath = this.#fastAccept && interceptAccept(server, this.#onHandle) ? "intercept" : "rewrap";
     this.#address = this.#binding.localAddress(server);
     this.#unregister = this.#host.registerResource(this);
     debug("listening on %s (fast path %s)", String(this.#address), this.#fast);
@@ -137,8 +164,30 @@ export class StreamPort implements IListeningPort {
     return `<StreamPort ${this.#address === null ? "unbound" : String(this.#address)}>`;
   }
 
+  /** Fast accept (intercept): a libuv handle straight from the listening socket. */
+  readonly #onHandle = (handle: AcceptedHandle): void => {
+    const transport = this.#newTransport();
+    const socket = wrapHandle(handle, { onread: transport.onread, writableHighWaterMark: this.#highWaterMark, noDelay: this.#binding.noDelay });
+    this.#start(socket, transport, true);
+  };
+
+  /** Node's `'connection'` event: rewrap (fast path) or use the socket as it is. */
   readonly #onConnection = (accepted: net.Socket): void => {
-    const { peer, local } = this.#binding.addresses(accepted);
+    const transport = this.#newTransport();
+    const options = { onread: transport.onread, writableHighWaterMark: this.#highWaterMark, noDelay: this.#binding.noDelay };
+    const rewrapped = this.#fast ? rewrapAccepted(accepted, options) : null;
+    const socket = rewrapped ?? accepted;
+    // pauseOnConnect paused a socket that could not be rewrapped: resume once attached.
+    if (this.#start(socket, transport, rewrapped !== null) && rewrapped === null && this.#fast) socket.resume();
+  };
+
+  #newTransport(): StreamTransport {
+    return new StreamTransport({ host: this.#host, highWaterMark: this.#highWaterMark, resetOnAbort: this.#binding.resetOnAbort });
+  }
+
+  /** Builds the protocol and attaches it; closes `socket` if there is none. */
+  #start(socket: net.Socket, transport: StreamTransport, fastPath: boolean): boolean {
+    const { peer, local } = this.#binding.addresses(socket);
     let protocol: IProtocol | null = null;
     try {
       protocol = this.#factory.buildProtocol(peer);
@@ -146,15 +195,12 @@ export class StreamPort implements IListeningPort {
       this.#host.reportError(error, `Unhandled error in buildProtocol for ${String(peer)}`);
     }
     if (protocol === null) {
-      accepted.destroy();
-      return;
+      socket.destroy();
+      return false;
     }
-    const transport = new StreamTransport({ host: this.#host, highWaterMark: this.#highWaterMark, resetOnAbort: this.#binding.resetOnAbort });
-    const rewrapped = this.#fast ? rewrapAccepted(accepted, { onread: transport.onread, writableHighWaterMark: this.#highWaterMark }) : null;
-    const socket = rewrapped ?? accepted;
-    transport.attach(socket, protocol, { fastPath: rewrapped !== null, noDelay: this.#binding.noDelay, peer, local });
-    if (rewrapped === null && this.#fast) socket.resume();
-  };
+    transport.attach(socket, protocol, { fastPath, noDelay: this.#binding.noDelay, peer, local });
+    return true;
+  }
 
   #lateBindError(server: net.Server, error: Error): void {
     this.#host.reportError(error, `Port ${String(this.#address)} could not listen`);

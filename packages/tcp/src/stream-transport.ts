@@ -98,22 +98,23 @@ export class StreamTransport implements ITCPTransport {
   #reason: Failure | null = null;
   /** Read buffers of the fast path (sized per read; see `adaptive-read-buffer.ts`). */
   readonly #reads = new AdaptiveReadBuffer();
-  readonly #producers = new ProducerSlot({ isOpen: () => this.#phase === "open", guard: (what, fn) => this.#guard(what, fn) });
+  /** Created by the first `registerProducer` (most connections never have a producer). */
+  #producers: ProducerSlot | null = null;
   #readingPaused = false;
   #noDelay = false;
   #keepAlive = false;
-  readonly #onread: OnRead;
+  #onread: OnRead | null = null;
 
   constructor(options: StreamTransportOptions) {
     this.#host = options.host;
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     this.#resetOnAbort = options.resetOnAbort ?? false;
     this.#onClosed = options.onClosed;
-    this.#onread = { buffer: this.#nextRegion, callback: this.#onRead };
   }
 
   /** The `onread` option to create the socket with (fast path). Read once, at creation. */
   get onread(): OnRead {
+    if (this.#onread === null) this.#onread = { buffer: () => this.#reads.next(), callback: this.#onRead };
     return this.#onread;
   }
 
@@ -122,7 +123,7 @@ export class StreamTransport implements ITCPTransport {
     return this.#highWaterMark;
   }
 
-  /** The protocol, once attached. */
+  /** The protocol, once attached; `null` again after `connectionLost` (nothing retains it). */
   get protocol(): IProtocol | null {
     return this.#protocol;
   }
@@ -150,7 +151,7 @@ export class StreamTransport implements ITCPTransport {
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
-    if (!fastPath) socket.on("data", this.#onData);
+    if (!fastPath) socket.on("data", (data: Buffer) => this.#deliver(data));
     this.#guard("makeConnection", () => protocol.makeConnection(this));
   }
 
@@ -162,7 +163,7 @@ export class StreamTransport implements ITCPTransport {
     if (!this.#writable()) return;
     if (data.byteLength === 0) return;
     const ok = (this.#socket as net.Socket).write(data);
-    if (!ok) this.#producers.bufferFull();
+    if (!ok) this.#producers?.bufferFull();
   }
 
   /** Writes every buffer in order as one batch (corked: one `writev`). */
@@ -177,7 +178,7 @@ export class StreamTransport implements ITCPTransport {
     let ok = true;
     for (const item of items) if (item.byteLength > 0) ok = socket.write(item);
     socket.uncork();
-    if (!ok) this.#producers.bufferFull();
+    if (!ok) this.#producers?.bufferFull();
   }
 
   #writable(): boolean {
@@ -191,7 +192,7 @@ export class StreamTransport implements ITCPTransport {
   loseConnection(): void {
     if (this.#phase !== "open" || this.#disconnecting) return;
     this.#disconnecting = true;
-    if (this.#producers.producer === null) this.#flushAndClose();
+    if ((this.#producers?.producer ?? null) === null) this.#flushAndClose();
     else this.#waitingForProducer = true;
   }
 
@@ -249,15 +250,9 @@ export class StreamTransport implements ITCPTransport {
 
   // ---- socket events ------------------------------------------------------------
 
-  readonly #nextRegion = (): Buffer => this.#reads.next();
-
   readonly #onRead = (bytesRead: number, buffer: Uint8Array): boolean => {
     this.#deliver(this.#reads.take(bytesRead, buffer as Buffer));
     return true;
-  };
-
-  readonly #onData = (data: Buffer): void => {
-    this.#deliver(data);
   };
 
   #deliver(data: Buffer): void {
@@ -309,7 +304,7 @@ export class StreamTransport implements ITCPTransport {
     this.#phase = "closed";
     const reason = this.#reason ?? (this.#readClosed && this.#writeClosed ? CONNECTION_DONE : new Failure(new ConnectionLost()));
     this.#reads.close();
-    const producer = this.#producers.clear();
+    const producer = this.#producers?.clear() ?? null;
     if (producer !== null) this.#guard("stopProducing", () => producer.stopProducing());
     const protocol = this.#protocol as IProtocol;
     try {
@@ -317,9 +312,23 @@ export class StreamTransport implements ITCPTransport {
     } catch (error) {
       this.#host.reportError(error, "Unhandled error in protocol.connectionLost");
     }
-    if (this.#unregister !== null) this.#unregister();
+    this.#release();
     if (this.#onClosed !== undefined) this.#onClosed(reason);
   };
+
+  /**
+   * After close: unregisters and drops the references to the protocol and the producer.
+   * Node keeps a closed socket (and what its listeners reach) alive until its handle is
+   * collected, so what is dropped here does not survive into the old generation.
+   */
+  #release(): void {
+    const unregister = this.#unregister;
+    this.#unregister = null;
+    if (unregister !== null) unregister();
+    this.#protocol = null;
+    this.#halfCloseable = null;
+    this.#producers = null;
+  }
 
   #guard(what: string, fn: () => void): void {
     try {
@@ -346,17 +355,18 @@ export class StreamTransport implements ITCPTransport {
    * After close: `stopProducing()` at once. A second producer throws.
    */
   registerProducer(producer: IProducer, streaming: boolean): void {
-    if (this.#producers.producer !== null) throw new ProducerAlreadyRegisteredError();
+    if (this.#producers !== null && this.#producers.producer !== null) throw new ProducerAlreadyRegisteredError();
     if (this.#phase === "closed" || this.#socket === null) {
       producer.stopProducing();
       return;
     }
+    this.#producers ??= new ProducerSlot({ isOpen: () => this.#phase === "open", guard: (what, fn) => this.#guard(what, fn) });
     this.#producers.register(this.#socket, producer, streaming, this.#highWaterMark);
   }
 
   /** Detaches the producer; a pending `loseConnection` then flushes and closes. */
   unregisterProducer(): void {
-    if (this.#producers.clear() === null) return;
+    if (this.#producers === null || this.#producers.clear() === null) return;
     if (this.#waitingForProducer && this.#phase === "open") {
       this.#waitingForProducer = false;
       this.#flushAndClose();

@@ -37,12 +37,22 @@ function socketAddresses(socket: net.Socket): SocketAddresses {
   };
 }
 
+/** Whether `host` (a bind address) is a wildcard, so that accepted sockets' local IPs vary. */
+function isWildcard(host: string): boolean {
+  return host === "0.0.0.0" || host === "::" || host.includes("%");
+}
+
 class TCPBinding implements StreamPortBinding {
   readonly noDelay = true;
   readonly resetOnAbort = true;
   readonly #port: number;
   readonly #iface: string;
   readonly #backlog: number;
+  /**
+   * The local address every accepted socket has when bound to one IP (shared: addresses
+   * are immutable), saving a `getsockname` per connection; `null` for a wildcard bind.
+   */
+  #sharedLocal: ReturnType<typeof ipAddress> | null = null;
 
   constructor(port: number, iface: string, backlog: number) {
     this.#port = port;
@@ -65,12 +75,19 @@ class TCPBinding implements StreamPortBinding {
 
   localAddress(server: net.Server): ReturnType<typeof ipAddress> {
     const address = server.address();
-    if (address !== null && typeof address === "object") return ipAddress("TCP", address.address, address.port);
+    if (address !== null && typeof address === "object") {
+      const local = ipAddress("TCP", address.address, address.port);
+      this.#sharedLocal = isWildcard(address.address) ? null : local;
+      return local;
+    }
+    this.#sharedLocal = null;
     return ipAddress("TCP", bindAddressOf(this.#iface), this.#port);
   }
 
   addresses(socket: net.Socket): SocketAddresses {
-    return socketAddresses(socket);
+    const local = this.#sharedLocal;
+    if (local === null) return socketAddresses(socket);
+    return { peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0), local };
   }
 }
 
@@ -85,7 +102,11 @@ class TCPBinding implements StreamPortBinding {
  */
 export function listenTCP(host: ITransportHost, port: number, factory: IProtocolFactory, options: TCPListenOptions = {}): StreamPort {
   const binding = new TCPBinding(port, options.interface ?? "", options.backlog ?? 50);
-  const tuning: StreamTuning = { ...(options.fastPath === undefined ? {} : { fastPath: options.fastPath }), ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }) };
+  const tuning: StreamTuning = {
+    ...(options.fastPath === undefined ? {} : { fastPath: options.fastPath }),
+    ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }),
+    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
+  };
   const listening = new StreamPort(host, factory, binding, tuning);
   listening.startListening();
   return listening;

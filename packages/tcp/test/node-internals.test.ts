@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { execFileSync } from "node:child_process";
-import { fastAcceptSupported, listenSync, DISABLE_FAST_PATH_ENV } from "@torsion/tcp";
+import { fastAcceptSupported, interceptAccept, listenSync, wrapHandle, DISABLE_FAST_PATH_ENV, type AcceptedHandle } from "@torsion/tcp";
 
 function close(server: net.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
@@ -42,5 +42,62 @@ describe("node-internals", () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(late.length, 1, "the server's own asynchronous error still arrives");
     await close(first);
+  });
+
+  it("interceptAccept hands each accepted handle to the callback instead of emitting 'connection'", { timeout: 10_000 }, async (t) => {
+    const server = net.createServer();
+    t.after(() => server.close());
+    let events = 0;
+    server.on("connection", () => events++);
+    assert.equal(interceptAccept(server, () => {}), false, "refused before listening: there is no handle yet");
+    listenSync(server, { port: 0, host: "127.0.0.1" });
+    const handles: AcceptedHandle[] = [];
+    const sockets: net.Socket[] = [];
+    const intercepted = interceptAccept(server, (handle) => {
+      handles.push(handle);
+      let buffer = Buffer.alloc(1024);
+      const socket = wrapHandle(handle, {
+        writableHighWaterMark: 1024,
+        noDelay: true,
+        onread: {
+          buffer: () => buffer,
+          callback: (n, b) => {
+            socket.write(Buffer.from(b.subarray(0, n)));
+            buffer = Buffer.alloc(1024);
+            return true;
+          },
+        },
+      });
+      sockets.push(socket);
+    });
+    assert.equal(intercepted, fastAcceptSupported);
+    if (!intercepted) return;
+    const port = (server.address() as net.AddressInfo).port;
+    const client = net.connect(port, "127.0.0.1");
+    t.after(() => client.destroy());
+    client.write("hello");
+    const echoed = await new Promise<string>((resolve) => client.once("data", (d) => resolve(d.toString())));
+    assert.equal(echoed, "hello");
+    assert.equal(handles.length, 1);
+    assert.equal(events, 0, "no placeholder socket was emitted");
+    assert.equal(sockets[0]?.remotePort, client.localPort);
+    sockets[0]?.setNoDelay(false);
+    sockets[0]?.destroy();
+  });
+
+  it("interceptAccept leaves accept errors to the server's own handler", () => {
+    if (!fastAcceptSupported) return;
+    const server = net.createServer();
+    listenSync(server, { port: 0, host: "127.0.0.1" });
+    const calls: unknown[] = [];
+    assert.equal(interceptAccept(server, (h) => calls.push(h)), true);
+    const errors: Error[] = [];
+    server.on("error", (e) => errors.push(e));
+    const handle = (server as unknown as { _handle: { onconnection: (err: number, h: unknown) => void } })._handle;
+    handle.onconnection(-24, undefined);
+    assert.equal(calls.length, 0);
+    assert.equal(errors.length, 1);
+    assert.match(String((errors[0] as { code?: string }).code), /EMFILE/);
+    server.close();
   });
 });

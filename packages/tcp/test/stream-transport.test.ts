@@ -4,8 +4,10 @@ import { describeStreamTransport } from "./stream-contract.js";
 import { tcpPairMaker } from "./tcp-pair.js";
 import { Recorder } from "./helpers.js";
 import type { ITCPTransport } from "@torsion/core";
+import type { StreamTransport } from "@torsion/tcp";
 
 describeStreamTransport("TCP, onread fast path", tcpPairMaker({ fastPath: true }));
+describeStreamTransport("TCP, onread fast path with rewrapped 'connection' sockets", tcpPairMaker({ fastPath: true, fastAccept: false }));
 describeStreamTransport("TCP, 'data' event fallback", tcpPairMaker({ fastPath: false }));
 
 describe("StreamTransport over TCP", () => {
@@ -67,5 +69,17 @@ describe("StreamTransport over TCP", () => {
     } finally {
       await pair.close();
     }
+  });
+
+  it("drops its protocol once connectionLost has run, so a closed socket retains nothing of it", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    const pair = await tcpPairMaker({ fastPath: true })(server, client);
+    const transport = client.transport as unknown as StreamTransport;
+    assert.equal(transport.protocol, client);
+    await pair.close();
+    assert.equal(client.lostCount, 1);
+    assert.equal(transport.protocol, null);
+    assert.equal(transport.closed, true);
   });
 });

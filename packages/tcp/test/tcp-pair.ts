@@ -25,11 +25,11 @@ class OneShotClientFactory extends ClientFactory {
 }
 
 /** Builds a pair maker for TCP on `iface` with the fast path on or off. */
-export function tcpPairMaker(options: { fastPath: boolean; iface?: string }): MakeStreamPair {
+export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean; iface?: string }): MakeStreamPair {
   return async (server: IProtocol, client: IProtocol): Promise<StreamPair> => {
     const host = new TestHost();
     const iface = options.iface ?? "127.0.0.1";
-    const port: StreamPort = listenTCP(host, 0, new OneShotFactory(server), { interface: iface, fastPath: options.fastPath });
+    const port: StreamPort = listenTCP(host, 0, new OneShotFactory(server), { interface: iface, fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });
     const address = port.getHost() as unknown as { port: number };
     connectTCP(host, iface, address.port, new OneShotClientFactory(client), { fastPath: options.fastPath, timeout: 5 });
     const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;

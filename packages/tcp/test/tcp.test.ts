@@ -47,7 +47,31 @@ for (const fastPath of [true, false]) {
       const host = newHost();
       const { port } = listen(host, Echo, { fastPath });
       assert.equal(port.fastPath, fastPath && fastAcceptSupported);
+      assert.equal(port.acceptPath, fastPath && fastAcceptSupported ? "intercept" : "events");
+      const { port: rewrapping } = listen(host, Echo, { fastPath, fastAccept: false });
+      assert.equal(rewrapping.acceptPath, fastPath && fastAcceptSupported ? "rewrap" : "events");
     });
+
+    for (const fastAccept of [true, false]) {
+      it(`gives accepted connections their real peer and the bound local address (fastAccept ${String(fastAccept)})`, async () => {
+        const host = newHost();
+        const { port, factory: serverFactory } = listen(host, Echo, { fastPath, fastAccept });
+        const factory = new OrderFactory(Recorder);
+        connectTCP(host, "127.0.0.1", portOf(port), factory, { fastPath });
+        await waitFor(() => serverFactory.built.length === 1 && factory.built[0]?.connected === true);
+        const client = factory.built[0] as Recorder;
+        const clientTransport = client.transport as ITCPTransport;
+        const serverTransport = serverFactory.built[0]?.transport as ITCPTransport;
+        assert.ok(serverTransport.getHost().equals(new IPv4Address("TCP", "127.0.0.1", portOf(port))));
+        assert.ok(serverTransport.getPeer().equals(clientTransport.getHost()));
+        assert.notEqual((clientTransport.getHost() as IPv4Address).port, portOf(port));
+        clientTransport.write(Buffer.from("addr"));
+        await waitFor(() => client.received === 4);
+        clientTransport.loseConnection();
+        await waitFor(() => client.lostCount === 1 && serverFactory.built[0]?.connected === false);
+        assert.ok(serverTransport.getHost().equals(port.getHost()), "getHost still answers after close");
+      });
+    }
 
     it("echoes a round trip and reports real IPv4 addresses on both ends", async () => {
       const host = newHost();

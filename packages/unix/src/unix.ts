@@ -35,6 +35,8 @@ class UNIXBinding implements StreamPortBinding {
   readonly #backlog: number;
   readonly #mode: number;
   readonly #wantPID: boolean;
+  /** The addresses of every accepted connection (immutable, so shared). */
+  readonly #accepted: SocketAddresses;
   #ownsFile = false;
   #ownsLock = false;
 
@@ -43,6 +45,7 @@ class UNIXBinding implements StreamPortBinding {
     this.#backlog = options.backlog ?? 50;
     this.#mode = options.mode ?? 0o666;
     this.#wantPID = options.wantPID ?? false;
+    this.#accepted = { peer: new UNIXAddress(null), local: new UNIXAddress(path) };
   }
 
   get #lockPath(): string {
@@ -102,7 +105,7 @@ class UNIXBinding implements StreamPortBinding {
   }
 
   addresses(): SocketAddresses {
-    return { peer: new UNIXAddress(null), local: new UNIXAddress(this.#path) };
+    return this.#accepted;
   }
 
   /** Removes the socket file this port created, and its lock file. */
@@ -176,6 +179,7 @@ export function connectUNIX(host: ITransportHost, address: string, factory: ICli
 function tuningOf(options: StreamTuning): StreamTuning {
   return {
     ...(options.fastPath === undefined ? {} : { fastPath: options.fastPath }),
+    ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }),
     ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
   };
 }

@@ -24,12 +24,12 @@ export function tempDir(): { dir: string; remove: () => void } {
 }
 
 /** Builds a pair maker for Unix sockets with the fast path on or off. */
-export function unixPairMaker(options: { fastPath: boolean }): MakeStreamPair {
+export function unixPairMaker(options: { fastPath: boolean; fastAccept?: boolean }): MakeStreamPair {
   return async (server: IProtocol, client: IProtocol): Promise<StreamPair> => {
     const host = new TestHost();
     const temp = tempDir();
     const file = path.join(temp.dir, "s.sock");
-    const port = listenUNIX(host, file, new OneShotFactory(server) as unknown as Factory, { fastPath: options.fastPath });
+    const port = listenUNIX(host, file, new OneShotFactory(server) as unknown as Factory, { fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });
     connectUNIX(host, file, new OneShotFactory(client), { fastPath: options.fastPath, timeout: 5 });
     const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;
     await waitFor(() => connected(server) && connected(client), 5000, "connection");

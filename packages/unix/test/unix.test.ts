@@ -6,7 +6,7 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { CannotListenError, ConnectionDone, ConnectionRefusedError, UNIXAddress, type ITCPTransport } from "@torsion/core";
 import { BadFileError, connectUNIX, listenUNIX } from "@torsion/unix";
-import type { StreamPort } from "@torsion/tcp";
+import { fastAcceptSupported, type StreamPort } from "@torsion/tcp";
 import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "../../tcp/dist-test/helpers.js";
 import { tempDir } from "./unix-pair.js";
 
@@ -67,6 +67,8 @@ for (const fastPath of [true, false]) {
       assert.ok(client.transport?.getPeer().equals(new UNIXAddress(file)));
       assert.equal(factory.built.length, 1);
       assert.ok(factory.built[0]?.transport?.getHost().equals(new UNIXAddress(file)));
+      assert.ok(factory.built[0]?.transport?.getPeer().equals(new UNIXAddress(null)));
+      assert.equal(port.acceptPath, fastPath && fastAcceptSupported ? "intercept" : "events");
     });
 
     it("transfers 10 MiB in each direction byte for byte", async () => {
