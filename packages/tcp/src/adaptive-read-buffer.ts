@@ -12,9 +12,18 @@
  *   at least half a region is left, else into a fresh region.
  *
  * Either way the bytes handed out are never written again (see `read-buffer-pool.ts`).
+ * The first region of the largest size (a connection streaming) gives the process-wide
+ * allocator hint once (see `allocator-hint.ts`), so the fresh memory comes without faults.
  */
 import { carveRegion, copyToSlab, releaseRegion, sharedScratch } from "./read-buffer-pool.js";
-import { ReadSizer } from "./read-sizer.js";
+import { MAX_READ_SIZE, ReadSizer } from "./read-sizer.js";
+import { allocatorHint } from "./allocator-hint.js";
+
+/** Carves a private region; a region of the largest size gives the allocator hint (once). */
+function carve(size: number): Buffer {
+  if (size >= MAX_READ_SIZE) allocatorHint.apply();
+  return carveRegion(size);
+}
 
 /** Per-connection read buffers; one instance per socket, used only by that socket. */
 export class AdaptiveReadBuffer {
@@ -56,7 +65,7 @@ export class AdaptiveReadBuffer {
     this.#sizer.record(bytesRead, buffer.length);
     const size = this.#sizer.size;
     if (!lend) {
-      if (region === null && size !== 0) this.#region = carveRegion(size);
+      if (region === null && size !== 0) this.#region = carve(size);
       else if (region !== null && size === 0) this.close();
       return data;
     }
@@ -66,7 +75,7 @@ export class AdaptiveReadBuffer {
       this.#region = null;
     } else if (rest.length * 2 < size) {
       releaseRegion(rest);
-      this.#region = carveRegion(size);
+      this.#region = carve(size);
     } else {
       this.#region = rest;
     }

@@ -8,3 +8,4 @@ export { SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyToSlab, releaseRegion, shared
 export { ReadSizer, READ_SIZES, MAX_READ_SIZE, COPY_LIMIT, SHRINK_AFTER } from "./read-sizer.js";
 export { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
 export * from "./errors.js";
+export { AllocatorHint, allocatorHint, ALLOCATOR_HINT_SIZE, DISABLE_ALLOCATOR_HINT_ENV, type AllocatorHintOptions } from "./allocator-hint.js";

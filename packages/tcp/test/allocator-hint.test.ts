@@ -1,0 +1,45 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ALLOCATOR_HINT_SIZE, AdaptiveReadBuffer, AllocatorHint, DISABLE_ALLOCATOR_HINT_ENV, MAX_READ_SIZE, allocatorHint } from "@torsion/tcp";
+
+describe("allocator-hint", () => {
+  it("allocates one block of the hint size on the first apply and nothing afterwards", () => {
+    const sizes: number[] = [];
+    const hint = new AllocatorHint({ allocate: (size) => sizes.push(size), env: {} });
+    assert.equal(hint.done, false);
+    assert.equal(hint.apply(), true);
+    assert.equal(hint.apply(), false);
+    assert.equal(hint.apply(), false);
+    assert.deepEqual(sizes, [ALLOCATOR_HINT_SIZE]);
+    assert.equal(hint.done, true);
+  });
+
+  it("allocates nothing when the opt-out variable is set to 1", () => {
+    const sizes: number[] = [];
+    const hint = new AllocatorHint({ allocate: (size) => sizes.push(size), env: { [DISABLE_ALLOCATOR_HINT_ENV]: "1" } });
+    assert.equal(hint.apply(), false);
+    assert.equal(hint.done, true);
+    assert.deepEqual(sizes, []);
+  });
+
+  it("still allocates when the opt-out variable has another value", () => {
+    const sizes: number[] = [];
+    const hint = new AllocatorHint({ allocate: (size) => sizes.push(size), env: { [DISABLE_ALLOCATOR_HINT_ENV]: "0" } });
+    assert.equal(hint.apply(), true);
+    assert.deepEqual(sizes, [ALLOCATOR_HINT_SIZE]);
+  });
+
+  it("is given by the process when a connection first reads in bulk, not for small reads", () => {
+    assert.equal(allocatorHint.done, false);
+    const small = new AdaptiveReadBuffer();
+    for (let i = 0; i < 10; i++) small.take(64, small.next());
+    assert.equal(allocatorHint.done, false, "small reads stay on the shared scratch");
+    const bulk = new AdaptiveReadBuffer();
+    const data = bulk.take(MAX_READ_SIZE, bulk.next());
+    assert.equal(data.length, MAX_READ_SIZE);
+    assert.equal(bulk.privateBytes, MAX_READ_SIZE);
+    assert.equal(allocatorHint.done, true);
+    bulk.close();
+    small.close();
+  });
+});
