@@ -24,17 +24,11 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
    * Makes a factory of this class (constructed with `args`) whose `protocol` is
    * `protocol`.
    */
-  static forProtocol<P extends IProtocol, F extends Factory<P>, A extends unknown[]>(
+  static forProtocol<P extends IProtocol, F extends Factory<IProtocol>, A extends unknown[]>(
     this: new (...args: A) => F,
     protocol: new () => P,
     ...args: A
-  ): F;
-  /** The same, for a subclass that fixed its protocol type (e.g. `class F extends ClientFactory`). */
-  static forProtocol<F extends Factory<IProtocol>, A extends unknown[]>(
-    this: new (...args: A) => F,
-    protocol: NonNullable<F["protocol"]>,
-    ...args: A
-  ): F;
+  ): Omit<F, keyof ProtocolFactoryOf<P>> & ProtocolFactoryOf<P>;
   static forProtocol<F extends Factory<IProtocol>, A extends unknown[]>(
     this: new (...args: A) => F,
     protocol: NonNullable<F["protocol"]>,
@@ -82,6 +76,16 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
   startFactory(): void {}
   /** Override: called after the last port stops. */
   stopFactory(): void {}
+}
+
+/**
+ * What `forProtocol` adds to the type of the factory class it is called on: the
+ * protocol class and a `buildProtocol` that returns it, so `ClientFactory.forProtocol(P)`
+ * is both a `ClientFactory` and a factory of `P`.
+ */
+export interface ProtocolFactoryOf<P extends IProtocol> {
+  protocol: new () => P;
+  buildProtocol(addr: IAddress): P | null;
 }
 
 /** A factory for servers (a marker, as in Twisted). */

@@ -6,6 +6,7 @@ import {
   ConnectionDone,
   ConnectionRefusedError,
   Factory,
+  IPv4Address,
   Protocol,
   type IConnector,
 } from "@torsion/core";
@@ -61,5 +62,20 @@ describe("ClientFactory", () => {
     assert.ok(protocol instanceof Client);
     assert.equal(protocol.factory, factory);
     assert.equal(protocol.connected, true);
+  });
+});
+
+describe("ClientFactory.forProtocol", () => {
+  it("returns a ClientFactory typed as a factory of the given protocol", () => {
+    class Greeter extends Protocol {
+      readonly greeting = "hello";
+    }
+    // Both assignments are compile-time checks: the client hooks and the protocol type survive.
+    const factory: ClientFactory<Greeter> = ClientFactory.forProtocol(Greeter);
+    const built: Greeter | null = factory.buildProtocol(new IPv4Address("TCP", "127.0.0.1", 1));
+    assert.ok(factory instanceof ClientFactory);
+    assert.equal(typeof factory.startedConnecting, "function");
+    assert.ok(built instanceof Greeter);
+    assert.equal(built.greeting, "hello");
   });
 });
