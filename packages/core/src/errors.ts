@@ -237,6 +237,17 @@ export class ProtocolLifecycleError extends TorsionError {
   override readonly code: string = "ERR_PROTOCOL_LIFECYCLE";
 }
 
+/**
+ * The bytes a peer sent cannot be decoded: malformed, or over a decoder's limit (see
+ * `IDecoder`). Each wire protocol subclasses it with its own name and code; the framing
+ * driver reports it and closes the connection, which sees it as the `connectionLost`
+ * reason.
+ */
+export class DecodeError extends TorsionError {
+  override name = "DecodeError";
+  override readonly code: string = "ERR_DECODE";
+}
+
 /** Twisted's `connectError`-by-errno mapping: Node system error codes to ConnectError classes. */
 const CONNECT_ERRORS: Readonly<Record<string, new (message?: string, options?: ErrorOptions) => ConnectError>> = {
   ECONNREFUSED: ConnectionRefusedError,

@@ -1,11 +1,1 @@
 export { listenTCP, connectTCP, type TCPListenOptions, type TCPConnectOptions } from "./tcp.js";
-export { ProducerSlot, type ProducerSlotOwner } from "./producer-slot.js";
-export { StreamTransport, CONNECTION_DONE, DEFAULT_HIGH_WATER_MARK, type StreamTransportOptions, type AttachOptions } from "./stream-transport.js";
-export { StreamPort, type AcceptPath, type StreamPortBinding, type StreamTuning, type SocketAddresses } from "./stream-port.js";
-export { StreamConnector, type StreamConnectorTarget, type StreamConnectorOptions } from "./stream-connector.js";
-export { fastAcceptSupported, interceptAccept, wrapHandle, rewrapAccepted, listenSync, type AcceptedHandle, type RewrapOptions, DISABLE_FAST_PATH_ENV, type OnRead, type ListenResult } from "./node-internals.js";
-export { SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyToSlab, releaseRegion, sharedScratch, slabStats, type SlabStats } from "./read-buffer-pool.js";
-export { ReadSizer, READ_SIZES, MAX_READ_SIZE, COPY_LIMIT, SHRINK_AFTER } from "./read-sizer.js";
-export { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
-export * from "./errors.js";
-export { AllocatorHint, allocatorHint, ALLOCATOR_HINT_SIZE, DISABLE_ALLOCATOR_HINT_ENV, type AllocatorHintOptions } from "./allocator-hint.js";

@@ -9,10 +9,10 @@ import {
   type ITransportHost,
   type ListenTCPOptions,
 } from "@torsion/core";
-import { listenSync } from "./node-internals.js";
-import { StreamConnector, type StreamConnectorTarget } from "./stream-connector.js";
-import { StreamPort, type SocketAddresses, type StreamPortBinding, type StreamTuning } from "./stream-port.js";
-import type { OnRead } from "./node-internals.js";
+import { listenSync } from "@torsion/stream";
+import { StreamConnector, type StreamConnectorTarget } from "@torsion/stream";
+import { StreamPort, type SocketAddresses, type StreamPortBinding, type StreamTuning } from "@torsion/stream";
+import type { OnRead } from "@torsion/stream";
 
 /** `listenTCP` options: core's, plus tuning. */
 export interface TCPListenOptions extends ListenTCPOptions, StreamTuning {}

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectionDone, type IPv4Address, type ITCPTransport } from "@torsion/core";
 import { NodeReactor } from "@torsion/reactor";
-import { Echo, OrderFactory, Recorder, RecordingFactory, waitFor } from "./helpers.js";
+import { Echo, OrderFactory, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
 
 describe("TCP through NodeReactor", () => {
   it("listens and connects through the reactor, and reactor.stop() closes the port and the connection", async () => {

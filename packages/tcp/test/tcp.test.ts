@@ -13,8 +13,9 @@ import {
   type ITCPTransport,
   type IPushProducer,
 } from "@torsion/core";
-import { connectTCP, fastAcceptSupported, listenTCP, type StreamPort } from "@torsion/tcp";
-import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "./helpers.js";
+import { fastAcceptSupported, type StreamPort } from "@torsion/stream";
+import { connectTCP, listenTCP } from "@torsion/tcp";
+import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "../../stream/dist-test/helpers.js";
 
 const hosts: TestHost[] = [];
 const ports: StreamPort[] = [];

@@ -11,7 +11,7 @@ import {
   type ITransportHost,
   type ListenUNIXOptions,
 } from "@torsion/core";
-import { listenSync, StreamConnector, StreamPort, type OnRead, type SocketAddresses, type StreamConnectorTarget, type StreamPortBinding, type StreamTuning } from "@torsion/tcp";
+import { listenSync, StreamConnector, StreamPort, type OnRead, type SocketAddresses, type StreamConnectorTarget, type StreamPortBinding, type StreamTuning } from "@torsion/stream";
 import { BadFileError } from "./errors.js";
 import { acquirePidLock, isPidLocked, releasePidLock } from "./pid-lock.js";
 

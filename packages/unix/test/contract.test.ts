@@ -1,4 +1,4 @@
-import { describeStreamTransport } from "../../tcp/dist-test/stream-contract.js";
+import { describeStreamTransport } from "../../stream/dist-test/stream-contract.js";
 import { unixPairMaker } from "./unix-pair.js";
 
 describeStreamTransport("Unix, onread fast path", unixPairMaker({ fastPath: true }));

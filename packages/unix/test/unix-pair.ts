@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
 import { connectUNIX, listenUNIX } from "@torsion/unix";
-import type { MakeStreamPair, StreamPair } from "../../tcp/dist-test/stream-contract.js";
-import { TestHost, waitFor } from "../../tcp/dist-test/helpers.js";
+import type { MakeStreamPair, StreamPair } from "../../stream/dist-test/stream-contract.js";
+import { TestHost, waitFor } from "../../stream/dist-test/helpers.js";
 
 class OneShotFactory extends ClientFactory {
   constructor(private readonly next: IProtocol) {

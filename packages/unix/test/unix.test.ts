@@ -6,8 +6,8 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { CannotListenError, ConnectionDone, ConnectionRefusedError, UNIXAddress, type ITCPTransport } from "@torsion/core";
 import { BadFileError, connectUNIX, listenUNIX } from "@torsion/unix";
-import { fastAcceptSupported, type StreamPort } from "@torsion/tcp";
-import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "../../tcp/dist-test/helpers.js";
+import { fastAcceptSupported, type StreamPort } from "@torsion/stream";
+import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "../../stream/dist-test/helpers.js";
 import { tempDir } from "./unix-pair.js";
 
 const host = new TestHost();

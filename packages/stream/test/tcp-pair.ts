@@ -1,6 +1,7 @@
 /** Connected TCP pairs over 127.0.0.1 for the contract suite and other tests. */
 import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
-import { connectTCP, listenTCP, type StreamPort } from "@torsion/tcp";
+import type { StreamPort } from "@torsion/stream";
+import { connectTCP, listenTCP } from "@torsion/tcp";
 import type { MakeStreamPair, StreamPair } from "./stream-contract.js";
 import { TestHost, waitFor } from "./helpers.js";
 

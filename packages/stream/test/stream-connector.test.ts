@@ -2,7 +2,8 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectError, UserError, type IConnector, type IPv4Address } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
-import { connectTCP, listenTCP, type StreamPort } from "@torsion/tcp";
+import type { StreamPort } from "@torsion/stream";
+import { connectTCP, listenTCP } from "@torsion/tcp";
 import { Echo, OrderFactory, Recorder, RecordingFactory, TestHost, waitFor } from "./helpers.js";
 
 const host = new TestHost();

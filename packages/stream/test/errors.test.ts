@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TorsionError } from "@torsion/defer";
-import { AlreadyListeningError, ConnectorBusyError, ProducerAlreadyRegisteredError } from "@torsion/tcp";
+import { AlreadyListeningError, ConnectorBusyError, ProducerAlreadyRegisteredError } from "@torsion/stream";
 
 describe("tcp errors", () => {
   it("have stable names and codes, extend TorsionError and carry a cause", () => {

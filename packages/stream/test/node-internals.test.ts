@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { execFileSync } from "node:child_process";
-import { fastAcceptSupported, interceptAccept, listenSync, wrapHandle, DISABLE_FAST_PATH_ENV, type AcceptedHandle } from "@torsion/tcp";
+import { fastAcceptSupported, interceptAccept, listenSync, wrapHandle, DISABLE_FAST_PATH_ENV, type AcceptedHandle } from "@torsion/stream";
 
 function close(server: net.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
@@ -14,7 +14,7 @@ describe("node-internals", () => {
   });
 
   it("can be forced off with the environment variable", () => {
-    const script = 'import("@torsion/tcp").then((m) => process.stdout.write(String(m.fastAcceptSupported)))';
+    const script = 'import("@torsion/stream").then((m) => process.stdout.write(String(m.fastAcceptSupported)))';
     const out = execFileSync(process.execPath, ["-e", script], { env: { ...process.env, [DISABLE_FAST_PATH_ENV]: "1" }, cwd: process.cwd(), encoding: "utf8" });
     assert.equal(out, "false");
   });

@@ -4,7 +4,7 @@ import { describeStreamTransport } from "./stream-contract.js";
 import { tcpPairMaker } from "./tcp-pair.js";
 import { Recorder } from "./helpers.js";
 import type { ITCPTransport } from "@torsion/core";
-import type { StreamTransport } from "@torsion/tcp";
+import type { StreamTransport } from "@torsion/stream";
 
 describeStreamTransport("TCP, onread fast path", tcpPairMaker({ fastPath: true }));
 describeStreamTransport("TCP, onread fast path with rewrapped 'connection' sockets", tcpPairMaker({ fastPath: true, fastAccept: false }));

@@ -1,5 +1,5 @@
 /**
- * Errors of `@torsion/tcp` that the core catalogue does not already cover. Connection
+ * Errors of `@torsion/stream` that the core catalogue does not already cover. Connection
  * reasons (`ConnectionDone`, `ConnectionLost`, ...) and connect/bind errors come from
  * `@torsion/core`.
  */

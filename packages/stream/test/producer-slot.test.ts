@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import type net from "node:net";
-import { ProducerSlot } from "@torsion/tcp";
+import { ProducerSlot } from "@torsion/stream";
 
 /** A stand-in for the socket: a settable output length and write callbacks run on demand. */
 class FakeSocket extends EventEmitter {

@@ -2,7 +2,8 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import type { IPv4Address, ITCPTransport } from "@torsion/core";
-import { AlreadyListeningError, listenTCP, type StreamPort } from "@torsion/tcp";
+import { AlreadyListeningError, type StreamPort } from "@torsion/stream";
+import { listenTCP } from "@torsion/tcp";
 import { Echo, OrderFactory, Recorder, RecordingFactory, TestHost, waitFor } from "./helpers.js";
 
 const host = new TestHost();

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AdaptiveReadBuffer, COPY_LIMIT, MAX_READ_SIZE, SHRINK_AFTER, sharedScratch, slabStats } from "@torsion/tcp";
+import { AdaptiveReadBuffer, COPY_LIMIT, MAX_READ_SIZE, SHRINK_AFTER, sharedScratch, slabStats } from "@torsion/stream";
 
 /** Plays libuv: writes `n` pattern bytes into the connection's next buffer and takes them. */
 function read(reads: AdaptiveReadBuffer, n: number, seed: number): { data: Buffer; into: Buffer } {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyToSlab, releaseRegion, sharedScratch, slabStats } from "@torsion/tcp";
+import { SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyToSlab, releaseRegion, sharedScratch, slabStats } from "@torsion/stream";
 
 /** Whether two views share any byte of memory. */
 function overlaps(a: Buffer, b: Buffer): boolean {
