@@ -48,6 +48,7 @@ class HalfCloser extends AccumulatingProtocol {
 /** A transport with only ITransport's methods: no TCP extras. */
 class PlainTransport implements ITransport {
   readonly written: Buffer[] = [];
+  disconnecting = false;
   write(data: Uint8Array): void {
     this.written.push(Buffer.from(data));
   }

@@ -129,6 +129,11 @@ export class StreamTransport implements ITCPTransport {
   }
 
   /** Whether the connection has closed (`connectionLost` ran or is running). */
+  /** True from the first `loseConnection`/`abortConnection` on, and once closed (see `ITransport`). */
+  get disconnecting(): boolean {
+    return this.#disconnecting || this.#phase === "closed";
+  }
+
   get closed(): boolean {
     return this.#phase === "closed";
   }

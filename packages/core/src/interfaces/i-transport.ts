@@ -32,6 +32,13 @@ export interface ITransport extends IConsumer, IPushProducer {
    * `ConnectionDone`. Idempotent.
    */
   loseConnection(): void;
+  /**
+   * True from the first `loseConnection()` or `abortConnection()` call on (and once the
+   * connection has closed, whoever closed it); never false again. Framing protocols stop
+   * delivering frames as soon as it is true, so nothing is handled after a handler asked
+   * to close. Read-only for protocols.
+   */
+  readonly disconnecting: boolean;
   /** The address of the other end. Stays valid after close. */
   getPeer(): IAddress;
   /** The address of this end. Stays valid after close. */
