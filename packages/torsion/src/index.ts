@@ -7,6 +7,7 @@
  * `addTimeout` (`twisted.internet.defer.TimeoutError`) is exported as
  * `DeferredTimeoutError`.
  */
+import { react as reactWith } from "@torsion/application";
 import { NodeReactor } from "@torsion/reactor";
 
 export * from "@torsion/defer";
@@ -15,6 +16,8 @@ export { TimeoutError } from "@torsion/core";
 export { TimeoutError as DeferredTimeoutError } from "@torsion/defer";
 export * from "@torsion/protocols";
 export * from "@torsion/reactor";
+export * from "@torsion/logger";
+export * from "@torsion/application";
 
 /**
  * The default reactor, for scripts. Library code never uses it: pass a reactor (or just
@@ -24,3 +27,12 @@ export * from "@torsion/reactor";
  * `reactor.run()` is running.
  */
 export const reactor: NodeReactor = new NodeReactor();
+
+/**
+ * Twisted's `task.react` on the default reactor: runs `main(reactor, ...argv)`, stops the
+ * reactor when it settles and resolves with the exit code it set on `process.exitCode`
+ * (see `react` in `@torsion/application`, which takes the reactor as its first argument).
+ */
+export function react<A extends readonly unknown[]>(main: (r: NodeReactor, ...argv: A) => unknown, ...argv: A): Promise<number> {
+  return reactWith(reactor, main, ...argv);
+}

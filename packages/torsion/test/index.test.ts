@@ -24,6 +24,13 @@ describe("the torsion umbrella package", () => {
     assert.notEqual(torsion.TimeoutError as unknown, torsion.DeferredTimeoutError as unknown);
   });
 
+  it("offers react on the default reactor next to the application layer and the logger", () => {
+    assert.equal(torsion.react.length, 1);
+    for (const name of ["Service", "MultiService", "ClientService", "TimerService", "StreamServerEndpointService", "backoffPolicy", "Logger", "textFileObserver"]) {
+      assert.equal(typeof (torsion as Record<string, unknown>)[name], "function", name);
+    }
+  });
+
   it("exposes the testing kit on the torsion/testing subpath", () => {
     for (const name of ["StringTransport", "Clock", "MemoryReactor", "connectedServerAndClient", "successResultOf", "feedInChunks"]) {
       assert.equal(typeof (testing as Record<string, unknown>)[name], "function", name);

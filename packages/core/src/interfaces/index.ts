@@ -2,6 +2,7 @@ export type { IProducer, IPushProducer, IPullProducer } from "./i-producer.js";
 export type { IConsumer } from "./i-consumer.js";
 export type { ITransport } from "./i-transport.js";
 export type { IDecoder } from "./i-decoder.js";
+export type { IService, IServiceCollection } from "./i-service.js";
 export type { ITCPTransport } from "./i-tcp-transport.js";
 export type { IUDPTransport, IMulticastTransport, DatagramAddress } from "./i-udp-transport.js";
 export { type IProtocol, type IHalfCloseableProtocol, isHalfCloseable } from "./i-protocol.js";
