@@ -275,3 +275,59 @@ export function getConnectError(error: unknown): ConnectError {
   const message = error instanceof Error ? error.message : String(error);
   return Class ? new Class(message, { cause: error }) : new ConnectError(message, { cause: error });
 }
+
+// ---- Errors of the contracts that every implementation, real or fake, throws -------------
+
+/**
+ * `registerProducer` was called while another producer is registered (`IConsumer`: at most
+ * one producer at a time). The first producer stays registered.
+ */
+export class ProducerAlreadyRegisteredError extends TorsionError {
+  override name = "ProducerAlreadyRegisteredError";
+  override readonly code: string = "ERR_PRODUCER_ALREADY_REGISTERED";
+  constructor(message = "A producer is already registered with this transport; unregister it first.", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** `IConnector.connect()` was called on a connector that is already connecting or connected. */
+export class ConnectorBusyError extends TorsionError {
+  override name = "ConnectorBusyError";
+  override readonly code: string = "ERR_CONNECTOR_BUSY";
+  constructor(message = "Can't connect in the current state; the connector must be disconnected.", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** `IListeningPort.startListening()` was called on a port that is already listening. */
+export class AlreadyListeningError extends TorsionError {
+  override name = "AlreadyListeningError";
+  override readonly code: string = "ERR_ALREADY_LISTENING";
+  constructor(message = "The port is already listening.", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** `IUDPTransport.connect()` on a UDP port that is already connected (Twisted raises `RuntimeError`). */
+export class AlreadyConnectedError extends TorsionError {
+  override name = "AlreadyConnectedError";
+  override readonly code: string = "ERR_UDP_ALREADY_CONNECTED";
+  constructor(message = "The UDP port is already connected; reconnecting is not supported.", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * `IReactorCore.removeSystemEventTrigger` was given an id that is not registered (never
+ * was, already fired, or already removed).
+ */
+export class UnknownTriggerError extends TorsionError {
+  override name = "UnknownTriggerError";
+  override readonly code: string = "ERR_UNKNOWN_SYSTEM_EVENT_TRIGGER";
+}
+
+/** `IReactorCore.addSystemEventTrigger` was given a phase other than `"before"`, `"during"` or `"after"`. */
+export class InvalidEventPhaseError extends TorsionError {
+  override name = "InvalidEventPhaseError";
+  override readonly code: string = "ERR_INVALID_EVENT_PHASE";
+}

@@ -5,17 +5,11 @@
  */
 import { TorsionError } from "@torsion/defer";
 
-/** `removeSystemEventTrigger` was given an id that is not registered (never was, already fired, or already removed). */
-export class UnknownTriggerError extends TorsionError {
-  override name = "UnknownTriggerError";
-  override readonly code = "ERR_UNKNOWN_SYSTEM_EVENT_TRIGGER";
-}
-
-/** `addSystemEventTrigger` was given a phase other than `"before"`, `"during"` or `"after"`. */
-export class InvalidEventPhaseError extends TorsionError {
-  override name = "InvalidEventPhaseError";
-  override readonly code = "ERR_INVALID_EVENT_PHASE";
-}
+/**
+ * The system-event contract errors live in `@torsion/core` (so `MemoryReactor` throws the
+ * same classes); re-exported here for existing imports.
+ */
+export { InvalidEventPhaseError, UnknownTriggerError } from "@torsion/core";
 
 /**
  * Reported (never thrown) when `stop()` gave up waiting for ports or connections that did

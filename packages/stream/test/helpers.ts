@@ -60,6 +60,16 @@ export class TestHost implements ITransportHost {
   }
 }
 
+/**
+ * Lets pending I/O run for a few event-loop turns (each turn has a poll phase), with no
+ * fixed sleep. On loopback a write reaches the peer's socket within the call, so data or
+ * a close that is going to be delivered is delivered within these turns: a test uses it
+ * to show that something did NOT happen.
+ */
+export async function ioTurns(turns = 4): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Resolves once `predicate()` is true; rejects after `timeoutMs` (checks every turn). */
 export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
   const deadline = performance.now() + timeoutMs;

@@ -19,15 +19,26 @@ function open(factory: RecordingFactory<Echo | Recorder>): StreamPort {
   return port;
 }
 
+/**
+ * Connects a raw socket and sends one byte: `"closed"` when the server closes it without
+ * answering, `"open"` when an Echo server answers (event-driven; rejects after 5 s).
+ */
 function rawClose(port: number): Promise<"closed" | "open"> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1");
-    socket.on("error", () => {});
-    socket.on("close", () => resolve("closed"));
-    setTimeout(() => {
+    const timer = setTimeout(() => {
       socket.destroy();
-      resolve("open");
-    }, 3000);
+      reject(new Error("the server neither answered nor closed within 5 s"));
+    }, 5000);
+    const done = (result: "closed" | "open"): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    socket.on("error", () => {});
+    socket.on("connect", () => socket.write("?"));
+    socket.on("data", () => done("open"));
+    socket.on("close", () => done("closed"));
   });
 }
 

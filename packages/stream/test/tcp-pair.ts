@@ -3,7 +3,7 @@ import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
 import type { StreamPort } from "@torsion/stream";
 import { connectTCP, listenTCP } from "@torsion/tcp";
 import type { MakeStreamPair, StreamPair } from "./stream-contract.js";
-import { TestHost, waitFor } from "./helpers.js";
+import { ioTurns, TestHost, waitFor } from "./helpers.js";
 
 class OneShotFactory extends Factory {
   constructor(private readonly next: IProtocol) {
@@ -38,7 +38,7 @@ export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean;
     await port.stopListening().asPromise();
     return {
       settle: (until) => waitFor(until, 10_000, "settle condition"),
-      idle: () => new Promise((resolve) => setTimeout(resolve, 30)),
+      idle: () => ioTurns(),
       close: async () => {
         for (const p of [server, client]) {
           const t = (p as { transport?: { abortConnection?: () => void } | null }).transport;

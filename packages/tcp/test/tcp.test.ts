@@ -403,15 +403,12 @@ describe("flow control with a slow reader", () => {
       },
     };
     t.registerProducer(producer, true);
-    // Produce while allowed, for at most 2 s; a reader that never reads must stop it.
-    const deadline = performance.now() + 2000;
-    while (performance.now() < deadline && sent < 64 * 1024 * 1024) {
-      if (running) {
-        t.write(chunk);
-        sent += chunk.length;
-      } else {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+    // Produce until paused (yielding to I/O every 64 KiB); a reader that never reads must
+    // pause it before 64 MiB or 5 s.
+    const deadline = performance.now() + 5000;
+    while (running && sent < 64 * 1024 * 1024 && performance.now() < deadline) {
+      t.write(chunk);
+      sent += chunk.length;
       if (sent % (64 * 1024) === 0) await new Promise((r) => setImmediate(r));
     }
     assert.equal(running, false, "the producer is paused");

@@ -1,5 +1,6 @@
 import { Failure } from "@torsion/defer";
 import {
+  ConnectorBusyError,
   ConnectorState,
   NotConnectingError,
   UserError,
@@ -33,11 +34,13 @@ export class FakeConnector implements IConnector {
 
   /**
    * Starts a new attempt: state becomes `"connecting"` and the factory's
-   * `startedConnecting` runs. Throws `Error` when already connecting or connected.
+   * `startedConnecting` runs.
+   *
+   * @throws ConnectorBusyError when already connecting or connected (as the real connectors)
    */
   connect(): void {
     if (this.state !== ConnectorState.disconnected) {
-      throw new Error(`cannot connect a connector that is ${this.state}`);
+      throw new ConnectorBusyError(`Can't connect a connector that is ${this.state}; it must be disconnected.`);
     }
     this.connectCalls++;
     this.state = ConnectorState.connecting;

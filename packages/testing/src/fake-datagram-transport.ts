@@ -1,6 +1,8 @@
 import { succeed, type Deferred } from "@torsion/defer";
 import {
+  AlreadyConnectedError,
   MessageLengthError,
+  NotListeningError,
   type DatagramAddress,
   type IDatagramProtocol,
   type IPv4Address,
@@ -56,9 +58,15 @@ export class FakeDatagramTransport implements IUDPTransport {
     this.written.push([Buffer.from(datagram), addr]);
   }
 
-  /** Records the connected address. Throws `Error` when called twice. */
+  /**
+   * Records the connected address.
+   *
+   * @throws AlreadyConnectedError when called twice (as the real UDP port)
+   * @throws NotListeningError after `stopListening`
+   */
   connect(host: string, port: number): void {
-    if (this.connectedAddress !== null) throw new Error("already connected");
+    if (this.connectedAddress !== null) throw new AlreadyConnectedError();
+    if (this.stopped) throw new NotListeningError("connect() needs a listening UDP port");
     this.connectedAddress = [host, port];
   }
 

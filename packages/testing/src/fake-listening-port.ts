@@ -1,5 +1,5 @@
 import { succeed, type Deferred } from "@torsion/defer";
-import { type IAddress, type IListeningPort, type IProtocolFactory } from "@torsion/core";
+import { AlreadyListeningError, type IAddress, type IListeningPort, type IProtocolFactory } from "@torsion/core";
 
 /**
  * The port a `MemoryReactor` returns from `listenTCP`/`listenUNIX`. It listens from
@@ -23,9 +23,13 @@ export class FakeListeningPort implements IListeningPort {
     return this.#listening;
   }
 
-  /** Listens again (calling the factory's `doStart`); does nothing when listening. */
+  /**
+   * Listens again (calling the factory's `doStart`).
+   *
+   * @throws AlreadyListeningError when already listening (as the real ports)
+   */
   startListening(): void {
-    if (this.#listening) return;
+    if (this.#listening) throw new AlreadyListeningError();
     this.#listening = true;
     this.factory.doStart();
   }

@@ -18,8 +18,8 @@ export {
   type UDPPortRecord,
   type UNIXServerRecord,
   type UNIXClientRecord,
-  type TriggerRecord,
 } from "./memory-reactor.js";
+export type { TriggerRecord } from "./system-event-triggers.js";
 export { ConnectionCompleter } from "./connection-completer.js";
 export { FakeTransport, type FakeTransportOptions, type WriteShutdown } from "./fake-transport.js";
 export { IOPump, type IOPumpOptions } from "./io-pump.js";

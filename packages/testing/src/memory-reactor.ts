@@ -1,4 +1,4 @@
-import { succeed, type Deferred } from "@torsion/defer";
+import type { Deferred } from "@torsion/defer";
 import {
   ReactorAlreadyRunning,
   ReactorNotRunning,
@@ -24,6 +24,7 @@ import {
   type TriggerId,
 } from "@torsion/core";
 import { Clock } from "./clock.js";
+import { SystemEventTriggers, type TriggerRecord } from "./system-event-triggers.js";
 import { FakeConnector } from "./fake-connector.js";
 import { FakeDatagramTransport } from "./fake-datagram-transport.js";
 import { FakeListeningPort } from "./fake-listening-port.js";
@@ -70,18 +71,6 @@ export interface UNIXClientRecord {
   readonly checkPID: boolean;
 }
 
-/** A system-event trigger recorded by {@link MemoryReactor}. */
-export interface TriggerRecord {
-  readonly id: TriggerId;
-  readonly phase: EventPhase;
-  readonly event: string;
-  readonly fn: (...args: never[]) => unknown;
-  readonly args: readonly unknown[];
-}
-
-type Hook = { readonly fn: (...args: never[]) => unknown; readonly args: readonly unknown[] };
-
-const PHASES: readonly EventPhase[] = ["before", "during", "after"];
 /** Fake ports handed out for port 0 start here. */
 const FIRST_FAKE_PORT = 40000;
 
@@ -97,9 +86,15 @@ const FIRST_FAKE_PORT = 40000;
  *   also appended to {@link connectors}, after calling the factory's `startedConnecting`.
  * - `listenUDP` returns a {@link FakeDatagramTransport} and calls
  *   `protocol.makeConnection` with it.
- * - `run()` marks the reactor running, runs the `callWhenRunning` hooks in order, then
- *   stops at once (as Twisted's). `fireSystemEvent` runs an event's triggers phase by
- *   phase, synchronously (it does not wait for Deferreds returned by `before` triggers).
+ * - System events follow the reactor contract, as `NodeReactor`: triggers are one-shot,
+ *   `during` waits for Deferreds returned by `before` triggers, a throwing trigger is
+ *   reported (through `@torsion/defer`'s `reportError`) and the firing goes on, unknown
+ *   ids throw `UnknownTriggerError` and unknown phases `InvalidEventPhaseError`.
+ * - `run()` fires `startup` (`running` turns true in its `during` phase, and the
+ *   `callWhenRunning` callbacks run as `after startup` triggers), then, unless a callback
+ *   stopped it already, stops at once as Twisted's does. `stop()` fires `shutdown`
+ *   (`running` turns false in its `during` phase). Nothing else happens on stop: no port
+ *   or connection is closed, since none is real.
  */
 export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IReactorUNIX {
   readonly tcpServers: TCPServerRecord[] = [];
@@ -111,80 +106,97 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
   readonly connectors: FakeConnector[] = [];
   /** Every port returned by `listenTCP`/`listenUNIX`, in order. */
   readonly ports: FakeListeningPort[] = [];
-  /** Registered system-event triggers (removed ones are dropped). */
-  readonly triggers: TriggerRecord[] = [];
-  /** Hooks given to `callWhenRunning` while not running, in order. */
-  readonly whenRunningHooks: Hook[] = [];
   hasRun = false;
   hasStopped = false;
   hasCrashed = false;
+  readonly #events = new SystemEventTriggers();
   #running = false;
-  #nextTriggerId = 1;
+  #stopping = false;
   #nextFakePort = FIRST_FAKE_PORT;
 
   get running(): boolean {
     return this.#running;
   }
 
+  /** The system-event triggers still pending (a copy), `callWhenRunning` ones included. */
+  get triggers(): TriggerRecord[] {
+    return this.#events.pending();
+  }
+
   /**
-   * Runs the `callWhenRunning` hooks and stops. Returns a resolved promise.
+   * Fires `startup`, runs the `callWhenRunning` callbacks, and stops (firing `shutdown`)
+   * unless a callback stopped the reactor already. The promise resolves once the reactor
+   * has stopped.
    *
    * @throws ReactorAlreadyRunning when called while running (from a hook)
    */
   run(): Promise<void> {
-    if (this.#running) throw new ReactorAlreadyRunning();
-    this.#running = true;
+    if (this.#running || this.#stopping) throw new ReactorAlreadyRunning();
     this.hasRun = true;
-    for (const hook of this.whenRunningHooks) (hook.fn as (...args: unknown[]) => unknown)(...hook.args);
-    if (this.#running) this.stop();
-    return Promise.resolve();
+    const started = this.#events.fire("startup", { atDuring: () => { this.#running = true; } });
+    return new Promise<void>((resolve) => {
+      started.addCallback(() => {
+        if (this.#running && !this.#stopping) this.stop();
+        resolve();
+      });
+    });
   }
 
-  /** Marks the reactor stopped. @throws ReactorNotRunning when not running */
+  /**
+   * Fires `shutdown`: `before` triggers, then `running` turns false, then `during` and
+   * `after` triggers.
+   *
+   * @throws ReactorNotRunning when not running (or already stopping)
+   */
   stop(): void {
-    if (!this.#running) throw new ReactorNotRunning();
-    this.#running = false;
+    if (!this.#running || this.#stopping) throw new ReactorNotRunning();
+    this.#stopping = true;
     this.hasStopped = true;
+    this.#events.fire("shutdown", { atDuring: () => { this.#running = false; } }).addCallback(() => {
+      this.#stopping = false;
+    });
   }
 
-  /** Marks the reactor crashed and stopped (no error when not running). */
+  /** Marks the reactor crashed and stopped, firing nothing (no error when not running). */
   crash(): void {
     this.hasCrashed = true;
     this.#running = false;
+    this.#stopping = false;
   }
 
-  /** Runs `fn` now when running; otherwise records it in {@link whenRunningHooks}. */
+  /**
+   * Runs `fn` now when running (returning `undefined`); otherwise registers it as an
+   * `after startup` trigger and returns its id.
+   */
   callWhenRunning<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): TriggerId | undefined {
     if (this.#running) {
       fn(...args);
       return undefined;
     }
-    this.whenRunningHooks.push({ fn: fn as (...args: never[]) => unknown, args });
-    return undefined;
+    return this.addSystemEventTrigger("after", "startup", fn, ...args);
   }
 
-  /** Records the trigger and returns its id. */
+  /**
+   * Registers a one-shot trigger and returns its id.
+   *
+   * @throws InvalidEventPhaseError for an unknown phase
+   * @throws TypeError when `fn` is not a function
+   */
   addSystemEventTrigger<A extends unknown[]>(phase: EventPhase, event: string, fn: (...args: A) => unknown, ...args: A): TriggerId {
-    const id = this.#nextTriggerId++;
-    this.triggers.push({ id, phase, event, fn: fn as (...args: never[]) => unknown, args });
-    return id;
+    return this.#events.add(phase, event, fn as (...args: never[]) => unknown, args);
   }
 
-  /** Forgets a trigger. @throws Error for an unknown id */
+  /** Forgets a pending trigger. @throws UnknownTriggerError for an id that is not pending */
   removeSystemEventTrigger(id: TriggerId): void {
-    const index = this.triggers.findIndex((t) => t.id === id);
-    if (index < 0) throw new Error(`no system event trigger with id ${id}`);
-    this.triggers.splice(index, 1);
+    this.#events.remove(id);
   }
 
-  /** Runs the `before`, `during` and `after` triggers of `event`, in order; fired Deferred. */
+  /**
+   * Runs the `before`, `during` and `after` triggers of `event` (consuming them); the
+   * Deferred fires after the `after` triggers.
+   */
   fireSystemEvent(event: string): Deferred<void> {
-    for (const phase of PHASES) {
-      for (const trigger of this.triggers.filter((t) => t.event === event && t.phase === phase)) {
-        (trigger.fn as (...args: unknown[]) => unknown)(...trigger.args);
-      }
-    }
-    return succeed<void>(undefined);
+    return this.#events.fire(event);
   }
 
   /** Records the call; returns a listening fake port. */

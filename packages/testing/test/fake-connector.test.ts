@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Failure } from "@torsion/defer";
-import { ClientFactory, IPv4Address, NotConnectingError, UserError, type IConnector } from "@torsion/core";
+import { ClientFactory, ConnectorBusyError, IPv4Address, NotConnectingError, UserError, type IConnector } from "@torsion/core";
 import { FakeConnector } from "@torsion/testing";
 
 class Recording extends ClientFactory {
@@ -48,11 +48,11 @@ describe("FakeConnector", () => {
     assert.deepEqual(factory.events, ["failed UserError", "started"]);
   });
 
-  it("connect throws while connecting or connected", () => {
+  it("connect throws ConnectorBusyError while connecting or connected, as the real connectors", () => {
     const c = new FakeConnector(dest, new Recording());
-    assert.throws(() => c.connect(), Error);
+    assert.throws(() => c.connect(), ConnectorBusyError);
     c.state = "connected";
-    assert.throws(() => c.connect(), Error);
+    assert.throws(() => c.connect(), ConnectorBusyError);
   });
 
   it("disconnect is recorded and stops a pending attempt", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DatagramProtocol, IPv4Address, MessageLengthError } from "@torsion/core";
+import { AlreadyConnectedError, DatagramProtocol, IPv4Address, MessageLengthError, NotListeningError } from "@torsion/core";
 import { FakeDatagramTransport, successResultOf } from "@torsion/testing";
 
 const host = new IPv4Address("UDP", "127.0.0.1", 5000);
@@ -44,10 +44,17 @@ describe("FakeDatagramTransport", () => {
     assert.equal(t.getHost(), host);
     t.connect("127.0.0.1", 7);
     assert.deepEqual(t.connectedAddress, ["127.0.0.1", 7]);
-    assert.throws(() => t.connect("127.0.0.1", 8), Error);
+    assert.throws(() => t.connect("127.0.0.1", 8), AlreadyConnectedError);
     assert.equal(t.getBroadcastAllowed(), false);
     t.setBroadcastAllowed(true);
     assert.equal(t.getBroadcastAllowed(), true);
+  });
+
+  it("throws NotListeningError for connect after stopListening, as the real UDP port", () => {
+    const t = new FakeDatagramTransport({ host });
+    t.stopListening();
+    assert.throws(() => t.connect("127.0.0.1", 7), NotListeningError);
+    assert.equal(t.connectedAddress, null);
   });
 
   it("stopListening stops the protocol once and ignores later writes", () => {

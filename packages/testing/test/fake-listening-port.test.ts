@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Factory, IPv4Address, Protocol } from "@torsion/core";
+import { AlreadyListeningError, Factory, IPv4Address, Protocol } from "@torsion/core";
 import { FakeListeningPort, successResultOf } from "@torsion/testing";
 
 class Counting extends Factory {
@@ -44,8 +44,14 @@ describe("FakeListeningPort", () => {
     const port = new FakeListeningPort(new IPv4Address("TCP", "127.0.0.1", 80), factory);
     port.stopListening();
     port.startListening();
-    port.startListening();
     assert.equal(factory.starts, 2);
     assert.equal(factory.numPorts, 1);
+  });
+
+  it("throws AlreadyListeningError for startListening while listening, as the real ports", () => {
+    const factory = new Counting();
+    const port = new FakeListeningPort(new IPv4Address("TCP", "127.0.0.1", 80), factory);
+    assert.throws(() => port.startListening(), AlreadyListeningError);
+    assert.equal(factory.starts, 1);
   });
 });

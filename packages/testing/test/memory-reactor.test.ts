@@ -8,10 +8,14 @@ import {
   IPv6Address,
   Protocol,
   ReactorAlreadyRunning,
+  InvalidEventPhaseError,
   ReactorNotRunning,
   UNIXAddress,
+  UnknownTriggerError,
+  type EventPhase,
   type IConnector,
 } from "@torsion/core";
+import { Deferred, setErrorReporter } from "@torsion/defer";
 import { FakeDatagramTransport, MemoryReactor, MemoryReactorClock } from "@torsion/testing";
 
 class Recording extends ClientFactory {
@@ -149,19 +153,79 @@ describe("MemoryReactor, core", () => {
     assert.equal(reactor.running, false);
   });
 
-  it("records system event triggers, runs them phase by phase, and removes them by id", () => {
+  it("records system event triggers, runs them phase by phase, and consumes them", () => {
     const reactor = new MemoryReactor();
     const log: string[] = [];
     reactor.addSystemEventTrigger("after", "shutdown", () => void log.push("after"));
-    const during = reactor.addSystemEventTrigger("during", "shutdown", (x: number) => void log.push(`during ${x}`), 1);
+    reactor.addSystemEventTrigger("during", "shutdown", (x: number) => void log.push(`during ${x}`), 1);
     reactor.addSystemEventTrigger("before", "shutdown", () => void log.push("before"));
     reactor.addSystemEventTrigger("before", "startup", () => void log.push("startup"));
     assert.equal(reactor.triggers.length, 4);
     assert.equal(reactor.fireSystemEvent("shutdown").peek().state, "succeeded");
     assert.deepEqual(log, ["before", "during 1", "after"]);
-    reactor.removeSystemEventTrigger(during);
-    assert.equal(reactor.triggers.length, 3);
-    assert.throws(() => reactor.removeSystemEventTrigger(during), Error);
+    assert.equal(reactor.triggers.length, 1);
+    reactor.fireSystemEvent("shutdown");
+    assert.deepEqual(log, ["before", "during 1", "after"], "a trigger runs once (the old fake ran it again)");
+  });
+
+  it("throws UnknownTriggerError and InvalidEventPhaseError, as NodeReactor (the old fake threw plain Errors)", () => {
+    const reactor = new MemoryReactor();
+    const id = reactor.addSystemEventTrigger("during", "shutdown", () => undefined);
+    reactor.removeSystemEventTrigger(id);
+    assert.equal(reactor.triggers.length, 0);
+    assert.throws(() => reactor.removeSystemEventTrigger(id), UnknownTriggerError);
+    assert.throws(() => reactor.addSystemEventTrigger("whenever" as EventPhase, "shutdown", () => undefined), InvalidEventPhaseError);
+  });
+
+  it("returns a trigger id from callWhenRunning before it runs, which removes the callback", { timeout: 5_000 }, async () => {
+    const reactor = new MemoryReactor();
+    const log: string[] = [];
+    const id = reactor.callWhenRunning(() => void log.push("removed"));
+    reactor.callWhenRunning(() => void log.push("kept"));
+    assert.equal(typeof id, "number");
+    reactor.removeSystemEventTrigger(id as number);
+    await reactor.run();
+    assert.deepEqual(log, ["kept"]);
+  });
+
+  it("waits for a Deferred returned by a before trigger and reports a throwing trigger", () => {
+    const reactor = new MemoryReactor();
+    const log: string[] = [];
+    const reports: string[] = [];
+    const previous = setErrorReporter((failure, context) => void reports.push(`${context}: ${failure.value.message}`));
+    try {
+      const gate = new Deferred<void>();
+      reactor.addSystemEventTrigger("before", "custom", () => gate);
+      reactor.addSystemEventTrigger("during", "custom", () => {
+        throw new Error("boom");
+      });
+      reactor.addSystemEventTrigger("after", "custom", () => void log.push("after"));
+      const fired = reactor.fireSystemEvent("custom");
+      assert.deepEqual(log, []);
+      assert.equal(fired.peek().state, "pending");
+      gate.callback(undefined);
+      assert.deepEqual(log, ["after"]);
+      assert.equal(fired.peek().state, "succeeded");
+      assert.equal(reports.length, 1);
+      assert.match(reports[0] ?? "", /boom/);
+    } finally {
+      setErrorReporter(previous);
+    }
+  });
+
+  it("fires startup and shutdown around run, with running true only in between", { timeout: 5_000 }, async () => {
+    const reactor = new MemoryReactor();
+    const log: string[] = [];
+    for (const event of ["startup", "shutdown"]) {
+      for (const phase of ["before", "during", "after"] as const) {
+        reactor.addSystemEventTrigger(phase, event, () => void log.push(`${phase} ${event} ${reactor.running}`));
+      }
+    }
+    await reactor.run();
+    assert.deepEqual(log, [
+      "before startup false", "during startup true", "after startup true",
+      "before shutdown true", "during shutdown false", "after shutdown false",
+    ]);
   });
 });
 

@@ -3,7 +3,14 @@
  * `MulticastJoinError`, `CannotListenError`, `InvalidAddressError`, `NotListeningError`) come
  * from the catalogue in `@torsion/core`.
  */
+import { AlreadyListeningError as CoreAlreadyListeningError } from "@torsion/core";
 import { TorsionError } from "@torsion/defer";
+
+/**
+ * `AlreadyConnectedError` belongs to the `IUDPTransport` contract and lives in
+ * `@torsion/core` (so `FakeDatagramTransport` throws the same class); re-exported here.
+ */
+export { AlreadyConnectedError } from "@torsion/core";
 
 /**
  * A UDP socket reported an error after the call that caused it had returned: a failed
@@ -16,17 +23,8 @@ export class DatagramSocketError extends TorsionError {
   override readonly code: string = "ERR_DATAGRAM_SOCKET";
 }
 
-/** `connect()` on a UDP port that is already connected (Twisted raises `RuntimeError`). */
-export class AlreadyConnectedError extends TorsionError {
-  override name = "AlreadyConnectedError";
-  override readonly code: string = "ERR_UDP_ALREADY_CONNECTED";
-  constructor(message = "The UDP port is already connected; reconnecting is not supported.", options?: ErrorOptions) {
-    super(message, options);
-  }
-}
-
 /** `startListening()` on a UDP port that is already listening or still closing. */
-export class AlreadyListeningError extends TorsionError {
+export class AlreadyListeningError extends CoreAlreadyListeningError {
   override name = "AlreadyListeningError";
   override readonly code: string = "ERR_UDP_ALREADY_LISTENING";
   constructor(message = "The UDP port is already listening (or still closing).", options?: ErrorOptions) {

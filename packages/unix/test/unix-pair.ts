@@ -5,7 +5,7 @@ import path from "node:path";
 import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
 import { connectUNIX, listenUNIX } from "@torsion/unix";
 import type { MakeStreamPair, StreamPair } from "../../stream/dist-test/stream-contract.js";
-import { TestHost, waitFor } from "../../stream/dist-test/helpers.js";
+import { ioTurns, TestHost, waitFor } from "../../stream/dist-test/helpers.js";
 
 class OneShotFactory extends ClientFactory {
   constructor(private readonly next: IProtocol) {
@@ -36,7 +36,7 @@ export function unixPairMaker(options: { fastPath: boolean; fastAccept?: boolean
     await port.stopListening().asPromise();
     return {
       settle: (until) => waitFor(until, 10_000, "settle condition"),
-      idle: () => new Promise((resolve) => setTimeout(resolve, 30)),
+      idle: () => ioTurns(),
       close: async () => {
         for (const p of [server, client]) {
           const t = (p as { transport?: { abortConnection?: () => void } | null }).transport;

@@ -1,7 +1,7 @@
 /**
- * Every receive stream of the four framing oracle suites, re-fed at every chunk size
- * (streams up to 600 bytes) or at a spread of sizes (longer streams), up to Torsion's
- * first loseConnection:
+ * Every receive stream of the four framing oracle suites, re-fed at chunk sizes 1–16, a
+ * spread of larger sizes and the sizes around the stream's `MAX_LENGTH` (`sweepSizes`;
+ * `TORSION_FULL_SWEEP=1` tries every size), up to Torsion's first loseConnection:
  * - a stream Torsion accepts whole (no error in one chunk) gives the one-chunk result at
  *   every chunk size;
  * - for a stream with an over-long line, the lines before it and the report itself are
@@ -16,10 +16,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { canonical, loadSuite, rechunk, replay, vectorChunks, type FramingVector, type OracleEvent } from "./oracle-harness.js";
 import { buildSubject } from "./oracle-subjects.js";
+import { sweepSizes } from "./sweep.js";
 import { twistedLineModel, withoutExceededArguments } from "./twisted-line-model.js";
-
-const FULL_SWEEP_LIMIT = 600;
-const SPREAD = [1, 2, 3, 4, 5, 7, 8, 13, 16, 31, 64, 100, 257, 1024, 4096, 16383, 16384, 16385];
 
 function check(vector: FramingVector, chunks: readonly Buffer[], reference: readonly OracleEvent[], label: string): void {
   const run = replay(buildSubject, vector, chunks, { stopAtOwnClose: true });
@@ -46,7 +44,8 @@ for (const suite of ["line-receiver", "line-only-receiver", "netstring", "int-pr
         if (stream.length === 0) continue;
         const reference = canonical(replay(buildSubject, vector, [stream], { stopAtOwnClose: true }).canonical, "raw");
         if (reference.some((event) => event[0] === "lineLengthExceeded")) invalid += 1;
-        const sizes = stream.length <= FULL_SWEEP_LIMIT ? Array.from({ length: stream.length }, (_, i) => i + 1) : [...SPREAD, stream.length - 1].filter((s) => s < stream.length);
+        const max = vector.config["MAX_LENGTH"];
+        const sizes = sweepSizes(stream.length, typeof max === "number" ? [max] : []);
         for (const size of sizes) {
           check(vector, rechunk([stream], size), reference, `${vector.id} at chunk size ${size}`);
           runs += 1;

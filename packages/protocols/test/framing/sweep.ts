@@ -19,3 +19,24 @@ export function assertSameAtEveryChunkSize<T>(stream: Uint8Array, run: (chunks: 
   }
   return reference;
 }
+
+/** Set to `1` to sweep every chunk size of every oracle stream (slow; CI-nightly material). */
+export const FULL_SWEEP_ENV = "TORSION_FULL_SWEEP";
+
+/** Chunk sizes tried beyond 1–16 in the default sweep: powers of two, their neighbours, primes and the 16 KiB line limit. */
+const SPREAD = [17, 19, 23, 31, 32, 33, 47, 64, 65, 100, 127, 128, 129, 257, 511, 1024, 4096, 16383, 16384, 16385];
+
+/**
+ * The chunk sizes a sweep of a `length`-byte stream tries, ascending, each below
+ * `length` (the one-chunk run is the reference): every size from 1 to `length - 1` when
+ * `TORSION_FULL_SWEEP=1`; otherwise 1–16, the spread above, `length - 1`, and the sizes
+ * around each of `limits` (e.g. a decoder's `MAX_LENGTH`, where boundaries matter).
+ */
+export function sweepSizes(length: number, limits: readonly number[] = []): number[] {
+  if (process.env[FULL_SWEEP_ENV] === "1") return Array.from({ length: Math.max(0, length - 1) }, (_, i) => i + 1);
+  const sizes = new Set<number>(Array.from({ length: 16 }, (_, i) => i + 1));
+  for (const size of SPREAD) sizes.add(size);
+  sizes.add(length - 1);
+  for (const limit of limits) for (const delta of [-1, 0, 1, 2]) sizes.add(limit + delta);
+  return [...sizes].filter((size) => size >= 1 && size < length).sort((a, b) => a - b);
+}
