@@ -1,64 +1,9 @@
 /**
- * Test helpers: a real-time ITransportHost that records reported errors, recording
- * protocols and factories, and bounded waiting.
+ * Test helpers: recording protocols and factories, and bounded waiting. The transport
+ * host is `FakeTransportHost` from @torsion/testing (clock-driven, recording).
  */
-import { ClientFactory, DelayedCall, Factory, Protocol, type IConnector, type IDelayedCall, type IShutdownResource, type ITransportHost } from "@torsion/core";
+import { ClientFactory, Factory, Protocol, type IConnector } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
-
-/** A host on real timers that records `reportError` calls and registered resources. */
-export class TestHost implements ITransportHost {
-  readonly errors: { error: unknown; context: string }[] = [];
-  readonly resources = new Set<IShutdownResource>();
-  readonly #timers = new Map<DelayedCall, NodeJS.Timeout>();
-  readonly #start = performance.now();
-
-  seconds(): number {
-    return (performance.now() - this.#start) / 1000;
-  }
-
-  callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall {
-    const scheduler = {
-      seconds: () => this.seconds(),
-      cancelled: (c: DelayedCall) => {
-        clearTimeout(this.#timers.get(c));
-        this.#timers.delete(c);
-      },
-      movedEarlier: () => {},
-    };
-    const call: DelayedCall = new DelayedCall(this.seconds() + delay, fn as (...a: never[]) => unknown, args, scheduler);
-    const timer = setTimeout(() => {
-      this.#timers.delete(call);
-      try {
-        if (call.active()) call.run();
-      } catch (error) {
-        this.reportError(error, "callLater");
-      }
-    }, delay * 1000);
-    this.#timers.set(call, timer);
-    return call;
-  }
-
-  getDelayedCalls(): IDelayedCall[] {
-    return [...this.#timers.keys()];
-  }
-
-  registerResource(resource: IShutdownResource): () => void {
-    this.resources.add(resource);
-    return () => {
-      this.resources.delete(resource);
-    };
-  }
-
-  reportError(error: unknown, context: string): void {
-    this.errors.push({ error, context });
-  }
-
-  /** Cancels every pending timer. */
-  dispose(): void {
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
-  }
-}
 
 /**
  * Lets pending I/O run for a few event-loop turns (each turn has a poll phase), with no

@@ -4,9 +4,10 @@ import { ConnectError, UserError, type IConnector, type IPv4Address } from "@tor
 import type { Failure } from "@torsion/defer";
 import type { StreamPort } from "@torsion/stream";
 import { connectTCP, listenTCP } from "@torsion/tcp";
-import { Echo, OrderFactory, Recorder, RecordingFactory, TestHost, waitFor } from "./helpers.js";
+import { Echo, OrderFactory, Recorder, RecordingFactory, waitFor } from "./helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
-const host = new TestHost();
+const host = new FakeTransportHost();
 const port: StreamPort = listenTCP(host, 0, new RecordingFactory(Echo), { interface: "127.0.0.1" });
 const number = (port.getHost() as IPv4Address).port;
 after(async () => {
@@ -19,7 +20,8 @@ describe("StreamConnector", () => {
     const factory = new OrderFactory(Recorder);
     const connector = connectTCP(host, "127.0.0.1", number, factory, { timeout: 0.05 });
     await waitFor(() => connector.state === "connected");
-    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(host.getDelayedCalls().length, 0, "the timeout was cancelled");
+    host.advance(1);
     assert.equal(factory.failure, null);
     assert.equal(connector.state, "connected");
     connector.disconnect();
@@ -37,7 +39,8 @@ describe("StreamConnector", () => {
     }
     const factory = new Retrying(Recorder);
     const connector = connectTCP(host, "stuck.test", 80, factory, { lookup: () => {}, timeout: 0.01 });
-    await waitFor(() => factory.attempts === 3);
+    for (let i = 0; i < 3; i++) host.advance(0.01);
+    assert.equal(factory.attempts, 3);
     assert.equal(connector.state, "disconnected");
     assert.deepEqual(factory.log.filter((e) => e === "doStart" || e === "doStop"), ["doStart", "doStop"]);
     assert.equal(factory.log.filter((e) => e === "startedConnecting").length, 3);

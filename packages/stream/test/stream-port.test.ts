@@ -4,9 +4,10 @@ import net from "node:net";
 import type { IPv4Address, ITCPTransport } from "@torsion/core";
 import { AlreadyListeningError, type StreamPort } from "@torsion/stream";
 import { listenTCP } from "@torsion/tcp";
-import { Echo, OrderFactory, Recorder, RecordingFactory, TestHost, waitFor } from "./helpers.js";
+import { Echo, OrderFactory, Recorder, RecordingFactory, waitFor } from "./helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
-const host = new TestHost();
+const host = new FakeTransportHost();
 const ports: StreamPort[] = [];
 after(async () => {
   for (const port of ports) await port.stopListening().asPromise();

@@ -3,7 +3,8 @@ import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
 import type { StreamPort } from "@torsion/stream";
 import { connectTCP, listenTCP } from "@torsion/tcp";
 import type { MakeStreamPair, StreamPair } from "./stream-contract.js";
-import { ioTurns, TestHost, waitFor } from "./helpers.js";
+import { ioTurns, waitFor } from "./helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
 class OneShotFactory extends Factory {
   constructor(private readonly next: IProtocol) {
@@ -28,7 +29,7 @@ class OneShotClientFactory extends ClientFactory {
 /** Builds a pair maker for TCP on `iface` with the fast path on or off. */
 export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean; iface?: string }): MakeStreamPair {
   return async (server: IProtocol, client: IProtocol): Promise<StreamPair> => {
-    const host = new TestHost();
+    const host = new FakeTransportHost();
     const iface = options.iface ?? "127.0.0.1";
     const port: StreamPort = listenTCP(host, 0, new OneShotFactory(server), { interface: iface, fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });
     const address = port.getHost() as unknown as { port: number };

@@ -15,12 +15,13 @@ import {
 } from "@torsion/core";
 import { fastAcceptSupported, type StreamPort } from "@torsion/stream";
 import { connectTCP, listenTCP } from "@torsion/tcp";
-import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "../../stream/dist-test/helpers.js";
+import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
-const hosts: TestHost[] = [];
+const hosts: FakeTransportHost[] = [];
 const ports: StreamPort[] = [];
-function newHost(): TestHost {
-  const host = new TestHost();
+function newHost(): FakeTransportHost {
+  const host = new FakeTransportHost();
   hosts.push(host);
   return host;
 }
@@ -33,7 +34,7 @@ function portOf(port: StreamPort): number {
   return (port.getHost() as IPv4Address).port;
 }
 
-function listen<P extends Recorder | Echo>(host: TestHost, protocol: new () => P, options: Parameters<typeof listenTCP>[3] = {}): { port: StreamPort; factory: RecordingFactory<P> } {
+function listen<P extends Recorder | Echo>(host: FakeTransportHost, protocol: new () => P, options: Parameters<typeof listenTCP>[3] = {}): { port: StreamPort; factory: RecordingFactory<P> } {
   const factory = new RecordingFactory(protocol);
   const port = listenTCP(host, 0, factory, { interface: "127.0.0.1", ...options });
   ports.push(port);
@@ -329,7 +330,9 @@ describe("connectTCP failures", () => {
     const factory = new OrderFactory(Recorder);
     const neverAnswers: net.LookupFunction = () => {};
     connectTCP(host, "stuck.test", 80, factory, { timeout: 0.05, lookup: neverAnswers });
-    await waitFor(() => factory.failure !== null, 3000);
+    host.advance(0.04);
+    assert.ok(!factory.log.includes("clientConnectionFailed"), "not before the timeout");
+    host.advance(0.01);
     assert.ok(factory.failure?.value instanceof TimeoutError);
     assert.deepEqual(factory.log, ["doStart", "startedConnecting", "clientConnectionFailed", "doStop"]);
   });

@@ -1,5 +1,6 @@
 export { ProducerStateError, DeferredResultError, PumpLimitError, NoPendingConnectionError } from "./errors.js";
 export { Clock } from "./clock.js";
+export { FakeTransportHost, type FakeTransportHostOptions, type ReportedError } from "./fake-transport-host.js";
 export {
   StringTransport,
   StringTransportWithDisconnection,

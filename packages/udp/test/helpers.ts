@@ -1,38 +1,10 @@
-// Test helpers: a recording ITransportHost, a recording DatagramProtocol, bounded waits.
+// Test helpers: a recording DatagramProtocol, raw sockets, bounded waits. The transport
+// host is FakeTransportHost from @torsion/testing (clock-driven, recording).
 import { createSocket } from "node:dgram";
 import type { Socket } from "node:dgram";
 import { DatagramProtocol } from "@torsion/core";
-import type { IAddress, IDelayedCall, IShutdownResource, ITransportHost } from "@torsion/core";
-import { Clock } from "@torsion/testing";
+import type { IAddress } from "@torsion/core";
 import { ipLiteralLookup } from "@torsion/udp";
-
-/** An ITransportHost that records reported errors and registered resources. */
-export class RecordingHost implements ITransportHost {
-  readonly clock = new Clock();
-  readonly errors: { error: unknown; context: string }[] = [];
-  readonly resources = new Set<IShutdownResource>();
-
-  seconds(): number {
-    return this.clock.seconds();
-  }
-  callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall {
-    return this.clock.callLater(delay, fn, ...args);
-  }
-  getDelayedCalls(): IDelayedCall[] {
-    return this.clock.getDelayedCalls();
-  }
-  registerResource(resource: IShutdownResource): () => void {
-    this.resources.add(resource);
-    return () => this.resources.delete(resource);
-  }
-  reportError(error: unknown, context: string): void {
-    this.errors.push({ error, context });
-  }
-  /** Shuts every registered resource down, as reactor.stop() would. */
-  async shutdownAll(): Promise<void> {
-    await Promise.all([...this.resources].map((resource) => resource.shutdown(1)));
-  }
-}
 
 /** Rejects if `promise` has not settled within `ms`. */
 export async function within<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
@@ -56,9 +28,14 @@ export async function until(condition: () => boolean, ms: number, what: string):
   }
 }
 
-/** Waits `ms` of real time (used only to show that something does NOT happen). */
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Lets pending I/O run for a few event-loop turns (each has a poll phase), with no fixed
+ * sleep: a loopback datagram is in the receiver's queue when `send` returns, so one that
+ * is going to be delivered is delivered within these turns (used to show that something
+ * did NOT happen).
+ */
+export async function ioTurns(turns = 4): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A DatagramProtocol that records everything that happens to it. */

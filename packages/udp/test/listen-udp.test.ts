@@ -4,11 +4,12 @@ import { CannotListenError, IPv4Address, InvalidAddressError } from "@torsion/co
 import { Failure } from "@torsion/defer";
 import { NodeReactor } from "@torsion/reactor";
 import { listenMulticast, listenUDP } from "@torsion/udp";
-import { RecordingHost, RecordingProtocol, closeRaw, rawSocket, until, within } from "./helpers.js";
+import { RecordingProtocol, closeRaw, rawSocket, until, within } from "./helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
 describe("listenUDP", () => {
   it("returns a bound port whose protocol has started, registered with the host", async (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const protocol = new RecordingProtocol();
     const port = listenUDP(host, 0, protocol, { interface: "127.0.0.1" });
     t.after(() => within(port.stopListening(), 2000, "stop"));
@@ -19,7 +20,7 @@ describe("listenUDP", () => {
   });
 
   it("binds every IPv4 address by default and defaults maxPacketSize to 8192", async (t) => {
-    const port = listenUDP(new RecordingHost(), 0, new RecordingProtocol());
+    const port = listenUDP(new FakeTransportHost(), 0, new RecordingProtocol());
     t.after(() => within(port.stopListening(), 2000, "stop"));
     assert.ok(port.getHost().equals(new IPv4Address("UDP", "0.0.0.0", port.getHost().port)));
     assert.doesNotThrow(() => port.write(Buffer.alloc(8192), ["127.0.0.1", port.getHost().port]));
@@ -29,7 +30,7 @@ describe("listenUDP", () => {
   it("throws CannotListenError synchronously when the port is taken, without starting the protocol", async (t) => {
     const taken = await rawSocket("udp4");
     t.after(() => closeRaw(taken));
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const protocol = new RecordingProtocol();
     const error = captureThrow(() => listenUDP(host, taken.address().port, protocol, { interface: "127.0.0.1" }));
     assert.ok(error instanceof CannotListenError);
@@ -40,13 +41,13 @@ describe("listenUDP", () => {
   });
 
   it("throws CannotListenError for an interface that is not an IP address", () => {
-    const error = captureThrow(() => listenMulticast(new RecordingHost(), 0, new RecordingProtocol(), { interface: "localhost" }));
+    const error = captureThrow(() => listenMulticast(new FakeTransportHost(), 0, new RecordingProtocol(), { interface: "localhost" }));
     assert.ok(error instanceof CannotListenError);
     assert.ok(error.cause instanceof InvalidAddressError);
   });
 
   it("throws RangeError for a port number out of range", () => {
-    assert.throws(() => listenUDP(new RecordingHost(), 70000, new RecordingProtocol()), RangeError);
+    assert.throws(() => listenUDP(new FakeTransportHost(), 70000, new RecordingProtocol()), RangeError);
   });
 });
 

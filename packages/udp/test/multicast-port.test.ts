@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { CannotListenError, MulticastJoinError } from "@torsion/core";
 import { MulticastPort, ipLiteralLookup, listenMulticast } from "@torsion/udp";
-import { RecordingHost, RecordingProtocol, closeRaw, until, within } from "./helpers.js";
+import { RecordingProtocol, closeRaw, until, within } from "./helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
 type TestContext = { after(fn: () => unknown): void; skip(reason?: string): void };
 
@@ -49,7 +50,7 @@ async function probeLoopbackMulticast(): Promise<string | null> {
 
 /** A multicast port bound to `iface`, stopped when the test ends. */
 function open(t: TestContext, protocol: RecordingProtocol, iface: string, listenMultiple = false, port = 0): MulticastPort {
-  const multicast = new MulticastPort(new RecordingHost(), port, protocol, { interface: iface, listenMultiple });
+  const multicast = new MulticastPort(new FakeTransportHost(), port, protocol, { interface: iface, listenMultiple });
   multicast.startListening();
   t.after(() => within(multicast.stopListening(), 2000, "stopListening"));
   return multicast;
@@ -151,9 +152,9 @@ describe("multicast on the loopback interface", () => {
     const second = new RecordingProtocol();
     const firstPort = open(t, first, address, true);
     const shared = firstPort.getHost().port;
-    const secondPort = listenMulticast(new RecordingHost(), shared, second, { interface: address, listenMultiple: true });
+    const secondPort = listenMulticast(new FakeTransportHost(), shared, second, { interface: address, listenMultiple: true });
     t.after(() => within(secondPort.stopListening(), 2000, "stop"));
-    assert.throws(() => listenMulticast(new RecordingHost(), shared, new RecordingProtocol(), { interface: address }), CannotListenError);
+    assert.throws(() => listenMulticast(new FakeTransportHost(), shared, new RecordingProtocol(), { interface: address }), CannotListenError);
     await within(firstPort.joinGroup(address, LOOPBACK), 1000, "first join");
     await within(secondPort.joinGroup(address, LOOPBACK), 1000, "second join");
     const sender = await loopbackSender(t);

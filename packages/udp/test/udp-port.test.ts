@@ -3,12 +3,13 @@ import assert from "node:assert/strict";
 import { IPv4Address, IPv6Address, InvalidAddressError, MessageLengthError, NotListeningError } from "@torsion/core";
 import type { IUDPTransport } from "@torsion/core";
 import { AlreadyConnectedError, AlreadyListeningError, DatagramSocketError, UDPPort } from "@torsion/udp";
-import { RecordingHost, RecordingProtocol, closeRaw, pause, rawSocket, unusedPort, until, within } from "./helpers.js";
+import { RecordingProtocol, closeRaw, ioTurns, rawSocket, unusedPort, until, within } from "./helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
 type TestContext = { after(fn: () => unknown): void };
 
 /** Starts a UDPPort and stops it when the test ends. */
-function open(t: TestContext, host: RecordingHost, protocol: RecordingProtocol, iface = "127.0.0.1", options: { maxPacketSize?: number } = {}): UDPPort {
+function open(t: TestContext, host: FakeTransportHost, protocol: RecordingProtocol, iface = "127.0.0.1", options: { maxPacketSize?: number } = {}): UDPPort {
   const port = new UDPPort(host, 0, protocol, { interface: iface, ...options });
   port.startListening();
   t.after(() => within(port.stopListening(), 2000, "stopListening"));
@@ -23,7 +24,7 @@ function echoing(protocol: RecordingProtocol): RecordingProtocol {
 for (const [label, iface, AddressClass] of [["IPv4", "127.0.0.1", IPv4Address], ["IPv6", "::1", IPv6Address]] as const) {
   describe(`a UDP port on ${label} loopback`, () => {
     it("reports the real port after binding port 0, as a 'UDP' address", (t) => {
-      const port = open(t, new RecordingHost(), new RecordingProtocol(), iface);
+      const port = open(t, new FakeTransportHost(), new RecordingProtocol(), iface);
       const bound = port.getHost();
       assert.ok(bound instanceof AddressClass);
       assert.equal(bound.type, "UDP");
@@ -33,7 +34,7 @@ for (const [label, iface, AddressClass] of [["IPv4", "127.0.0.1", IPv4Address], 
     });
 
     it("echoes datagrams both ways and tells each side the other's address", async (t) => {
-      const host = new RecordingHost();
+      const host = new FakeTransportHost();
       const server = echoing(new RecordingProtocol());
       const client = new RecordingProtocol();
       const serverPort = open(t, host, server, iface);
@@ -49,8 +50,8 @@ for (const [label, iface, AddressClass] of [["IPv4", "127.0.0.1", IPv4Address], 
 
     it("accepts Twisted's [host, port] pairs as destinations", async (t) => {
       const receiver = new RecordingProtocol();
-      const receiverPort = open(t, new RecordingHost(), receiver, iface);
-      const senderPort = open(t, new RecordingHost(), new RecordingProtocol(), iface);
+      const receiverPort = open(t, new FakeTransportHost(), receiver, iface);
+      const senderPort = open(t, new FakeTransportHost(), new RecordingProtocol(), iface);
       senderPort.write(Buffer.from("pair"), [iface, receiverPort.getHost().port]);
       await until(() => receiver.datagrams.length === 1, 2000, "the datagram");
       assert.equal(receiver.datagrams[0]?.data.toString(), "pair");
@@ -64,25 +65,25 @@ describe("UDPPort.write", () => {
     t.after(() => closeRaw(raw));
     const received: string[] = [];
     raw.on("message", (data) => received.push(data.toString()));
-    const port = open(t, new RecordingHost(), new RecordingProtocol(), "127.0.0.1", { maxPacketSize: 16 });
+    const port = open(t, new FakeTransportHost(), new RecordingProtocol(), "127.0.0.1", { maxPacketSize: 16 });
     const target = ["127.0.0.1", raw.address().port] as const;
     assert.throws(() => port.write(Buffer.alloc(17, 0x41), target), MessageLengthError);
     port.write(Buffer.from("exactly 16 bytes"), target);
     await until(() => received.length >= 1, 2000, "the marker datagram");
-    await pause(20);
+    await ioTurns();
     assert.deepEqual(received, ["exactly 16 bytes"], "the oversize datagram must not have been sent");
   });
 
   it("throws TypeError for anything that is not bytes", (t) => {
-    const port = open(t, new RecordingHost(), new RecordingProtocol());
+    const port = open(t, new FakeTransportHost(), new RecordingProtocol());
     for (const bad of ["text", [1, 2, 3], null, 42, new ArrayBuffer(4)]) {
       assert.throws(() => port.write(bad as unknown as Uint8Array, ["127.0.0.1", 9]), TypeError);
     }
   });
 
   it("throws InvalidAddressError for host names, the wrong family and a missing address", (t) => {
-    const v4 = open(t, new RecordingHost(), new RecordingProtocol());
-    const v6 = open(t, new RecordingHost(), new RecordingProtocol(), "::1");
+    const v4 = open(t, new FakeTransportHost(), new RecordingProtocol());
+    const v6 = open(t, new FakeTransportHost(), new RecordingProtocol(), "::1");
     const data = Buffer.from("x");
     assert.throws(() => v4.write(data), InvalidAddressError);
     assert.throws(() => v4.write(data, ["localhost", 9]), InvalidAddressError);
@@ -92,7 +93,7 @@ describe("UDPPort.write", () => {
   });
 
   it("reports a send the kernel refuses (broadcast not allowed) and keeps serving", async (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const port = open(t, host, new RecordingProtocol());
     const raw = await rawSocket("udp4");
     t.after(() => closeRaw(raw));
@@ -110,9 +111,9 @@ describe("UDPPort.write", () => {
 
 describe("UDP broadcast", () => {
   it("is off by default and, once allowed, reaches a socket bound to the loopback broadcast address", async (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const receiver = new RecordingProtocol();
-    const receiverPort = open(t, new RecordingHost(), receiver, "127.255.255.255");
+    const receiverPort = open(t, new FakeTransportHost(), receiver, "127.255.255.255");
     const port = open(t, host, new RecordingProtocol());
     assert.equal(port.getBroadcastAllowed(), false);
     port.setBroadcastAllowed(true);
@@ -127,9 +128,9 @@ describe("UDP broadcast", () => {
 describe("connected mode", () => {
   it("writes without an address and delivers only the peer's datagrams", async (t) => {
     const server = echoing(new RecordingProtocol());
-    const serverPort = open(t, new RecordingHost(), server);
+    const serverPort = open(t, new FakeTransportHost(), server);
     const client = new RecordingProtocol();
-    const clientPort: IUDPTransport = open(t, new RecordingHost(), client);
+    const clientPort: IUDPTransport = open(t, new FakeTransportHost(), client);
     const stranger = await rawSocket("udp4");
     t.after(() => closeRaw(stranger));
     // Queued in the kernel before connect(), so only the port's own filter can drop it.
@@ -138,7 +139,7 @@ describe("connected mode", () => {
     stranger.send(Buffer.from("from a stranger, after connect"), clientPort.getHost().port, "127.0.0.1");
     clientPort.write(Buffer.from("hello peer"));
     await until(() => client.datagrams.length >= 1, 2000, "the echo");
-    await pause(20);
+    await ioTurns();
     assert.deepEqual(client.datagrams.map((d) => d.data.toString()), ["hello peer"]);
     clientPort.write(Buffer.from("again"), ["127.0.0.1", serverPort.getHost().port]);
     assert.throws(() => clientPort.write(Buffer.from("x"), ["127.0.0.1", 9]), InvalidAddressError);
@@ -149,13 +150,13 @@ describe("connected mode", () => {
   for (const [family, loopback] of [["udp4", "127.0.0.1"], ["udp6", "::1"]] as const) {
     it(`calls connectionRefused when nothing listens on the peer's port (${loopback})`, async (t) => {
       const free = await unusedPort(family);
-      const host = new RecordingHost();
+      const host = new FakeTransportHost();
       const protocol = new RecordingProtocol();
       const port = open(t, host, protocol, loopback);
       port.connect(loopback, free);
       for (let i = 0; i < 3 && protocol.refusals === 0; i++) {
         port.write(Buffer.from("anyone?"));
-        await pause(30);
+        await ioTurns();
       }
       await until(() => protocol.refusals >= 1, 2000, "connectionRefused");
       assert.deepEqual(host.errors, []);
@@ -164,7 +165,7 @@ describe("connected mode", () => {
   }
 
   it("refuses host names and stopped ports", async (t) => {
-    const port = open(t, new RecordingHost(), new RecordingProtocol());
+    const port = open(t, new FakeTransportHost(), new RecordingProtocol());
     assert.throws(() => port.connect("localhost", 9), InvalidAddressError);
     await within(port.stopListening(), 2000, "stop");
     assert.throws(() => port.connect("127.0.0.1", 9), NotListeningError);
@@ -173,7 +174,7 @@ describe("connected mode", () => {
 
 describe("datagramReceived errors", () => {
   it("are reported to the host and the port keeps delivering", async (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const protocol = new RecordingProtocol();
     protocol.onDatagram = (data) => {
       if (data.toString() === "boom") throw new Error("protocol bug");
@@ -194,8 +195,8 @@ describe("datagramReceived errors", () => {
 describe("a burst of datagrams", () => {
   it("delivers 2,000 numbered datagrams intact and in full (allowed loss: none, sending is paced)", async (t) => {
     const receiver = new RecordingProtocol();
-    const receiverPort = open(t, new RecordingHost(), receiver);
-    const senderPort = open(t, new RecordingHost(), new RecordingProtocol());
+    const receiverPort = open(t, new FakeTransportHost(), receiver);
+    const senderPort = open(t, new FakeTransportHost(), new RecordingProtocol());
     const total = 2000;
     const window = 100; // at most 100 datagrams (~10 KiB) in flight: far below the socket buffer
     const target = receiverPort.getHost();
@@ -225,7 +226,7 @@ function numbered(n: number): Buffer {
 
 describe("the port's lifecycle", () => {
   it("counts ports: one protocol on two ports starts once and stops after the last port", async (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const protocol = new RecordingProtocol();
     const first = open(t, host, protocol);
     const second = open(t, host, protocol);
@@ -240,7 +241,7 @@ describe("the port's lifecycle", () => {
   });
 
   it("fires stopListening's Deferred after the protocol stopped, and ignores writes afterwards", async (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const protocol = new RecordingProtocol();
     const port = open(t, host, protocol);
     assert.equal(host.resources.size, 1);
@@ -260,7 +261,7 @@ describe("the port's lifecycle", () => {
 
   it("can listen again after stopping, on a new socket", async (t) => {
     const protocol = new RecordingProtocol();
-    const port = open(t, new RecordingHost(), protocol);
+    const port = open(t, new FakeTransportHost(), protocol);
     await within(port.stopListening(), 2000, "stop");
     port.startListening();
     assert.equal(port.state, "listening");
@@ -269,7 +270,7 @@ describe("the port's lifecycle", () => {
   });
 
   it("closes when the host shuts its resources down (what reactor.stop() does)", async (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const protocol = new RecordingProtocol();
     const port = open(t, host, protocol);
     await within(host.shutdownAll(), 2000, "shutdown");
@@ -278,7 +279,7 @@ describe("the port's lifecycle", () => {
   });
 
   it("reports an exception from startProtocol and keeps listening", (t) => {
-    const host = new RecordingHost();
+    const host = new FakeTransportHost();
     const protocol = new RecordingProtocol();
     protocol.startProtocol = () => {
       throw new Error("bad start");

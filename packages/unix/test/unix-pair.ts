@@ -5,7 +5,8 @@ import path from "node:path";
 import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
 import { connectUNIX, listenUNIX } from "@torsion/unix";
 import type { MakeStreamPair, StreamPair } from "../../stream/dist-test/stream-contract.js";
-import { ioTurns, TestHost, waitFor } from "../../stream/dist-test/helpers.js";
+import { ioTurns, waitFor } from "../../stream/dist-test/helpers.js";
+import { FakeTransportHost } from "@torsion/testing";
 
 class OneShotFactory extends ClientFactory {
   constructor(private readonly next: IProtocol) {
@@ -26,7 +27,7 @@ export function tempDir(): { dir: string; remove: () => void } {
 /** Builds a pair maker for Unix sockets with the fast path on or off. */
 export function unixPairMaker(options: { fastPath: boolean; fastAccept?: boolean }): MakeStreamPair {
   return async (server: IProtocol, client: IProtocol): Promise<StreamPair> => {
-    const host = new TestHost();
+    const host = new FakeTransportHost();
     const temp = tempDir();
     const file = path.join(temp.dir, "s.sock");
     const port = listenUNIX(host, file, new OneShotFactory(server) as unknown as Factory, { fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });

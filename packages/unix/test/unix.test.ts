@@ -7,10 +7,11 @@ import { spawn } from "node:child_process";
 import { CannotListenError, ConnectionDone, ConnectionRefusedError, UNIXAddress, type ITCPTransport } from "@torsion/core";
 import { BadFileError, connectUNIX, listenUNIX } from "@torsion/unix";
 import { fastAcceptSupported, type StreamPort } from "@torsion/stream";
-import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, TestHost, waitFor } from "../../stream/dist-test/helpers.js";
+import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
 import { tempDir } from "./unix-pair.js";
+import { FakeTransportHost } from "@torsion/testing";
 
-const host = new TestHost();
+const host = new FakeTransportHost();
 const temp = tempDir();
 const ports: StreamPort[] = [];
 let counter = 0;
