@@ -1,6 +1,7 @@
 import createDebug from "debug";
 import type { IAddress } from "./address.js";
 import type { IDatagramProtocol } from "./interfaces/i-datagram-protocol.js";
+import type { CallbackResult } from "./interfaces/i-protocol.js";
 import type { IUDPTransport } from "./interfaces/i-udp-transport.js";
 
 const debug = createDebug("torsion:core:datagram-protocol");
@@ -11,6 +12,11 @@ const debug = createDebug("torsion:core:datagram-protocol");
  *
  * `startProtocol` runs when the first port using this instance starts and
  * `stopProtocol` when the last one stops (`numPorts` counts them).
+ *
+ * Any of the overrides may be `async` (Torsion's `inlineCallbacks`): a failed promise or
+ * Deferred is reported through the error reporter exactly like a throw, and the port keeps
+ * serving. `makeConnection`/`doStart` return what `startProtocol` returned, and `doStop`
+ * what `stopProtocol` returned, so the port sees it.
  */
 export class DatagramProtocol implements IDatagramProtocol {
   /** The port this protocol writes to; `null` when no port is attached. */
@@ -19,39 +25,40 @@ export class DatagramProtocol implements IDatagramProtocol {
   numPorts = 0;
 
   /** Called by a port once it is bound. Sets `transport`, then counts the port in. */
-  makeConnection(transport: IUDPTransport): void {
+  makeConnection(transport: IUDPTransport): CallbackResult {
     this.transport = transport;
-    this.doStart();
+    return this.doStart();
   }
 
-  /** Counts a port in; the first one calls `startProtocol`. */
-  doStart(): void {
+  /** Counts a port in; the first one calls `startProtocol` (and returns its result). */
+  doStart(): CallbackResult {
+    let result: CallbackResult = undefined;
     if (this.numPorts === 0) {
       debug("starting %s", this.constructor.name);
-      this.startProtocol();
+      result = this.startProtocol();
     }
     this.numPorts++;
+    return result;
   }
 
   /** Counts a port out; the last one clears `transport` and calls `stopProtocol`. */
-  doStop(): void {
-    if (this.numPorts === 0) return;
+  doStop(): CallbackResult {
+    if (this.numPorts === 0) return undefined;
     this.numPorts--;
-    if (this.numPorts === 0) {
-      debug("stopping %s", this.constructor.name);
-      this.transport = null;
-      this.stopProtocol();
-    }
+    if (this.numPorts !== 0) return undefined;
+    debug("stopping %s", this.constructor.name);
+    this.transport = null;
+    return this.stopProtocol();
   }
 
   /** Override: the first port is listening. */
-  startProtocol(): void {}
+  startProtocol(): CallbackResult {}
   /** Override: the last port stopped. */
-  stopProtocol(): void {}
+  stopProtocol(): CallbackResult {}
   /** Override: a datagram arrived from `addr`. */
-  datagramReceived(data: Buffer, addr: IAddress): void {
+  datagramReceived(data: Buffer, addr: IAddress): CallbackResult {
     debug("%s discarded a %d-byte datagram from %s", this.constructor.name, data.length, addr);
   }
   /** Override: in connected mode, the peer's port was unreachable (ICMP). */
-  connectionRefused(): void {}
+  connectionRefused(): CallbackResult {}
 }

@@ -1,7 +1,7 @@
 export * from "./errors.js";
 export * from "./address.js";
 export * from "./interfaces/index.js";
-export { BaseProtocol, Protocol } from "./protocol.js";
+export { BaseProtocol, Protocol, endConnection, watchResult } from "./protocol.js";
 export { DatagramProtocol } from "./datagram-protocol.js";
 export { Factory, ServerFactory, type ProtocolFactoryOf } from "./factory.js";
 export { ClientFactory } from "./client-factory.js";

@@ -1,7 +1,7 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
 import { ProtocolLifecycleError } from "./errors.js";
-import type { IProtocol } from "./interfaces/i-protocol.js";
+import type { CallbackResult, IProtocol } from "./interfaces/i-protocol.js";
 import type { IProtocolFactory } from "./interfaces/i-protocol-factory.js";
 import type { ITransport } from "./interfaces/i-transport.js";
 
@@ -12,92 +12,123 @@ const debug = createDebug("torsion:core:protocol");
  * `makeConnection`, which sets both and calls `connectionMade`.
  */
 export class BaseProtocol {
-  /** True between `makeConnection` and `connectionLost`. */
+  /**
+   * True between `makeConnection` and `connectionLost`: set by `makeConnection`, cleared
+   * by the transport (through {@link endConnection}) just before it calls `connectionLost`.
+   */
   connected = false;
   /** The transport, set by `makeConnection`; `null` before. */
   transport: ITransport | null = null;
 
-  /** Attaches `transport` and calls `connectionMade`. Called once, by the transport. */
-  makeConnection(transport: ITransport): void {
+  /**
+   * Attaches `transport` and calls `connectionMade`, returning what it returns (see
+   * {@link CallbackResult}). Called once, by the transport; a second call throws
+   * {@link ProtocolLifecycleError}, so one protocol instance is never run over two
+   * connections.
+   */
+  makeConnection(transport: ITransport): CallbackResult {
+    if (this.transport !== null) throw new ProtocolLifecycleError(`makeConnection called twice on ${this.constructor.name}`);
     this.connected = true;
     this.transport = transport;
-    this.connectionMade();
+    return this.connectionMade();
   }
 
   /** Override: the connection is up. The default does nothing. */
-  connectionMade(): void {}
+  connectionMade(): CallbackResult {}
 }
-
-type Lifecycle = "new" | "connected" | "lost";
 
 /**
  * The base class of stream protocols: subclass it and override `connectionMade`,
  * `dataReceived` and `connectionLost`.
  *
- * The lifecycle is enforced: `dataReceived` before `makeConnection` or after
- * `connectionLost`, a second `makeConnection`, and `connectionLost` before
- * `makeConnection` or twice, throw {@link ProtocolLifecycleError}. (The guards wrap the
- * subclass's overrides on each instance, so they hold however the methods are overridden
- * as methods.)
+ * **Who calls what, when.** The transport calls these methods, and only the transport
+ * enforces their order (`makeConnection` once, then `dataReceived` while open, then
+ * `connectionLost` exactly once; nothing after it). The methods are plain methods: there
+ * is no per-instance wrapper, so an override (a method or a class field) is called
+ * directly, and a test may call them in any order it likes. Only `makeConnection` checks
+ * its own use: a second call throws {@link ProtocolLifecycleError}.
+ *
+ * **Async handlers.** Every handler may return a promise or a Deferred (an `async` method
+ * is Torsion's `inlineCallbacks`): the transport does not wait for it, but if it fails, the
+ * failure is handled exactly like a synchronous throw: reported once through the error
+ * reporter, and the connection aborted with the error as the `connectionLost` reason
+ * (every other connection is untouched). A failure of `connectionLost`'s own promise is
+ * only reported. Any thrown or rejected value is accepted, `Error` or not.
  *
  * @example
  * ```ts
  * class Echo extends Protocol {
  *   override dataReceived(data: Buffer) { this.transport!.write(data); }
  * }
+ * class Lookup extends Protocol {
+ *   override async dataReceived(data: Buffer) {   // a rejection aborts this connection
+ *     this.transport!.write(await lookUp(data));
+ *   }
+ * }
  * ```
  */
 export class Protocol extends BaseProtocol implements IProtocol {
   /** The factory that built this protocol (set by `Factory.buildProtocol`). */
   factory: IProtocolFactory | null = null;
-  #lifecycle: Lifecycle = "new";
-
-  constructor() {
-    super();
-    const dataReceived = this.dataReceived;
-    const connectionLost = this.connectionLost;
-    this.dataReceived = (data: Buffer): void => {
-      if (this.#lifecycle !== "connected") {
-        throw new ProtocolLifecycleError(`dataReceived called on ${this.constructor.name} ${this.#lifecycle === "new" ? "before makeConnection" : "after connectionLost"}`);
-      }
-      dataReceived.call(this, data);
-    };
-    this.connectionLost = (reason: Failure): void => {
-      if (this.#lifecycle !== "connected") {
-        throw new ProtocolLifecycleError(`connectionLost called on ${this.constructor.name} ${this.#lifecycle === "new" ? "before makeConnection" : "twice"}`);
-      }
-      this.#lifecycle = "lost";
-      this.connected = false;
-      connectionLost.call(this, reason);
-    };
-  }
-
-  override makeConnection(transport: ITransport): void {
-    if (this.#lifecycle !== "new") {
-      throw new ProtocolLifecycleError(`makeConnection called twice on ${this.constructor.name}`);
-    }
-    this.#lifecycle = "connected";
-    super.makeConnection(transport);
-  }
 
   /**
    * Override: bytes arrived, in arbitrary chunks (buffer partial messages yourself). The
    * buffer is the protocol's to keep. The default discards the data.
    */
-  dataReceived(data: Buffer): void {
+  dataReceived(data: Buffer): CallbackResult {
     debug("%s discarded %d bytes", this.constructor.name, data.length);
   }
 
   /**
    * Override: the connection closed; `reason.value` says how (`ConnectionDone` when
-   * clean). Called exactly once. The default does nothing.
+   * clean). Called exactly once by the transport. The default does nothing.
    */
-  connectionLost(reason: Failure): void {
+  connectionLost(reason: Failure): CallbackResult {
     void reason;
   }
 
   /** A short name for log lines. */
   logPrefix(): string {
     return this.constructor.name;
+  }
+}
+
+/**
+ * For transports: ends `protocol`'s connection. Clears `connected` on a
+ * {@link BaseProtocol}, then calls `protocol.connectionLost(reason)` and returns what it
+ * returns. Every transport (real or fake) ends a connection through this function, once.
+ */
+export function endConnection(protocol: IProtocol, reason: Failure): CallbackResult {
+  if (protocol instanceof BaseProtocol) protocol.connected = false;
+  return protocol.connectionLost(reason);
+}
+
+/**
+ * For transports: watches what a protocol or factory callback returned. `undefined` (the
+ * usual case) costs one comparison. A thenable (a promise, a Deferred) that rejects calls
+ * `onFailure(reason)` once; so does a thenable whose `then` throws. Fulfilment and any
+ * other value are ignored. Never throws.
+ */
+export function watchResult(result: unknown, onFailure: (reason: unknown) => void): void {
+  if (result === undefined || result === null) return;
+  if (typeof result !== "object" && typeof result !== "function") return;
+  let settled = false;
+  const fail = (reason: unknown): void => {
+    if (settled) return;
+    settled = true;
+    try {
+      onFailure(reason);
+    } catch (error) {
+      debug("a result watcher threw: %O", error);
+    }
+  };
+  try {
+    const then = (result as { then?: unknown }).then;
+    if (typeof then !== "function") return;
+    then.call(result, () => {
+      settled = true;
+    }, fail);
+  } catch (error) {
+    fail(error);
   }
 }

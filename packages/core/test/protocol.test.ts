@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Failure } from "@torsion/defer";
-import { BaseProtocol, ConnectionDone, Protocol, ProtocolLifecycleError } from "@torsion/core";
+import { Deferred, Failure, succeed } from "@torsion/defer";
+import { BaseProtocol, ConnectionDone, endConnection, Protocol, ProtocolLifecycleError, watchResult } from "@torsion/core";
 import { StringTransport } from "@torsion/testing";
 
 class Recorder extends Protocol {
@@ -40,7 +40,7 @@ describe("Protocol", () => {
     const protocol = new Recorder();
     protocol.makeConnection(new StringTransport());
     protocol.dataReceived(Buffer.from("hi"));
-    protocol.connectionLost(done());
+    endConnection(protocol, done());
     assert.deepEqual(protocol.log, ["made connected=true transport=true", "data hi", "lost ConnectionDone connected=false"]);
     assert.equal(protocol.connected, false);
   });
@@ -61,25 +61,34 @@ describe("Protocol", () => {
   it("discards data by default without throwing", () => {
     const protocol = new Protocol();
     protocol.makeConnection(new StringTransport());
-    protocol.dataReceived(Buffer.from("ignored"));
-    protocol.connectionLost(done());
+    assert.equal(protocol.dataReceived(Buffer.from("ignored")), undefined);
+    endConnection(protocol, done());
     assert.equal(protocol.connected, false);
   });
 
-  it("throws ProtocolLifecycleError for dataReceived before makeConnection", () => {
+  it("has no per-instance wrappers: the handlers are the class's own methods", () => {
     const protocol = new Recorder();
-    assert.throws(() => protocol.dataReceived(Buffer.from("x")), (e: unknown) =>
-      e instanceof ProtocolLifecycleError && /before makeConnection/.test(e.message));
-    assert.deepEqual(protocol.log, []);
+    assert.equal(Object.hasOwn(protocol, "dataReceived"), false);
+    assert.equal(Object.hasOwn(protocol, "connectionLost"), false);
+    assert.equal(protocol.dataReceived, Recorder.prototype.dataReceived);
   });
 
-  it("throws ProtocolLifecycleError for dataReceived after connectionLost", () => {
-    const protocol = new Recorder();
-    protocol.makeConnection(new StringTransport());
-    protocol.connectionLost(done());
-    assert.throws(() => protocol.dataReceived(Buffer.from("x")), (e: unknown) =>
-      e instanceof ProtocolLifecycleError && /after connectionLost/.test(e.message));
-    assert.equal(protocol.log.filter((l) => l.startsWith("data")).length, 0);
+  it("calls a class-field override directly, and returns what the handlers return", async () => {
+    const seen: string[] = [];
+    class Fielded extends Protocol {
+      override connectionMade = async (): Promise<void> => {
+        seen.push("made");
+      };
+      override dataReceived = (data: Buffer): void => {
+        seen.push(`data ${data.toString()}`);
+      };
+    }
+    const protocol = new Fielded();
+    const made = protocol.makeConnection(new StringTransport());
+    assert.ok(made instanceof Promise, "makeConnection returns connectionMade's promise");
+    await made;
+    protocol.dataReceived(Buffer.from("x"));
+    assert.deepEqual(seen, ["made", "data x"]);
   });
 
   it("throws ProtocolLifecycleError for a second makeConnection and keeps the first transport", () => {
@@ -91,25 +100,10 @@ describe("Protocol", () => {
     assert.equal(protocol.log.length, 1);
   });
 
-  it("throws ProtocolLifecycleError for connectionLost before makeConnection", () => {
-    const protocol = new Recorder();
-    assert.throws(() => protocol.connectionLost(done()), (e: unknown) =>
-      e instanceof ProtocolLifecycleError && /before makeConnection/.test(e.message));
-  });
-
-  it("throws ProtocolLifecycleError for a second connectionLost and runs the override once", () => {
-    const protocol = new Recorder();
-    protocol.makeConnection(new StringTransport());
-    protocol.connectionLost(done());
-    assert.throws(() => protocol.connectionLost(done()), (e: unknown) =>
-      e instanceof ProtocolLifecycleError && /twice/.test(e.message));
-    assert.equal(protocol.log.filter((l) => l.startsWith("lost")).length, 1);
-  });
-
   it("refuses makeConnection after connectionLost", () => {
     const protocol = new Recorder();
     protocol.makeConnection(new StringTransport());
-    protocol.connectionLost(done());
+    endConnection(protocol, done());
     assert.throws(() => protocol.makeConnection(new StringTransport()), ProtocolLifecycleError);
   });
 
@@ -117,5 +111,47 @@ describe("Protocol", () => {
     const protocol = new Recorder();
     assert.equal(protocol.factory, null);
     assert.equal(protocol.logPrefix(), "Recorder");
+  });
+});
+
+describe("endConnection", () => {
+  it("clears connected before calling connectionLost, and returns its result", async () => {
+    const protocol = new Recorder();
+    protocol.makeConnection(new StringTransport());
+    assert.equal(endConnection(protocol, done()), undefined);
+    assert.deepEqual(protocol.log.slice(1), ["lost ConnectionDone connected=false"]);
+    class Async extends Protocol {
+      override async connectionLost(): Promise<void> {}
+    }
+    const asyncProtocol = new Async();
+    asyncProtocol.makeConnection(new StringTransport());
+    const result = endConnection(asyncProtocol, done());
+    assert.ok(result instanceof Promise);
+    await result;
+  });
+});
+
+describe("watchResult", () => {
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("ignores undefined, plain values and fulfilled thenables", async () => {
+    const failures: unknown[] = [];
+    for (const value of [undefined, null, 3, "text", {}, { then: 1 }, Promise.resolve(1), succeed(2)]) watchResult(value, (e) => failures.push(e));
+    await settle();
+    assert.deepEqual(failures, []);
+  });
+
+  it("calls back once with the reason of a rejected promise, a failed Deferred or a throwing then", async () => {
+    const failures: unknown[] = [];
+    const bug = new Error("bug");
+    watchResult(Promise.reject(bug), (e) => failures.push(e));
+    const deferred = new Deferred<void>();
+    watchResult(deferred, (e) => failures.push(e));
+    deferred.errback(new Failure(bug));
+    watchResult({ then: () => { throw bug; } }, (e) => failures.push(e));
+    const twice = { then: (_ok: unknown, fail: (e: unknown) => void) => { fail(1); fail(2); } };
+    watchResult(twice, (e) => failures.push(e));
+    await settle();
+    assert.deepEqual(failures, [bug, 1, bug, bug]);
   });
 });

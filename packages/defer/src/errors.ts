@@ -99,6 +99,10 @@ function describe(value: unknown): string {
   try {
     return typeof value === "string" ? JSON.stringify(value) : String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "[unprintable value]";
+    }
   }
 }

@@ -9,28 +9,32 @@ export type ErrorClass<E extends Error = Error> = abstract new (...args: any[]) 
  * error track and the `reason` given to `connectionLost`/`clientConnectionFailed`.
  *
  * Wraps any thrown value. A non-`Error` value is wrapped in {@link ThrownValueError} so
- * that `value` is always an `Error` (the original stays in `value.thrown`).
+ * that `value` is always an `Error` (the original stays in `value.thrown`). Any value at
+ * all is accepted, including hostile ones (a revoked proxy, an error whose `message`,
+ * `stack` or `toString` throws): neither the constructor nor the describing methods
+ * (`getErrorMessage`, `getTraceback`, `toString`, `type`, `check`) ever throw.
  */
 export class Failure {
   /** The error itself. */
   readonly value: Error;
 
   constructor(value: unknown) {
-    if (value instanceof Failure) {
+    if (isFailure(value)) {
       this.value = value.value;
     } else {
-      this.value = value instanceof Error ? value : new ThrownValueError(value);
+      this.value = isError(value) ? value : new ThrownValueError(value);
     }
   }
 
   /** Returns `value` as-is when it is a Failure, otherwise wraps it. */
   static from(value: unknown): Failure {
-    return value instanceof Failure ? value : new Failure(value);
+    return isFailure(value) ? value : new Failure(value);
   }
 
   /** The class of `value` (its constructor). */
   get type(): ErrorClass {
-    return this.value.constructor as ErrorClass;
+    const type = safely(() => this.value.constructor, undefined);
+    return typeof type === "function" ? (type as ErrorClass) : Error;
   }
 
   /**
@@ -39,7 +43,7 @@ export class Failure {
    */
   check<T extends ErrorClass[]>(...types: T): T[number] | null {
     for (const type of types) {
-      if (this.value instanceof type) return type;
+      if (safely(() => this.value instanceof type, false)) return type;
     }
     return null;
   }
@@ -56,16 +60,20 @@ export class Failure {
 
   /** The error's message (or its string form when it has none). */
   getErrorMessage(): string {
-    return this.value.message || String(this.value);
+    const message = safely(() => this.value.message, undefined);
+    return typeof message === "string" && message !== "" ? message : describeValue(this.value);
   }
 
   /** The stack trace, including the chain of `cause`s. */
   getTraceback(): string {
-    let text = this.value.stack ?? `${this.value.name}: ${this.value.message}`;
-    let cause: unknown = this.value.cause;
+    const value = this.value;
+    let text = stackOf(value);
+    let cause: unknown = safely(() => value.cause, undefined);
     for (let depth = 0; cause !== undefined && depth < 8; depth++) {
-      text += `\nCaused by: ${cause instanceof Error ? (cause.stack ?? String(cause)) : String(cause)}`;
-      cause = cause instanceof Error ? cause.cause : undefined;
+      const current: unknown = cause;
+      const isErr = isError(current);
+      text += `\nCaused by: ${isErr ? stackOf(current) : describeValue(current)}`;
+      cause = isErr ? safely(() => current.cause, undefined) : undefined;
     }
     return text;
   }
@@ -76,6 +84,42 @@ export class Failure {
   }
 
   toString(): string {
-    return `[Failure instance: ${this.value.name}: ${this.getErrorMessage()}]`;
+    return `[Failure instance: ${nameOf(this.value)}: ${this.getErrorMessage()}]`;
   }
+}
+
+/** Runs `read`; a throw (a hostile getter, a revoked proxy) gives `fallback` instead. */
+function safely<T, F>(read: () => T, fallback: F): T | F {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** `value instanceof Failure`, false when even asking throws (a revoked proxy). */
+function isFailure(value: unknown): value is Failure {
+  return safely(() => value instanceof Failure, false);
+}
+
+/** `value instanceof Error`, false when even asking throws (a revoked proxy). */
+function isError(value: unknown): value is Error {
+  return safely(() => value instanceof Error, false);
+}
+
+function nameOf(error: Error): string {
+  const name = safely(() => error.name, undefined);
+  return typeof name === "string" ? name : "Error";
+}
+
+function stackOf(error: Error): string {
+  const stack = safely(() => error.stack, undefined);
+  if (typeof stack === "string") return stack;
+  const message = safely(() => error.message, undefined);
+  return `${nameOf(error)}: ${typeof message === "string" ? message : describeValue(error)}`;
+}
+
+/** A printable form of any value: `String(value)`, else its tag, else a placeholder. */
+function describeValue(value: unknown): string {
+  return safely(() => String(value), undefined) ?? safely(() => Object.prototype.toString.call(value), "[unprintable value]");
 }

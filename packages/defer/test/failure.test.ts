@@ -44,4 +44,38 @@ describe("Failure", () => {
     assert.throws(() => failure.raiseException(), /outer/);
     assert.equal(String(failure), "[Failure instance: Error: outer]");
   });
+
+  it("accepts any thrown value, hostile ones included, and describes it without throwing", () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const throwingMessage = new Error("m");
+    Object.defineProperty(throwingMessage, "message", { get: () => { throw new Error("getter"); } });
+    const throwingStack = new Error("s");
+    Object.defineProperty(throwingStack, "stack", { get: () => { throw new Error("getter"); } });
+    Object.defineProperty(throwingStack, "cause", { get: () => { throw new Error("getter"); } });
+    const trappedError = new Proxy(new Error("p"), { get: () => { throw new Error("trap"); } });
+    const values: unknown[] = [
+      Object.create(null),
+      { toString: () => { throw new Error("toString"); } },
+      Object.defineProperty({}, "message", { get: () => { throw new Error("getter"); } }),
+      Symbol("s"),
+      undefined,
+      revocable.proxy,
+      throwingMessage,
+      throwingStack,
+      trappedError,
+      new Error("with a hostile cause", { cause: revocable.proxy }),
+    ];
+    for (const value of values) {
+      const failure = new Failure(value);
+      assert.ok(failure.value instanceof Error);
+      assert.equal(typeof failure.getErrorMessage(), "string");
+      assert.equal(typeof failure.getTraceback(), "string");
+      assert.equal(typeof String(failure), "string");
+      assert.equal(typeof failure.type, "function");
+      assert.equal(failure.check(TypeError), null);
+    }
+    assert.equal((new Failure(revocable.proxy).value as ThrownValueError).thrown, revocable.proxy);
+    assert.equal(new Failure(throwingMessage).value, throwingMessage, "an Error stays the value, however hostile");
+  });
 });

@@ -6,3 +6,25 @@
  * existing imports.
  */
 export { AlreadyListeningError, ConnectorBusyError, ProducerAlreadyRegisteredError } from "@torsion/core";
+import { TorsionError } from "@torsion/defer";
+
+/**
+ * A listening port could not accept connections (Twisted's "Could not accept new
+ * connection"): usually `EMFILE`/`ENFILE`, the process or the system is out of file
+ * descriptors, and the kernel refuses the connections meanwhile. Reported through the
+ * host at most once per second per port; `count` says how many accepts failed since the
+ * previous report, `cause` is the last system error.
+ */
+export class AcceptError extends TorsionError {
+  override name = "AcceptError";
+  override readonly code: string = "ERR_ACCEPT";
+  /** How many accepts failed since the previous report (at least 1). */
+  readonly count: number;
+  /** The system error code of the last failure, e.g. `"EMFILE"`. */
+  readonly errno: string;
+  constructor(errno: string, count: number, options?: ErrorOptions) {
+    super(`Could not accept new connection (${errno}): ${count} time${count === 1 ? "" : "s"} since the last report`, options);
+    this.count = count;
+    this.errno = errno;
+  }
+}

@@ -1,8 +1,12 @@
 export { ProducerSlot, type ProducerSlotOwner } from "./producer-slot.js";
 export { StreamTransport, CONNECTION_DONE, DEFAULT_HIGH_WATER_MARK, type StreamTransportOptions, type AttachOptions } from "./stream-transport.js";
-export { StreamPort, type AcceptPath, type StreamPortBinding, type StreamTuning, type SocketAddresses } from "./stream-port.js";
-export { StreamConnector, type StreamConnectorTarget, type StreamConnectorOptions } from "./stream-connector.js";
-export { fastAcceptSupported, interceptAccept, wrapHandle, rewrapAccepted, listenSync, type AcceptedHandle, type RewrapOptions, DISABLE_FAST_PATH_ENV, type OnRead, type ListenResult } from "./node-internals.js";
+export type { TransportState, PendingState, OpenState, ClosingState, ClosedState } from "./transport-state.js";
+export { StreamPort, type AcceptPath, type StreamTuning } from "./stream-port.js";
+export { StreamConnector, type StreamConnectorOptions } from "./stream-connector.js";
+export { prepareOnce, type StreamBinding, type StreamPortBinding, type StreamConnectorTarget, type SocketAddresses, type PrepareOutcome } from "./stream-binding.js";
+export { listenStream, connectStream } from "./listen-stream.js";
+export { AcceptFailures, ACCEPT_REPORT_INTERVAL, isAcceptError } from "./accept-failures.js";
+export { fastAcceptSupported, interceptAccept, wrapHandle, rewrapAccepted, takeHandle, listenSync, type AcceptedHandle, type RewrapOptions, DISABLE_FAST_PATH_ENV, type OnRead, type ListenResult } from "./node-internals.js";
 export { SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyToSlab, releaseRegion, sharedScratch, slabStats, type SlabStats } from "./read-buffer-pool.js";
 export { ReadSizer, READ_SIZES, MAX_READ_SIZE, COPY_LIMIT, SHRINK_AFTER } from "./read-sizer.js";
 export { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";

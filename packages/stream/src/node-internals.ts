@@ -23,7 +23,7 @@
 import net from "node:net";
 import createDebug from "debug";
 
-const debug = createDebug("torsion:tcp:node-internals");
+const debug = createDebug("torsion:stream:node-internals");
 
 /**
  * Environment variable that, when set to `1`, disables the fast accept path (every
@@ -139,12 +139,22 @@ export function wrapHandle(handle: AcceptedHandle, options: RewrapOptions): net.
  * server does not count it as an open connection.
  */
 export function rewrapAccepted(accepted: net.Socket, options: RewrapOptions): net.Socket | null {
+  const handle = takeHandle(accepted);
+  return handle === null ? null : wrapHandle(handle, options);
+}
+
+/**
+ * The first half of {@link rewrapAccepted}: takes the libuv handle out of `accepted` and
+ * destroys the placeholder, for the caller to {@link wrapHandle} it. `null`, leaving
+ * `accepted` untouched, when the handle cannot be taken.
+ */
+export function takeHandle(accepted: net.Socket): AcceptedHandle | null {
   const carrier = accepted as unknown as HandleCarrier;
   const handle = carrier._handle;
   if (!isStreamHandle(handle)) return null;
   carrier._handle = null;
   accepted.destroy();
-  return wrapHandle(handle, options);
+  return handle;
 }
 
 /** The result of {@link listenSync}. */

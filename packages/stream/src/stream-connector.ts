@@ -6,34 +6,27 @@ import {
   ConnectorState,
   getConnectError,
   NotConnectingError,
+  Protocol,
   TimeoutError,
   UserError,
+  watchResult,
+  type CallbackResult,
   type IAddress,
   type IClientFactory,
   type IConnector,
   type IDelayedCall,
+  type IProtocol,
   type ITransportHost,
 } from "@torsion/core";
 import { ConnectorBusyError } from "./errors.js";
-import { fastAcceptSupported, type OnRead } from "./node-internals.js";
-import type { SocketAddresses, StreamTuning } from "./stream-port.js";
+import { fastAcceptSupported } from "./node-internals.js";
+import { prepareOnce, type StreamConnectorTarget } from "./stream-binding.js";
+import type { StreamTuning } from "./stream-port.js";
 import { DEFAULT_HIGH_WATER_MARK, StreamTransport } from "./stream-transport.js";
 
-const debug = createDebug("torsion:tcp:stream-connector");
+export type { StreamConnectorTarget } from "./stream-binding.js";
 
-/** What differs between a TCP and a Unix connector. */
-export interface StreamConnectorTarget {
-  /** Where the connector connects to. */
-  readonly destination: IAddress;
-  /** Whether the connected socket gets TCP_NODELAY. */
-  readonly noDelay: boolean;
-  /** Whether `abortConnection` sends a TCP reset. */
-  readonly resetOnAbort: boolean;
-  /** Starts one attempt; `onread` is set for the fast read path. May throw. */
-  open(onread: OnRead | undefined, writableHighWaterMark: number): net.Socket;
-  /** The addresses of the connected socket. */
-  addresses(socket: net.Socket): SocketAddresses;
-}
+const debug = createDebug("torsion:stream:stream-connector");
 
 /** Options of {@link StreamConnector}. */
 export interface StreamConnectorOptions extends StreamTuning {
@@ -42,12 +35,16 @@ export interface StreamConnectorOptions extends StreamTuning {
 }
 
 /**
- * An outgoing stream connection (TCP or Unix) with Twisted's connector semantics. Order
- * of the factory's calls for one attempt: `doStart` (first attempt only), then
- * `startedConnecting`, then `buildProtocol` and the protocol's `makeConnection` /
+ * An outgoing stream connection (TCP, Unix, or any {@link StreamConnectorTarget}) with
+ * Twisted's connector semantics. Order of the factory's calls for one attempt: `doStart`
+ * (first attempt only), then `startedConnecting`, then, once connected and ready (see
+ * `StreamBinding.prepare`), `buildProtocol` and the protocol's `makeConnection` /
  * `connectionMade` / `dataReceived`* / `connectionLost`, then `clientConnectionLost`;
- * or `clientConnectionFailed` when the attempt fails. After either, if the factory did
- * not call `connect()` again, `doStop`. The connect timeout runs on the host's clock.
+ * or `clientConnectionFailed` when the attempt fails. A `buildProtocol` that returns
+ * `null` closes the connection that was made: `clientConnectionLost` with
+ * `ConnectionDone`, as in Twisted; one that throws is reported and fails the attempt.
+ * After either, if the factory did not call `connect()` again, `doStop`. The connect
+ * timeout runs on the host's clock until the socket is ready.
  */
 export class StreamConnector implements IConnector {
   /** For `reactor.stop()` while connecting. */
@@ -60,6 +57,7 @@ export class StreamConnector implements IConnector {
   readonly #highWaterMark: number;
   #state: ConnectorState = ConnectorState.disconnected;
   #factoryStarted = false;
+  /** The socket of the current attempt, until it is ready. */
   #socket: net.Socket | null = null;
   #transport: StreamTransport | null = null;
   #timer: IDelayedCall | null = null;
@@ -70,7 +68,7 @@ export class StreamConnector implements IConnector {
     this.#factory = factory;
     this.#target = target;
     this.#timeout = options.timeout ?? 30;
-    this.#fast = (options.fastPath ?? true) && fastAcceptSupported;
+    this.#fast = (options.fastPath ?? true) && fastAcceptSupported && target.prepare === undefined;
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   }
 
@@ -80,7 +78,7 @@ export class StreamConnector implements IConnector {
 
   /** The transport of the current connection, if connected. */
   get transport(): StreamTransport | null {
-    return this.#transport;
+    return this.#state === ConnectorState.connected ? this.#transport : null;
   }
 
   /** Starts an attempt. Throws `ConnectorBusyError` unless disconnected. */
@@ -91,21 +89,35 @@ export class StreamConnector implements IConnector {
       this.#factoryStarted = true;
       this.#call("doStart", () => this.#factory.doStart());
     }
-    const transport = new StreamTransport({ host: this.#host, highWaterMark: this.#highWaterMark, resetOnAbort: this.#target.resetOnAbort, onClosed: this.#connectionLost });
-    this.#transport = transport;
     let openError: unknown = null;
     try {
-      const socket = this.#target.open(this.#fast ? transport.onread : undefined, this.#highWaterMark);
-      this.#socket = socket;
-      socket.once("connect", this.#onConnect);
-      socket.on("error", this.#onConnectError);
+      this.#open();
     } catch (error) {
       openError = error;
     }
     if (this.#timeout > 0) this.#timer = this.#host.callLater(this.#timeout, this.#onTimeout);
     this.#unregister = this.#host.registerResource(this);
     this.#call("startedConnecting", () => this.#factory.startedConnecting?.(this));
-    if (openError !== null) this.#fail(getConnectError(openError));
+    if (openError !== null) this.#fail(connectErrorOf(openError));
+  }
+
+  /** Opens the attempt's socket; on the fast path inside its transport (for `onread`). */
+  #open(): void {
+    let socket: net.Socket;
+    if (this.#fast) {
+      const transport = this.#newTransport((onread) => this.#target.open(onread, this.#highWaterMark));
+      this.#transport = transport;
+      socket = transport.socket;
+    } else {
+      socket = this.#target.open(undefined, this.#highWaterMark);
+    }
+    this.#socket = socket;
+    socket.once("connect", this.#onConnect);
+    socket.on("error", this.#onConnectError);
+  }
+
+  #newTransport(socket: net.Socket | ConstructorParameters<typeof StreamTransport>[0]["socket"]): StreamTransport {
+    return new StreamTransport({ host: this.#host, socket, highWaterMark: this.#highWaterMark, resetOnAbort: this.#target.resetOnAbort, onClosed: this.#connectionLost });
   }
 
   /** Stops connecting (`UserError`), or closes the connection (`loseConnection`). */
@@ -141,28 +153,42 @@ export class StreamConnector implements IConnector {
   };
 
   readonly #onConnectError = (error: Error): void => {
-    this.#fail(getConnectError(error));
+    this.#fail(connectErrorOf(error));
   };
 
+  /** TCP-level connect: the binding prepares the socket (at once without `prepare`). */
   readonly #onConnect = (): void => {
-    const socket = this.#socket as net.Socket;
-    const transport = this.#transport as StreamTransport;
+    const socket = this.#socket;
+    if (socket === null || this.#state !== ConnectorState.connecting) return;
+    prepareOnce(this.#target, socket, this.#onReady, (error) => this.#fail(connectErrorOf(error)));
+  };
+
+  readonly #onReady = (stream: net.Socket): void => {
+    const socket = this.#socket;
+    if (socket === null || this.#state !== ConnectorState.connecting) return;
     socket.removeListener("error", this.#onConnectError);
+    // A wrapped socket (TLS) reports the raw socket's failures itself.
+    if (stream !== socket) socket.on("error", ignore);
     this.#endAttempt();
     this.#state = ConnectorState.connected;
-    const { peer, local } = this.#target.addresses(socket);
-    let protocol = null;
+    const transport = this.#transport ?? this.#newTransport(stream);
+    this.#transport = transport;
+    this.#socket = null;
+    const { peer, local } = this.#target.addresses(transport.socket);
+    let protocol: IProtocol | null = null;
     try {
       protocol = this.#factory.buildProtocol(peer);
     } catch (error) {
       this.#host.reportError(error, `Unhandled error in buildProtocol for ${String(peer)}`);
-    }
-    if (protocol === null) {
+      this.#socket = transport.socket;
       this.#state = ConnectorState.connecting;
-      this.#fail(new ConnectError("buildProtocol refused the connection"));
+      this.#fail(new ConnectError("buildProtocol failed", { cause: error }));
       return;
     }
-    transport.attach(socket, protocol, { fastPath: this.#fast, noDelay: this.#target.noDelay, peer, local });
+    // Twisted: a refusing factory still had a connection made; it is closed at once and
+    // the factory hears clientConnectionLost(ConnectionDone).
+    transport.attach(protocol ?? new Protocol(), { noDelay: this.#target.noDelay, peer, local });
+    if (protocol === null) transport.loseConnection();
   };
 
   #endAttempt(): void {
@@ -192,7 +218,6 @@ export class StreamConnector implements IConnector {
   }
 
   readonly #connectionLost = (reason: Failure): void => {
-    this.#socket = null;
     this.#transport = null;
     this.#state = ConnectorState.disconnected;
     this.#call("clientConnectionLost", () => this.#factory.clientConnectionLost?.(this, reason));
@@ -205,12 +230,22 @@ export class StreamConnector implements IConnector {
     this.#call("doStop", () => this.#factory.doStop());
   }
 
-  #call(what: string, fn: () => void): void {
+  #call(what: string, fn: () => CallbackResult): void {
+    const context = `Unhandled error in ${what} of ${String(this)}`;
     try {
-      fn();
+      watchResult(fn(), (error) => this.#host.reportError(error, context));
     } catch (error) {
-      this.#host.reportError(error, `Unhandled error in ${what} of ${String(this)}`);
+      this.#host.reportError(error, context);
     }
+  }
+}
+
+/** `getConnectError`, for any value at all (a hostile one becomes a plain `ConnectError`). */
+function connectErrorOf(error: unknown): ConnectError {
+  try {
+    return getConnectError(error);
+  } catch {
+    return new ConnectError("the connection attempt failed", { cause: error });
   }
 }
 

@@ -1,43 +1,23 @@
 import net from "node:net";
 import createDebug from "debug";
 import { Deferred } from "@torsion/defer";
-import type { IAddress, IListeningPort, IProtocol, IProtocolFactory, ITransportHost } from "@torsion/core";
+import { watchResult, type CallbackResult, type IAddress, type IListeningPort, type IProtocol, type IProtocolFactory, type ITransportHost } from "@torsion/core";
+import { AcceptFailures, isAcceptError } from "./accept-failures.js";
 import { AlreadyListeningError } from "./errors.js";
-import { fastAcceptSupported, interceptAccept, rewrapAccepted, wrapHandle, type AcceptedHandle } from "./node-internals.js";
+import { fastAcceptSupported, interceptAccept, takeHandle, wrapHandle, type AcceptedHandle, type OnRead, type RewrapOptions } from "./node-internals.js";
+import { prepareOnce, type StreamPortBinding } from "./stream-binding.js";
 import { DEFAULT_HIGH_WATER_MARK, StreamTransport } from "./stream-transport.js";
 
-const debug = createDebug("torsion:tcp:stream-port");
+export type { SocketAddresses, StreamPortBinding } from "./stream-binding.js";
 
-/** The addresses of one accepted or connected socket. */
-export interface SocketAddresses {
-  readonly peer: IAddress;
-  readonly local: IAddress;
-}
-
-/** What differs between a TCP and a Unix listening port. */
-export interface StreamPortBinding {
-  /** Whether accepted sockets get TCP_NODELAY. */
-  readonly noDelay: boolean;
-  /** Whether `abortConnection` sends a TCP reset. */
-  readonly resetOnAbort: boolean;
-  /**
-   * Binds and listens `server`. Throws `CannotListenError` synchronously when it can
-   * tell; an error it cannot tell at once is passed to `onLateError` (fallback path).
-   */
-  bind(server: net.Server, onLateError: (error: Error) => void): void;
-  /** The bound address (after `bind`). */
-  localAddress(server: net.Server): IAddress;
-  /** The addresses of an accepted socket. */
-  addresses(socket: net.Socket): SocketAddresses;
-  /** Called once the listening socket is closed (e.g. to remove a socket file). */
-  cleanup?(): void;
-}
+const debug = createDebug("torsion:stream:stream-port");
 
 /** Tuning shared by ports and connectors. */
 export interface StreamTuning {
   /**
    * Use the `onread` fast read path when the runtime supports it (see
-   * `node-internals.ts`); `false` forces plain `'data'` events. @default true
+   * `node-internals.ts`) and the binding has no `prepare` step; `false` forces plain
+   * `'data'` events. @default true
    */
   readonly fastPath?: boolean;
   /**
@@ -59,12 +39,14 @@ export interface StreamTuning {
 export type AcceptPath = "intercept" | "rewrap" | "events";
 
 /**
- * A listening stream socket (TCP or Unix): accepts connections, builds a protocol for
- * each with the factory, and runs it over a {@link StreamTransport}.
+ * A listening stream socket (TCP, Unix, or any {@link StreamPortBinding}): accepts
+ * connections, builds a protocol for each with the factory once the binding says the
+ * socket is ready, and runs it over a {@link StreamTransport}.
  *
  * `factory.doStart()` is called each time listening starts, `factory.doStop()` each time
  * it stops (before the `stopListening` Deferred fires). A `buildProtocol` that returns
  * `null` or throws (reported through the host) closes the accepted socket at once.
+ * Failed accepts (`EMFILE`, ...) are reported as `AcceptError`, at most once per second.
  */
 export class StreamPort implements IListeningPort {
   /** For `reactor.stop()`: ports are stopped before connections are closed. */
@@ -75,6 +57,9 @@ export class StreamPort implements IListeningPort {
   readonly #fast: boolean;
   readonly #fastAccept: boolean;
   readonly #highWaterMark: number;
+  readonly #acceptFailures: AcceptFailures;
+  /** Accepted sockets the binding is still preparing (nothing is built for them yet). */
+  readonly #preparing = new Set<net.Socket>();
   #acceptPath: AcceptPath;
   #server: net.Server | null = null;
   #address: IAddress | null = null;
@@ -85,10 +70,11 @@ export class StreamPort implements IListeningPort {
     this.#host = host;
     this.#factory = factory;
     this.#binding = binding;
-    this.#fast = (tuning.fastPath ?? true) && fastAcceptSupported;
+    this.#fast = (tuning.fastPath ?? true) && fastAcceptSupported && binding.prepare === undefined;
     this.#fastAccept = tuning.fastAccept ?? true;
     this.#acceptPath = this.#fast ? "rewrap" : "events";
     this.#highWaterMark = tuning.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.#acceptFailures = new AcceptFailures(host, () => `Port ${String(this.#address)} could not accept a connection`);
   }
 
   /** Whether accepted connections use the `onread` fast path. */
@@ -107,8 +93,9 @@ export class StreamPort implements IListeningPort {
   /** Binds and listens. Throws `CannotListenError` (nothing is left open) on failure. */
   startListening(): void {
     if (this.#server !== null) throw new AlreadyListeningError();
-    const server = net.createServer({ pauseOnConnect: this.#fast, noDelay: this.#binding.noDelay, allowHalfOpen: true }, this.#onConnection);
-    server.on("error", (error) => debug("server error after a failed bind: %s", error.message));
+    const options: net.ServerOpts = { pauseOnConnect: this.#fast, noDelay: this.#binding.noDelay, allowHalfOpen: true };
+    const server = this.#binding.createServer?.(options, this.#onConnection) ?? net.createServer(options, this.#onConnection);
+    server.on("error", this.#onServerError);
     this.#binding.bind(server, (error) => this.#lateBindError(server, error));
     this.#server = server;
     if (this.#fast) this.#acceptPath = this.#fastAccept && interceptAccept(server, this.#onHandle) ? "intercept" : "rewrap";
@@ -135,6 +122,7 @@ export class StreamPort implements IListeningPort {
     const done = new Deferred<void>();
     this.#stopping = done;
     server.close();
+    this.#acceptFailures.stop();
     if (this.#unregister !== null) this.#unregister();
     this.#unregister = null;
     // close() closes the listening fd synchronously; the close callback of libuv runs in
@@ -154,9 +142,11 @@ export class StreamPort implements IListeningPort {
     return this.#address;
   }
 
-  /** For `reactor.stop()`: stops listening. */
+  /** For `reactor.stop()`: stops listening, and drops the sockets still being prepared. */
   shutdown(graceSeconds: number): PromiseLike<void> {
     void graceSeconds;
+    for (const socket of this.#preparing) socket.destroy();
+    this.#preparing.clear();
     return this.stopListening().asPromise();
   }
 
@@ -166,28 +156,45 @@ export class StreamPort implements IListeningPort {
 
   /** Fast accept (intercept): a libuv handle straight from the listening socket. */
   readonly #onHandle = (handle: AcceptedHandle): void => {
-    const transport = this.#newTransport();
-    const socket = wrapHandle(handle, { onread: transport.onread, writableHighWaterMark: this.#highWaterMark, noDelay: this.#binding.noDelay });
-    this.#start(socket, transport, true);
+    this.#accept((onread) => wrapHandle(handle, this.#wrapOptions(onread)));
   };
 
-  /** Node's `'connection'` event: rewrap (fast path) or use the socket as it is. */
+  /** Node's `'connection'` event: rewrap (fast path), prepare, or use the socket as it is. */
   readonly #onConnection = (accepted: net.Socket): void => {
-    const transport = this.#newTransport();
-    const options = { onread: transport.onread, writableHighWaterMark: this.#highWaterMark, noDelay: this.#binding.noDelay };
-    const rewrapped = this.#fast ? rewrapAccepted(accepted, options) : null;
-    const socket = rewrapped ?? accepted;
-    // pauseOnConnect paused a socket that could not be rewrapped: resume once attached.
-    if (this.#start(socket, transport, rewrapped !== null) && rewrapped === null && this.#fast) socket.resume();
+    const handle = this.#fast ? takeHandle(accepted) : null;
+    if (handle !== null) {
+      this.#accept((onread) => wrapHandle(handle, this.#wrapOptions(onread)));
+    } else if (this.#binding.prepare === undefined) {
+      // pauseOnConnect paused a socket that could not be rewrapped: resume once attached.
+      if (this.#accept(accepted) && this.#fast) accepted.resume();
+    } else {
+      this.#prepare(accepted);
+    }
   };
 
-  #newTransport(): StreamTransport {
-    return new StreamTransport({ host: this.#host, highWaterMark: this.#highWaterMark, resetOnAbort: this.#binding.resetOnAbort });
+  #wrapOptions(onread: OnRead): RewrapOptions {
+    return { onread, writableHighWaterMark: this.#highWaterMark, noDelay: this.#binding.noDelay };
   }
 
-  /** Builds the protocol and attaches it; closes `socket` if there is none. */
-  #start(socket: net.Socket, transport: StreamTransport, fastPath: boolean): boolean {
-    const { peer, local } = this.#binding.addresses(socket);
+  /** Lets the binding prepare `accepted`; the protocol is built once it is ready. */
+  #prepare(accepted: net.Socket): void {
+    this.#preparing.add(accepted);
+    accepted.once("close", () => this.#preparing.delete(accepted));
+    accepted.on("error", (error) => debug("accepted socket error: %s", error.message));
+    prepareOnce(this.#binding, accepted, (stream) => {
+      this.#preparing.delete(accepted);
+      this.#accept(stream);
+    }, (error) => {
+      this.#preparing.delete(accepted);
+      debug("an accepted connection failed before it was ready: %O", error);
+      accepted.destroy();
+    });
+  }
+
+  /** Builds the protocol and runs it over a new transport; closes the socket if there is none. */
+  #accept(socket: net.Socket | ((onread: OnRead) => net.Socket)): boolean {
+    const transport = new StreamTransport({ host: this.#host, socket, highWaterMark: this.#highWaterMark, resetOnAbort: this.#binding.resetOnAbort });
+    const { peer, local } = this.#binding.addresses(transport.socket);
     let protocol: IProtocol | null = null;
     try {
       protocol = this.#factory.buildProtocol(peer);
@@ -195,23 +202,29 @@ export class StreamPort implements IListeningPort {
       this.#host.reportError(error, `Unhandled error in buildProtocol for ${String(peer)}`);
     }
     if (protocol === null) {
-      socket.destroy();
+      transport.socket.destroy();
       return false;
     }
-    transport.attach(socket, protocol, { fastPath, noDelay: this.#binding.noDelay, peer, local });
+    transport.attach(protocol, { noDelay: this.#binding.noDelay, peer, local });
     return true;
   }
+
+  readonly #onServerError = (error: Error): void => {
+    if (isAcceptError(error)) this.#acceptFailures.record(error);
+    else debug("server error: %s", error.message);
+  };
 
   #lateBindError(server: net.Server, error: Error): void {
     this.#host.reportError(error, `Port ${String(this.#address)} could not listen`);
     if (this.#server === server) void this.stopListening();
   }
 
-  #call(what: string, fn: () => void): void {
+  #call(what: string, fn: () => CallbackResult): void {
+    const context = `Unhandled error in ${what} of ${String(this)}`;
     try {
-      fn();
+      watchResult(fn(), (error) => this.#host.reportError(error, context));
     } catch (error) {
-      this.#host.reportError(error, `Unhandled error in ${what} of ${String(this)}`);
+      this.#host.reportError(error, context);
     }
   }
 }

@@ -5,9 +5,11 @@ import {
   ConnectionAborted,
   ConnectionDone,
   ConnectionLost,
+  endConnection,
   isHalfCloseable,
+  watchResult,
+  type CallbackResult,
   type IAddress,
-  type IHalfCloseableProtocol,
   type IProducer,
   type IProtocol,
   type ITCPTransport,
@@ -17,23 +19,17 @@ import { ProducerAlreadyRegisteredError } from "./errors.js";
 import { ProducerSlot } from "./producer-slot.js";
 import { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
 import type { OnRead } from "./node-internals.js";
+import { CLOSED, CONNECTION_DONE, PENDING, closing, opened, type ClosingState, type OpenState, type TransportState } from "./transport-state.js";
 
-const debug = createDebug("torsion:tcp:stream-transport");
+export { CONNECTION_DONE } from "./transport-state.js";
 
-/**
- * The reason of every clean close, shared as in Twisted (`main.CONNECTION_DONE`): building
- * an Error (with its stack) per connection is a measurable part of connection churn.
- * Frozen, so no protocol can alter what the next connection sees.
- */
-export const CONNECTION_DONE: Failure = Object.freeze(new Failure(Object.freeze(new ConnectionDone())));
+const debug = createDebug("torsion:stream:stream-transport");
 
 /** Default write-buffer high-water mark: a streaming producer is paused above it. */
 export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
 /** What {@link StreamTransport.attach} needs to know about the connected socket. */
 export interface AttachOptions {
-  /** Whether the socket was created with {@link StreamTransport.onread}. */
-  readonly fastPath: boolean;
   /** Whether TCP_NODELAY is on (as set by the port or connector). */
   readonly noDelay: boolean;
   /** The remote end, as `getPeer()` reports it. */
@@ -46,6 +42,12 @@ export interface AttachOptions {
 export interface StreamTransportOptions {
   /** Reports errors thrown by protocol callbacks; closes the connection on `reactor.stop()`. */
   readonly host: ITransportHost;
+  /**
+   * The socket, fixed for the transport's life: a `net.Socket` that reads with `'data'`
+   * events, or a function, called once by the constructor, that creates the socket with
+   * the given `onread` option (the fast path; see `node-internals.ts`).
+   */
+  readonly socket: net.Socket | ((onread: OnRead) => net.Socket);
   /** Write-buffer size (bytes) above which a streaming producer is paused. @default 65536 */
   readonly highWaterMark?: number;
   /** Whether `abortConnection` sends a TCP reset (TCP sockets only). @default false */
@@ -54,68 +56,67 @@ export interface StreamTransportOptions {
   readonly onClosed?: (reason: Failure) => void;
 }
 
-type Phase = "new" | "open" | "closed";
-
 /**
- * The one stream transport of Torsion, around a `net.Socket` (TCP or Unix).
+ * The one stream transport of Torsion, around a `net.Socket` (TCP, Unix, or a socket a
+ * binding wraps, such as TLS).
  *
- * Life: construct, create the socket with {@link StreamTransport.onread} (fast path) or
- * without it (`'data'` events), then {@link StreamTransport.attach} it with the protocol,
- * which calls `protocol.makeConnection(this)`. `connectionLost` follows exactly once,
- * when the socket has closed, with `ConnectionDone` (clean close by either side),
+ * Life (see `transport-state.ts`): constructed with its socket (`pending`), then
+ * {@link StreamTransport.attach}ed to the protocol (`open`), which calls
+ * `protocol.makeConnection(this)`; `loseConnection`, `abortConnection`, a failed callback
+ * or a socket error make it `closing`; the socket's close makes it `closed` and calls
+ * `connectionLost` exactly once, with `ConnectionDone` (clean close by either side),
  * `ConnectionAborted` (`abortConnection`), `ConnectionLost` carrying the system error as
- * `cause` (reset, error), or the error a protocol callback threw.
+ * `cause` (reset, error), or the error a protocol callback threw or its promise rejected
+ * with (any value, through `Failure`). The transport alone enforces this order.
  *
  * Received buffers belong to the protocol (see `read-buffer-pool.ts`); an idle connection
- * holds no read memory of its own (see `adaptive-read-buffer.ts`). `noDelay` is set
- * by the port/connector (on by default for TCP). Output: `write` queues on the socket;
- * above `highWaterMark` a streaming producer is paused and resumed on `'drain'`; a pull
- * producer is asked for more each time the output buffer is empty.
+ * holds no read memory of its own (see `adaptive-read-buffer.ts`). Output: `write` queues
+ * on the socket; above `highWaterMark` a streaming producer is paused and resumed on
+ * `'drain'`; a pull producer is asked for more each time the output buffer is empty.
  *
  * `loseConnection()` stops delivering data, waits for a registered producer to
  * unregister (the producer's writes are still accepted meanwhile; every other write is
  * ignored), flushes, closes, and reports `ConnectionDone`.
  */
 export class StreamTransport implements ITCPTransport {
-  readonly #host: ITransportHost;
-  #peer: IAddress = UNKNOWN;
-  #local: IAddress = UNKNOWN;
-  #unregister: (() => void) | null = null;
   /** For `reactor.stop()`: connections are closed after ports. */
   readonly kind = "connection" as const;
+  readonly #host: ITransportHost;
+  readonly #socket: net.Socket;
   readonly #highWaterMark: number;
   readonly #resetOnAbort: boolean;
   readonly #onClosed: ((reason: Failure) => void) | undefined;
-  #socket: net.Socket | null = null;
-  #protocol: IProtocol | null = null;
-  #halfCloseable: IHalfCloseableProtocol | null = null;
-  #phase: Phase = "new";
-  #disconnecting = false;
-  #writeClosed = false;
-  #readClosed = false;
-  #waitingForProducer = false;
-  #finishListened = false;
-  #reason: Failure | null = null;
+  /** Whether the socket reads through `onread` (else `'data'` events). */
+  readonly #fastPath: boolean;
+  #state: TransportState = PENDING;
+  #peer: IAddress = UNKNOWN;
+  #local: IAddress = UNKNOWN;
+  #unregister: (() => void) | null = null;
   /** Read buffers of the fast path (sized per read; see `adaptive-read-buffer.ts`). */
   readonly #reads = new AdaptiveReadBuffer();
   /** Created by the first `registerProducer` (most connections never have a producer). */
   #producers: ProducerSlot | null = null;
-  #readingPaused = false;
   #noDelay = false;
   #keepAlive = false;
-  #onread: OnRead | null = null;
 
   constructor(options: StreamTransportOptions) {
     this.#host = options.host;
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     this.#resetOnAbort = options.resetOnAbort ?? false;
     this.#onClosed = options.onClosed;
+    const socket = options.socket;
+    this.#fastPath = typeof socket === "function";
+    this.#socket = typeof socket === "function" ? socket({ buffer: () => this.#reads.next(), callback: this.#onRead }) : socket;
   }
 
-  /** The `onread` option to create the socket with (fast path). Read once, at creation. */
-  get onread(): OnRead {
-    if (this.#onread === null) this.#onread = { buffer: () => this.#reads.next(), callback: this.#onRead };
-    return this.#onread;
+  /** The socket (for the port or connector that made it). */
+  get socket(): net.Socket {
+    return this.#socket;
+  }
+
+  /** Whether the socket reads through `onread` (the fast path). */
+  get fastPath(): boolean {
+    return this.#fastPath;
   }
 
   /** The write-buffer high-water mark, for the socket's `writableHighWaterMark`. */
@@ -125,39 +126,43 @@ export class StreamTransport implements ITCPTransport {
 
   /** The protocol, once attached; `null` again after `connectionLost` (nothing retains it). */
   get protocol(): IProtocol | null {
-    return this.#protocol;
+    const state = this.#state;
+    return state.phase === "open" || state.phase === "closing" ? state.protocol : null;
+  }
+
+  /** True from the first `loseConnection`/`abortConnection` on, and once closed (see `ITransport`). */
+  get disconnecting(): boolean {
+    const phase = this.#state.phase;
+    return phase === "closing" || phase === "closed";
   }
 
   /** Whether the connection has closed (`connectionLost` ran or is running). */
-  /** True from the first `loseConnection`/`abortConnection` on, and once closed (see `ITransport`). */
-  get disconnecting(): boolean {
-    return this.#disconnecting || this.#phase === "closed";
-  }
-
   get closed(): boolean {
-    return this.#phase === "closed";
+    return this.#state.phase === "closed";
   }
 
   /**
-   * Takes over `socket` (connected), registers with the host (so `reactor.stop()` closes
-   * it) and calls `protocol.makeConnection(this)`. Called once. Without
-   * `options.fastPath`, `'data'` events are used.
+   * Attaches `protocol` to the (connected) socket, registers with the host (so
+   * `reactor.stop()` closes it) and calls `protocol.makeConnection(this)`. Called once.
    */
-  attach(socket: net.Socket, protocol: IProtocol, options: AttachOptions): void {
-    this.#socket = socket;
-    this.#protocol = protocol;
-    this.#phase = "open";
+  attach(protocol: IProtocol, options: AttachOptions): void {
+    if (this.#state.phase !== "pending") throw new Error(`attach() called on a ${this.#state.phase} transport`);
+    const socket = this.#socket;
+    this.#state = opened(protocol, isHalfCloseable(protocol) ? protocol : null);
     this.#noDelay = options.noDelay;
     this.#peer = options.peer;
     this.#local = options.local;
-    const fastPath = options.fastPath;
     this.#unregister = this.#host.registerResource(this);
-    if (isHalfCloseable(protocol)) this.#halfCloseable = protocol;
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
-    if (!fastPath) socket.on("data", (data: Buffer) => this.#deliver(data));
-    this.#guard("makeConnection", () => protocol.makeConnection(this));
+    if (!this.#fastPath) socket.on("data", (data: Buffer) => this.#deliver(data));
+    try {
+      const result = protocol.makeConnection(this);
+      if (result !== undefined) this.#watch("connectionMade", result);
+    } catch (error) {
+      this.#callbackFailed("connectionMade", error);
+    }
   }
 
   // ---- ITransport: writing -------------------------------------------------------
@@ -167,8 +172,7 @@ export class StreamTransport implements ITCPTransport {
     if (!(data instanceof Uint8Array)) throw new TypeError(`write() takes bytes (Uint8Array), not ${describe(data)}`);
     if (!this.#writable()) return;
     if (data.byteLength === 0) return;
-    const ok = (this.#socket as net.Socket).write(data);
-    if (!ok) this.#producers?.bufferFull();
+    if (!this.#socket.write(data)) this.#producers?.bufferFull();
   }
 
   /** Writes every buffer in order as one batch (corked: one `writev`). */
@@ -178,7 +182,7 @@ export class StreamTransport implements ITCPTransport {
       if (!(item instanceof Uint8Array)) throw new TypeError(`writeSequence() takes bytes (Uint8Array), not ${describe(item)}`);
     }
     if (!this.#writable()) return;
-    const socket = this.#socket as net.Socket;
+    const socket = this.#socket;
     socket.cork();
     let ok = true;
     for (const item of items) if (item.byteLength > 0) ok = socket.write(item);
@@ -187,62 +191,58 @@ export class StreamTransport implements ITCPTransport {
   }
 
   #writable(): boolean {
-    if (this.#phase !== "open" || this.#writeClosed) return false;
-    return !this.#disconnecting || this.#waitingForProducer;
+    const state = this.#state;
+    if (state.phase === "open") return !state.writeClosed;
+    return state.phase === "closing" && state.waitingForProducer && !state.writeClosed;
   }
 
   // ---- closing ------------------------------------------------------------------
 
   /** Flushes (after a registered producer unregisters), then closes: `ConnectionDone`. */
   loseConnection(): void {
-    if (this.#phase !== "open" || this.#disconnecting) return;
-    this.#disconnecting = true;
-    if ((this.#producers?.producer ?? null) === null) this.#flushAndClose();
-    else this.#waitingForProducer = true;
+    const state = this.#state;
+    if (state.phase !== "open") return;
+    const waiting = (this.#producers?.producer ?? null) !== null;
+    this.#state = closing(state, CONNECTION_DONE, waiting);
+    if (!waiting) this.#flushAndClose();
   }
 
   /** Half-close: FIN after the queued bytes; `writeConnectionLost` once sent. */
   loseWriteConnection(): void {
-    if (this.#phase !== "open" || this.#disconnecting || this.#writeClosed) return;
-    this.#writeClosed = true;
+    const state = this.#state;
+    if (state.phase !== "open" || state.writeClosed) return;
+    this.#state = { ...state, writeClosed: true };
     this.#end();
   }
 
-  /** Ends the write side; `'finish'` is listened to only from here on (cheap setup). */
+  /** Ends the write side, once: only here is `socket.end()` called, and `'finish'` listened to. */
   #end(): void {
-    const socket = this.#socket as net.Socket;
-    if (!this.#finishListened) {
-      this.#finishListened = true;
-      socket.on("finish", this.#onFinish);
-    }
-    socket.end();
+    this.#socket.on("finish", this.#onFinish);
+    this.#socket.end();
   }
 
   /** Closes now, dropping queued output: `ConnectionAborted`. Idempotent. */
   abortConnection(): void {
-    if (this.#phase !== "open") return;
-    this.#destroy(new ConnectionAborted());
+    const state = this.#state;
+    if (state.phase !== "open" && state.phase !== "closing") return;
+    const keep = state.phase === "closing" && state.reason.value instanceof ConnectionLost;
+    this.#destroy(keep ? state.reason : new Failure(new ConnectionAborted()), this.#resetOnAbort);
   }
 
   #flushAndClose(): void {
-    const socket = this.#socket as net.Socket;
-    if (this.#reason === null) this.#reason = CONNECTION_DONE;
-    if (socket.writableFinished || socket.writableEnded) {
-      if (socket.writableFinished) socket.destroy();
-      else if (!this.#finishListened) {
-        this.#finishListened = true;
-        socket.on("finish", this.#onFinish);
-      }
-      return;
-    }
-    this.#end();
+    const socket = this.#socket;
+    if (socket.writableFinished) socket.destroy();
+    else if (!socket.writableEnded) this.#end();
+    // Otherwise our FIN is queued (loseWriteConnection): #onFinish destroys once it is sent.
   }
 
-  #destroy(reason: Error): void {
-    const socket = this.#socket as net.Socket;
-    if (this.#reason === null || !(this.#reason.value instanceof ConnectionLost)) this.#reason = new Failure(reason);
-    this.#disconnecting = true;
-    if (this.#resetOnAbort && typeof socket.resetAndDestroy === "function" && !socket.destroyed) {
+  /** Closing with `reason`, now: the socket is destroyed (with a TCP reset if `reset`). */
+  #destroy(reason: Failure, reset: boolean): void {
+    const state = this.#state;
+    if (state.phase !== "open" && state.phase !== "closing") return;
+    this.#state = closing(state, reason);
+    const socket = this.#socket;
+    if (reset && typeof socket.resetAndDestroy === "function" && !socket.destroyed) {
       try {
         socket.resetAndDestroy();
         return;
@@ -261,68 +261,70 @@ export class StreamTransport implements ITCPTransport {
   };
 
   #deliver(data: Buffer): void {
-    if (this.#phase !== "open" || this.#disconnecting) return;
-    const protocol = this.#protocol as IProtocol;
+    const state = this.#state;
+    if (state.phase !== "open") return;
     try {
-      protocol.dataReceived(data);
+      const result = state.protocol.dataReceived(data);
+      if (result !== undefined) this.#watch("dataReceived", result);
     } catch (error) {
       this.#callbackFailed("dataReceived", error);
     }
   }
 
   readonly #onEnd = (): void => {
-    this.#readClosed = true;
-    if (this.#phase !== "open" || this.#disconnecting) return;
-    if (this.#halfCloseable !== null) {
-      const protocol = this.#halfCloseable;
-      this.#guard("readConnectionLost", () => protocol.readConnectionLost());
+    const state = this.#state;
+    if (state.phase !== "open") return;
+    const protocol = state.halfCloseable;
+    if (protocol !== null) {
+      this.#state = { ...state, readClosed: true };
+      this.#call("readConnectionLost", () => protocol.readConnectionLost());
       return;
     }
     // Not half-closeable: close now (flushing what is queued; a registered producer is
     // stopped on close rather than waited for, since the peer has gone).
-    this.#disconnecting = true;
-    this.#waitingForProducer = false;
+    this.#state = closing(state, CONNECTION_DONE);
     this.#flushAndClose();
   };
 
   readonly #onFinish = (): void => {
-    const socket = this.#socket as net.Socket;
-    if (this.#disconnecting) {
-      socket.destroy();
+    const state = this.#state;
+    if (state.phase === "closing") {
+      this.#socket.destroy();
       return;
     }
-    if (this.#writeClosed && this.#halfCloseable !== null && this.#phase === "open") {
-      const protocol = this.#halfCloseable;
-      this.#guard("writeConnectionLost", () => protocol.writeConnectionLost());
+    if (state.phase === "open" && state.halfCloseable !== null) {
+      const protocol = state.halfCloseable;
+      this.#call("writeConnectionLost", () => protocol.writeConnectionLost());
     }
   };
 
   readonly #onError = (error: Error): void => {
     debug("socket error: %s", error.message);
-    if (this.#reason === null || this.#reason.value instanceof ConnectionDone) {
-      this.#reason = new Failure(new ConnectionLost(`Connection lost: ${error.message}`, { cause: error }));
-    }
+    const state = this.#state;
+    if (state.phase !== "open" && !(state.phase === "closing" && state.reason.value instanceof ConnectionDone)) return;
+    this.#state = closing(state, new Failure(new ConnectionLost(`Connection lost: ${error.message}`, { cause: error })));
   };
 
   readonly #onClose = (): void => {
-    if (this.#phase === "closed") return;
-    this.#phase = "closed";
-    const reason = this.#reason ?? (this.#readClosed && this.#writeClosed ? CONNECTION_DONE : new Failure(new ConnectionLost()));
+    const state = this.#state;
+    if (state.phase !== "open" && state.phase !== "closing") return;
+    this.#state = CLOSED;
     this.#reads.close();
+    const reason = reasonAtClose(state);
     const producer = this.#producers?.clear() ?? null;
-    if (producer !== null) this.#guard("stopProducing", () => producer.stopProducing());
-    const protocol = this.#protocol as IProtocol;
+    if (producer !== null) this.#call("stopProducing", () => producer.stopProducing());
     try {
-      protocol.connectionLost(reason);
+      const result = endConnection(state.protocol, reason);
+      if (result !== undefined) this.#watch("connectionLost", result);
     } catch (error) {
-      this.#host.reportError(error, "Unhandled error in protocol.connectionLost");
+      this.#callbackFailed("connectionLost", error);
     }
     this.#release();
     if (this.#onClosed !== undefined) this.#onClosed(reason);
   };
 
   /**
-   * After close: unregisters and drops the references to the protocol and the producer.
+   * After close: unregisters and drops the producer. (The protocol went with the state.)
    * Node keeps a closed socket (and what its listeners reach) alive until its handle is
    * collected, so what is dropped here does not survive into the old generation.
    */
@@ -330,26 +332,30 @@ export class StreamTransport implements ITCPTransport {
     const unregister = this.#unregister;
     this.#unregister = null;
     if (unregister !== null) unregister();
-    this.#protocol = null;
-    this.#halfCloseable = null;
     this.#producers = null;
   }
 
-  #guard(what: string, fn: () => void): void {
+  // ---- failing callbacks ------------------------------------------------------------
+
+  /** Runs a protocol/producer callback: a throw or a failed returned promise aborts. */
+  #call(what: string, fn: () => CallbackResult): void {
     try {
-      fn();
+      const result = fn();
+      if (result !== undefined) this.#watch(what, result);
     } catch (error) {
       this.#callbackFailed(what, error);
     }
   }
 
+  /** Watches what a callback returned: a failing promise/Deferred counts as a throw. */
+  #watch(what: string, result: unknown): void {
+    watchResult(result, (error) => this.#callbackFailed(what, error));
+  }
+
+  /** Reports `error` (any value) once, and aborts the connection with it unless closed. */
   #callbackFailed(what: string, error: unknown): void {
     this.#host.reportError(error, `Unhandled error in ${what} (${String(this.#peer)})`);
-    if (this.#phase !== "open") return;
-    const reason = error instanceof Error ? error : new Error(String(error));
-    this.#reason = new Failure(reason);
-    this.#disconnecting = true;
-    (this.#socket as net.Socket).destroy();
+    this.#destroy(new Failure(error), false);
   }
 
   // ---- IConsumer ------------------------------------------------------------------
@@ -361,19 +367,21 @@ export class StreamTransport implements ITCPTransport {
    */
   registerProducer(producer: IProducer, streaming: boolean): void {
     if (this.#producers !== null && this.#producers.producer !== null) throw new ProducerAlreadyRegisteredError();
-    if (this.#phase === "closed" || this.#socket === null) {
+    const phase = this.#state.phase;
+    if (phase !== "open" && phase !== "closing") {
       producer.stopProducing();
       return;
     }
-    this.#producers ??= new ProducerSlot({ isOpen: () => this.#phase === "open", guard: (what, fn) => this.#guard(what, fn) });
+    this.#producers ??= new ProducerSlot({ isOpen: () => !this.closed, guard: (what, fn) => this.#call(what, fn) });
     this.#producers.register(this.#socket, producer, streaming, this.#highWaterMark);
   }
 
   /** Detaches the producer; a pending `loseConnection` then flushes and closes. */
   unregisterProducer(): void {
     if (this.#producers === null || this.#producers.clear() === null) return;
-    if (this.#waitingForProducer && this.#phase === "open") {
-      this.#waitingForProducer = false;
+    const state = this.#state;
+    if (state.phase === "closing" && state.waitingForProducer) {
+      this.#state = closing(state, state.reason);
       this.#flushAndClose();
     }
   }
@@ -382,16 +390,18 @@ export class StreamTransport implements ITCPTransport {
 
   /** Stops reading from the socket (the peer is throttled by TCP flow control). */
   pauseProducing(): void {
-    if (this.#phase !== "open" || this.#readingPaused) return;
-    this.#readingPaused = true;
-    (this.#socket as net.Socket).pause();
+    const state = this.#state;
+    if (state.phase !== "open" || state.paused) return;
+    this.#state = { ...state, paused: true };
+    this.#socket.pause();
   }
 
   /** Resumes reading after {@link pauseProducing}. */
   resumeProducing(): void {
-    if (this.#phase !== "open" || !this.#readingPaused) return;
-    this.#readingPaused = false;
-    (this.#socket as net.Socket).resume();
+    const state = this.#state;
+    if (state.phase !== "open" || !state.paused) return;
+    this.#state = { ...state, paused: false };
+    this.#socket.resume();
   }
 
   /** The consumer of our data is gone: close the connection (`loseConnection`). */
@@ -415,7 +425,7 @@ export class StreamTransport implements ITCPTransport {
 
   setTcpNoDelay(enabled: boolean): void {
     this.#noDelay = enabled;
-    if (this.#phase === "open") (this.#socket as net.Socket).setNoDelay(enabled);
+    if (this.#live()) this.#socket.setNoDelay(enabled);
   }
 
   getTcpKeepAlive(): boolean {
@@ -424,7 +434,12 @@ export class StreamTransport implements ITCPTransport {
 
   setTcpKeepAlive(enabled: boolean): void {
     this.#keepAlive = enabled;
-    if (this.#phase === "open") (this.#socket as net.Socket).setKeepAlive(enabled);
+    if (this.#live()) this.#socket.setKeepAlive(enabled);
+  }
+
+  #live(): boolean {
+    const phase = this.#state.phase;
+    return phase === "open" || phase === "closing";
   }
 
   /**
@@ -432,7 +447,7 @@ export class StreamTransport implements ITCPTransport {
    * `graceSeconds`. Resolves once closed.
    */
   shutdown(graceSeconds: number): Promise<void> {
-    if (this.#phase !== "open" || this.#socket === null) return Promise.resolve();
+    if (!this.#live()) return Promise.resolve();
     const socket = this.#socket;
     return new Promise<void>((resolve) => {
       socket.once("close", () => resolve());
@@ -445,14 +460,24 @@ export class StreamTransport implements ITCPTransport {
   }
 
   toString(): string {
-    return `<StreamTransport peer=${String(this.#peer)} ${this.#phase}>`;
+    return `<StreamTransport peer=${String(this.#peer)} ${this.#state.phase}>`;
   }
+}
+
+/** The reason `connectionLost` gets when the socket closes in `state`. */
+function reasonAtClose(state: OpenState | ClosingState): Failure {
+  if (state.phase === "closing") return state.reason;
+  return state.readClosed && state.writeClosed ? CONNECTION_DONE : new Failure(new ConnectionLost());
 }
 
 const UNKNOWN: IAddress = { equals: (other) => other === UNKNOWN, toString: () => "<not connected>" };
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
-  return typeof value;
+  try {
+    if (value === null) return "null";
+    if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+    return typeof value;
+  } catch {
+    return "an unprintable value";
+  }
 }

@@ -1,6 +1,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectError, UserError, type IConnector, type IPv4Address } from "@torsion/core";
+import { ConnectError, ConnectionDone, UserError, type IConnector, type IPv4Address } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
 import type { StreamPort } from "@torsion/stream";
 import { connectTCP, listenTCP } from "@torsion/tcp";
@@ -55,7 +55,7 @@ describe("StreamConnector", () => {
     assert.ok(!host.resources.has(connector as never));
   });
 
-  it("fails the attempt with ConnectError when the client buildProtocol returns null", async () => {
+  it("closes the made connection when the client buildProtocol returns null: clientConnectionLost with ConnectionDone, as Twisted", async () => {
     class Refusing extends OrderFactory {
       override buildProtocol(): null {
         this.log.push("buildProtocol");
@@ -63,9 +63,30 @@ describe("StreamConnector", () => {
       }
     }
     const factory = new Refusing(Recorder);
+    const connector = connectTCP(host, "127.0.0.1", number, factory);
+    await waitFor(() => factory.log.includes("doStop"));
+    assert.equal(factory.failure, null);
+    assert.ok(factory.lost?.value instanceof ConnectionDone, `lost with ${String(factory.lost)}`);
+    assert.deepEqual(factory.log, ["doStart", "startedConnecting", "buildProtocol", "clientConnectionLost", "doStop"]);
+    assert.equal(connector.state, "disconnected");
+  });
+
+  it("fails the attempt with ConnectError (caused by the error) when the client buildProtocol throws, and reports it", async () => {
+    const before = host.errors.length;
+    const bug = new Error("client factory bug");
+    class Throwing extends OrderFactory {
+      override buildProtocol(): null {
+        this.log.push("buildProtocol");
+        throw bug;
+      }
+    }
+    const factory = new Throwing(Recorder);
     connectTCP(host, "127.0.0.1", number, factory);
     await waitFor(() => factory.failure !== null);
     assert.ok(factory.failure?.value instanceof ConnectError);
+    assert.equal(factory.failure?.value.cause, bug);
     assert.deepEqual(factory.log, ["doStart", "startedConnecting", "buildProtocol", "clientConnectionFailed", "doStop"]);
+    assert.deepEqual(host.errors.slice(before).map((e) => e.error), [bug]);
+    host.errors.length = before;
   });
 });

@@ -9,10 +9,18 @@ import {
   type ITransportHost,
   type ListenTCPOptions,
 } from "@torsion/core";
-import { listenSync } from "@torsion/stream";
-import { StreamConnector, type StreamConnectorTarget } from "@torsion/stream";
-import { StreamPort, type SocketAddresses, type StreamPortBinding, type StreamTuning } from "@torsion/stream";
-import type { OnRead } from "@torsion/stream";
+import {
+  connectStream,
+  listenStream,
+  listenSync,
+  type OnRead,
+  type SocketAddresses,
+  type StreamConnector,
+  type StreamConnectorTarget,
+  type StreamPort,
+  type StreamPortBinding,
+  type StreamTuning,
+} from "@torsion/stream";
 
 /** `listenTCP` options: core's, plus tuning. */
 export interface TCPListenOptions extends ListenTCPOptions, StreamTuning {}
@@ -101,15 +109,7 @@ class TCPBinding implements StreamPortBinding {
  * fast path unless `options.fastPath` is false. Used by `NodeReactor.listenTCP`.
  */
 export function listenTCP(host: ITransportHost, port: number, factory: IProtocolFactory, options: TCPListenOptions = {}): StreamPort {
-  const binding = new TCPBinding(port, options.interface ?? "", options.backlog ?? 50);
-  const tuning: StreamTuning = {
-    ...(options.fastPath === undefined ? {} : { fastPath: options.fastPath }),
-    ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }),
-    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
-  };
-  const listening = new StreamPort(host, factory, binding, tuning);
-  listening.startListening();
-  return listening;
+  return listenStream(host, factory, new TCPBinding(port, options.interface ?? "", options.backlog ?? 50), options);
 }
 
 class TCPTarget implements StreamConnectorTarget {
@@ -154,8 +154,5 @@ class TCPTarget implements StreamConnectorTarget {
  * local end first. TCP_NODELAY is on. Used by `NodeReactor.connectTCP`.
  */
 export function connectTCP(host: ITransportHost, hostname: string, port: number, factory: IClientFactory, options: TCPConnectOptions = {}): StreamConnector {
-  const target = new TCPTarget(hostname, port, options);
-  const connector = new StreamConnector(host, factory, target, options);
-  connector.connect();
-  return connector;
+  return connectStream(host, factory, new TCPTarget(hostname, port, options), options);
 }

@@ -1,5 +1,5 @@
 import { Failure } from "@torsion/defer";
-import type { IAddress, IProducer, IProtocol, ITCPTransport } from "@torsion/core";
+import { endConnection, type IAddress, type IProducer, type IProtocol, type ITCPTransport } from "@torsion/core";
 import { ProducerStateError } from "./errors.js";
 
 /** How far a {@link FakeTransport}'s write side is shut down (`loseWriteConnection`). */
@@ -222,7 +222,7 @@ export class FakeTransport implements ITCPTransport {
     this.producer = null;
     this.streaming = null;
     producer?.stopProducing();
-    this.protocol.connectionLost(new Failure(reason));
+    endConnection(this.protocol, new Failure(reason));
   }
 }
 

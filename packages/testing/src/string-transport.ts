@@ -2,6 +2,7 @@ import { Failure } from "@torsion/defer";
 import {
   ConnectionAborted,
   ConnectionDone,
+  endConnection,
   IPv4Address,
   type IAddress,
   type IProducer,
@@ -215,6 +216,6 @@ export class StringTransportWithDisconnection extends StringTransport {
   #notify(reason: Error): void {
     if (this.#notified || this.protocol === null) return;
     this.#notified = true;
-    this.protocol.connectionLost(new Failure(reason));
+    endConnection(this.protocol, new Failure(reason));
   }
 }

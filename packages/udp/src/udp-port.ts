@@ -1,8 +1,8 @@
 import { createSocket } from "node:dgram";
 import type { RemoteInfo, Socket } from "node:dgram";
 import createDebug from "debug";
-import { CannotListenError, IPv4Address, IPv6Address, InvalidAddressError, MessageLengthError, NotListeningError } from "@torsion/core";
-import type { DatagramAddress, IDatagramProtocol, ITransportHost, IUDPTransport } from "@torsion/core";
+import { CannotListenError, IPv4Address, IPv6Address, InvalidAddressError, MessageLengthError, NotListeningError, watchResult } from "@torsion/core";
+import type { CallbackResult, DatagramAddress, IDatagramProtocol, ITransportHost, IUDPTransport } from "@torsion/core";
 import { Deferred } from "@torsion/defer";
 import { AddressCache } from "./address-cache.js";
 import { bindTarget, checkHost, ipLiteralLookup, splitAddress } from "./datagram-address.js";
@@ -114,11 +114,7 @@ export class UDPPort implements IUDPTransport {
       this.#host.reportError(error, "UDPPort: restoring socket options");
     }
     this.#unregister = this.#host.registerResource({ kind: "port", shutdown: () => this.stopListening() });
-    try {
-      this.#protocol.makeConnection(this);
-    } catch (error) {
-      this.#host.reportError(error, "startProtocol");
-    }
+    this.#call("startProtocol", () => this.#protocol.makeConnection(this));
   }
 
   /**
@@ -285,11 +281,27 @@ export class UDPPort implements IUDPTransport {
     if (peer !== null && (rinfo.port !== peer.port || rinfo.address !== peer.host)) return;
     const addr = this.#addresses.get(rinfo.address, rinfo.port);
     try {
-      this.#protocol.datagramReceived(data, addr);
+      const result = this.#protocol.datagramReceived(data, addr);
+      if (result !== undefined) watchResult(result, this.#datagramFailed);
     } catch (error) {
-      this.#host.reportError(error, "datagramReceived");
+      this.#datagramFailed(error);
     }
   };
+
+  /** A failed `datagramReceived` (a throw or a failed promise, any value): reported; the port keeps serving. */
+  readonly #datagramFailed = (error: unknown): void => {
+    this.#host.reportError(error, "datagramReceived");
+  };
+
+  /** Runs a protocol callback: a throw or a failed returned promise is reported. */
+  #call(what: string, fn: () => CallbackResult): void {
+    try {
+      const result = fn();
+      if (result !== undefined) watchResult(result, (error) => this.#host.reportError(error, what));
+    } catch (error) {
+      this.#host.reportError(error, what);
+    }
+  }
 
   readonly #onError = (error: NodeJS.ErrnoException): void => {
     if (error.code === "ECONNREFUSED") {
@@ -316,11 +328,7 @@ export class UDPPort implements IUDPTransport {
       debug("ignoring ECONNREFUSED on an unconnected port");
       return;
     }
-    try {
-      this.#protocol.connectionRefused();
-    } catch (error) {
-      this.#host.reportError(error, "connectionRefused");
-    }
+    this.#call("connectionRefused", () => this.#protocol.connectionRefused());
   }
 
   #close(): void {
@@ -343,11 +351,7 @@ export class UDPPort implements IUDPTransport {
     const unregister = this.#unregister;
     this.#unregister = null;
     unregister?.();
-    try {
-      this.#protocol.doStop();
-    } catch (error) {
-      this.#host.reportError(error, "stopProtocol");
-    }
+    this.#call("stopProtocol", () => this.#protocol.doStop());
     const waiters = this.#closeWaiters;
     this.#closeWaiters = [];
     for (const waiter of waiters) waiter.callback(undefined);

@@ -5,7 +5,7 @@ export type { IDecoder } from "./i-decoder.js";
 export type { IService, IServiceCollection } from "./i-service.js";
 export type { ITCPTransport } from "./i-tcp-transport.js";
 export type { IUDPTransport, IMulticastTransport, DatagramAddress } from "./i-udp-transport.js";
-export { type IProtocol, type IHalfCloseableProtocol, isHalfCloseable } from "./i-protocol.js";
+export { type IProtocol, type IHalfCloseableProtocol, type CallbackResult, isHalfCloseable } from "./i-protocol.js";
 export type { IProtocolFactory, IClientFactory } from "./i-protocol-factory.js";
 export { type IConnector, ConnectorState } from "./i-connector.js";
 export type { IListeningPort } from "./i-listening-port.js";

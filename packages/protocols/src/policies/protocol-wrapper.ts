@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import { Protocol, ProtocolLifecycleError, isHalfCloseable } from "@torsion/core";
+import { Protocol, ProtocolLifecycleError, endConnection, isHalfCloseable, type CallbackResult } from "@torsion/core";
 import type { IAddress, IProducer, IProtocol, ITCPTransport, ITransport } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
 import { UnsupportedTransportMethodError } from "./errors.js";
@@ -63,20 +63,20 @@ export class ProtocolWrapper extends Protocol implements ITCPTransport {
     return this.#disconnecting || real?.disconnecting === true;
   }
 
-  override makeConnection(transport: ITransport): void {
+  override makeConnection(transport: ITransport): CallbackResult {
     super.makeConnection(transport);
     this.registry.registerProtocol(this);
     debug("%s connected", this.logPrefix());
-    this.wrappedProtocol.makeConnection(this);
+    return this.wrappedProtocol.makeConnection(this);
   }
 
-  override dataReceived(data: Buffer): void {
-    this.wrappedProtocol.dataReceived(data);
+  override dataReceived(data: Buffer): CallbackResult {
+    return this.wrappedProtocol.dataReceived(data);
   }
 
-  override connectionLost(reason: Failure): void {
+  override connectionLost(reason: Failure): CallbackResult {
     this.registry.unregisterProtocol(this);
-    this.wrappedProtocol.connectionLost(reason);
+    return endConnection(this.wrappedProtocol, reason);
   }
 
   /** `"Inner (Wrapper)"`, as Twisted's wrapped log prefix. */

@@ -232,8 +232,10 @@ describe("LineReceiver", () => {
     assert.equal(new Recording().clearLineBuffer().length, 0);
   });
 
-  it("keeps the Protocol lifecycle guard: data before makeConnection throws", () => {
-    assert.throws(() => new Recording().dataReceived(Buffer.from("x\r\n")), ProtocolLifecycleError);
+  it("keeps the Protocol lifecycle guard: a second makeConnection throws", () => {
+    const protocol = new Recording();
+    protocol.makeConnection(new StringTransport());
+    assert.throws(() => protocol.makeConnection(new StringTransport()), ProtocolLifecycleError);
   });
 
   it("default handlers discard lines and raw data without throwing", () => {
