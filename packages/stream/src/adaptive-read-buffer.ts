@@ -15,8 +15,8 @@
  * The first region of the largest size (a connection streaming) gives the process-wide
  * allocator hint once (see `allocator-hint.ts`), so the fresh memory comes without faults.
  */
-import { carveRegion, copyToSlab, releaseRegion, sharedScratch } from "./read-buffer-pool.js";
-import { MAX_READ_SIZE, ReadSizer } from "./read-sizer.js";
+import { carveRegion, copyOut, releaseRegion, sharedScratch } from "./read-buffer-pool.js";
+import { COPY_LIMIT, MAX_READ_SIZE, ReadSizer } from "./read-sizer.js";
 import { allocatorHint } from "./allocator-hint.js";
 
 /** Carves a private region; a region of the largest size gives the allocator hint (once). */
@@ -57,16 +57,21 @@ export class AdaptiveReadBuffer {
   take(bytesRead: number, buffer: Buffer): Buffer {
     const region = this.#region;
     // A view is lent only when the read went into the private region Node asked for after
-    // the previous read; otherwise (shared scratch, or a runtime that kept an older
-    // buffer) the bytes are copied out, which is always safe.
-    const lend = region !== null && buffer === region && this.#asked;
+    // the previous read, and is big enough that its slab is at most 16 times its size;
+    // otherwise (shared scratch, a small read, or a runtime that kept an older buffer) the
+    // bytes are copied out, which is always safe and leaves the region untouched.
+    const lend = region !== null && buffer === region && this.#asked && bytesRead >= COPY_LIMIT;
     this.#asked = false;
-    const data = lend ? buffer.subarray(0, bytesRead) : copyToSlab(buffer, bytesRead);
+    const data = lend ? buffer.subarray(0, bytesRead) : copyOut(buffer, bytesRead);
     this.#sizer.record(bytesRead, buffer.length);
     const size = this.#sizer.size;
     if (!lend) {
       if (region === null && size !== 0) this.#region = carve(size);
       else if (region !== null && size === 0) this.close();
+      else if (region !== null && region.length < size) {
+        releaseRegion(region);
+        this.#region = carve(size);
+      }
       return data;
     }
     const rest = buffer.subarray(bytesRead);

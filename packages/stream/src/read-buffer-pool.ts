@@ -1,32 +1,61 @@
 /**
- * Memory for the `onread` fast path: one shared read scratch and carve-only slabs.
+ * Memory for the `onread` fast path: one shared read scratch, copy pools sized to what is
+ * copied, and carve-only slabs for the private regions of bulk readers.
  *
  * Node's `onread` keeps pointing libuv at the last buffer it was given, between reads,
  * for as long as the socket lives. To keep an idle connection free of read memory, every
  * connection that reads small amounts points at ONE process-wide scratch
- * ({@link sharedScratch}); a read into it is copied out at once ({@link copyToSlab}), before
+ * ({@link sharedScratch}); a read into it is copied out at once ({@link copyOut}), before
  * any other socket can read. Connections that read in bulk get a private region
  * ({@link carveRegion}) and receive views of it without a copy (see `adaptive-read-buffer.ts`).
  *
- * Ownership rule: bytes handed to a protocol (copies and views alike) come from slabs
- * that are only ever carved forward, so they are never written again; a protocol may
- * keep every buffer it is given. The only memory given back ({@link releaseRegion}) is an
- * untouched region tail no one references, and only when it is the newest carving.
+ * **Ownership rule.** Bytes handed to a protocol (copies and views alike) are never
+ * written again: copy pools and slabs are only ever carved forward. A protocol may keep
+ * every buffer it is given.
  *
- * Slab retention: a slab is {@link SLAB_SIZE} bytes and stays alive while any view of it
- * does, so a protocol keeping a 1-byte buffer keeps its 256 KiB slab (shared with many
- * other reads) alive. Untouched slab pages cost no resident memory.
+ * **What keeping costs (the retention bound).** A kept buffer keeps the whole
+ * `ArrayBuffer` it is a view of alive. So every buffer is carved from memory at most
+ * {@link RETENTION_FACTOR} times its own length, rounded up to a power of two, and never
+ * smaller than {@link MIN_COPY_SLAB}:
+ * - a copy of `n <= COPY_POOL_LIMIT` bytes comes from a copy slab of
+ *   `clamp(16 * nextPow2(n), 1 KiB, 64 KiB)` bytes shared only with copies of its size
+ *   class (so a kept 15-byte read keeps at most 1 KiB alive, a kept 1,000-byte read 16 KiB);
+ * - a larger copy is an allocation of its own (exactly `n` bytes);
+ * - a view of a private region is at least `COPY_LIMIT` (4 KiB) long and keeps at most its
+ *   {@link SLAB_SIZE} (64 KiB) slab alive.
+ * Hence keeping `N` bytes of received data in `K` buffers retains at most
+ * `max(32 * N, K * 1 KiB)` bytes, whatever else passed through. All these blocks are at most
+ * 64 KiB: below glibc's `mmap` threshold (128 KiB), so `malloc` reuses them from its heap
+ * without process-wide tuning.
  */
 
 /** Size of the shared scratch: the largest single read. */
 export const SCRATCH_SIZE = 64 * 1024;
-/** Size of a slab that copies and private regions are carved from. */
-export const SLAB_SIZE = 256 * 1024;
+/** Size of a slab that private regions are carved from (also the largest region). */
+export const SLAB_SIZE = 64 * 1024;
+/** A copy slab is this many times the (power-of-two rounded) size it holds. */
+export const RETENTION_FACTOR = 16;
+/** Smallest copy slab (the one that holds copies of up to 64 bytes). */
+export const MIN_COPY_SLAB = 1024;
+/** Copies up to this many bytes come from copy slabs; larger ones get their own allocation. */
+export const COPY_POOL_LIMIT = 4 * 1024;
+
+/** Size class of a copy of `n` (1..COPY_POOL_LIMIT) bytes: 0 for up to 64 bytes, +1 per doubling. */
+function sizeClass(n: number): number {
+  const log2 = 32 - Math.clz32(n - 1);
+  return log2 <= 6 ? 0 : log2 - 6;
+}
+
+/** Copy slab size of each class: 1 KiB, 2 KiB, ... 64 KiB. */
+const CLASS_SLAB: readonly number[] = Object.freeze(Array.from({ length: sizeClass(COPY_POOL_LIMIT) + 1 }, (_, k) => MIN_COPY_SLAB << k));
 
 let scratch: Buffer | null = null;
 let slab: Buffer | null = null;
 let slabOffset = 0;
 let slabsAllocated = 0;
+const copySlabs: (Buffer | null)[] = CLASS_SLAB.map(() => null);
+const copyOffsets: number[] = CLASS_SLAB.map(() => 0);
+let copySlabsAllocated = 0;
 
 /**
  * The process-wide read scratch, created on first use. Whatever is read into it must be
@@ -52,11 +81,35 @@ export function carveRegion(size: number): Buffer {
   return slab.subarray(start, slabOffset);
 }
 
-/** Copies the first `length` bytes of `source` into freshly carved memory and returns it. */
-export function copyToSlab(source: Buffer, length: number): Buffer {
-  const target = carveRegion(length);
+/**
+ * Copies the first `length` (> 0) bytes of `source` into fresh memory that no one else
+ * writes and that keeps at most `max(MIN_COPY_SLAB, 32 * length)` bytes alive (see the
+ * module doc), and returns the copy.
+ */
+export function copyOut(source: Buffer, length: number): Buffer {
+  let target: Buffer;
+  if (length > COPY_POOL_LIMIT) target = Buffer.allocUnsafeSlow(length);
+  else {
+    const k = sizeClass(length);
+    let pool = copySlabs[k] as Buffer | null;
+    let offset = copyOffsets[k] as number;
+    const size = CLASS_SLAB[k] as number;
+    if (pool === null || offset + length > size) {
+      pool = Buffer.allocUnsafeSlow(size);
+      copySlabs[k] = pool;
+      offset = 0;
+      copySlabsAllocated++;
+    }
+    copyOffsets[k] = offset + length;
+    target = pool.subarray(offset, offset + length);
+  }
   source.copy(target, 0, 0, length);
   return target;
+}
+
+/** The size of the memory a copy of `length` bytes keeps alive (for tests and docs). */
+export function copyFootprint(length: number): number {
+  return length > COPY_POOL_LIMIT ? length : (CLASS_SLAB[sizeClass(length)] as number);
 }
 
 /**
@@ -74,13 +127,15 @@ export function releaseRegion(region: Buffer): boolean {
 
 /** Counters for tests and diagnostics. */
 export interface SlabStats {
-  /** Slabs allocated since the process started. */
+  /** Region slabs allocated since the process started. */
   readonly slabsAllocated: number;
-  /** Bytes carved from the current slab. */
+  /** Bytes carved from the current region slab. */
   readonly slabOffset: number;
+  /** Copy slabs allocated since the process started (all size classes). */
+  readonly copySlabsAllocated: number;
 }
 
 /** Returns the slab counters (for tests and diagnostics). */
 export function slabStats(): SlabStats {
-  return { slabsAllocated, slabOffset };
+  return { slabsAllocated, slabOffset, copySlabsAllocated };
 }

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AdaptiveReadBuffer, COPY_LIMIT, MAX_READ_SIZE, SHRINK_AFTER, sharedScratch, slabStats } from "@torsion/stream";
+import { AdaptiveReadBuffer, COPY_LIMIT, MAX_READ_SIZE, MIN_COPY_SLAB, SHRINK_AFTER, copyFootprint, sharedScratch, slabStats } from "@torsion/stream";
 
 /** Plays libuv: writes `n` pattern bytes into the connection's next buffer and takes them. */
 function read(reads: AdaptiveReadBuffer, n: number, seed: number): { data: Buffer; into: Buffer } {
@@ -53,10 +53,32 @@ describe("AdaptiveReadBuffer", () => {
     assert.equal(reads.privateBytes, MAX_READ_SIZE);
     const region = reads.next();
     assert.notEqual(region, sharedScratch());
-    const { data } = read(reads, 1000, 4);
+    const { data } = read(reads, 20_000, 4);
     assert.equal(data.buffer, region.buffer);
     assert.equal(data.byteOffset, region.byteOffset, "the read is handed out in place");
-    assert.equal(reads.next().byteOffset, region.byteOffset + 1000, "the next read goes into the untouched rest");
+    assert.equal(reads.next().byteOffset, region.byteOffset + 20_000, "the next read goes into the untouched rest");
+  });
+
+  it("copies a small read out of a private region and reads into the same place again", () => {
+    const reads = new AdaptiveReadBuffer();
+    read(reads, MAX_READ_SIZE, 3);
+    const region = reads.next();
+    const { data } = read(reads, COPY_LIMIT - 1, 4);
+    assert.notEqual(data.buffer, region.buffer, "a read below COPY_LIMIT is not lent");
+    assert.deepEqual(data, pattern(COPY_LIMIT - 1, 4));
+    assert.ok(data.buffer.byteLength <= copyFootprint(COPY_LIMIT - 1));
+    assert.equal(reads.next(), region, "the region was not used up");
+  });
+
+  it("hands out nothing that keeps more than 32 times its size (or 1 KiB) alive", () => {
+    const random = lcg(777);
+    const reads = new AdaptiveReadBuffer();
+    const sizes = [1, 15, 64, 65, 1000, 4095, 4096, 9000, 30_000, 65_536];
+    for (let step = 0; step < 2000; step++) {
+      const n = sizes[Math.floor(random() * sizes.length)] as number;
+      const { data } = read(reads, n, step);
+      assert.ok(data.buffer.byteLength <= Math.max(MIN_COPY_SLAB, 32 * data.length), `a ${data.length}-byte read keeps ${data.buffer.byteLength} bytes alive`);
+    }
   });
 
   it("returns to the shared scratch after a run of small reads", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyToSlab, releaseRegion, sharedScratch, slabStats } from "@torsion/stream";
+import { COPY_POOL_LIMIT, MIN_COPY_SLAB, SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyFootprint, copyOut, releaseRegion, sharedScratch, slabStats } from "@torsion/stream";
 
 /** Whether two views share any byte of memory. */
 function overlaps(a: Buffer, b: Buffer): boolean {
@@ -38,7 +38,7 @@ describe("read-buffer-pool", () => {
 
   it("copies bytes out so that reusing the source leaves the copy unchanged", () => {
     const source = Buffer.from("hello world");
-    const copy = copyToSlab(source, 5);
+    const copy = copyOut(source, 5);
     source.fill(0x21);
     assert.equal(copy.toString(), "hello");
     assert.notEqual(copy.buffer, source.buffer);
@@ -57,5 +57,30 @@ describe("read-buffer-pool", () => {
     assert.equal(overlaps(carveRegion(64), kept), false);
     assert.ok(kept.every((b) => b === 7));
     assert.equal(releaseRegion(Buffer.alloc(10)), false, "foreign memory is ignored");
+  });
+
+  it("keeps slabs below glibc's default mmap threshold (128 KiB)", () => {
+    assert.ok(SLAB_SIZE < 128 * 1024);
+    assert.ok(copyFootprint(COPY_POOL_LIMIT) < 128 * 1024);
+  });
+
+  it("copies each size class into its own slab of at most 16 times the rounded size", () => {
+    const expected: [number, number][] = [[1, 1024], [15, 1024], [64, 1024], [65, 2048], [128, 2048], [1000, 16_384], [4096, 65_536], [4097, 4097], [60_000, 60_000]];
+    for (const [length, footprint] of expected) {
+      assert.equal(copyFootprint(length), footprint, `footprint of a ${length}-byte copy`);
+      const copy = copyOut(Buffer.alloc(length, 1), length);
+      assert.equal(copy.length, length);
+      assert.equal(copy.buffer.byteLength, footprint, `a ${length}-byte copy lies in a ${footprint}-byte buffer`);
+    }
+    assert.ok(copyFootprint(15) === MIN_COPY_SLAB);
+  });
+
+  it("never lets copies of one size class share a slab with another class", () => {
+    const small = copyOut(Buffer.alloc(10), 10);
+    const large = copyOut(Buffer.alloc(3000), 3000);
+    const small2 = copyOut(Buffer.alloc(10), 10);
+    assert.notEqual(small.buffer, large.buffer);
+    assert.equal(small.buffer, small2.buffer, "same class, same slab while it has room");
+    assert.equal(overlaps(small, small2), false);
   });
 });
