@@ -17,6 +17,8 @@ export interface ParsedDescription extends EndpointArguments {
  *   {@link EndpointSyntaxError}.
  * - A parameter without `=` is positional; keywords may come anywhere and a repeated
  *   keyword keeps its last value. `""` is one empty positional, `"x:"` is `["x", ""]`.
+ * - Keyword names must be ASCII (Twisted raises `UnicodeEncodeError`); values may be
+ *   any text.
  *
  * @returns every positional (the type first) and the keywords (a null-prototype object)
  */
@@ -27,7 +29,9 @@ export function parseArguments(description: string): { args: string[]; kwargs: R
   let current = "";
   const end = (): void => {
     if (key === null) args.push(current);
-    else kwargs[key] = current;
+    else if (/[^\x00-\x7f]/.test(key)) {
+      throw new EndpointSyntaxError(`endpoint description keyword names must be ASCII: ${JSON.stringify(key)}`);
+    } else kwargs[key] = current;
     key = null;
     current = "";
   };

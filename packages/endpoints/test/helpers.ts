@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -84,4 +85,36 @@ export async function failureOf(d: Deferred<unknown>): Promise<Error> {
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "torsion-endpoints-"));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Throw-away test certificates made with the `openssl` CLI, or why they cannot be. */
+export interface TestCertificates {
+  readonly dir: string;
+  /** Certificate only. */
+  readonly cert: string;
+  /** Private key only. */
+  readonly key: string;
+  /** Certificate and key in one file. */
+  readonly both: string;
+}
+
+/**
+ * Makes a self-signed EC certificate for `localhost` in `dir` with `openssl`. Returns a
+ * reason string when openssl is missing: the caller skips, or fails under `CI=true`.
+ */
+export function makeCertificates(dir: string): TestCertificates | string {
+  const cert = path.join(dir, "cert.pem");
+  const key = path.join(dir, "key.pem");
+  const both = path.join(dir, "both.pem");
+  const result = spawnSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+    "-days", "1", "-subj", "/CN=localhost",
+  ], { encoding: "utf8" });
+  if (result.error !== undefined || result.status !== 0) {
+    const why = `openssl is not available (${result.error?.message ?? result.stderr}); run scripts/install-test-deps.sh`;
+    if (process.env["CI"] === "true") throw new Error(why);
+    return why;
+  }
+  fs.writeFileSync(both, Buffer.concat([fs.readFileSync(cert), fs.readFileSync(key)]));
+  return { dir, cert, key, both };
 }
