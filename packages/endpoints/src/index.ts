@@ -51,4 +51,3 @@ export { EndpointRegistry, EndpointPrefixInUseError, type AddParserOptions, type
 export { addBuiltinParsers } from "./builtin-parsers.js";
 export { serverFromString, clientFromString, defaultEndpointRegistry } from "./from-string.js";
 export { connectProtocol } from "./connect-protocol.js";
-export { WrappingFactory, WrappingProtocol } from "./wrapping-factory.js";
