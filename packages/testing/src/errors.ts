@@ -34,3 +34,9 @@ export class NoPendingConnectionError extends TorsionError {
   override name = "NoPendingConnectionError";
   override readonly code = "ERR_NO_PENDING_CONNECTION";
 }
+
+/** `connectPending` found no listening port of the `MemoryReactor` at the pending attempt's destination. */
+export class NoListeningPortError extends TorsionError {
+  override name = "NoListeningPortError";
+  override readonly code = "ERR_NO_LISTENING_PORT";
+}

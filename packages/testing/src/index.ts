@@ -1,4 +1,4 @@
-export { ProducerStateError, DeferredResultError, PumpLimitError, NoPendingConnectionError } from "./errors.js";
+export { ProducerStateError, DeferredResultError, PumpLimitError, NoPendingConnectionError, NoListeningPortError } from "./errors.js";
 export { Clock } from "./clock.js";
 export { FakeTransportHost, type FakeTransportHostOptions, type ReportedError } from "./fake-transport-host.js";
 export {
@@ -22,6 +22,7 @@ export {
 } from "./memory-reactor.js";
 export type { TriggerRecord } from "./system-event-triggers.js";
 export { ConnectionCompleter } from "./connection-completer.js";
+export { connectPending, acceptConnection, type PendingConnection } from "./memory-connections.js";
 export { FakeTransport, type FakeTransportOptions, type WriteShutdown } from "./fake-transport.js";
 export { IOPump, type IOPumpOptions } from "./io-pump.js";
 export {

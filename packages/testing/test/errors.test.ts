@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TorsionError } from "@torsion/defer";
-import { DeferredResultError, NoPendingConnectionError, ProducerStateError, PumpLimitError } from "@torsion/testing";
+import { DeferredResultError, NoListeningPortError, NoPendingConnectionError, ProducerStateError, PumpLimitError } from "@torsion/testing";
 
 describe("the testing kit's errors", () => {
   const cases: Array<[new (message?: string, options?: ErrorOptions) => TorsionError, string, string]> = [
@@ -9,6 +9,7 @@ describe("the testing kit's errors", () => {
     [DeferredResultError, "DeferredResultError", "ERR_DEFERRED_RESULT"],
     [PumpLimitError, "PumpLimitError", "ERR_PUMP_LIMIT"],
     [NoPendingConnectionError, "NoPendingConnectionError", "ERR_NO_PENDING_CONNECTION"],
+    [NoListeningPortError, "NoListeningPortError", "ERR_NO_LISTENING_PORT"],
   ];
   for (const [Class, name, code] of cases) {
     it(`makes ${name} a TorsionError with code ${code} and a cause`, () => {

@@ -18,6 +18,7 @@ export * from "@torsion/protocols";
 export * from "@torsion/reactor";
 export * from "@torsion/logger";
 export * from "@torsion/application";
+export * from "@torsion/endpoints";
 
 /**
  * The default reactor, for scripts. Library code never uses it: pass a reactor (or just

@@ -16,3 +16,10 @@ export type { IReactorUDP, IReactorMulticast, ListenUDPOptions, ListenMulticastO
 export type { IReactorUNIX, ListenUNIXOptions, ConnectUNIXOptions } from "./i-reactor-unix.js";
 export type { IDatagramProtocol } from "./i-datagram-protocol.js";
 export type { ITransportHost, IShutdownResource, ResourceKind } from "./i-transport-host.js";
+export type { IStreamServerEndpoint } from "./i-stream-server-endpoint.js";
+export type { IStreamClientEndpoint, IProtocolFactoryOf } from "./i-stream-client-endpoint.js";
+export type {
+  EndpointArguments,
+  IStreamServerEndpointStringParser,
+  IStreamClientEndpointStringParserWithReactor,
+} from "./i-endpoint-string-parser.js";
