@@ -15,3 +15,6 @@ export type { IReactorUDP, IReactorMulticast, ListenUDPOptions, ListenMulticastO
 export type { IReactorUNIX, ListenUNIXOptions, ConnectUNIXOptions } from "./i-reactor-unix.js";
 export type { IDatagramProtocol } from "./i-datagram-protocol.js";
 export type { ITransportHost, IShutdownResource, ResourceKind } from "./i-transport-host.js";
+export type { IProcessTransport, ProcessSignal } from "./i-process-transport.js";
+export type { IProcessProtocol } from "./i-process-protocol.js";
+export type { IReactorProcess, SpawnProcessOptions, ChildFDs } from "./i-reactor-process.js";
