@@ -113,3 +113,9 @@ export class ProcessExitedAlready extends TorsionError {
     super(message, options);
   }
 }
+
+/** A malformed `childFDs` entry, or a child fd that is not a pipe of the kind the call needs. */
+export class ChildFDError extends TorsionError {
+  override name = "ChildFDError";
+  override readonly code: string = "ERR_CHILD_FD";
+}

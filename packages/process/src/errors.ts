@@ -19,12 +19,6 @@ export class PTYNotSupportedError extends TorsionError {
   }
 }
 
-/** A malformed `childFDs` entry, or an fd that is not a pipe of the kind the call needs. */
-export class ChildFDError extends TorsionError {
-  override name = "ChildFDError";
-  override readonly code: string = "ERR_CHILD_FD";
-}
-
 /** A second producer was registered with a process transport. */
 export class ProducerAlreadyRegisteredError extends TorsionError {
   override name = "ProducerAlreadyRegisteredError";

@@ -4,8 +4,14 @@ export { ProcessProtocol } from "./process-protocol.js";
 export { toNodeSignal, signalNumber } from "./signals.js";
 export {
   PTYNotSupportedError,
-  ChildFDError,
   ProducerAlreadyRegisteredError,
   UnexpectedErrorOutput,
   ProcessSignalledError,
 } from "./errors.js";
+export {
+  getProcessOutput,
+  getProcessValue,
+  getProcessOutputAndValue,
+  type ProcessUtilsOptions,
+  type GetProcessOutputOptions,
+} from "./utils.js";

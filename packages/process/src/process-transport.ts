@@ -3,6 +3,7 @@ import type { Readable, Writable } from "node:stream";
 import createDebug from "debug";
 import { Failure } from "@torsion/defer";
 import {
+  ChildFDError,
   ProcessDone,
   ProcessExitedAlready,
   ProcessSpawnError,
@@ -13,7 +14,6 @@ import {
   type ITransportHost,
   type ProcessSignal,
 } from "@torsion/core";
-import { ChildFDError } from "./errors.js";
 import { guardedCall } from "./guarded-call.js";
 import { checkBytes, checkSequence } from "./bytes.js";
 import { StdinProducerSlot } from "./stdin-producer-slot.js";

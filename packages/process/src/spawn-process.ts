@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import type { ChildFDs, IProcessProtocol, IProcessTransport, ITransportHost, SpawnProcessOptions } from "@torsion/core";
-import { ChildFDError, PTYNotSupportedError } from "./errors.js";
+import { ChildFDError, type ChildFDs, type IProcessProtocol, type IProcessTransport, type ITransportHost, type SpawnProcessOptions } from "@torsion/core";
+import { PTYNotSupportedError } from "./errors.js";
 import { ProcessTransport } from "./process-transport.js";
 
 /** Twisted's default `childFDs`. */

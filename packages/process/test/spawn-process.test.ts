@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdtempSync, openSync, closeSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProcessDone, ProcessExitedAlready, ProcessSpawnError, ProcessTerminated } from "@torsion/core";
-import { ChildFDError, PTYNotSupportedError } from "@torsion/process";
+import { ChildFDError, ProcessDone, ProcessExitedAlready, ProcessSpawnError, ProcessTerminated } from "@torsion/core";
+import { PTYNotSupportedError } from "@torsion/process";
 import { CHILD, Recorder, contractViolation, testReactor } from "./helpers.js";
 
 const node = process.execPath;

@@ -20,6 +20,12 @@ export {
   type UNIXClientRecord,
   type TriggerRecord,
 } from "./memory-reactor.js";
+export {
+  FakeProcessTransport,
+  type FakeProcessTransportOptions,
+  type FakeExit,
+  type ProcessRecord,
+} from "./fake-process-transport.js";
 export { ConnectionCompleter } from "./connection-completer.js";
 export { FakeTransport, type FakeTransportOptions, type WriteShutdown } from "./fake-transport.js";
 export { IOPump, type IOPumpOptions } from "./io-pump.js";

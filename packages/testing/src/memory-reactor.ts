@@ -17,6 +17,10 @@ import {
   type IReactorTime,
   type IReactorUDP,
   type IReactorUNIX,
+  type IProcessProtocol,
+  type IProcessTransport,
+  type IReactorProcess,
+  type SpawnProcessOptions,
   type IUDPTransport,
   type ListenTCPOptions,
   type ListenUDPOptions,
@@ -27,6 +31,7 @@ import { Clock } from "./clock.js";
 import { FakeConnector } from "./fake-connector.js";
 import { FakeDatagramTransport } from "./fake-datagram-transport.js";
 import { FakeListeningPort } from "./fake-listening-port.js";
+import { FakeProcessTransport, type ProcessRecord } from "./fake-process-transport.js";
 
 /** A `listenTCP` call recorded by {@link MemoryReactor}. */
 export interface TCPServerRecord {
@@ -101,7 +106,7 @@ const FIRST_FAKE_PORT = 40000;
  *   stops at once (as Twisted's). `fireSystemEvent` runs an event's triggers phase by
  *   phase, synchronously (it does not wait for Deferreds returned by `before` triggers).
  */
-export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IReactorUNIX {
+export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IReactorUNIX, IReactorProcess {
   readonly tcpServers: TCPServerRecord[] = [];
   readonly tcpClients: TCPClientRecord[] = [];
   readonly udpPorts: UDPPortRecord[] = [];
@@ -111,6 +116,8 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
   readonly connectors: FakeConnector[] = [];
   /** Every port returned by `listenTCP`/`listenUNIX`, in order. */
   readonly ports: FakeListeningPort[] = [];
+  /** Every `spawnProcess` call, in order, with the fake transport it returned. */
+  readonly processes: ProcessRecord[] = [];
   /** Registered system-event triggers (removed ones are dropped). */
   readonly triggers: TriggerRecord[] = [];
   /** Hooks given to `callWhenRunning` while not running, in order. */
@@ -185,6 +192,17 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
       }
     }
     return succeed<void>(undefined);
+  }
+
+  /**
+   * Records the call and returns a {@link FakeProcessTransport} connected to `protocol`
+   * (its `connectionMade` runs now, as inside a real `spawnProcess`); play the child
+   * through `processes[i].transport`.
+   */
+  spawnProcess(protocol: IProcessProtocol, executable: string, args: readonly string[] = [executable], options: SpawnProcessOptions = {}): IProcessTransport {
+    const transport = new FakeProcessTransport(protocol, options.childFDs === undefined ? {} : { childFDs: options.childFDs });
+    this.processes.push({ protocol, executable, args: [...args], options, transport });
+    return transport;
   }
 
   /** Records the call; returns a listening fake port. */
