@@ -15,3 +15,4 @@ export {
   type ProcessUtilsOptions,
   type GetProcessOutputOptions,
 } from "./utils.js";
+export { StandardIO, PipeAddress, type StandardIOOptions } from "./standard-io.js";

@@ -16,7 +16,7 @@ import {
 } from "@torsion/core";
 import { guardedCall } from "./guarded-call.js";
 import { checkBytes, checkSequence } from "./bytes.js";
-import { StdinProducerSlot } from "./stdin-producer-slot.js";
+import { WritableProducerSlot } from "./writable-producer-slot.js";
 import { signalNumber, toNodeSignal } from "./signals.js";
 
 const debug = createDebug("torsion:process:transport");
@@ -58,7 +58,7 @@ export class ProcessTransport implements IProcessTransport {
   readonly #executable: string;
   readonly #child: ChildProcess | null;
   readonly #pipes = new Map<number, Pipe>();
-  readonly #stdin: StdinProducerSlot;
+  readonly #stdin: WritableProducerSlot;
   #pid: number | null;
   #exited = false;
   #ended = false;
@@ -80,7 +80,7 @@ export class ProcessTransport implements IProcessTransport {
       this.#pipes.set(fd, { fd, role, stream, lost: false });
     }
     const stdin = this.#pipes.get(0);
-    this.#stdin = new StdinProducerSlot(stdin?.role === "w" ? stdin.stream : null, (what, fn) => this.#guard(what, fn));
+    this.#stdin = new WritableProducerSlot(stdin?.role === "w" ? stdin.stream : null, (what, fn) => this.#guard(what, fn));
     if (init.child !== null) this.#attach(init.child);
     if (init.onShutdown === "terminate") {
       this.#unregister = this.#host.registerResource({ kind: "connection", shutdown: (grace) => this.#shutdown(grace) });

@@ -3,13 +3,13 @@ import type { IProducer, IPullProducer, IPushProducer } from "@torsion/core";
 import { ProducerAlreadyRegisteredError } from "./errors.js";
 
 /**
- * The child's stdin as a consumer: writes go to the pipe's stream; a streaming producer
+ * A writable stream as a consumer (a child's stdin, this process's stdout): writes go to the stream; a streaming producer
  * is paused when a write leaves the stream's buffer at or above its high-water mark
  * (`write()` returned false) and resumed on `'drain'`; a pull producer is asked for a
  * chunk on the next turn after registration and again whenever the buffer is below the
- * mark. Once stdin is closed, writes are dropped and the producer is stopped.
+ * mark. Once the stream is closed, writes are dropped and the producer is stopped.
  */
-export class StdinProducerSlot {
+export class WritableProducerSlot {
   readonly #stream: Writable | null;
   readonly #guard: (what: string, fn: () => void) => void;
   #producer: IProducer | null = null;
@@ -55,7 +55,7 @@ export class StdinProducerSlot {
     this.#paused = false;
   }
 
-  /** Stdin is closed (or closing): drop further writes, stop the producer. */
+  /** The stream is closed (or closing): drop further writes, stop the producer. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
