@@ -1,4 +1,5 @@
 export * from "./errors.js";
+export * from "./process-errors.js";
 export * from "./address.js";
 export * from "./interfaces/index.js";
 export { BaseProtocol, Protocol, endConnection, watchResult } from "./protocol.js";

@@ -14,6 +14,10 @@ import {
   type IProtocolFactory,
   type IReactorCore,
   type IReactorMulticast,
+  type IProcessProtocol,
+  type IProcessTransport,
+  type IReactorProcess,
+  type SpawnProcessOptions,
   type IReactorTCP,
   type IReactorTime,
   type IReactorUDP,
@@ -28,6 +32,7 @@ import {
   type TriggerId,
 } from "@torsion/core";
 import { Failure, reportError as reportToProcess, type Deferred, type ErrorReporter } from "@torsion/defer";
+import * as childProcess from "@torsion/process";
 import * as tcp from "@torsion/tcp";
 import * as udp from "@torsion/udp";
 import * as unix from "@torsion/unix";
@@ -102,7 +107,7 @@ function checkSeconds(name: string, value: number): number {
  * resolves. Nothing calls `process.exit`: with no handles left, Node exits on its own.
  */
 export class NodeReactor
-  implements IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast, IReactorUNIX, ITransportHost {
+  implements IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, ITransportHost {
   readonly #installSignalHandlers: boolean;
   readonly #graceSeconds: number;
   readonly #timeoutSeconds: number;
@@ -391,5 +396,16 @@ export class NodeReactor
     void protocol;
     void options;
     throw unsupportedUnixDatagram("connectUNIXDatagram", address);
+  }
+
+  /**
+   * Starts a child process with Twisted's conventions (`args[0]` is argv[0]; the
+   * environment is inherited unless `env` says otherwise); see `@torsion/process`. At
+   * `stop()` each child gets SIGTERM, then SIGKILL after `shutdownGraceSeconds`.
+   *
+   * @throws TypeError, ChildFDError, PTYNotSupportedError for bad arguments
+   */
+  spawnProcess(protocol: IProcessProtocol, executable: string, args?: readonly string[], options?: SpawnProcessOptions): IProcessTransport {
+    return childProcess.spawnProcess(this, protocol, executable, args, options);
   }
 }

@@ -21,6 +21,12 @@ export {
   type UNIXClientRecord,
 } from "./memory-reactor.js";
 export type { TriggerRecord } from "./system-event-triggers.js";
+export {
+  FakeProcessTransport,
+  type FakeProcessTransportOptions,
+  type FakeExit,
+  type ProcessRecord,
+} from "./fake-process-transport.js";
 export { ConnectionCompleter } from "./connection-completer.js";
 export { connectPending, acceptConnection, type PendingConnection } from "./memory-connections.js";
 export { FakeTransport, type FakeTransportOptions, type WriteShutdown } from "./fake-transport.js";

@@ -17,6 +17,10 @@ import {
   type IReactorTime,
   type IReactorUDP,
   type IReactorUNIX,
+  type IProcessProtocol,
+  type IProcessTransport,
+  type IReactorProcess,
+  type SpawnProcessOptions,
   type IUDPTransport,
   type ListenTCPOptions,
   type ListenUDPOptions,
@@ -28,6 +32,7 @@ import { SystemEventTriggers, type TriggerRecord } from "./system-event-triggers
 import { FakeConnector } from "./fake-connector.js";
 import { FakeDatagramTransport } from "./fake-datagram-transport.js";
 import { FakeListeningPort } from "./fake-listening-port.js";
+import { FakeProcessTransport, type ProcessRecord } from "./fake-process-transport.js";
 
 /** A `listenTCP` call recorded by {@link MemoryReactor}. */
 export interface TCPServerRecord {
@@ -96,7 +101,7 @@ const FIRST_FAKE_PORT = 40000;
  *   (`running` turns false in its `during` phase). Nothing else happens on stop: no port
  *   or connection is closed, since none is real.
  */
-export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IReactorUNIX {
+export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IReactorUNIX, IReactorProcess {
   readonly tcpServers: TCPServerRecord[] = [];
   readonly tcpClients: TCPClientRecord[] = [];
   readonly udpPorts: UDPPortRecord[] = [];
@@ -106,6 +111,8 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
   readonly connectors: FakeConnector[] = [];
   /** Every port returned by `listenTCP`/`listenUNIX`, in order. */
   readonly ports: FakeListeningPort[] = [];
+  /** Every `spawnProcess` call, in order, with the fake transport it returned. */
+  readonly processes: ProcessRecord[] = [];
   hasRun = false;
   hasStopped = false;
   hasCrashed = false;
@@ -197,6 +204,17 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
    */
   fireSystemEvent(event: string): Deferred<void> {
     return this.#events.fire(event);
+  }
+
+  /**
+   * Records the call and returns a {@link FakeProcessTransport} connected to `protocol`
+   * (its `connectionMade` runs now, as inside a real `spawnProcess`); play the child
+   * through `processes[i].transport`.
+   */
+  spawnProcess(protocol: IProcessProtocol, executable: string, args: readonly string[] = [executable], options: SpawnProcessOptions = {}): IProcessTransport {
+    const transport = new FakeProcessTransport(protocol, options.childFDs === undefined ? {} : { childFDs: options.childFDs });
+    this.processes.push({ protocol, executable, args: [...args], options, transport });
+    return transport;
   }
 
   /** Records the call; returns a listening fake port. */

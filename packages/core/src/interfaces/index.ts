@@ -23,3 +23,6 @@ export type {
   IStreamServerEndpointStringParser,
   IStreamClientEndpointStringParserWithReactor,
 } from "./i-endpoint-string-parser.js";
+export type { IProcessTransport, ProcessSignal } from "./i-process-transport.js";
+export type { IProcessProtocol } from "./i-process-protocol.js";
+export type { IReactorProcess, SpawnProcessOptions, ChildFDs } from "./i-reactor-process.js";

@@ -1,0 +1,18 @@
+export { spawnProcess, stdioFor, DEFAULT_CHILD_FDS } from "./spawn-process.js";
+export { ProcessTransport } from "./process-transport.js";
+export { ProcessProtocol } from "./process-protocol.js";
+export { toNodeSignal, signalNumber } from "./signals.js";
+export {
+  PTYNotSupportedError,
+  ProducerAlreadyRegisteredError,
+  UnexpectedErrorOutput,
+  ProcessSignalledError,
+} from "./errors.js";
+export {
+  getProcessOutput,
+  getProcessValue,
+  getProcessOutputAndValue,
+  type ProcessUtilsOptions,
+  type GetProcessOutputOptions,
+} from "./utils.js";
+export { StandardIO, PipeAddress, type StandardIOOptions } from "./standard-io.js";
