@@ -9,3 +9,30 @@ export {
   type IStartTLSTransport,
   type ISwitchClientFactory,
 } from "./binary-box-protocol.js";
+export {
+  Integer,
+  BigInteger,
+  Bytes,
+  Bytes as String,
+  Unicode,
+  BooleanArgument,
+  BooleanArgument as Boolean,
+  defineArgument,
+  parsePythonInt,
+  encodeUtf8,
+  decodeUtf8,
+  type Argument,
+  type ArgumentOf,
+  type ArgumentOptions,
+  type OptionalFlag,
+  type InOf,
+  type OutOf,
+  type Schema,
+  type InputOf,
+  type OutputOf,
+} from "./argument.js";
+export { Float, pyFloatRepr, parsePythonFloat } from "./python-float.js";
+export { AmpDecimal, Decimal, type DecimalExponent } from "./amp-decimal.js";
+export { AmpDateTime, DateTime, parseAmpDateTime, type AmpDateTimeFields } from "./amp-date-time.js";
+export { Path, Descriptor } from "./path-and-descriptor.js";
+export { ListOf, AmpList, encodeSchema, decodeSchema } from "./list-arguments.js";
