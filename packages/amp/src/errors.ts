@@ -124,14 +124,19 @@ export class RemoteAmpError extends AmpError {
   }
 }
 
-/** The peer answered with an error code the command does not declare (Twisted's `UnknownRemoteError`). */
+/**
+ * The peer answered with an error code the command does not declare (Twisted's
+ * `UnknownRemoteError`). As in Twisted, `errorCode` is always `UNKNOWN`;
+ * `remoteErrorCode` keeps the code the peer actually sent.
+ */
 export class UnknownRemoteError extends AmpError {
   override name = "UnknownRemoteError";
   override readonly code: string = "ERR_AMP_UNKNOWN_REMOTE";
+  readonly errorCode = "UNKNOWN";
   constructor(
     readonly description: string,
     /** The code the peer sent (`UNKNOWN` for an undeclared exception on its side). */
-    readonly errorCode: string = "UNKNOWN",
+    readonly remoteErrorCode: string = "UNKNOWN",
   ) {
     super(description);
   }

@@ -36,3 +36,27 @@ export { AmpDecimal, Decimal, type DecimalExponent } from "./amp-decimal.js";
 export { AmpDateTime, DateTime, parseAmpDateTime, type AmpDateTimeFields } from "./amp-date-time.js";
 export { Path, Descriptor } from "./path-and-descriptor.js";
 export { ListOf, AmpList, encodeSchema, decodeSchema } from "./list-arguments.js";
+export {
+  Command,
+  ProtocolSwitchCommand,
+  StartTLS,
+  type CommandDefinition,
+  type CommandKind,
+  type DeclaredError,
+  type ErrorMap,
+} from "./command.js";
+export {
+  AMP,
+  UNKNOWN_ERROR_CODE,
+  UNHANDLED_ERROR_CODE,
+  RESPONDER_FAILED_CONTEXT,
+  UNHANDLED_FAILURE_CONTEXT,
+  type AMPOptions,
+  type Awaitable,
+  type BoxResponder,
+  type IResponderLocator,
+  type ISwitchFactory,
+  type Responder,
+  type SwitchResponder,
+} from "./amp.js";
+export { pyBytesRepr } from "./py-repr.js";
