@@ -1,0 +1,399 @@
+import createDebug from "debug";
+import type { IAddress, IProtocol } from "@torsion/core";
+import { Deferred, Failure, fail, maybeDeferred, reportError } from "@torsion/defer";
+import { AmpBox } from "./amp-box.js";
+import type { InputOf, OutputOf, Schema } from "./argument.js";
+import { BinaryBoxProtocol, canStartTLS, type BinaryBoxProtocolOptions } from "./binary-box-protocol.js";
+import { Command, StartTLS, type ProtocolSwitchCommand } from "./command.js";
+import {
+  AmpProtocolError,
+  BadLocalReturn,
+  InvalidSignature,
+  OnlyOneTLS,
+  ProtocolSwitched,
+  RemoteAmpError,
+  TLSUnsupportedError,
+  UnhandledCommand,
+  UnknownRemoteError,
+} from "./errors.js";
+import { ConnectionLost } from "@torsion/core";
+import { pyBytesRepr } from "./py-repr.js";
+
+const debug = createDebug("torsion:amp:amp");
+
+/** The wire codes Twisted reserves. */
+export const UNKNOWN_ERROR_CODE = "UNKNOWN";
+export const UNHANDLED_ERROR_CODE = "UNHANDLED";
+
+/** Context of the report made when a responder fails with an undeclared error. */
+export const RESPONDER_FAILED_CONTEXT = "AMP: a responder failed with an undeclared error; answering UNKNOWN and closing the connection";
+/** Context of the report made when a failure reaches the end of AMP's chain. */
+export const UNHANDLED_FAILURE_CONTEXT = "AMP: failure unhandled by the application; dropping the connection";
+
+/** A responder's result: the value, or a Deferred or promise of it. */
+export type Awaitable<T> = T | Deferred<T> | PromiseLike<T>;
+
+/** A typed responder: gets the decoded arguments, returns the response fields. */
+export type Responder<A extends Schema, R extends Schema> = (args: OutputOf<A>, amp: AMP) => Awaitable<InputOf<R>>;
+
+/** The responder of a protocol-switch command: returns the protocol to switch to. */
+export type SwitchResponder<A extends Schema> = (args: OutputOf<A>, amp: AMP) => Awaitable<IProtocol>;
+
+/** A raw responder: gets the request box, returns the answer box. */
+export type BoxResponder = (box: AmpBox) => Awaitable<AmpBox>;
+
+/** Finds the raw responder for a command name (Twisted's `IResponderLocator`). */
+export interface IResponderLocator {
+  /** The responder for `name` (the exact, case-sensitive wire name), or `undefined`. */
+  locateResponder(name: string): BoxResponder | undefined;
+}
+
+/** What a protocol switch needs from the client side's factory (a `ClientFactory` has all of it). */
+export interface ISwitchFactory {
+  buildProtocol(address: IAddress): IProtocol | null;
+  clientConnectionFailed(connector: null, reason: Failure): void;
+  clientConnectionLost(connector: null, reason: Failure): void;
+}
+
+/** Options of {@link AMP}. */
+export interface AMPOptions extends BinaryBoxProtocolOptions {
+  /** Consulted for commands that have no responder registered on the instance. */
+  readonly locator?: IResponderLocator;
+  /**
+   * Twisted closes the connection when a call's failure is still unhandled at the end of
+   * its chain. With Promises that is the wrong default (an `await` elsewhere, a late
+   * `catch`, ...), so Torsion leaves the connection open and lets the Deferred report the
+   * unhandled failure; `true` restores Twisted's behaviour (for wire-level parity tests).
+   * @default false
+   */
+  readonly closeOnUnhandled?: boolean;
+  /** Passed to `transport.startTLS(...)` when TLS starts (both sides). */
+  readonly tlsOptions?: unknown;
+}
+
+const SPECIAL = Symbol("torsion.amp.special");
+
+type Special =
+  | { readonly kind: "quit" }
+  | { readonly kind: "tls" }
+  | { readonly kind: "switch"; readonly protocol: IProtocol };
+
+type OutgoingBox = AmpBox & { [SPECIAL]?: Special };
+
+function special(box: AmpBox, value: Special): AmpBox {
+  (box as OutgoingBox)[SPECIAL] = value;
+  return box;
+}
+
+/**
+ * Twisted's `AMP`: a box protocol that calls remote commands and answers them.
+ *
+ * - {@link callRemote} sends a command and returns a Deferred (awaitable) of its decoded
+ *   response; answers may come in any order (tags pair them up).
+ * - Responders are registered per command with {@link responder}, or found through a
+ *   {@link IResponderLocator} (`options.locator`).
+ * - Errors map as Twisted maps them: a declared error (`errors`) is sent with its code and
+ *   rebuilt on the caller's side as the declared class; a fatal one (`fatalErrors`) also
+ *   closes the connection; any other failure is sent as `UNKNOWN` (description
+ *   `Unknown Error`) and closes the connection; a command with no responder gets
+ *   `UNHANDLED` and the connection stays open. A command sent without `_ask` whose
+ *   responder fails, or that is unknown, closes the connection.
+ * - When the connection is lost every outstanding call fails with the reason, and later
+ *   calls fail at once with it.
+ * - Bad input (see {@link BinaryBoxProtocol}) drops the connection; outstanding calls then
+ *   fail with the typed error ({@link AmpProtocolError}, `TooLong`, ...).
+ */
+export class AMP extends BinaryBoxProtocol implements IResponderLocator {
+  readonly #responders = new Map<string, BoxResponder>();
+  readonly #locator: IResponderLocator | null;
+  readonly #closeOnUnhandled: boolean;
+  readonly #tlsOptions: unknown;
+  readonly #outstanding = new Map<string, Deferred<AmpBox>>();
+  #counter = 0;
+  #failAllReason: Failure | null = null;
+
+  constructor(options: AMPOptions = {}) {
+    super(options);
+    this.#locator = options.locator ?? null;
+    this.#closeOnUnhandled = options.closeOnUnhandled ?? false;
+    this.#tlsOptions = options.tlsOptions;
+  }
+
+  /** Tags of calls still waiting for an answer, in sending order. */
+  get outstandingTags(): string[] {
+    return [...this.#outstanding.keys()];
+  }
+
+  /**
+   * Registers the responder of `command` on this connection (replacing an earlier one).
+   * For a protocol-switch command it returns the protocol to switch to.
+   */
+  responder<A extends Schema, R extends Schema>(command: ProtocolSwitchCommand<A, R>, fn: SwitchResponder<A>): this;
+  responder<A extends Schema, R extends Schema, RA extends boolean>(command: Command<A, R, RA>, fn: Responder<A, R>): this;
+  responder(command: Command, fn: Responder<Schema, Schema> | SwitchResponder<Schema>): this {
+    this.#responders.set(command.commandName, wrapResponder(command, fn, this));
+    return this;
+  }
+
+  /** Registers a raw responder for the wire name `name` (boxes in, boxes out). */
+  boxResponder(name: string, fn: BoxResponder): this {
+    this.#responders.set(name, fn);
+    return this;
+  }
+
+  locateResponder(name: string): BoxResponder | undefined {
+    const own = this.#responders.get(name) ?? this.#locator?.locateResponder(name);
+    if (own !== undefined) return own;
+    if (name === StartTLS.commandName && canStartTLS(this.transport)) return () => special(new AmpBox(), { kind: "tls" });
+    return undefined;
+  }
+
+  /**
+   * Calls `command` on the peer. Resolves to the decoded response (missing optional
+   * fields `null`); fails with the declared error class, {@link UnknownRemoteError},
+   * {@link UnhandledCommand}, or the connection-lost reason. For a command with
+   * `requiresAnswer: false` nothing is returned.
+   * @throws InvalidSignature for an argument the command does not declare
+   * @throws BadLocalValueError when an argument cannot be encoded (nothing is sent)
+   * @throws TooLong / ProtocolSwitched when the box cannot be sent
+   */
+  callRemote<A extends Schema, R extends Schema, RA extends boolean>(
+    command: Command<A, R, RA>,
+    args: InputOf<A>,
+  ): RA extends false ? void : Deferred<OutputOf<R>>;
+  callRemote(command: Command, args: InputOf<Schema>): Deferred<OutputOf<Schema>> | undefined {
+    if (command.kind === "protocolSwitch") throw new InvalidSignature(`${command.commandName} switches protocols: use switchProtocol()`);
+    const missing = command.checkSignature(args);
+    if (missing.length > 0) {
+      const error = new InvalidSignature(`forgot ${missing.join(", ")} for ${command.commandName}`);
+      if (!command.requiresAnswer) throw error;
+      return fail(error);
+    }
+    if (command.kind === "startTLS") return this.#callStartTLS();
+    const sent = this.#sendBoxCommand(command.commandName, command.makeArguments(args), command.requiresAnswer);
+    if (sent === null) return undefined;
+    return this.#parseAnswer(command, sent);
+  }
+
+  /**
+   * Calls a protocol-switch command: after a successful answer this connection is handed
+   * to `factory.buildProtocol(peer)` (bytes after the answer included). Until then no other
+   * box may be sent. On an error answer the lock is released and
+   * `factory.clientConnectionFailed(null, ConnectionLost)` is called.
+   */
+  switchProtocol<A extends Schema, R extends Schema>(
+    command: ProtocolSwitchCommand<A, R>,
+    factory: ISwitchFactory,
+    args: InputOf<A>,
+  ): Deferred<OutputOf<R>> {
+    const missing = command.checkSignature(args);
+    if (missing.length > 0) return fail(new InvalidSignature(`forgot ${missing.join(", ")} for ${command.commandName}`));
+    const sent = this.#sendBoxCommand(command.commandName, command.makeArguments(args), true) as Deferred<AmpBox>;
+    const parsed = this.#parseAnswer(command, sent) as unknown as Deferred<OutputOf<R>>;
+    this.lockForSwitch();
+    return parsed.addCallbacks<OutputOf<R>, never>(
+      (response) => {
+        const protocol = factory.buildProtocol((this.transport as NonNullable<typeof this.transport>).getPeer());
+        if (protocol !== null) this.switchTo(protocol, factory);
+        return response;
+      },
+      (failure: Failure) => {
+        this.unlockFromSwitch();
+        factory.clientConnectionFailed(null, new Failure(new ConnectionLost("protocol switch refused")));
+        return failure;
+      },
+    );
+  }
+
+  /**
+   * The low-level call: sends `_command: name` with `args` as raw bytes. Returns the
+   * Deferred answer box, or `null` when no answer is asked for.
+   */
+  callRemoteString(name: string, args: Readonly<Record<string, Uint8Array>> = {}, options: { readonly requiresAnswer?: boolean } = {}): Deferred<AmpBox> | null {
+    const requiresAnswer = options.requiresAnswer ?? true;
+    const box = new AmpBox(args);
+    const sent = this.#sendBoxCommand(name, box, requiresAnswer);
+    return sent === null ? null : sent.addErrback<never>((failure: Failure) => massageError(null, failure));
+  }
+
+  #callStartTLS(): Deferred<OutputOf<Schema>> {
+    if (!canStartTLS(this.transport)) return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
+    if (this.tlsStarted) throw new OnlyOneTLS("TLS was already started on this connection");
+    const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
+    const parsed = this.#parseAnswer(StartTLS, sent);
+    this.prepareTLS();
+    return parsed.addCallback((response) => {
+      this.startTLS(this.#tlsOptions);
+      return response;
+    });
+  }
+
+  #parseAnswer(command: Command, sent: Deferred<AmpBox>): Deferred<OutputOf<Schema>> {
+    return sent.addCallbacks<OutputOf<Schema>, never>(
+      (box: AmpBox) => command.parseResponse(box),
+      (failure: Failure) => massageError(command, failure),
+    ) as Deferred<OutputOf<Schema>>;
+  }
+
+  #sendBoxCommand(name: string, box: AmpBox, requiresAnswer: boolean): Deferred<AmpBox> | null {
+    if (this.#failAllReason !== null) return requiresAnswer ? fail(this.#failAllReason) : null;
+    box.set("_command", Buffer.from(name, "latin1"));
+    this.#counter += 1;
+    const tag = this.#counter.toString(16);
+    if (requiresAnswer) box.set("_ask", Buffer.from(tag, "latin1"));
+    this.sendBox(box);
+    if (!requiresAnswer) return null;
+    const answer = new Deferred<AmpBox>();
+    this.#outstanding.set(tag, answer);
+    return answer;
+  }
+
+  /** Dispatches one received box: `_answer`, then `_error`, then `_command`; anything else is bad input. */
+  override ampBoxReceived(box: AmpBox): void {
+    if (box.has("_answer")) this.#answerReceived(box);
+    else if (box.has("_error")) this.#errorReceived(box);
+    else if (box.has("_command")) this.#commandReceived(box);
+    else throw new AmpProtocolError("noEmptyBoxes", `a box without _answer, _error or _command: ${box}`);
+  }
+
+  #takeOutstanding(tag: string): Deferred<AmpBox> {
+    const question = this.#outstanding.get(tag);
+    if (question === undefined) throw new AmpProtocolError("unknownTag", `an answer for tag ${JSON.stringify(tag)}, which is not outstanding`);
+    this.#outstanding.delete(tag);
+    if (this.#closeOnUnhandled) question.addErrback((failure: Failure) => this.#unhandledError(failure));
+    return question;
+  }
+
+  #answerReceived(box: AmpBox): void {
+    this.#takeOutstanding(box.getString("_answer") as string).callback(box);
+  }
+
+  #errorReceived(box: AmpBox): void {
+    const code = box.getString("_error_code");
+    const description = box.get("_error_description");
+    if (code === undefined || description === undefined) {
+      throw new AmpProtocolError("missingErrorCode", "an error box without _error_code or _error_description");
+    }
+    const question = this.#takeOutstanding(box.getString("_error") as string);
+    const text = description.toString("utf8");
+    question.errback(code === UNHANDLED_ERROR_CODE ? new UnhandledCommand(code, text) : new RemoteAmpError(code, text));
+  }
+
+  #commandReceived(box: AmpBox): void {
+    const ask = box.getString("_ask");
+    const answer = this.#dispatchCommand(box);
+    if (ask !== undefined) {
+      answer
+        .addCallbacks(
+          (result: AmpBox) => result.set("_answer", Buffer.from(ask, "latin1")),
+          (failure: Failure) => this.#formatError(failure, ask),
+        )
+        .addCallback((result: AmpBox) => this.#safeEmit(result))
+        .addErrback((failure: Failure) => this.#unhandledError(failure));
+    } else {
+      answer.addErrback((failure: Failure) => this.#unhandledError(failure));
+    }
+  }
+
+  #dispatchCommand(box: AmpBox): Deferred<AmpBox> {
+    const raw = box.get("_command") as Buffer;
+    const name = raw.toString("latin1");
+    if (/[^\x00-\x7f]/.test(name)) throw new AmpProtocolError("nonAsciiCommand", `a command name that is not ASCII: ${pyBytesRepr(raw)}`);
+    const responder = this.locateResponder(name);
+    if (responder === undefined) {
+      const description = `Unhandled Command: ${pyBytesRepr(raw)}`;
+      return fail(new RemoteAmpError(UNHANDLED_ERROR_CODE, description, false, { cause: new UnhandledCommand(UNHANDLED_ERROR_CODE, description) }));
+    }
+    return maybeDeferred(responder, box);
+  }
+
+  #formatError(failure: Failure, ask: string): AmpBox {
+    const error = failure.value;
+    let box = new AmpBox();
+    let code: string;
+    let description: string;
+    if (error instanceof RemoteAmpError) {
+      code = error.errorCode;
+      description = error.description;
+      if (error.fatal) box = special(box, { kind: "quit" });
+    } else {
+      reportError(failure, RESPONDER_FAILED_CONTEXT);
+      box = special(box, { kind: "quit" });
+      code = UNKNOWN_ERROR_CODE;
+      description = "Unknown Error";
+    }
+    box.set("_error", Buffer.from(ask, "latin1"));
+    box.set("_error_code", Buffer.from(code, "latin1"));
+    box.set("_error_description", Buffer.from(description, "utf8"));
+    return box;
+  }
+
+  #safeEmit(box: AmpBox): void {
+    const what = (box as OutgoingBox)[SPECIAL];
+    try {
+      this.sendBox(box);
+    } catch (error) {
+      if (error instanceof ProtocolSwitched || error instanceof ConnectionLost) {
+        debug("answer not sent: %s", (error as Error).message);
+        return;
+      }
+      throw error;
+    }
+    if (what === undefined) return;
+    if (what.kind === "quit") this.transport?.loseConnection();
+    else if (what.kind === "tls") this.startTLS(this.#tlsOptions);
+    else {
+      this.lockForSwitch();
+      this.switchTo(what.protocol);
+    }
+  }
+
+  #unhandledError(failure: Failure): void {
+    reportError(failure, UNHANDLED_FAILURE_CONTEXT);
+    this.transport?.loseConnection();
+  }
+
+  override stopReceivingBoxes(reason: Failure): void {
+    this.#failAllReason = reason;
+    const outstanding = [...this.#outstanding.values()];
+    this.#outstanding.clear();
+    for (const question of outstanding) question.errback(reason);
+  }
+}
+
+/** Maps a received error to the command's declared class, or UnknownRemoteError (Twisted's `_massageError`). */
+function massageError(command: Command | null, failure: Failure): Failure {
+  const error = failure.value;
+  if (!(error instanceof RemoteAmpError)) return failure;
+  const type = command?.errorClassFor(error.errorCode);
+  if (type === undefined) return new Failure(new UnknownRemoteError(error.description, error.errorCode));
+  return new Failure(new (type as new (message: string) => Error)(error.description));
+}
+
+function wrapResponder(command: Command, fn: Responder<Schema, Schema> | SwitchResponder<Schema>, amp: AMP): BoxResponder {
+  return (box: AmpBox) => {
+    const args = command.parseArguments(box);
+    return maybeDeferred(fn as (a: OutputOf<Schema>, amp: AMP) => Awaitable<unknown>, args, amp)
+      .addCallback((result: unknown) => makeResponseFor(command, result))
+      .addErrback<never>((failure: Failure) => {
+        const declared = command.declaredError(failure.value);
+        if (declared === null) return failure;
+        return new Failure(new RemoteAmpError(declared.errorCode, failure.value.message, declared.fatal, { cause: failure.value }));
+      });
+  };
+}
+
+function makeResponseFor(command: Command, result: unknown): AmpBox {
+  if (command.kind === "protocolSwitch") {
+    if (typeof result !== "object" || result === null || typeof (result as IProtocol).makeConnection !== "function") {
+      throw new BadLocalReturn(`the responder of ${command.commandName} must return a protocol`);
+    }
+    return special(new AmpBox(), { kind: "switch", protocol: result as IProtocol });
+  }
+  try {
+    const box = command.makeResponse(result as InputOf<Schema>);
+    return command.kind === "startTLS" ? special(box, { kind: "tls" }) : box;
+  } catch (error) {
+    throw new BadLocalReturn(`the responder of ${command.commandName} returned a value that cannot be serialized: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,223 @@
+import createDebug from "debug";
+import { ConnectionClosed, ConnectionLost, DecodeError, Protocol, type IProtocol, type ITransport } from "@torsion/core";
+import { Failure, reportError } from "@torsion/defer";
+import type { AmpBox } from "./amp-box.js";
+import { BinaryBoxDecoder, type BinaryBoxDecoderOptions, type BinaryBoxState } from "./binary-box-decoder.js";
+import { PeerVerifyError, ProtocolSwitched, TLSUnsupportedError } from "./errors.js";
+
+const debug = createDebug("torsion:amp:binary-box-protocol");
+
+/** The context string used when bad input from a peer is reported. */
+export const BAD_INPUT_CONTEXT = "AMP: bad input from the peer; dropping the connection";
+
+/** A transport that can switch to TLS (duck-typed: TLS transports offer `startTLS`). */
+export interface IStartTLSTransport extends ITransport {
+  startTLS(options: unknown): void;
+}
+
+/** True when `transport` has a `startTLS` method. */
+export function canStartTLS(transport: ITransport | null): transport is IStartTLSTransport {
+  return transport !== null && typeof (transport as Partial<IStartTLSTransport>).startTLS === "function";
+}
+
+/** Something that can be told the connection of a switched-to protocol was lost. */
+export interface ISwitchClientFactory {
+  clientConnectionLost(connector: null, reason: Failure): void;
+  clientConnectionFailed(connector: null, reason: Failure): void;
+}
+
+/** Options of {@link BinaryBoxProtocol}. */
+export type BinaryBoxProtocolOptions = BinaryBoxDecoderOptions;
+
+/**
+ * A protocol speaking AMP boxes over a byte stream (Twisted's `BinaryBoxProtocol`):
+ * received bytes are decoded by a {@link BinaryBoxDecoder} and each box is handed to
+ * {@link ampBoxReceived}; {@link sendBox} writes one box per `transport.write`.
+ *
+ * Delivery stops as soon as `transport.disconnecting` is true (boxes after a close are
+ * not dispatched), when the connection switched to another protocol, or after bad input.
+ * Bad input (an over-long key, a box over the size limit, or an exception thrown by
+ * {@link ampBoxReceived}) goes to {@link badInput}: it is reported, the connection is
+ * closed, and the error becomes the reason {@link stopReceivingBoxes} gets.
+ *
+ * TODO(framing-driver): the delivery loop below is private to AMP until the one framing
+ * driver (`FramingDriver` in `@torsion/protocols`, issue 8) lands; then move onto it.
+ */
+export class BinaryBoxProtocol extends Protocol {
+  /** The protocol this connection switched to, or `null`. */
+  innerProtocol: IProtocol | null = null;
+  innerProtocolClientFactory: ISwitchClientFactory | null = null;
+  readonly #decoder: BinaryBoxDecoder;
+  #busy = false;
+  #broken = false;
+  #locked = false;
+  #stopReason: Error | null = null;
+  #tlsBuffer: AmpBox[] | null = null;
+  #tlsStarted = false;
+  #justStartedTLS = false;
+
+  constructor(options: BinaryBoxProtocolOptions = {}) {
+    super();
+    this.#decoder = new BinaryBoxDecoder(options);
+  }
+
+  /** The decoder's state (`init` between boxes). */
+  get parserState(): BinaryBoxState {
+    return this.#decoder.state;
+  }
+
+  /** Received bytes held and not yet delivered. */
+  get bufferedLength(): number {
+    return this.#decoder.bufferedLength;
+  }
+
+  /** True once {@link sendBox} refuses boxes because of a protocol switch. */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  override dataReceived(data: Buffer): void {
+    if (this.#justStartedTLS) this.#justStartedTLS = false;
+    if (this.innerProtocol !== null) {
+      this.innerProtocol.dataReceived(data);
+      return;
+    }
+    if (this.#broken) return;
+    this.#decoder.feed(data);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      this.#deliver();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #deliver(): void {
+    while (!this.#broken && this.innerProtocol === null && this.transport !== null && !this.transport.disconnecting) {
+      let box: AmpBox | undefined;
+      try {
+        box = this.#decoder.next();
+      } catch (error) {
+        this.#broken = true;
+        this.badInput(error instanceof Error ? error : new Failure(error).value);
+        return;
+      }
+      if (box === undefined) return;
+      try {
+        this.ampBoxReceived(box);
+      } catch (error) {
+        this.#broken = true;
+        this.badInput(new Failure(error).value);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Override: one box arrived. Throwing from here is treated as bad input (the
+   * connection is dropped with the error as the reason). The default discards the box.
+   */
+  ampBoxReceived(box: AmpBox): void {
+    debug("discarded %s", box);
+  }
+
+  /**
+   * The peer sent something this protocol cannot accept. The default reports it through
+   * the error reporter (a key too long is only logged, as Twisted does), remembers it as
+   * the reason for {@link stopReceivingBoxes}, and calls `transport.loseConnection()`.
+   * Nothing more is parsed on this connection.
+   */
+  badInput(error: Error): void {
+    this.#stopReason = error;
+    if (error instanceof DecodeError) debug("bad input: %s", error.message);
+    else reportError(new Failure(error), BAD_INPUT_CONTEXT);
+    this.transport?.loseConnection();
+  }
+
+  /**
+   * Writes `box` (serialized) in one `transport.write`, or buffers it while TLS is being
+   * negotiated.
+   * @throws ProtocolSwitched when the connection switched (or is switching) protocols
+   * @throws ConnectionLost when there is no transport
+   * @throws TooLong / InvalidKeyError when the box cannot be serialized (nothing is written)
+   */
+  sendBox(box: AmpBox): void {
+    if (this.#locked) throw new ProtocolSwitched("This connection has switched: no AMP traffic allowed.");
+    if (this.transport === null) throw new ConnectionLost("no transport");
+    if (this.#tlsBuffer !== null) {
+      box.serialize();
+      this.#tlsBuffer.push(box);
+    } else {
+      this.transport.write(box.serialize());
+    }
+  }
+
+  /** Refuses every later {@link sendBox} (a protocol-switch command was sent or answered). */
+  lockForSwitch(): void {
+    this.#locked = true;
+  }
+
+  /** Undoes {@link lockForSwitch} after a refused switch. */
+  unlockFromSwitch(): void {
+    if (this.innerProtocol !== null) throw new ProtocolSwitched("Protocol already switched. Cannot unlock.");
+    this.#locked = false;
+  }
+
+  /**
+   * Hands the connection to `protocol`: bytes received but not parsed yet (and every later
+   * byte) go to it; it gets `makeConnection` with this transport, and `connectionLost` when
+   * the connection ends (`clientFactory.clientConnectionLost` too, when given).
+   */
+  switchTo(protocol: IProtocol, clientFactory: ISwitchClientFactory | null = null): void {
+    const remainder = this.#decoder.takeRemainder();
+    this.innerProtocol = protocol;
+    this.innerProtocolClientFactory = clientFactory;
+    protocol.makeConnection(this.transport as ITransport);
+    if (remainder.length > 0) protocol.dataReceived(remainder);
+  }
+
+  /** Starts buffering outgoing boxes until {@link startTLS} (the client side of `StartTLS`). */
+  prepareTLS(): void {
+    this.#tlsBuffer = [];
+  }
+
+  /** True once TLS was started on this connection. */
+  get tlsStarted(): boolean {
+    return this.#tlsStarted;
+  }
+
+  /**
+   * Calls `transport.startTLS(options)`, then flushes the boxes buffered since
+   * {@link prepareTLS}.
+   * @throws TLSUnsupportedError when the transport has no `startTLS`
+   */
+  startTLS(options: unknown): void {
+    const transport = this.transport;
+    if (!canStartTLS(transport)) throw new TLSUnsupportedError("this transport cannot start TLS");
+    this.#tlsStarted = true;
+    this.#justStartedTLS = true;
+    transport.startTLS(options);
+    const buffered = this.#tlsBuffer;
+    this.#tlsBuffer = null;
+    if (buffered !== null) for (const box of buffered) this.sendBox(box);
+  }
+
+  override connectionLost(reason: Failure): void {
+    if (this.innerProtocol !== null) {
+      this.innerProtocol.connectionLost(reason);
+      this.innerProtocolClientFactory?.clientConnectionLost(null, reason);
+    }
+    let failReason: Failure = reason;
+    if (this.#stopReason !== null) failReason = new Failure(this.#stopReason);
+    else if (this.#justStartedTLS && reason.value instanceof ConnectionClosed) {
+      failReason = new Failure(new PeerVerifyError("Peer rejected our certificate for an unknown reason."));
+    }
+    this.stopReceivingBoxes(failReason);
+  }
+
+  /** Override: no more boxes will arrive; `reason` says why. Called once, from `connectionLost`. */
+  stopReceivingBoxes(reason: Failure): void {
+    debug("stopped receiving boxes: %s", reason.value.name);
+  }
+}

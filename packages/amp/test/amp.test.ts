@@ -1,0 +1,192 @@
+import { strict as assert } from "node:assert";
+import { after, before, describe, it } from "node:test";
+import { ConnectionDone, Protocol, type IAddress, type IProtocol } from "@torsion/core";
+import { Deferred, Failure, setErrorReporter, type ErrorReporter } from "@torsion/defer";
+import {
+  AMP, AmpBox, AmpProtocolError, Command, InvalidSignature, Integer, ProtocolSwitchCommand, StartTLS,
+  TLSUnsupportedError, UnhandledCommand, UnknownRemoteError, Unicode, RESPONDER_FAILED_CONTEXT,
+} from "@torsion/amp";
+import { connectedServerAndClient, failureResultOf, successResultOf } from "@torsion/testing";
+
+class BadInput extends Error {}
+class SubBad extends BadInput {}
+class Fatal extends Error {}
+
+const Sum = Command.define({
+  commandName: "Sum",
+  arguments: { a: Integer(), b: Integer() },
+  response: { total: Integer() },
+  errors: { BAD_INPUT: BadInput },
+  fatalErrors: { FATAL: Fatal },
+});
+const Notify = Command.define({ commandName: "Notify", arguments: { text: Unicode() }, requiresAnswer: false });
+
+function pair(options: ConstructorParameters<typeof AMP>[0] = {}) {
+  return connectedServerAndClient({ buildProtocol: () => new AMP() }, { buildProtocol: () => new AMP(options) });
+}
+
+describe("AMP", () => {
+  const reports: [unknown, string][] = [];
+  let previous: ErrorReporter;
+  before(() => {
+    previous = setErrorReporter((error, context) => {
+      reports.push([error, context]);
+    });
+  });
+  after(() => setErrorReporter(previous));
+
+  it("pairs out-of-order answers with their calls", () => {
+    const { client, server, pump } = pair();
+    const pending: Deferred<{ total: number }>[] = [];
+    server.responder(Sum, () => {
+      const d = new Deferred<{ total: number }>();
+      pending.push(d);
+      return d;
+    });
+    const calls = [0, 1, 2].map((a) => client.callRemote(Sum, { a, b: 0 }));
+    pump.flush();
+    [2, 0, 1].forEach((i) => pending[i]?.callback({ total: i * 10 }));
+    pump.flush();
+    assert.deepEqual(calls.map((d) => successResultOf(d).total), [0, 10, 20]);
+  });
+
+  it("answers an async responder", async () => {
+    const { client, server, pump } = pair();
+    server.responder(Sum, async ({ a, b }) => ({ total: a + b }));
+    const call = client.callRemote(Sum, { a: 2, b: 3 });
+    pump.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    pump.flush();
+    assert.equal((await call).total, 5);
+  });
+
+  it("rebuilds a declared error (subclasses match) and keeps the connection", () => {
+    const { client, server, pump } = pair();
+    server.responder(Sum, () => {
+      throw new SubBad("no thanks");
+    });
+    const call = client.callRemote(Sum, { a: 1, b: 2 });
+    pump.flush();
+    const failure = failureResultOf(call, BadInput);
+    assert.equal(failure.value.constructor, BadInput);
+    assert.equal(failure.value.message, "no thanks");
+    assert.equal(server.transport?.disconnecting, false);
+  });
+
+  it("sends a fatal error and closes; an undeclared one is UNKNOWN, reported, and closes", () => {
+    for (const [error, type] of [[new Fatal("boom"), Fatal], [new RangeError("oops"), UnknownRemoteError]] as const) {
+      const { client, server, pump } = pair();
+      server.responder(Sum, () => {
+        throw error;
+      });
+      const call = client.callRemote(Sum, { a: 1, b: 2 });
+      pump.flush();
+      failureResultOf(call, type);
+      assert.equal(server.connected, false, "the server side closed");
+    }
+    assert.ok(reports.some(([, context]) => context === RESPONDER_FAILED_CONTEXT));
+  });
+
+  it("answers an unknown command with UNHANDLED and stays open", () => {
+    const { client, pump } = pair();
+    const call = client.callRemote(Sum, { a: 1, b: 2 });
+    pump.flush();
+    const failure = failureResultOf(call, UnhandledCommand);
+    assert.equal((failure.value as UnhandledCommand).description, "Unhandled Command: b'Sum'");
+    assert.equal(client.connected, true);
+  });
+
+  it("fails a missing argument as a Deferred and an unknown one synchronously", () => {
+    const { client } = pair();
+    failureResultOf(client.callRemote(Sum, { a: 1 } as unknown as { a: number; b: number }), InvalidSignature);
+    assert.throws(() => client.callRemote(Sum, { a: 1, b: 2, c: 3 } as unknown as { a: number; b: number }), InvalidSignature);
+  });
+
+  it("fails outstanding and later calls with the connection-lost reason; no-answer calls do nothing", () => {
+    const { client, server, pump } = pair();
+    server.responder(Sum, () => new Deferred<{ total: number }>());
+    const call = client.callRemote(Sum, { a: 1, b: 2 });
+    pump.flush();
+    client.transport?.loseConnection();
+    pump.flush();
+    failureResultOf(call, ConnectionDone);
+    failureResultOf(client.callRemote(Sum, { a: 1, b: 2 }), ConnectionDone);
+    assert.equal(client.callRemote(Notify, { text: "late" }), undefined);
+  });
+
+  it("leaves the connection open on an unhandled client failure by default and reports it through the Deferred", async () => {
+    const { client, server, pump } = pair();
+    server.responder(Sum, () => {
+      throw new BadInput("x");
+    });
+    const before = reports.length;
+    void client.callRemote(Sum, { a: 1, b: 2 });
+    pump.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(client.transport?.disconnecting, false);
+    assert.ok(reports.length > before, "the unhandled failure is reported");
+  });
+
+  it("closes on an unhandled client failure with closeOnUnhandled, as Twisted does", () => {
+    const { client, server, pump } = pair({ closeOnUnhandled: true });
+    server.responder(Sum, () => {
+      throw new BadInput("x");
+    });
+    void client.callRemote(Sum, { a: 1, b: 2 });
+    pump.flush();
+    assert.equal(client.connected, false);
+  });
+
+  it("drops the connection on an empty box with a typed error that outstanding calls get", () => {
+    const { client, server, pump } = pair();
+    server.responder(Sum, () => new Deferred<{ total: number }>());
+    const call = client.callRemote(Sum, { a: 1, b: 2 });
+    pump.flush();
+    server.transport?.write(new AmpBox().serialize());
+    pump.flush();
+    const failure = failureResultOf(call, AmpProtocolError);
+    assert.equal((failure.value as AmpProtocolError).reason, "noEmptyBoxes");
+  });
+
+  it("fails StartTLS with a typed error when the transport cannot start TLS, sending nothing", () => {
+    const { client, server, pump } = pair();
+    let received = 0;
+    server.boxResponder("StartTLS", () => {
+      received += 1;
+      return new AmpBox();
+    });
+    failureResultOf(client.callRemote(StartTLS, {}), TLSUnsupportedError);
+    pump.flush();
+    assert.equal(received, 0);
+  });
+
+  it("switches both sides to another protocol after a ProtocolSwitchCommand, handing over later bytes", () => {
+    const Switch = ProtocolSwitchCommand.define({ commandName: "Switch", arguments: { name: Unicode() } });
+    const got: string[] = [];
+    class Echo extends Protocol {
+      override dataReceived(data: Buffer): void {
+        got.push(`server:${data.toString()}`);
+        this.transport?.write(Buffer.from(data.toString().toUpperCase()));
+      }
+    }
+    class Reader extends Protocol {
+      override dataReceived(data: Buffer): void {
+        got.push(`client:${data.toString()}`);
+      }
+    }
+    const { client, server, pump } = pair();
+    server.responder(Switch, (): IProtocol => new Echo());
+    const factory = {
+      buildProtocol: (_address: IAddress) => new Reader(),
+      clientConnectionFailed: (_c: null, _r: Failure) => assert.fail("not refused"),
+      clientConnectionLost: (_c: null, _r: Failure) => got.push("lost"),
+    };
+    const call = client.switchProtocol(Switch, factory, { name: "echo" });
+    pump.flush();
+    successResultOf(call);
+    client.transport?.write(Buffer.from("hi"));
+    pump.flush();
+    assert.deepEqual(got, ["server:hi", "client:HI"]);
+    assert.throws(() => client.callRemote(Sum, { a: 1, b: 2 }));
+  });
+});
