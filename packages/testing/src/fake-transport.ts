@@ -1,6 +1,5 @@
 import { Failure } from "@torsion/defer";
-import type { IAddress, IProducer, IProtocol, ITCPTransport } from "@torsion/core";
-import { ProducerStateError } from "./errors.js";
+import { ProducerAlreadyRegisteredError, type IAddress, type IProducer, type IProtocol, type ITCPTransport } from "@torsion/core";
 
 /** How far a {@link FakeTransport}'s write side is shut down (`loseWriteConnection`). */
 export type WriteShutdown = "open" | "requested" | "done";
@@ -178,10 +177,10 @@ export class FakeTransport implements ITCPTransport {
    * Registers a producer. A pull producer (`streaming` false) is asked for data once per
    * pump round. On a closed transport the producer is stopped at once.
    *
-   * @throws ProducerStateError when one is already registered
+   * @throws ProducerAlreadyRegisteredError when one is already registered
    */
   registerProducer(producer: IProducer, streaming: boolean): void {
-    if (this.producer !== null) throw new ProducerStateError("Cannot register two producers");
+    if (this.producer !== null) throw new ProducerAlreadyRegisteredError();
     if (this.disconnected) {
       producer.stopProducing();
       return;
