@@ -241,10 +241,16 @@ export class StringTransportWithDisconnection extends StringTransport {
   /** The protocol to notify; set it (usually to the protocol given to makeConnection). */
   protocol: IProtocol | null = null;
   #closed = false;
+  #closeReason: Error | null = null;
 
   /** True once the connection closed (the protocol got, or would have got, `connectionLost`). */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The reason of the close (`ConnectionDone`, `ConnectionAborted`, or `peerClosed`'s), or `null` while open. */
+  get closeReason(): Error | null {
+    return this.#closeReason;
   }
 
   override loseConnection(): void {
@@ -275,6 +281,7 @@ export class StringTransportWithDisconnection extends StringTransport {
   #close(reason: Error): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeReason = reason;
     this.disconnected = true;
     this.stopRegisteredProducer();
     this.protocol?.connectionLost(new Failure(reason));
