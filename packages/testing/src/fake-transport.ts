@@ -1,5 +1,5 @@
 import { Failure } from "@torsion/defer";
-import { endConnection, type IAddress, type IProducer, type IProtocol, type ITCPTransport } from "@torsion/core";
+import { ProducerAlreadyRegisteredError, endConnection, type IAddress, type IProducer, type IProtocol, type ITCPTransport } from "@torsion/core";
 import { ProducerStateError } from "./errors.js";
 
 /** How far a {@link FakeTransport}'s write side is shut down (`loseWriteConnection`). */
@@ -178,10 +178,10 @@ export class FakeTransport implements ITCPTransport {
    * Registers a producer. A pull producer (`streaming` false) is asked for data once per
    * pump round. On a closed transport the producer is stopped at once.
    *
-   * @throws ProducerStateError when one is already registered
+   * @throws ProducerAlreadyRegisteredError when one is already registered
    */
   registerProducer(producer: IProducer, streaming: boolean): void {
-    if (this.producer !== null) throw new ProducerStateError("Cannot register two producers");
+    if (this.producer !== null) throw new ProducerAlreadyRegisteredError();
     if (this.disconnected) {
       producer.stopProducing();
       return;

@@ -4,6 +4,7 @@ import {
   ConnectionDone,
   endConnection,
   IPv4Address,
+  ProducerAlreadyRegisteredError,
   type IAddress,
   type IProducer,
   type IProtocol,
@@ -40,13 +41,26 @@ export interface StringTransportOptions {
  *
  * Nothing is ever closed for real: `loseConnection` only sets {@link disconnecting} and
  * `abortConnection` sets {@link disconnected}; neither calls the protocol's
- * `connectionLost` (use {@link StringTransportWithDisconnection} for that). Writes keep
- * being recorded after either.
+ * `connectionLost` (use {@link StringTransportWithDisconnection} for that).
+ *
+ * It keeps the `ITransport` contract wherever the contract speaks of the transport's own
+ * behaviour (the stream-transport contract suite runs over it): non-bytes throw
+ * `TypeError` and a `writeSequence` with one bad element records nothing; writes are
+ * ignored after `abortConnection`, after `loseWriteConnection`, and after
+ * `loseConnection` once no producer is registered (a registered producer holds the close
+ * back and its writes are still recorded); at most one producer (a second throws
+ * `ProducerAlreadyRegisteredError`); a producer registered on a closed transport is
+ * stopped at once; `unregisterProducer` with none registered does nothing. Unlike a real
+ * transport it has no buffer, so it never pauses a producer nor asks a pull producer
+ * for data: the test drives producers itself.
  */
 export class StringTransport implements ITCPTransport {
-  /** Set by `loseConnection` (and `abortConnection`). */
+  /**
+   * True from the first `loseConnection`/`abortConnection` call (or close) on, as
+   * `ITransport.disconnecting`.
+   */
   disconnecting = false;
-  /** Set by `abortConnection`. */
+  /** Set by `abortConnection` (and by a close, see `StringTransportWithDisconnection`). */
   disconnected = false;
   /** Set by `loseWriteConnection`. */
   writeDisconnecting = false;
@@ -83,20 +97,29 @@ export class StringTransport implements ITCPTransport {
   }
 
   /**
-   * Records a copy of `data`.
+   * Records a copy of `data`, unless writing has ended (see the class description).
    *
    * @throws TypeError when `data` is not a `Uint8Array` (strings are rejected)
    */
   write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) {
-      throw new TypeError(`write() takes bytes (Uint8Array/Buffer), not ${typeof data}`);
-    }
-    this.#chunks.push(Buffer.from(data));
+    checkBytes(data, "write");
+    if (this.#writable()) this.#chunks.push(Buffer.from(data));
   }
 
-  /** Records each buffer in order, as {@link write}. */
+  /**
+   * Records each buffer in order, as {@link write}. Every element is checked first: one
+   * that is not bytes throws `TypeError` and nothing is recorded.
+   */
   writeSequence(data: Iterable<Uint8Array>): void {
-    for (const chunk of data) this.write(chunk);
+    const chunks = [...data];
+    for (const chunk of chunks) checkBytes(chunk, "writeSequence");
+    if (this.#writable()) for (const chunk of chunks) this.#chunks.push(Buffer.from(chunk));
+  }
+
+  /** Whether writes are still recorded: not aborted or closed, write side open, no close pending without a producer. */
+  #writable(): boolean {
+    if (this.disconnected || this.writeDisconnecting) return false;
+    return !this.disconnecting || this.producer !== null;
   }
 
   /** Sets {@link disconnecting}; nothing else happens. */
@@ -141,27 +164,42 @@ export class StringTransport implements ITCPTransport {
   }
 
   /**
-   * Records `producer` and `streaming`.
+   * Records `producer` and `streaming`. On a transport that was aborted or closed
+   * ({@link disconnected}), calls `producer.stopProducing()` at once instead.
    *
-   * @throws ProducerStateError when a producer is already registered
+   * @throws ProducerAlreadyRegisteredError when a producer is already registered
    */
   registerProducer(producer: IProducer, streaming: boolean): void {
-    if (this.producer !== null) throw new ProducerStateError("Cannot register two producers");
+    if (this.producer !== null) throw new ProducerAlreadyRegisteredError();
+    if (this.disconnected) {
+      producer.stopProducing();
+      return;
+    }
     this.producer = producer;
     this.streaming = streaming;
   }
 
   /**
-   * Forgets the producer.
-   *
-   * @throws ProducerStateError when none is registered (as Twisted's StringTransport)
+   * Forgets the producer; does nothing when none is registered (the `IConsumer`
+   * contract; Twisted's StringTransport raises there).
    */
   unregisterProducer(): void {
-    if (this.producer === null) {
-      throw new ProducerStateError("Cannot unregister a producer unless one is registered");
-    }
+    if (this.producer === null) return;
     this.producer = null;
     this.streaming = null;
+    this.producerUnregistered();
+  }
+
+  /** Called after a producer was unregistered; {@link StringTransportWithDisconnection} closes then. */
+  protected producerUnregistered(): void {}
+
+  /** Forgets and stops the registered producer, if any (the connection closed). */
+  protected stopRegisteredProducer(): void {
+    const producer = this.producer;
+    if (producer === null) return;
+    this.producer = null;
+    this.streaming = null;
+    producer.stopProducing();
   }
 
   /** Sets {@link producerState} to `"paused"`. Throws when stopped or disconnecting. */
@@ -192,30 +230,67 @@ export class StringTransport implements ITCPTransport {
 }
 
 /**
- * A {@link StringTransport} that tells its {@link protocol} about closes:
- * `loseConnection` calls `protocol.connectionLost(Failure(ConnectionDone))` and
- * `abortConnection` calls it with `ConnectionAborted`, once in all (the first of either
- * wins; later calls only set the flags). Set {@link protocol} before closing; without one
- * the close is only recorded.
+ * A {@link StringTransport} that closes: `loseConnection` calls
+ * `protocol.connectionLost(Failure(ConnectionDone))` (once a registered producer has
+ * unregistered, as the contract says), `abortConnection` calls it with
+ * `ConnectionAborted` at once, and {@link peerClosed} simulates the other side closing.
+ * The protocol hears of one close only (the first wins; later calls only set the flags).
+ * A close stops a producer that is still registered. Set {@link protocol} before
+ * closing; without one the close is only recorded.
  */
 export class StringTransportWithDisconnection extends StringTransport {
   /** The protocol to notify; set it (usually to the protocol given to makeConnection). */
   protocol: IProtocol | null = null;
-  #notified = false;
+  #closed = false;
+  #closeReason: Error | null = null;
+
+  /** True once the connection closed (the protocol got, or would have got, `connectionLost`). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The reason of the close (`ConnectionDone`, `ConnectionAborted`, or `peerClosed`'s), or `null` while open. */
+  get closeReason(): Error | null {
+    return this.#closeReason;
+  }
 
   override loseConnection(): void {
     super.loseConnection();
-    this.#notify(new ConnectionDone());
+    if (this.producer === null) this.#close(new ConnectionDone());
   }
 
   override abortConnection(): void {
     super.abortConnection();
-    this.#notify(new ConnectionAborted());
+    this.#close(new ConnectionAborted());
   }
 
-  #notify(reason: Error): void {
-    if (this.#notified || this.protocol === null) return;
-    this.#notified = true;
-    endConnection(this.protocol, new Failure(reason));
+  /**
+   * The connection ended from the other side (or the network failed): marks this end
+   * disconnected, stops a registered producer and tells the protocol
+   * `connectionLost(reason)`, unless it was closed already.
+   */
+  peerClosed(reason: Error = new ConnectionDone()): void {
+    this.disconnecting = true;
+    this.disconnected = true;
+    this.#close(reason);
+  }
+
+  protected override producerUnregistered(): void {
+    if (this.disconnecting && !this.disconnected) this.#close(new ConnectionDone());
+  }
+
+  #close(reason: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeReason = reason;
+    this.disconnected = true;
+    this.stopRegisteredProducer();
+    if (this.protocol !== null) endConnection(this.protocol, new Failure(reason));
+  }
+}
+
+function checkBytes(data: unknown, method: string): void {
+  if (!(data instanceof Uint8Array)) {
+    throw new TypeError(`${method}() takes bytes (Uint8Array/Buffer), not ${data === null ? "null" : typeof data}`);
   }
 }

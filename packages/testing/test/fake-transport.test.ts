@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { IPv4Address, Protocol, type IPushProducer } from "@torsion/core";
-import { FakeTransport, ProducerStateError } from "@torsion/testing";
+import { ProducerAlreadyRegisteredError, IPv4Address, Protocol, type IPushProducer } from "@torsion/core";
+import { FakeTransport } from "@torsion/testing";
 
 const host = new IPv4Address("TCP", "127.0.0.1", 1);
 const peer = new IPv4Address("TCP", "127.0.0.1", 2);
@@ -80,7 +80,7 @@ describe("FakeTransport", () => {
     const t = make();
     const first = new Producer();
     t.registerProducer(first, true);
-    assert.throws(() => t.registerProducer(new Producer(), true), ProducerStateError);
+    assert.throws(() => t.registerProducer(new Producer(), true), ProducerAlreadyRegisteredError);
     t.unregisterProducer();
     assert.equal(t.producer, null);
     t.unregisterProducer();

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Failure } from "@torsion/defer";
-import { ConnectionAborted, ConnectionDone, IPv4Address, IPv6Address, Protocol, type IPushProducer } from "@torsion/core";
+import { ConnectionAborted, ConnectionDone, ConnectionLost, IPv4Address, IPv6Address, ProducerAlreadyRegisteredError, Protocol, type IPushProducer } from "@torsion/core";
 import { ProducerStateError, StringTransport, StringTransportWithDisconnection } from "@torsion/testing";
 
 class Producer implements IPushProducer {
@@ -119,16 +119,63 @@ describe("StringTransport", () => {
     assert.equal(t.streaming, null);
   });
 
-  it("throws ProducerStateError for a second registerProducer and keeps the first", () => {
+  it("throws ProducerAlreadyRegisteredError for a second registerProducer and keeps the first, as the real transports", () => {
     const t = new StringTransport();
     const first = new Producer();
     t.registerProducer(first, true);
-    assert.throws(() => t.registerProducer(new Producer(), false), ProducerStateError);
+    assert.throws(() => t.registerProducer(new Producer(), false), ProducerAlreadyRegisteredError);
     assert.equal(t.producer, first);
   });
 
-  it("throws ProducerStateError for unregisterProducer with none registered", () => {
-    assert.throws(() => new StringTransport().unregisterProducer(), ProducerStateError);
+  it("does nothing for unregisterProducer with none registered (the IConsumer contract)", () => {
+    const t = new StringTransport();
+    t.unregisterProducer();
+    assert.equal(t.producer, null);
+  });
+
+  it("records nothing from a writeSequence with one non-bytes element (the old fake wrote the elements before it)", () => {
+    const t = new StringTransport();
+    assert.throws(() => t.writeSequence([Buffer.from("a"), "b" as unknown as Uint8Array, Buffer.from("c")]), TypeError);
+    assert.equal(t.value().length, 0);
+    t.writeSequence(new Set([Buffer.from("x"), Buffer.from("y")]));
+    assert.equal(t.value().toString(), "xy");
+  });
+
+  it("ignores writes after loseConnection with no producer, after abortConnection and after loseWriteConnection", () => {
+    const closing = new StringTransport();
+    closing.write(Buffer.from("kept"));
+    closing.loseConnection();
+    closing.write(Buffer.from(" dropped"));
+    closing.writeSequence([Buffer.from(" dropped")]);
+    assert.equal(closing.value().toString(), "kept");
+    const aborted = new StringTransport();
+    aborted.abortConnection();
+    aborted.write(Buffer.from("dropped"));
+    assert.equal(aborted.value().length, 0);
+    const halfClosed = new StringTransport();
+    halfClosed.loseWriteConnection();
+    halfClosed.write(Buffer.from("dropped"));
+    assert.equal(halfClosed.value().length, 0);
+    assert.throws(() => aborted.write("text" as unknown as Uint8Array), TypeError, "bad input still throws after close");
+  });
+
+  it("keeps recording a registered producer's writes after loseConnection, until it unregisters", () => {
+    const t = new StringTransport();
+    t.registerProducer(new Producer(), true);
+    t.loseConnection();
+    t.write(Buffer.from("held "));
+    t.unregisterProducer();
+    t.write(Buffer.from("dropped"));
+    assert.equal(t.value().toString(), "held ");
+  });
+
+  it("stops a producer registered after abortConnection at once, without registering it", () => {
+    const t = new StringTransport();
+    t.abortConnection();
+    const producer = new Producer();
+    t.registerProducer(producer, true);
+    assert.deepEqual(producer.log, ["stop"]);
+    assert.equal(t.producer, null);
   });
 
   it("tracks producerState through pause, resume and stop", () => {
@@ -193,6 +240,53 @@ describe("StringTransportWithDisconnection", () => {
     t.loseConnection();
     assert.equal(p.reasons.length, 1);
     assert.ok(p.reasons[0]?.check(ConnectionAborted));
+  });
+
+  it("waits for a registered producer to unregister before connectionLost (the old fake closed at once)", () => {
+    const t = new StringTransportWithDisconnection();
+    const p = new Closing();
+    p.makeConnection(t);
+    t.protocol = p;
+    const producer = new Producer();
+    t.registerProducer(producer, true);
+    t.loseConnection();
+    assert.equal(t.disconnecting, true);
+    assert.equal(p.reasons.length, 0);
+    t.write(Buffer.from("last"));
+    t.unregisterProducer();
+    assert.equal(p.reasons.length, 1);
+    assert.ok(p.reasons[0]?.check(ConnectionDone));
+    assert.deepEqual(producer.log, [], "an unregistered producer is not stopped");
+    assert.equal(t.value().toString(), "last");
+    assert.equal(t.closed, true);
+  });
+
+  it("stops a registered producer when aborted, then tells the protocol", () => {
+    const t = new StringTransportWithDisconnection();
+    const p = new Closing();
+    p.makeConnection(t);
+    t.protocol = p;
+    const producer = new Producer();
+    t.registerProducer(producer, true);
+    t.abortConnection();
+    assert.deepEqual(producer.log, ["stop"]);
+    assert.equal(t.producer, null);
+    assert.ok(p.reasons[0]?.check(ConnectionAborted));
+  });
+
+  it("peerClosed closes from the other side with the reason given, once", () => {
+    const t = new StringTransportWithDisconnection();
+    const p = new Closing();
+    p.makeConnection(t);
+    t.protocol = p;
+    t.peerClosed(new ConnectionLost());
+    t.peerClosed();
+    t.loseConnection();
+    assert.equal(p.reasons.length, 1);
+    assert.ok(p.reasons[0]?.check(ConnectionLost));
+    assert.deepEqual([t.disconnecting, t.disconnected, t.closed], [true, true, true]);
+    t.write(Buffer.from("dropped"));
+    assert.equal(t.value().length, 0);
   });
 
   it("only records the close when no protocol is set", () => {
