@@ -93,13 +93,14 @@ export class DelayedCall implements IDelayedCall {
 
   /**
    * Runs the call (the scheduler's job, once it is due). Marks it called first, so the
-   * function sees `active() === false`. Exceptions propagate to the scheduler, which
+   * function sees `active() === false`. Returns what the function returned (the
+   * scheduler watches a returned promise); exceptions propagate to the scheduler, which
    * reports them.
    */
-  run(): void {
-    if (this.#state !== "pending") return;
+  run(): unknown {
+    if (this.#state !== "pending") return undefined;
     this.#state = "called";
-    this.#fn(...(this.#args as never[]));
+    return this.#fn(...(this.#args as never[]));
   }
 
   #checkActive(): void {

@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import { DelayedCall, type DelayedCallScheduler } from "@torsion/core";
+import { DelayedCall, watchResult, type DelayedCallScheduler } from "@torsion/core";
 import { CallHeap } from "./call-heap.js";
 
 const debug = createDebug("torsion:reactor:timers");
@@ -169,7 +169,8 @@ export class TimerQueue implements DelayedCallScheduler {
 
   #runCall(call: DelayedCall): void {
     try {
-      call.run();
+      // An async function's failed promise is reported like a throw (it would kill the process).
+      watchResult(call.run(), (error) => this.#report(error, `Unhandled error in delayed call ${call.toString()}`));
     } catch (error) {
       this.#report(error, `Unhandled error in delayed call ${call.toString()}`);
     }

@@ -212,6 +212,20 @@ export class UDPPort implements IUDPTransport {
     return done;
   }
 
+  /** Twisted's other name for {@link stopListening}. */
+  loseConnection(): Deferred<void> {
+    return this.stopListening();
+  }
+
+  /**
+   * True from `stopListening`/`loseConnection` on (while closing and once stopped), false
+   * while listening (and before the first `startListening`, or after a restart). Nothing
+   * is delivered to the protocol while it is true.
+   */
+  get disconnecting(): boolean {
+    return this.#state === "closing" || (this.#state === "idle" && this.#boundAddress !== null);
+  }
+
   /** Allows sending to broadcast addresses (`SO_BROADCAST`); kept across restarts. */
   setBroadcastAllowed(enabled: boolean): void {
     this.#broadcast = enabled;
@@ -277,6 +291,7 @@ export class UDPPort implements IUDPTransport {
   }
 
   readonly #onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
+    if (this.#state !== "listening") return;
     const peer = this.#connected;
     if (peer !== null && (rinfo.port !== peer.port || rinfo.address !== peer.host)) return;
     const addr = this.#addresses.get(rinfo.address, rinfo.port);
