@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { ClientFactory, ConnectionDone, Factory, type CallbackResult, type IClientFactory, type IConnector, type IProtocolFactory, type ITCPTransport } from "@torsion/core";
 import { Failure } from "@torsion/defer";
 import type { StreamConnector, StreamPort } from "@torsion/stream";
-import { Echo, HalfCloseRecorder, Recorder, TestHost, waitFor } from "./helpers.js";
+import { FakeTransportHost as TestHost } from "@torsion/testing";
+import { Echo, HalfCloseRecorder, Recorder, waitFor } from "./helpers.js";
 import { carries, FAILURE_MODES, hostileValues, thrownOf, type FailureMode } from "./hostile-values.js";
 
 /** How to listen and connect over the transport under test. */

@@ -1,5 +1,6 @@
 import type { Deferred } from "@torsion/defer";
 import {
+  CannotListenError,
   ReactorAlreadyRunning,
   ReactorNotRunning,
   UNIXAddress,
@@ -217,9 +218,14 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
     return transport;
   }
 
-  /** Records the call; returns a listening fake port. */
+  /**
+   * Records the call; returns a listening fake port.
+   *
+   * @throws CannotListenError for a port outside 0..65535, as the real reactor (nothing is recorded)
+   */
   listenTCP(port: number, factory: IProtocolFactory, options: ListenTCPOptions = {}): IListeningPort {
     const iface = options.interface ?? "";
+    checkPort(iface, port);
     this.tcpServers.push({ port, factory, backlog: options.backlog ?? 50, interface: iface });
     const host = iface === "" ? "0.0.0.0" : iface;
     const listening = new FakeListeningPort(ipAddress("TCP", host, this.#portFor(port)), factory);
@@ -299,5 +305,11 @@ export class MemoryReactorClock extends MemoryReactor implements IReactorTime {
   /** See `Clock.pump`. */
   pump(amounts: Iterable<number>): void {
     this.clock.pump(amounts);
+  }
+}
+
+function checkPort(iface: string, port: number): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CannotListenError(iface, port, new RangeError(`port must be an integer from 0 to 65535, not ${String(port)}`));
   }
 }

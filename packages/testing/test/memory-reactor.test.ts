@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  CannotListenError,
   ClientFactory,
   DatagramProtocol,
   Factory,
@@ -43,6 +44,14 @@ describe("MemoryReactor, TCP", () => {
     const port = reactor.listenTCP(1, factory, { backlog: 5, interface: "::1" });
     assert.deepEqual(reactor.tcpServers[0], { port: 1, factory, backlog: 5, interface: "::1" });
     assert.ok(port.getHost() instanceof IPv6Address);
+  });
+
+  it("throws CannotListenError for a port outside 0..65535 and records nothing, as the real reactor", () => {
+    const reactor = new MemoryReactor();
+    assert.throws(() => reactor.listenTCP(65536, Factory.forProtocol(Protocol)), CannotListenError);
+    assert.throws(() => reactor.listenTCP(1.5, Factory.forProtocol(Protocol)), CannotListenError);
+    assert.equal(reactor.tcpServers.length, 0);
+    assert.equal(reactor.ports.length, 0);
   });
 
   it("gives port 0 a distinct fake port number per listen", () => {

@@ -9,7 +9,8 @@ import { DatagramProtocol, type CallbackResult, type IAddress } from "@torsion/c
 import { Failure } from "@torsion/defer";
 import { listenUDP, type UDPPort } from "@torsion/udp";
 import { FAILURE_MODES, hostileValues, thrownOf } from "../../stream/dist-test/hostile-values.js";
-import { closeRaw, rawSocket, RecordingHost, unusedPort, until, within } from "./helpers.js";
+import { FakeTransportHost as RecordingHost } from "@torsion/testing";
+import { closeRaw, rawSocket, unusedPort, until, within } from "./helpers.js";
 
 class Failing extends DatagramProtocol {
   readonly received: string[] = [];
