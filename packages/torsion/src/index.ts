@@ -15,6 +15,7 @@ export { TimeoutError } from "@torsion/core";
 export { TimeoutError as DeferredTimeoutError } from "@torsion/defer";
 export * from "@torsion/protocols";
 export * from "@torsion/reactor";
+export * from "@torsion/amp";
 
 /**
  * The default reactor, for scripts. Library code never uses it: pass a reactor (or just
