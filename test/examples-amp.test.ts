@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { repoRoot, startNode, type Finished, type Running } from "./helpers/run-node.js";
 
@@ -128,5 +130,16 @@ describe("the AMP examples", () => {
     assert.equal(new Set(lines.map((line) => /worker (\d+)/.exec(line)?.[1])).size, 3, "every worker did some tasks");
     assert.match(result.stdout, /done: 12 tasks on 3 workers/);
     for (const worker of workers) assert.equal((await worker.finished(10_000)).code, 0);
+  });
+});
+
+describe("docs/howto/amp.md", () => {
+  it("shows only code from the amp-rpc example, which is compiled and run", () => {
+    const doc = readFileSync(join(repoRoot, "docs/howto/amp.md"), "utf8");
+    const sources = ["examples/amp-rpc/fib-command.ts", "examples/amp-rpc/server.ts", "examples/amp-rpc/client.ts", "examples/amp-rpc/fib_peer.py"]
+      .map((file) => readFileSync(join(repoRoot, file), "utf8")).join("\n");
+    const blocks = [...doc.matchAll(/```(?:ts|python)\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+    assert.ok(blocks.length >= 6, "the howto has code");
+    for (const block of blocks) assert.ok(sources.includes(block), `not in the example:\n${block}`);
   });
 });
