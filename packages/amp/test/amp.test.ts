@@ -6,7 +6,20 @@ import {
   AMP, AmpBox, AmpProtocolError, Command, InvalidSignature, Integer, ProtocolSwitchCommand, StartTLS,
   TLSUnsupportedError, UnhandledCommand, UnknownRemoteError, Unicode, RESPONDER_FAILED_CONTEXT,
 } from "@torsion/amp";
-import { connectedServerAndClient, failureResultOf, successResultOf } from "@torsion/testing";
+import { StringTransport, connectedServerAndClient, failureResultOf, successResultOf } from "@torsion/testing";
+
+/** A StringTransport that counts write calls (a writeSequence counts once). */
+class StringTransportCounting extends StringTransport {
+  writes = 0;
+  override write(data: Uint8Array): void {
+    this.writes += 1;
+    super.write(data);
+  }
+  override writeSequence(data: Iterable<Uint8Array>): void {
+    this.writes += 1;
+    super.write(Buffer.concat([...data]));
+  }
+}
 
 class BadInput extends Error {}
 class SubBad extends BadInput {}
@@ -188,5 +201,37 @@ describe("AMP", () => {
     pump.flush();
     assert.deepEqual(got, ["server:hi", "client:HI"]);
     assert.throws(() => client.callRemote(Sum, { a: 1, b: 2 }));
+  });
+});
+
+describe("AMP write coalescing", () => {
+  function run(coalesceWrites: boolean, closeInResponder: boolean): { writes: number; bytes: string; answers: number } {
+    const server = new AMP({ coalesceWrites });
+    let calls = 0;
+    server.responder(Sum, ({ a, b }) => {
+      calls += 1;
+      if (closeInResponder && calls === 3) server.transport?.loseConnection();
+      return { total: a + b };
+    });
+    const transport = new StringTransportCounting();
+    server.makeConnection(transport);
+    const requests = [1, 2, 3, 4].map((a) => new AmpBox({ _command: Buffer.from("Sum"), _ask: Buffer.from(String(a)), a: Buffer.from(String(a)), b: Buffer.from("1") }).serialize());
+    server.dataReceived(Buffer.concat(requests));
+    const bytes = transport.value();
+    return { writes: transport.writes, bytes: bytes.toString("hex"), answers: bytes.toString("latin1").split("_answer").length - 1 };
+  }
+
+  it("writes the answers to one chunk's commands with one writeSequence, the same bytes as one write per box", () => {
+    const single = run(false, false);
+    const batched = run(true, false);
+    assert.equal(single.writes, 4);
+    assert.equal(batched.writes, 1);
+    assert.equal(batched.bytes, single.bytes);
+  });
+
+  it("flushes pending answers before a responder's own loseConnection", () => {
+    const batched = run(true, true);
+    assert.equal(batched.answers, 3, "the answers made before the close (and the closing command's) are sent");
+    assert.equal(batched.bytes, run(false, true).bytes);
   });
 });

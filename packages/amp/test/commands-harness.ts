@@ -91,7 +91,7 @@ export class CommandsReplay {
   readonly #later: { deferred: Deferred<unknown>; plan: Plan; command: number }[] = [];
   #expected: OracleEvent[] = [];
 
-  constructor(readonly vector: OracleVector, options: AMPOptions = { closeOnUnhandled: true }) {
+  constructor(readonly vector: OracleVector, options: AMPOptions = { closeOnUnhandled: true, coalesceWrites: false }) {
     const config = vector.config as unknown as CommandsConfig;
     this.specs = config.commands;
     for (const { name, base } of config.exceptions) {

@@ -1,0 +1,16 @@
+// AMP RPC server: answers Fib(n) with fib(n) (the RPC tutorial, on AMP: the tag of each call
+// is its correlation id, and answers may come back in any order).
+//   node examples/dist/amp-rpc/server.js [PORT]     (127.0.0.1; 0 picks a free port)
+import { reactor, AMP, Factory } from "torsion";
+import { Fib, fib } from "./fib-command.js";
+
+class FibServer extends AMP {
+  constructor() {
+    super();
+    this.responder(Fib, ({ n }) => ({ value: fib(n) }));
+  }
+}
+
+const port = reactor.listenTCP(Number(process.argv[2] ?? "0"), Factory.forProtocol(FibServer), { interface: "127.0.0.1" });
+reactor.callWhenRunning(() => console.log(`listening on ${(port.getHost() as unknown as { port: number }).port}`));
+void reactor.run();
