@@ -232,6 +232,17 @@ describe("TCP endpoints over real loopback", () => {
     assert.ok(error instanceof ConnectionRefusedError, String(error));
   });
 
+  it("abort the attempt when cancelled before it connects, and stop the user's factory", async () => {
+    const port = await new TCP4ServerEndpoint(reactor, 0, { interface: "127.0.0.1" }).listen(new KeepingFactory(Echo));
+    ports.push(port);
+    const clients = new KeepingFactory(Recorder);
+    const d = new TCP4ClientEndpoint(reactor, "127.0.0.1", (port.getHost() as IPv4Address).port).connect(clients);
+    d.cancel();
+    const error = await failureOf(d);
+    assert.ok(error instanceof ConnectingCancelledError, String(error));
+    assert.deepEqual([clients.built.length, clients.starts, clients.stops], [0, 1, 1]);
+  });
+
   it("echo over IPv6 loopback with the TCP6 endpoints", async (t) => {
     let port: IListeningPort;
     try {
