@@ -1,0 +1,69 @@
+/**
+ * Torsion installs from `npm pack` tarballs into a fresh app: every workspace package is
+ * packed, the tarballs are installed into a temporary strict TypeScript app (module
+ * nodenext), the app is compiled with no setup beyond `npm install` (the packages' own
+ * peer dependency brings @types/node) and run over loopback.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = process.cwd();
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+let work = "";
+let app = "";
+
+function run(command: string, args: string[], cwd: string): string {
+  // The test runner's own variables would make a child `node` report to it; drop them.
+  const env = { ...process.env };
+  delete env["NODE_TEST_CONTEXT"];
+  try {
+    return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed:\n${stdout ?? ""}\n${stderr ?? ""}`, { cause: error });
+  }
+}
+
+describe("the packed packages", { timeout: 240_000 }, () => {
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), "torsion-pack-"));
+    const packs = join(work, "packs");
+    app = join(work, "app");
+    mkdirSync(packs);
+    mkdirSync(app);
+    run(npm, ["pack", "--workspaces", "--pack-destination", packs, "--silent"], root);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    const tarballs = readdirSync(packs).filter((f) => f.endsWith(".tgz")).map((f) => join(packs, f));
+    run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], app);
+  });
+
+  after(() => {
+    if (work !== "") rmSync(work, { recursive: true, force: true });
+  });
+
+  it("each carry the LICENSE, a README, the compiled code and the sources their maps point at", () => {
+    for (const dir of readdirSync(join(app, "node_modules", "@torsion"))) {
+      const pkg = join(app, "node_modules", "@torsion", dir);
+      for (const file of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "src/index.ts"]) {
+        assert.ok(existsSync(join(pkg, file)), `@torsion/${dir} has ${file}`);
+      }
+      const map = JSON.parse(readFileSync(join(pkg, "dist", "index.js.map"), "utf8")) as { sources: string[] };
+      for (const source of map.sources) assert.ok(existsSync(join(pkg, "dist", source)), `@torsion/${dir}: ${source} exists`);
+    }
+  });
+
+  it("compile in a strict nodenext app and run an echo over loopback", () => {
+    copyFileSync(join(root, "test", "consumer", "echo.ts.txt"), join(app, "echo.ts"));
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmitOnError: true, outDir: "out" }, files: ["echo.ts"] }),
+    );
+    run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."], app);
+    const output = run(process.execPath, [join("out", "echo.js")], app);
+    assert.equal(output, "string transport: in memory\nclient got: hello over loopback\nstopped\n");
+  });
+});
