@@ -273,6 +273,12 @@ export class StreamTransport implements ITCPTransport {
 
   readonly #onEnd = (): void => {
     const state = this.#state;
+    if (state.phase === "closing" && state.waitingForProducer) {
+      // The peer has gone while a producer held our close back: close now (stopping it).
+      this.#state = closing(state, state.reason);
+      this.#flushAndClose();
+      return;
+    }
     if (state.phase !== "open") return;
     const protocol = state.halfCloseable;
     if (protocol !== null) {
