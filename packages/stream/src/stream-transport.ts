@@ -156,7 +156,11 @@ export class StreamTransport implements ITCPTransport {
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
-    if (!this.#fastPath) socket.on("data", (data: Buffer) => this.#deliver(data));
+    if (!this.#fastPath) {
+      socket.on("data", (data: Buffer) => this.#deliver(data));
+      // A binding may have read from the socket in paused mode (a greeting): flow now.
+      socket.resume();
+    }
     try {
       const result = protocol.makeConnection(this);
       if (result !== undefined) this.#watch("connectionMade", result);
