@@ -11,9 +11,12 @@ import { TorsionError } from "@torsion/defer";
 /**
  * A listening port could not accept connections (Twisted's "Could not accept new
  * connection"): usually `EMFILE`/`ENFILE`, the process or the system is out of file
- * descriptors, and the kernel refuses the connections meanwhile. Reported through the
- * host at most once per second per port; `count` says how many accepts failed since the
- * previous report, `cause` is the last system error.
+ * descriptors, and connections are refused meanwhile. Reported through the host at most
+ * once per second per port; `count` says how many accepts failed since the previous
+ * report, `cause` is the last system error. (libuv itself refuses the connections it
+ * cannot accept for lack of descriptors, without telling Node; Torsion sees that
+ * condition when an accepted connection takes the last free descriptor, and counts those
+ * accepts. Accept errors Node does report are counted one by one.)
  */
 export class AcceptError extends TorsionError {
   override name = "AcceptError";

@@ -19,7 +19,15 @@
  *    lookup's answer (`doListen`) runs at once and a bind error passed to the tick queue
  *    is seen. The wrapper is removed before `listenSync` returns. Fallback: the result is
  *    "pending" and the caller handles the asynchronous `'error'`/`'listening'` events.
+ * 3. Descriptor pressure: libuv answers an accept that fails with `EMFILE`/`ENFILE` by
+ *    accepting and closing the connection with a reserved descriptor, silently (Node
+ *    never hears of it). {@link descriptorOf} reads an accepted socket's descriptor
+ *    (`socket._handle.fd`) so a port can tell that it took the last free one (Linux
+ *    hands out the lowest free descriptor) against {@link descriptorLimit}, read once
+ *    from `/proc/self/limits`. Fallback: `null` (no detection; errors Node does emit
+ *    are still reported).
  */
+import fs from "node:fs";
 import net from "node:net";
 import createDebug from "debug";
 
@@ -194,4 +202,36 @@ export function listenSync(server: net.Server, options: net.ListenOptions): List
   if (server.listening) return { state: "listening" };
   if (captured !== null) return { state: "failed", error: captured };
   return { state: "pending" };
+}
+
+/**
+ * The file descriptor of a connected socket (`socket._handle.fd`), or `null` when the
+ * runtime does not expose it (non-Unix, or the internals changed).
+ */
+export function descriptorOf(socket: net.Socket): number | null {
+  try {
+    const fd = ((socket as unknown as HandleCarrier)._handle as { fd?: unknown } | null | undefined)?.fd;
+    return typeof fd === "number" && fd >= 0 ? fd : null;
+  } catch {
+    return null;
+  }
+}
+
+let limit: number | null | undefined;
+
+/**
+ * The process's soft limit on open files (`RLIMIT_NOFILE`), from `/proc/self/limits`,
+ * read once; `null` where that file does not exist or says "unlimited".
+ */
+export function descriptorLimit(): number | null {
+  if (limit !== undefined) return limit;
+  limit = null;
+  try {
+    const line = fs.readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+    const soft = Number(line?.slice("Max open files".length).trim().split(/\s+/)[0]);
+    if (Number.isInteger(soft) && soft > 0) limit = soft;
+  } catch (error) {
+    debug("no descriptor limit: %s", (error as Error).message);
+  }
+  return limit;
 }

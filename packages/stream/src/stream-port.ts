@@ -4,7 +4,7 @@ import { Deferred } from "@torsion/defer";
 import { watchResult, type CallbackResult, type IAddress, type IListeningPort, type IProtocol, type IProtocolFactory, type ITransportHost } from "@torsion/core";
 import { AcceptFailures, isAcceptError } from "./accept-failures.js";
 import { AlreadyListeningError } from "./errors.js";
-import { fastAcceptSupported, interceptAccept, takeHandle, wrapHandle, type AcceptedHandle, type OnRead, type RewrapOptions } from "./node-internals.js";
+import { descriptorLimit, descriptorOf, fastAcceptSupported, interceptAccept, takeHandle, wrapHandle, type AcceptedHandle, type OnRead, type RewrapOptions } from "./node-internals.js";
 import { prepareOnce, type StreamPortBinding } from "./stream-binding.js";
 import { DEFAULT_HIGH_WATER_MARK, StreamTransport } from "./stream-transport.js";
 
@@ -58,6 +58,8 @@ export class StreamPort implements IListeningPort {
   readonly #fastAccept: boolean;
   readonly #highWaterMark: number;
   readonly #acceptFailures: AcceptFailures;
+  /** An accepted descriptor at or above this means the process is out of descriptors. */
+  readonly #descriptorCeiling: number | null;
   /** Accepted sockets the binding is still preparing (nothing is built for them yet). */
   readonly #preparing = new Set<net.Socket>();
   #acceptPath: AcceptPath;
@@ -75,6 +77,9 @@ export class StreamPort implements IListeningPort {
     this.#acceptPath = this.#fast ? "rewrap" : "events";
     this.#highWaterMark = tuning.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     this.#acceptFailures = new AcceptFailures(host, () => `Port ${String(this.#address)} could not accept a connection`);
+    const limit = descriptorLimit();
+    // libuv keeps one descriptor in reserve; the accepted socket took the highest other one.
+    this.#descriptorCeiling = limit === null ? null : limit - 2;
   }
 
   /** Whether accepted connections use the `onread` fast path. */
@@ -194,6 +199,7 @@ export class StreamPort implements IListeningPort {
   /** Builds the protocol and runs it over a new transport; closes the socket if there is none. */
   #accept(socket: net.Socket | ((onread: OnRead) => net.Socket)): boolean {
     const transport = new StreamTransport({ host: this.#host, socket, highWaterMark: this.#highWaterMark, resetOnAbort: this.#binding.resetOnAbort });
+    if (this.#descriptorCeiling !== null) this.#checkDescriptors(transport.socket, this.#descriptorCeiling);
     const { peer, local } = this.#binding.addresses(transport.socket);
     let protocol: IProtocol | null = null;
     try {
@@ -207,6 +213,17 @@ export class StreamPort implements IListeningPort {
     }
     transport.attach(protocol, { noDelay: this.#binding.noDelay, peer, local });
     return true;
+  }
+
+  /**
+   * An accepted socket that took the last free descriptor: libuv will now accept and close
+   * the next connections without telling anyone (see `node-internals.ts`); say so.
+   */
+  #checkDescriptors(socket: net.Socket, ceiling: number): void {
+    const fd = descriptorOf(socket);
+    if (fd === null || fd < ceiling) return;
+    const cause = Object.assign(new Error(`descriptor ${fd} is the last one below the limit of ${ceiling + 2}: further connections are refused`), { code: "EMFILE" });
+    this.#acceptFailures.record(cause);
   }
 
   readonly #onServerError = (error: Error): void => {

@@ -19,42 +19,13 @@ import { ProducerAlreadyRegisteredError } from "./errors.js";
 import { ProducerSlot } from "./producer-slot.js";
 import { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
 import type { OnRead } from "./node-internals.js";
-import { CLOSED, CONNECTION_DONE, PENDING, closing, opened, type ClosingState, type OpenState, type TransportState } from "./transport-state.js";
+import { CLOSED, CONNECTION_DONE, PENDING, closing, opened, reasonAtClose, type TransportState } from "./transport-state.js";
+import { checkedSequence, closeWithin, DEFAULT_HIGH_WATER_MARK, describe, UNKNOWN, type AttachOptions, type StreamTransportOptions } from "./stream-transport-options.js";
 
 export { CONNECTION_DONE } from "./transport-state.js";
+export { DEFAULT_HIGH_WATER_MARK, type AttachOptions, type StreamTransportOptions } from "./stream-transport-options.js";
 
 const debug = createDebug("torsion:stream:stream-transport");
-
-/** Default write-buffer high-water mark: a streaming producer is paused above it. */
-export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-
-/** What {@link StreamTransport.attach} needs to know about the connected socket. */
-export interface AttachOptions {
-  /** Whether TCP_NODELAY is on (as set by the port or connector). */
-  readonly noDelay: boolean;
-  /** The remote end, as `getPeer()` reports it. */
-  readonly peer: IAddress;
-  /** The local end, as `getHost()` reports it. */
-  readonly local: IAddress;
-}
-
-/** Options of {@link StreamTransport}. */
-export interface StreamTransportOptions {
-  /** Reports errors thrown by protocol callbacks; closes the connection on `reactor.stop()`. */
-  readonly host: ITransportHost;
-  /**
-   * The socket, fixed for the transport's life: a `net.Socket` that reads with `'data'`
-   * events, or a function, called once by the constructor, that creates the socket with
-   * the given `onread` option (the fast path; see `node-internals.ts`).
-   */
-  readonly socket: net.Socket | ((onread: OnRead) => net.Socket);
-  /** Write-buffer size (bytes) above which a streaming producer is paused. @default 65536 */
-  readonly highWaterMark?: number;
-  /** Whether `abortConnection` sends a TCP reset (TCP sockets only). @default false */
-  readonly resetOnAbort?: boolean;
-  /** Called once after the protocol's `connectionLost` (connector and port bookkeeping). */
-  readonly onClosed?: (reason: Failure) => void;
-}
 
 /**
  * The one stream transport of Torsion, around a `net.Socket` (TCP, Unix, or a socket a
@@ -156,7 +127,11 @@ export class StreamTransport implements ITCPTransport {
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
-    if (!this.#fastPath) socket.on("data", (data: Buffer) => this.#deliver(data));
+    if (!this.#fastPath) {
+      socket.on("data", (data: Buffer) => this.#deliver(data));
+      // A binding may have read from the socket in paused mode (a greeting): flow now.
+      socket.resume();
+    }
     try {
       const result = protocol.makeConnection(this);
       if (result !== undefined) this.#watch("connectionMade", result);
@@ -177,10 +152,7 @@ export class StreamTransport implements ITCPTransport {
 
   /** Writes every buffer in order as one batch (corked: one `writev`). */
   writeSequence(data: Iterable<Uint8Array>): void {
-    const items = Array.isArray(data) ? (data as Uint8Array[]) : Array.from(data);
-    for (const item of items) {
-      if (!(item instanceof Uint8Array)) throw new TypeError(`writeSequence() takes bytes (Uint8Array), not ${describe(item)}`);
-    }
+    const items = checkedSequence(data);
     if (!this.#writable()) return;
     const socket = this.#socket;
     socket.cork();
@@ -273,6 +245,12 @@ export class StreamTransport implements ITCPTransport {
 
   readonly #onEnd = (): void => {
     const state = this.#state;
+    if (state.phase === "closing" && state.waitingForProducer) {
+      // The peer has gone while a producer held our close back: close now (stopping it).
+      this.#state = closing(state, state.reason);
+      this.#flushAndClose();
+      return;
+    }
     if (state.phase !== "open") return;
     const protocol = state.halfCloseable;
     if (protocol !== null) {
@@ -442,42 +420,12 @@ export class StreamTransport implements ITCPTransport {
     return phase === "open" || phase === "closing";
   }
 
-  /**
-   * For `reactor.stop()`: `loseConnection`, then abort if still open after
-   * `graceSeconds`. Resolves once closed.
-   */
+  /** For `reactor.stop()`: `loseConnection`, then abort if still open after `graceSeconds`. */
   shutdown(graceSeconds: number): Promise<void> {
-    if (!this.#live()) return Promise.resolve();
-    const socket = this.#socket;
-    return new Promise<void>((resolve) => {
-      socket.once("close", () => resolve());
-      this.loseConnection();
-      const timer = this.#host.callLater(graceSeconds, () => this.abortConnection());
-      socket.once("close", () => {
-        if (timer.active()) timer.cancel();
-      });
-    });
+    return this.#live() ? closeWithin(this, this.#socket, this.#host, graceSeconds) : Promise.resolve();
   }
 
   toString(): string {
     return `<StreamTransport peer=${String(this.#peer)} ${this.#state.phase}>`;
-  }
-}
-
-/** The reason `connectionLost` gets when the socket closes in `state`. */
-function reasonAtClose(state: OpenState | ClosingState): Failure {
-  if (state.phase === "closing") return state.reason;
-  return state.readClosed && state.writeClosed ? CONNECTION_DONE : new Failure(new ConnectionLost());
-}
-
-const UNKNOWN: IAddress = { equals: (other) => other === UNKNOWN, toString: () => "<not connected>" };
-
-function describe(value: unknown): string {
-  try {
-    if (value === null) return "null";
-    if (typeof value === "object") return (value as object).constructor?.name ?? "object";
-    return typeof value;
-  } catch {
-    return "an unprintable value";
   }
 }

@@ -5,7 +5,7 @@
  * meaningless. States are immutable; a transition replaces the object.
  */
 import { Failure } from "@torsion/defer";
-import { ConnectionDone, type IHalfCloseableProtocol, type IProtocol } from "@torsion/core";
+import { ConnectionDone, ConnectionLost, type IHalfCloseableProtocol, type IProtocol } from "@torsion/core";
 
 /**
  * The reason of every clean close, shared as in Twisted (`main.CONNECTION_DONE`): building
@@ -69,4 +69,10 @@ export function opened(protocol: IProtocol, halfCloseable: IHalfCloseableProtoco
 /** The closing state that follows `state` (open or closing) with `reason`. */
 export function closing(state: OpenState | ClosingState, reason: Failure, waitingForProducer = false): ClosingState {
   return { phase: "closing", protocol: state.protocol, halfCloseable: state.halfCloseable, writeClosed: state.writeClosed, waitingForProducer, reason };
+}
+
+/** The reason `connectionLost` gets when the socket closes in `state`. */
+export function reasonAtClose(state: OpenState | ClosingState): Failure {
+  if (state.phase === "closing") return state.reason;
+  return state.readClosed && state.writeClosed ? CONNECTION_DONE : new Failure(new ConnectionLost());
 }

@@ -72,6 +72,7 @@ export function describeStreamTransport(name: string, make: MakeStreamPair, opti
     clauseTitles.clear();
     describeWriting(make);
     describeClosing(make);
+    describeDisconnecting(make);
     describeHalfClose(make);
     describeProducers(make);
     const unknown = Object.keys(skips).filter((title) => !clauseTitles.has(title));
@@ -190,6 +191,54 @@ function describeClosing(make: MakeStreamPair): void {
       assert.ok(client.received < big.length, "not every pending byte was delivered");
       assert.equal(server.lostCount, 1);
       assert.equal(client.lostCount, 1);
+    });
+  });
+}
+
+function describeDisconnecting(make: MakeStreamPair): void {
+  it("disconnecting is false while open and true from the first loseConnection on, until and after the close", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    await withPair(make, server, client, async (pair) => {
+      const t = transportOf(client);
+      assert.equal(t.disconnecting, false);
+      assert.equal(transportOf(server).disconnecting, false);
+      t.write(pattern(200_000, 8));
+      t.loseConnection();
+      assert.equal(t.disconnecting, true, "at once, while output is still queued");
+      await pair.settle(bothLost(server, client));
+      assert.equal(t.disconnecting, true, "still true after the close");
+      assert.equal(transportOf(server).disconnecting, true, "the peer's transport, closed by the peer, is disconnecting too");
+    });
+  });
+
+  it("disconnecting is true at once after abortConnection, and while loseConnection waits for a producer", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    await withPair(make, server, client, async (pair) => {
+      const t = transportOf(client);
+      t.registerProducer(new PushSource(), true);
+      t.loseConnection();
+      assert.equal(t.disconnecting, true, "while the producer holds the close back");
+      const s = transportOf(server);
+      s.abortConnection();
+      assert.equal(s.disconnecting, true);
+      await pair.settle(bothLost(server, client));
+      assert.equal(s.disconnecting, true);
+    });
+  });
+
+  it("delivers nothing more once the protocol called loseConnection from dataReceived", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    server.onData = () => transportOf(server).loseConnection();
+    await withPair(make, server, client, async (pair) => {
+      transportOf(client).write(Buffer.from("first"));
+      await pair.settle(() => server.received > 0);
+      transportOf(client).write(Buffer.from("after close"));
+      await pair.settle(() => server.lostCount === 1);
+      assert.equal(server.chunks.length, 1, "one chunk only");
+      assert.ok(transportOf(server).disconnecting);
     });
   });
 }

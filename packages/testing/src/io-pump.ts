@@ -91,10 +91,10 @@ export class IOPump {
     if (!from.hasPendingOutput || to.readingPaused) return false;
     const data = from.takeOutput();
     if (data === null) return false;
-    if (to.disconnected) return false;
+    if (to.disconnected || to.disconnecting) return false;
     for (let offset = 0; offset < data.length; offset += this.#chunkSize) {
-      if (to.readingPaused || to.disconnected || to.aborted) {
-        if (!to.disconnected && !to.aborted) from.unshiftOutput(data.subarray(offset));
+      if (to.readingPaused || to.disconnected || to.aborted || to.disconnecting) {
+        if (!to.disconnected && !to.aborted && !to.disconnecting) from.unshiftOutput(data.subarray(offset));
         break;
       }
       to.protocol.dataReceived(Buffer.from(data.subarray(offset, offset + this.#chunkSize)));
