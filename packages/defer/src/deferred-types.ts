@@ -22,8 +22,8 @@ export interface AddCallbacksOptions<A extends unknown[], B extends unknown[]> {
 
 /**
  * A snapshot of a Deferred's chain, from `Deferred.peek`. `pending` covers "not fired yet",
- * "paused", "waiting on a Deferred or promise returned by a callback" and "running one of
- * its callbacks right now".
+ * "paused", "waiting on a Deferred or promise returned by a callback", "running one of
+ * its callbacks right now" and "its `chainDeferred` target is running its chain".
  */
 export type DeferredState<T> =
   | { readonly state: "pending" }

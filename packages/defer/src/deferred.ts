@@ -1,11 +1,12 @@
 import { addTimeoutTo, type OnTimeoutCancel } from "./add-timeout.js";
 import type { AddCallbacksOptions, CallbackReturn, Canceller, DeferredState } from "./deferred-types.js";
 import { reportError } from "./error-reporter.js";
-import { AlreadyCalledError, CancelledError } from "./errors.js";
+import { armCollectedReport, type CollectedFailureToken, disarmCollectedReport } from "./collected-failure.js";
+import { AlreadyCalledError, CancelledError, DeferredCycleError } from "./errors.js";
 import { Failure } from "./failure.js";
 import { adoptPromise, isThenable, requireThenable } from "./promise-interop.js";
 import type { ITimeoutClock } from "./timeout-clock.js";
-import { queueUnhandledCheck } from "./unhandled-check.js";
+import { queueUnhandledCheck, UNHANDLED_CONTEXT } from "./unhandled-check.js";
 
 type Step = ((value: unknown, ...args: unknown[]) => unknown) | null;
 
@@ -18,8 +19,7 @@ type Link =
 
 const NO_ARGS: readonly unknown[] = [];
 const PENDING: DeferredState<never> = Object.freeze({ state: "pending" });
-/** The `context` string given to `reportError` for an unhandled failure. */
-export const UNHANDLED_CONTEXT = "Unhandled error in Deferred";
+export { UNHANDLED_CONTEXT };
 
 /**
  * A result that is not available yet: Twisted's `Deferred`, synchronous, cancellable and
@@ -31,8 +31,28 @@ export const UNHANDLED_CONTEXT = "Unhandled error in Deferred";
  * A callback that throws or returns a {@link Failure} switches to the error track; an errback
  * that returns anything else switches back. A callback that returns a Deferred (or any
  * `PromiseLike`) suspends this chain until that one settles; its result then continues down
- * this chain, and the returned Deferred's own result becomes `null`. Chaining is iterative, so
- * arbitrarily long chains run without growing the stack.
+ * this chain, and the returned Deferred's own result becomes `null`. A returned Deferred that
+ * already has a result (it fired, is not paused, is not waiting, and is not running one of its
+ * callbacks) gives it up at once. Chaining is iterative, so arbitrarily long chains run
+ * without growing the stack.
+ *
+ * **Where Torsion differs from Twisted 22.4** (each on purpose; tests in
+ * `deferred-edge-cases.test.ts`):
+ * - A callback that returns the Deferred it was added to fails the chain with a `TypeError`.
+ *   Twisted only warns that this "will raise an exception in the future" and then waits on
+ *   itself forever, a silent hang.
+ * - A callback that returns a Deferred which is running one of its own callbacks at that
+ *   moment waits for it, and continues with its result once its chain comes to rest. Twisted
+ *   takes the in-flight value instead, the one the running callback received, so the same
+ *   value goes on down two chains while the running callback's own return value continues the
+ *   other. Waiting keeps the rule "a result is handed over once, when it exists".
+ * - When a Deferred waiting on an inner one is paused at the moment the inner one fires, the
+ *   inner one hands its result over and then goes on running the callbacks added to it after
+ *   the hand-over (they see `null`). Twisted stops the inner chain there, and those callbacks
+ *   run only when something later adds a callback to the inner Deferred, possibly never. A
+ *   paused outer chain holds only itself.
+ * - {@link cancel} on Deferreds that wait on each other in a cycle throws
+ *   {@link DeferredCycleError} (Twisted hits its recursion limit, `RecursionError`).
  *
  * **Awaiting.** A Deferred is a `PromiseLike`: `await d` works, and an `async` function that
  * awaits Deferreds is Torsion's `inlineCallbacks` (wrap its promise with
@@ -48,7 +68,12 @@ export const UNHANDLED_CONTEXT = "Unhandled error in Deferred";
  * Adding an errback that handles the failure before the check therefore prevents the report;
  * adding only callbacks, or an errback that rethrows, does not. Handing the failure to
  * another Deferred (returning this one from a callback, `chainDeferred`) moves the duty to
- * that Deferred. There is no garbage-collection-based reporting.
+ * that Deferred. A Deferred that is still paused when its check runs cannot report yet (an
+ * `unpause()` may hand the failure to an errback); if it is never unpaused, its failure is
+ * reported, with the same context, when the Deferred is garbage-collected (through a
+ * `FinalizationRegistry` that holds only the Failure, as Twisted reports at collection).
+ * Such a report comes whenever V8 collects the Deferred, possibly never before the process
+ * exits, and never if the error itself refers to the Deferred (which keeps it alive).
  *
  * **Bound methods.** `callback`, `errback` and `cancel` are bound to their Deferred, so they
  * can be passed around as functions: `clock.callLater(1, d.callback, value)`,
@@ -68,6 +93,10 @@ export class Deferred<T> implements PromiseLike<T> {
   #canceller: ((deferred: never) => void) | undefined;
   #checkQueued = false;
   #settledError: Error | null = null;
+  /** True while a `chainDeferred` target fired with this chain's result runs its chain. */
+  #forwarding = false;
+  /** Set while a garbage-collection report of a paused failure is armed. */
+  #collectedReport: CollectedFailureToken | null = null;
 
   /**
    * @param canceller - called by {@link cancel} while this Deferred has not fired, to stop
@@ -155,9 +184,12 @@ export class Deferred<T> implements PromiseLike<T> {
 
   /**
    * Makes `other` fire with this chain's result at this point of the chain (like
-   * `addCallbacks(other.callback, other.errback)`, but iterative); this chain continues with
-   * `null`. If `other` already fired, this chain continues with an {@link AlreadyCalledError}
-   * failure instead.
+   * `addCallbacks(other.callback, other.errback)`, but iterative); once `other`'s chain has
+   * run, this chain continues with `null`. While `other`'s chain runs, this Deferred is
+   * pending (callbacks added to it meanwhile wait) and still holds the result, so a callback
+   * of `other` that returns this Deferred continues with that result, as in Twisted. If
+   * `other` already fired, this chain continues with an {@link AlreadyCalledError} failure
+   * instead.
    */
   chainDeferred(other: Deferred<T>): Deferred<null> {
     this.#links.push({ kind: "forward", target: other as Deferred<unknown> });
@@ -190,6 +222,8 @@ export class Deferred<T> implements PromiseLike<T> {
    * on down nested waits). Otherwise (it already has a result) does nothing.
    *
    * @throws whatever the canceller throws (the Deferred then stays unfired)
+   * @throws DeferredCycleError if the Deferreds it waits on wait, in the end, on one of
+   *   themselves (none of them can ever fire); nothing is cancelled then
    */
   cancel(): void {
     if (!this.#called) {
@@ -199,9 +233,41 @@ export class Deferred<T> implements PromiseLike<T> {
       if (!this.#called) this.errback(new CancelledError("Deferred was cancelled"));
       return;
     }
-    let target: Deferred<unknown> = this as Deferred<unknown>;
-    while (target.#called && target.#result instanceof Deferred) target = target.#result as Deferred<unknown>;
+    const target = this.#innermostWait();
     if (target !== this) target.cancel();
+  }
+
+  /**
+   * The Deferred at the end of this one's waits (this one if it is not waiting), found
+   * with Floyd's two-pointer walk so that a cycle is detected in linear time and no memory.
+   *
+   * @throws DeferredCycleError if the waits form a cycle
+   */
+  #innermostWait(): Deferred<unknown> {
+    let slow = this as Deferred<unknown>;
+    let fast = slow;
+    for (;;) {
+      const once = Deferred.#waitedOn(fast);
+      if (once === null) return fast;
+      const twice = Deferred.#waitedOn(once);
+      if (twice === null) return once;
+      fast = twice;
+      slow = Deferred.#waitedOn(slow)!;
+      if (slow === fast) throw new DeferredCycleError(Deferred.#cycleLength(slow));
+    }
+  }
+
+  /** The Deferred that `deferred` is waiting on, or `null` if it is not waiting. */
+  static #waitedOn(deferred: Deferred<unknown>): Deferred<unknown> | null {
+    const result = deferred.#result;
+    return result instanceof Deferred ? (result as Deferred<unknown>) : null;
+  }
+
+  /** How many Deferreds form the cycle of waits through `member`. */
+  static #cycleLength(member: Deferred<unknown>): number {
+    let length = 1;
+    for (let next = Deferred.#waitedOn(member)!; next !== member; next = Deferred.#waitedOn(next)!) length++;
+    return length;
   }
 
   /**
@@ -256,7 +322,9 @@ export class Deferred<T> implements PromiseLike<T> {
    */
   peek(): DeferredState<T> {
     const result = this.#result;
-    if (!this.#called || this.#paused > 0 || this.#running || result instanceof Deferred) return PENDING;
+    if (!this.#called || this.#paused > 0 || this.#running || this.#forwarding || result instanceof Deferred) {
+      return PENDING;
+    }
     if (result instanceof Failure) return { state: "failed", failure: result };
     return { state: "succeeded", result: result as T };
   }
@@ -318,12 +386,18 @@ export class Deferred<T> implements PromiseLike<T> {
    * `chainDeferred` target) push them on an explicit stack instead of recursing.
    */
   #runCallbacks(): void {
-    if (this.#running) return;
+    if (this.#running || this.#forwarding) return;
     const stack: Deferred<unknown>[] = [this as Deferred<unknown>];
     while (stack.length > 0) {
       const current = stack[stack.length - 1]!;
+      if (current.#forwarding) {
+        // The chainDeferred target above it has run: this chain continues with null.
+        current.#forwarding = false;
+        current.#result = null;
+      }
       if (current.#paused > 0 || current.#result instanceof Deferred) {
         stack.pop();
+        if (current.#paused > 0) current.#queueCheck();
         continue;
       }
       const next = current.#drain();
@@ -341,6 +415,10 @@ export class Deferred<T> implements PromiseLike<T> {
    * result must be handed to another Deferred (returns it).
    */
   #drain(): Deferred<unknown> | null {
+    if (this.#collectedReport !== null) {
+      disarmCollectedReport(this.#collectedReport);
+      this.#collectedReport = null;
+    }
     while (this.#paused === 0 && this.#head < this.#links.length) {
       const link = this.#links[this.#head]!;
       this.#links[this.#head++] = undefined;
@@ -358,7 +436,12 @@ export class Deferred<T> implements PromiseLike<T> {
     return null;
   }
 
-  /** Fires `target` with the current result (for `chainDeferred`); true if it was fired. */
+  /**
+   * Fires `target` with the current result (for `chainDeferred`); true if it was fired.
+   * This chain keeps the result, marked as forwarding, until `target`'s chain has run (so a
+   * callback of `target` that returns this Deferred takes it, as with
+   * `addCallbacks(target.callback, target.errback)`), and then continues with `null`.
+   */
   #forward(target: Deferred<unknown>): boolean {
     if (target.#called) {
       if (target.#suppressAlreadyCalled) {
@@ -372,7 +455,7 @@ export class Deferred<T> implements PromiseLike<T> {
     target.#called = true;
     target.#canceller = undefined;
     target.#result = this.#result;
-    this.#result = null;
+    this.#forwarding = true;
     return true;
   }
 
@@ -432,17 +515,28 @@ export class Deferred<T> implements PromiseLike<T> {
       this.#links = [];
       this.#head = 0;
     }
+    this.#queueCheck();
+  }
+
+  #queueCheck(): void {
     if (this.#result instanceof Failure && !this.#checkQueued) {
       this.#checkQueued = true;
       queueUnhandledCheck(() => this.#checkUnhandled());
     }
   }
 
+  /**
+   * Reports an unhandled failure the chain rests on; if the chain is paused instead, arms
+   * the report for when this Deferred is garbage-collected (disarmed when it runs again).
+   */
   #checkUnhandled(): void {
     this.#checkQueued = false;
     const result = this.#result;
-    if (!(result instanceof Failure) || this.#paused > 0 || this.#head < this.#links.length) return;
-    if (this.#settledError === result.value) return;
+    if (!(result instanceof Failure) || this.#settledError === result.value) return;
+    if (this.#paused > 0 || this.#head < this.#links.length) {
+      if (this.#collectedReport === null) this.#collectedReport = armCollectedReport(this, result);
+      return;
+    }
     this.#settledError = result.value;
     reportError(result, UNHANDLED_CONTEXT);
   }

@@ -81,6 +81,25 @@ export class NotAcquiredError extends TorsionError {
 }
 
 /**
+ * `cancel()` followed the Deferreds a Deferred is waiting on (each returned by a callback of
+ * the one before) and came back to one it had already visited: they wait on each other, so
+ * none of them can ever fire. Thrown out of `cancel()`, which then cancels nothing. Twisted
+ * raises a `RecursionError` in the same situation.
+ */
+export class DeferredCycleError extends TorsionError {
+  override name = "DeferredCycleError";
+  override readonly code = "ERR_DEFERRED_CYCLE";
+  /** How many Deferreds form the cycle (1 or more). */
+  readonly length: number;
+
+  constructor(length: number) {
+    super(`cancel() found a cycle of ${length} Deferred${length === 1 ? "" : "s"} waiting on each other; `
+      + "none of them can ever fire, and nothing was cancelled");
+    this.length = length;
+  }
+}
+
+/**
  * Wraps a thrown value that is not an `Error` (a string, a number, `undefined`...), so that
  * `Failure.value` is always an `Error`. The original is kept in `thrown`.
  */

@@ -6,6 +6,9 @@
  * checks in the order they were queued; a check queued while a batch runs goes into the
  * next batch.
  */
+/** The `context` string given to `reportError` for an unhandled failure. */
+export const UNHANDLED_CONTEXT = "Unhandled error in Deferred";
+
 let queued: (() => void)[] = [];
 let scheduled = false;
 

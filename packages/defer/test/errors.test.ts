@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import {
   AlreadyCalledError,
   CancelledError,
+  DeferredCycleError,
   Failure,
   FailureGroup,
   FirstError,
@@ -28,6 +29,7 @@ describe("defer errors", () => {
       [new FailureGroup([]), "FailureGroup", "ERR_FAILURE_GROUP"],
       [new FirstError(new Failure(new Error("x")), 0), "FirstError", "ERR_FIRST_ERROR"],
       [new ThrownValueError(1), "ThrownValueError", "ERR_THROWN_VALUE"],
+      [new DeferredCycleError(2), "DeferredCycleError", "ERR_DEFERRED_CYCLE"],
     ];
     for (const [error, name, code] of cases) {
       assert.ok(error instanceof TorsionError);

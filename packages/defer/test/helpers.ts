@@ -1,5 +1,7 @@
 // Shared test helpers for @torsion/defer (not a test file itself).
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach } from "node:test";
 import { type Failure, type ITimeoutClock, type ITimeoutDelayedCall, setErrorReporter } from "@torsion/defer";
 
@@ -71,4 +73,21 @@ export class FakeClock implements ITimeoutClock {
       }
     }
   }
+}
+
+/**
+ * Runs the compiled child program `test/programs/<name>.ts` with `node ...nodeArgs` and
+ * parses the JSON it prints. Rejects if it does not finish within `timeoutMs`.
+ */
+export function runProgram(name: string, nodeArgs: readonly string[] = [], timeoutMs = 20_000): Promise<unknown> {
+  const path = fileURLToPath(new URL(`./programs/${name}.js`, import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [...nodeArgs, path], { timeout: timeoutMs }, (error, stdout, stderr) => {
+      if (error !== null) {
+        reject(new Error(`${name} failed (${error.signal ?? error.code ?? "?"}): ${stderr}`, { cause: error }));
+        return;
+      }
+      resolve(JSON.parse(stdout) as unknown);
+    });
+  });
 }
