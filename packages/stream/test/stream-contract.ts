@@ -3,7 +3,7 @@
  * in-memory transport of @torsion/testing) must show. Run it with
  * `describeStreamTransport(name, makePair)`.
  */
-import { describe, it as test } from "node:test";
+import { describe, it as test, type TestOptions } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectionAborted, ConnectionClosed, ConnectionDone, type IProducer, type IProtocol, type IPullProducer, type IPushProducer, type ITCPTransport } from "@torsion/core";
 import { HalfCloseRecorder, pattern, Recorder } from "./helpers.js";
@@ -57,12 +57,15 @@ export interface StreamContractOptions {
 let skips: Readonly<Record<string, string>> = {};
 const clauseTitles = new Set<string>();
 
+type ClauseBody = () => Promise<void> | void;
+
 /** `it`, unless the transport under test skips this clause (see {@link StreamContractOptions.skip}). */
-function it(title: string, fn: () => Promise<void>): void {
+function it(title: string, optionsOrFn: TestOptions | ClauseBody, maybeFn?: ClauseBody): void {
+  const options = typeof optionsOrFn === "function" ? {} : optionsOrFn;
+  const fn = typeof optionsOrFn === "function" ? optionsOrFn : (maybeFn as ClauseBody);
   clauseTitles.add(title);
   const reason = skips[title];
-  if (reason === undefined) test(title, fn);
-  else test(title, { skip: reason }, fn);
+  test(title, reason === undefined ? options : { ...options, skip: reason }, fn);
 }
 
 /** Registers the contract tests for one stream transport. */

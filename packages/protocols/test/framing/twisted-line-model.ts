@@ -53,12 +53,11 @@ class LineReceiverModel {
   dataReceived(data: Buffer): void {
     const { delimiter, maxLength } = this.#config;
     if (this.#lineMode) {
-      const probe = Buffer.concat([this.#tail, data]);
       const length = this.#buffer.length + this.#partsLength + data.length;
-      if (probe.indexOf(delimiter) < 0 && length < maxLength + delimiter.length) {
+      if (!completesDelimiter(this.#tail, data, delimiter) && length < maxLength + delimiter.length) {
         this.#parts.push(data);
         this.#partsLength += data.length;
-        this.#tail = lastBytes(probe, delimiter.length - 1);
+        this.#tail = nextTail(this.#tail, data, delimiter.length - 1);
         return;
       }
     }
@@ -134,6 +133,25 @@ export function twistedLineReceiver(config: LineModelConfig, chunks: readonly Bu
   return { events: model.events, chunkEventEnds: ends };
 }
 
+/**
+ * Whether `tail + data` contains `delimiter` (`tail` being shorter than it), without
+ * joining them: inside `data`, or across the seam.
+ */
+function completesDelimiter(tail: Buffer, data: Buffer, delimiter: Buffer): boolean {
+  if (data.indexOf(delimiter) >= 0) return true;
+  for (let k = Math.min(tail.length, delimiter.length - 1); k > 0; k -= 1) {
+    const rest = delimiter.length - k;
+    if (rest <= data.length && tail.subarray(tail.length - k).equals(delimiter.subarray(0, k)) && data.subarray(0, rest).equals(delimiter.subarray(k))) return true;
+  }
+  return false;
+}
+
+/** The last `count` bytes of `tail + data`. */
+function nextTail(tail: Buffer, data: Buffer, count: number): Buffer {
+  if (data.length >= count) return data.subarray(data.length - count);
+  return lastBytes(Buffer.concat([tail, data]), count);
+}
+
 /** The last `count` bytes of `buffer` (all of it when shorter). */
 function lastBytes(buffer: Buffer, count: number): Buffer {
   return buffer.subarray(Math.max(0, buffer.length - count));
@@ -168,14 +186,14 @@ export function twistedLineOnlyReceiver(config: LineModelConfig, chunks: readonl
     closed = true;
   };
   const dataReceived = (data: Buffer): void => {
-    const probe = Buffer.concat([tail, data]);
-    if (probe.indexOf(delimiter) < 0) {
+    if (!completesDelimiter(tail, data, delimiter)) {
+      const next = nextTail(tail, data, delimiter.length - 1);
       const length = buffer.length + partsLength + data.length;
-      const counted = length - (keepMaxLengthLines ? partialDelimiter(probe, delimiter) : 0);
+      const counted = length - (keepMaxLengthLines ? partialDelimiter(next, delimiter) : 0);
       if (counted <= maxLength) {
         parts.push(data);
         partsLength += data.length;
-        tail = lastBytes(probe, delimiter.length - 1);
+        tail = next;
         return;
       }
     }
