@@ -222,10 +222,18 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(StartTLS, sent);
     this.prepareTLS();
-    return parsed.addCallback((response) => {
-      this.startTLS(this.#tlsOptions);
-      return response;
-    });
+    return parsed.addCallbacks<OutputOf<Schema>, never>(
+      (response) => {
+        this.startTLS(this.#tlsOptions);
+        return response;
+      },
+      (failure: Failure) => {
+        // Twisted keeps buffering forever here. Torsion never sends the held boxes in the
+        // clear: if there are any, the connection is closed (their calls fail with the reason).
+        if (this.abandonTLS() > 0) this.transport?.loseConnection();
+        return failure;
+      },
+    );
   }
 
   #parseAnswer(command: Command, sent: Deferred<AmpBox>): Deferred<OutputOf<Schema>> {
