@@ -303,3 +303,19 @@ describe("AMP StartTLS over a transport that has startTLS", () => {
     failureResultOf(held, ConnectionDone);
   });
 });
+
+describe("AMP low-level calls and locators", () => {
+  it("callRemoteString sends raw bytes and resolves to the answer box; a locator answers commands not registered", () => {
+    const locator = {
+      locateResponder: (name: string) =>
+        name === "Upper" ? (box: AmpBox) => new AmpBox({ text: Buffer.from((box.get("text") ?? Buffer.alloc(0)).toString().toUpperCase()) }) : undefined,
+    };
+    const { client, pump } = connectedServerAndClient({ buildProtocol: () => new AMP({ locator }) }, { buildProtocol: () => new AMP() });
+    const answer = client.callRemoteString("Upper", { text: Buffer.from("shout") });
+    const missing = client.callRemoteString("Lower", {});
+    assert.equal(client.callRemoteString("Upper", { text: Buffer.from("x") }, { requiresAnswer: false }), null);
+    pump.flush();
+    assert.equal(successResultOf(answer as Deferred<AmpBox>).get("text")?.toString(), "SHOUT");
+    failureResultOf(missing as Deferred<AmpBox>, UnhandledCommand);
+  });
+});
