@@ -2,7 +2,8 @@
  * AMP: calls/s with 100 calls in flight over loopback (a small `Sum` command), client and
  * server in two processes, for Torsion ↔ Torsion, Python Twisted ↔ Twisted (target: Torsion
  * at least 5×) and a minimal hand-written JSON-lines RPC over raw node:net (target: at least
- * 0.8×), interleaved round by round in the same run; plus box encode/decode MB/s (info).
+ * 0.8×; like Torsion's AMP it writes the requests made while one chunk is handled at once),
+ * interleaved round by round in the same run; plus box encode/decode MB/s (info).
  * Runs are short: AMP_DUR (1.5 s measured) after AMP_WARM (0.5 s), ROUNDS rounds.
  * Skipped when WORKLOADS selects other workloads; the Twisted line is skipped without
  * /usr/bin/python3 and Twisted.

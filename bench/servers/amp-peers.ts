@@ -108,14 +108,20 @@ function jsonlClient(port: number, warm: number, dur: number, inflight: number):
     socket.setNoDelay(true);
     for (let i = 0; i < inflight; i += 1) call();
   });
+  // Requests made while one received chunk is handled are written together, as the Torsion
+  // AMP client does (coalesceWrites), so both sides make the same number of writes.
+  let out: string | null = null;
   const call = (): void => {
     const id = seq++;
     waiting.set(id, id + 1);
-    socket.write(`${JSON.stringify({ id, a: id, b: 1 })}\n`);
+    const line = `${JSON.stringify({ id, a: id, b: 1 })}\n`;
+    if (out === null) socket.write(line);
+    else out += line;
   };
   let pending = "";
   socket.on("data", (chunk: Buffer) => {
     pending += chunk.toString("utf8");
+    out = "";
     let end = pending.indexOf("\n");
     while (end >= 0) {
       const { id, total } = JSON.parse(pending.slice(0, end)) as { id: number; total: number };
@@ -126,6 +132,8 @@ function jsonlClient(port: number, warm: number, dur: number, inflight: number):
       tick();
       call();
     }
+    if (out !== "") socket.write(out);
+    out = null;
   });
 }
 

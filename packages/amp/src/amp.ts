@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import type { IAddress, IProtocol } from "@torsion/core";
+import { ConnectionLost, type IAddress, type IProtocol } from "@torsion/core";
 import { Deferred, Failure, fail, maybeDeferred, reportError } from "@torsion/defer";
 import { AmpBox } from "./amp-box.js";
 import type { InputOf, OutputOf, Schema } from "./argument.js";
@@ -7,7 +7,6 @@ import { BinaryBoxProtocol, canStartTLS, type BinaryBoxProtocolOptions } from ".
 import { Command, StartTLS, type ProtocolSwitchCommand } from "./command.js";
 import {
   AmpProtocolError,
-  BadLocalReturn,
   InvalidSignature,
   OnlyOneTLS,
   ProtocolSwitched,
@@ -16,8 +15,8 @@ import {
   UnhandledCommand,
   UnknownRemoteError,
 } from "./errors.js";
-import { ConnectionLost } from "@torsion/core";
 import { pyBytesRepr } from "./py-repr.js";
+import { SPECIAL, massageError, special, wrapResponder, type OutgoingBox } from "./responder-support.js";
 
 const debug = createDebug("torsion:amp:amp");
 
@@ -69,20 +68,6 @@ export interface AMPOptions extends BinaryBoxProtocolOptions {
   readonly closeOnUnhandled?: boolean;
   /** Passed to `transport.startTLS(...)` when TLS starts (both sides). */
   readonly tlsOptions?: unknown;
-}
-
-const SPECIAL = Symbol("torsion.amp.special");
-
-type Special =
-  | { readonly kind: "quit" }
-  | { readonly kind: "tls" }
-  | { readonly kind: "switch"; readonly protocol: IProtocol };
-
-type OutgoingBox = AmpBox & { [SPECIAL]?: Special };
-
-function special(box: AmpBox, value: Special): AmpBox {
-  (box as OutgoingBox)[SPECIAL] = value;
-  return box;
 }
 
 /**
@@ -222,10 +207,18 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(StartTLS, sent);
     this.prepareTLS();
-    return parsed.addCallback((response) => {
-      this.startTLS(this.#tlsOptions);
-      return response;
-    });
+    return parsed.addCallbacks<OutputOf<Schema>, never>(
+      (response) => {
+        this.startTLS(this.#tlsOptions);
+        return response;
+      },
+      (failure: Failure) => {
+        // Twisted keeps buffering forever here. Torsion never sends the held boxes in the
+        // clear: if there are any, the connection is closed (their calls fail with the reason).
+        if (this.abandonTLS() > 0) this.transport?.loseConnection();
+        return failure;
+      },
+    );
   }
 
   #parseAnswer(command: Command, sent: Deferred<AmpBox>): Deferred<OutputOf<Schema>> {
@@ -358,42 +351,5 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const outstanding = [...this.#outstanding.values()];
     this.#outstanding.clear();
     for (const question of outstanding) question.errback(reason);
-  }
-}
-
-/** Maps a received error to the command's declared class, or UnknownRemoteError (Twisted's `_massageError`). */
-function massageError(command: Command | null, failure: Failure): Failure {
-  const error = failure.value;
-  if (!(error instanceof RemoteAmpError)) return failure;
-  const type = command?.errorClassFor(error.errorCode);
-  if (type === undefined) return new Failure(new UnknownRemoteError(error.description, error.errorCode));
-  return new Failure(new (type as new (message: string) => Error)(error.description));
-}
-
-function wrapResponder(command: Command, fn: Responder<Schema, Schema> | SwitchResponder<Schema>, amp: AMP): BoxResponder {
-  return (box: AmpBox) => {
-    const args = command.parseArguments(box);
-    return maybeDeferred(fn as (a: OutputOf<Schema>, amp: AMP) => Awaitable<unknown>, args, amp)
-      .addCallback((result: unknown) => makeResponseFor(command, result))
-      .addErrback<never>((failure: Failure) => {
-        const declared = command.declaredError(failure.value);
-        if (declared === null) return failure;
-        return new Failure(new RemoteAmpError(declared.errorCode, failure.value.message, declared.fatal, { cause: failure.value }));
-      });
-  };
-}
-
-function makeResponseFor(command: Command, result: unknown): AmpBox {
-  if (command.kind === "protocolSwitch") {
-    if (typeof result !== "object" || result === null || typeof (result as IProtocol).makeConnection !== "function") {
-      throw new BadLocalReturn(`the responder of ${command.commandName} must return a protocol`);
-    }
-    return special(new AmpBox(), { kind: "switch", protocol: result as IProtocol });
-  }
-  try {
-    const box = command.makeResponse(result as InputOf<Schema>);
-    return command.kind === "startTLS" ? special(box, { kind: "tls" }) : box;
-  } catch (error) {
-    throw new BadLocalReturn(`the responder of ${command.commandName} returned a value that cannot be serialized: ${(error as Error).message}`, { cause: error });
   }
 }

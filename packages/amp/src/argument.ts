@@ -121,12 +121,15 @@ export function BigInteger<const O extends ArgumentOptions | undefined = undefin
   );
 }
 
-/** Twisted's `String` (bytes as they are; also exported as `String`). Decoded values are `Buffer`s. */
+/**
+ * Twisted's `String` (bytes as they are; also exported as `String`). Decoded values are
+ * `Buffer`s of their own (copies, so keeping one never keeps a whole read buffer alive).
+ */
 export function Bytes<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<Uint8Array, Buffer, O> {
   return defineArgument("String", options, (value: Uint8Array) => {
     if (!(value instanceof Uint8Array)) throw new BadLocalValueError("String", `expected bytes (Uint8Array), got ${typeof value}`);
     return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  }, (wire) => wire);
+  }, (wire) => Buffer.from(wire));
 }
 
 

@@ -246,6 +246,16 @@ export class BinaryBoxProtocol extends Protocol {
     this.#tlsBuffer = [];
   }
 
+  /**
+   * Stops buffering for a StartTLS that failed: the held boxes are dropped (never sent in
+   * the clear). Returns how many there were.
+   */
+  abandonTLS(): number {
+    const held = this.#tlsBuffer?.length ?? 0;
+    this.#tlsBuffer = null;
+    return held;
+  }
+
   /** True once TLS was started on this connection. */
   get tlsStarted(): boolean {
     return this.#tlsStarted;

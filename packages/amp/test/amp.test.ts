@@ -235,3 +235,87 @@ describe("AMP write coalescing", () => {
     assert.equal(batched.bytes, run(false, true).bytes);
   });
 });
+
+describe("AMP StartTLS over a transport that has startTLS", () => {
+  class TLSTransport extends StringTransport {
+    readonly started: unknown[] = [];
+    startTLS(options: unknown): void {
+      this.started.push(options);
+    }
+  }
+
+  it("holds later boxes until the answer, starts TLS on both sides with their options, then sends them", () => {
+    const client = new AMP({ coalesceWrites: false, tlsOptions: "client-options" });
+    const server = new AMP({ coalesceWrites: false, tlsOptions: "server-options" });
+    server.responder(Sum, ({ a, b }) => ({ total: a + b }));
+    const clientTransport = new TLSTransport();
+    const serverTransport = new TLSTransport();
+    client.makeConnection(clientTransport);
+    server.makeConnection(serverTransport);
+    const tls = client.callRemote(StartTLS, {});
+    const sum = client.callRemote(Sum, { a: 1, b: 2 });
+    const request = clientTransport.value();
+    clientTransport.clear();
+    assert.equal(request.toString("latin1").includes("Sum"), false, "the Sum box is held");
+    server.dataReceived(request);
+    assert.deepEqual(serverTransport.started, ["server-options"]);
+    client.dataReceived(serverTransport.value());
+    serverTransport.clear();
+    assert.deepEqual(clientTransport.started, ["client-options"]);
+    successResultOf(tls);
+    server.dataReceived(clientTransport.value());
+    client.dataReceived(serverTransport.value());
+    assert.equal(successResultOf(sum).total, 3);
+    assert.throws(() => client.callRemote(StartTLS, {}), (e: unknown) => e instanceof Error && e.name === "OnlyOneTLS");
+  });
+
+  it("answers StartTLS with UNHANDLED when the server's transport cannot start TLS", () => {
+    const client = new AMP({ coalesceWrites: false });
+    const server = new AMP({ coalesceWrites: false });
+    const clientTransport = new TLSTransport();
+    const serverTransport = new StringTransport();
+    client.makeConnection(clientTransport);
+    server.makeConnection(serverTransport);
+    const tls = client.callRemote(StartTLS, {});
+    server.dataReceived(clientTransport.value());
+    client.dataReceived(serverTransport.value());
+    failureResultOf(tls, UnhandledCommand);
+    assert.deepEqual(clientTransport.started, []);
+    assert.equal(clientTransport.disconnecting, false, "nothing was held, so the connection stays usable");
+  });
+
+  it("never sends boxes held for TLS in the clear when StartTLS fails: it closes instead", () => {
+    const client = new AMP({ coalesceWrites: false });
+    const server = new AMP({ coalesceWrites: false });
+    const clientTransport = new TLSTransport();
+    const serverTransport = new StringTransport();
+    client.makeConnection(clientTransport);
+    server.makeConnection(serverTransport);
+    const tls = client.callRemote(StartTLS, {});
+    const held = client.callRemote(Sum, { a: 1, b: 2 });
+    const sent = clientTransport.value().length;
+    server.dataReceived(clientTransport.value());
+    client.dataReceived(serverTransport.value());
+    failureResultOf(tls, UnhandledCommand);
+    assert.equal(clientTransport.value().length, sent, "the held Sum box was not written");
+    assert.equal(clientTransport.disconnecting, true);
+    client.connectionLost(new Failure(new ConnectionDone()));
+    failureResultOf(held, ConnectionDone);
+  });
+});
+
+describe("AMP low-level calls and locators", () => {
+  it("callRemoteString sends raw bytes and resolves to the answer box; a locator answers commands not registered", () => {
+    const locator = {
+      locateResponder: (name: string) =>
+        name === "Upper" ? (box: AmpBox) => new AmpBox({ text: Buffer.from((box.get("text") ?? Buffer.alloc(0)).toString().toUpperCase()) }) : undefined,
+    };
+    const { client, pump } = connectedServerAndClient({ buildProtocol: () => new AMP({ locator }) }, { buildProtocol: () => new AMP() });
+    const answer = client.callRemoteString("Upper", { text: Buffer.from("shout") });
+    const missing = client.callRemoteString("Lower", {});
+    assert.equal(client.callRemoteString("Upper", { text: Buffer.from("x") }, { requiresAnswer: false }), null);
+    pump.flush();
+    assert.equal(successResultOf(answer as Deferred<AmpBox>).get("text")?.toString(), "SHOUT");
+    failureResultOf(missing as Deferred<AmpBox>, UnhandledCommand);
+  });
+});
