@@ -273,8 +273,9 @@ export class ThreadPool {
         if (slot.job !== null) this.#terminate(slot, new PoolStopped(`The task was still running ${graceSeconds} s after stop(); its worker was terminated.`));
       }
     }, Math.ceil(graceSeconds * 1000));
+    this.#stopped = this.#stopped.finally(() => clearTimeout(timer));
     this.#checkStopped();
-    return this.#stopped.finally(() => clearTimeout(timer));
+    return this.#stopped;
   }
 
   // ---- scheduling ----------------------------------------------------------------------
