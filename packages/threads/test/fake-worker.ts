@@ -20,8 +20,16 @@ export class FakeWorker implements IPoolWorker {
   terminated = false;
   readonly #listeners = new Map<string, Listener[]>();
 
-  postMessage(message: RunMessageLike): void {
+  /** Whether the pool asked this worker to close gracefully. */
+  closeRequested = false;
+
+  postMessage(message: RunMessageLike | { t: "close" }): void {
     if (this.terminated) throw new Error("posted to a terminated fake worker");
+    if (message.t === "close") {
+      this.closeRequested = true;
+      void this.terminate();
+      return;
+    }
     this.received.push(message);
   }
 
