@@ -7,7 +7,9 @@
  * `addTimeout` (`twisted.internet.defer.TimeoutError`) is exported as
  * `DeferredTimeoutError`.
  */
+import type { Deferred } from "@torsion/defer";
 import { NodeReactor } from "@torsion/reactor";
+import * as threads from "@torsion/threads";
 
 export * from "@torsion/defer";
 export * from "@torsion/core";
@@ -15,6 +17,8 @@ export { TimeoutError } from "@torsion/core";
 export { TimeoutError as DeferredTimeoutError } from "@torsion/defer";
 export * from "@torsion/protocols";
 export * from "@torsion/reactor";
+export * from "@torsion/process";
+export * from "@torsion/threads";
 
 /**
  * The default reactor, for scripts. Library code never uses it: pass a reactor (or just
@@ -24,3 +28,14 @@ export * from "@torsion/reactor";
  * `reactor.run()` is running.
  */
 export const reactor: NodeReactor = new NodeReactor();
+
+/**
+ * Twisted's `deferToThread(f, *args)`: runs the task on the default reactor's thread pool
+ * (`reactor.getThreadPool()`). Library code uses `deferToThreadPool(pool, task, ...args)`
+ * with the pool of the reactor it was given.
+ */
+export function deferToThread<A extends unknown[], R>(task: threads.TaskHandle<A, R>, ...args: threads.TaskArgsOf<A>): Deferred<R>;
+export function deferToThread(task: threads.TaskRef, ...args: unknown[]): Deferred<unknown>;
+export function deferToThread(task: threads.TaskRef, ...args: unknown[]): Deferred<unknown> {
+  return reactor.getThreadPool().run(task, args);
+}
