@@ -19,14 +19,8 @@ export class PTYNotSupportedError extends TorsionError {
   }
 }
 
-/** A second producer was registered with a process transport. */
-export class ProducerAlreadyRegisteredError extends TorsionError {
-  override name = "ProducerAlreadyRegisteredError";
-  override readonly code: string = "ERR_PRODUCER_ALREADY_REGISTERED";
-  constructor(message = "A producer is already registered with this process transport; unregister it first.", options?: ErrorOptions) {
-    super(message, options);
-  }
-}
+/** A second producer was registered with a process transport: the consumer contract's error, from core. */
+export { ProducerAlreadyRegisteredError } from "@torsion/core";
 
 /**
  * `getProcessOutput` without `errortoo`: the child wrote to stderr (Twisted's

@@ -34,6 +34,7 @@ import {
 import { Failure, reportError as reportToProcess, type Deferred, type ErrorReporter } from "@torsion/defer";
 import * as childProcess from "@torsion/process";
 import * as tcp from "@torsion/tcp";
+import { ThreadPool, type IReactorThreads } from "@torsion/threads";
 import * as udp from "@torsion/udp";
 import * as unix from "@torsion/unix";
 import { ResourceRegistry, SHUTDOWN_MARGIN_SECONDS } from "./resource-registry.js";
@@ -107,7 +108,7 @@ function checkSeconds(name: string, value: number): number {
  * resolves. Nothing calls `process.exit`: with no handles left, Node exits on its own.
  */
 export class NodeReactor
-  implements IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, ITransportHost {
+  implements IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, IReactorThreads, ITransportHost {
   readonly #installSignalHandlers: boolean;
   readonly #graceSeconds: number;
   readonly #timeoutSeconds: number;
@@ -123,6 +124,7 @@ export class NodeReactor
   #stopRequested = false;
   #keepAlive: NodeJS.Timeout | undefined;
   #resolveRun: (() => void) | undefined;
+  #threadPool: ThreadPool | undefined;
 
   /** @throws RangeError if `shutdownGraceSeconds` or `shutdownTimeoutSeconds` is negative or not finite */
   constructor(options: NodeReactorOptions = {}) {
@@ -407,5 +409,26 @@ export class NodeReactor
    */
   spawnProcess(protocol: IProcessProtocol, executable: string, args?: readonly string[], options?: SpawnProcessOptions): IProcessTransport {
     return childProcess.spawnProcess(this, protocol, executable, args, options);
+  }
+
+  /**
+   * The reactor's thread pool (Twisted's `getThreadPool`), created on first use with
+   * `min: 0` and `max: os.availableParallelism()` (`pool.adjustPoolsize` changes them). Its
+   * idle workers never keep the process alive. At `stop()` it is stopped like a connection:
+   * queued tasks fail with `PoolStopped`, running ones get `shutdownGraceSeconds`, and
+   * pending `blockingCallFromThread`s fail with `ReactorNotRunning`; the next call after
+   * that creates a new pool.
+   */
+  getThreadPool(): ThreadPool {
+    if (this.#threadPool !== undefined && !this.#threadPool.stopping) return this.#threadPool;
+    const pool = new ThreadPool({ name: "reactor", reportError: (error, context) => this.reportError(error, context) });
+    this.#threadPool = pool;
+    this.registerResource({ kind: "connection", shutdown: (grace) => pool.stop(grace) });
+    return pool;
+  }
+
+  /** Twisted's `suggestThreadPoolSize`: `getThreadPool().adjustPoolsize(undefined, size)`. */
+  suggestThreadPoolSize(size: number): void {
+    this.getThreadPool().adjustPoolsize(undefined, size);
   }
 }

@@ -12,7 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { ConnectError, ConnectionDone, TimeoutError, UNIXAddress, type IAddress } from "@torsion/core";
 import { connectStream, listenStream, listenSync, type PrepareOutcome, type SocketAddresses, type StreamConnectorTarget, type StreamPortBinding } from "@torsion/stream";
-import { OrderFactory, Recorder, RecordingFactory, TestHost, waitFor } from "./helpers.js";
+import { FakeTransportHost as TestHost } from "@torsion/testing";
+import { OrderFactory, Recorder, RecordingFactory, waitFor } from "./helpers.js";
 
 const READY = 0x52; // "R"
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "torsion-binding-"));

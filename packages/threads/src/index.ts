@@ -27,3 +27,7 @@ export {
   UnknownMainThreadFunction,
   RemoteError,
 } from "./errors.js";
+export { onWorkerClose } from "./task-resolver.js";
+export { ConnectionPool, SQLITE_ADAPTER, type ConnectionPoolOptions } from "./adbapi/connection-pool.js";
+export type { IDatabaseAdapter, IDatabaseConnection, ExecuteResult, Transaction } from "./adbapi/adapter.js";
+export type { SQLiteOptions } from "./adbapi/sqlite-adapter.js";

@@ -12,6 +12,9 @@ import { nodeWorkerFactory, type IPoolWorker, type WorkerFactory, type WorkerOpt
 
 const debug = createDebug("torsion:threads:pool");
 
+/** How long a retired worker may take to run its close hooks before it is terminated. */
+const RETIRE_TIMEOUT_MS = 5000;
+
 /** Options of {@link ThreadPool}. */
 export interface ThreadPoolOptions extends WorkerOptions {
   /** Workers kept alive once started (they are started on first use, not before). @default 0 */
@@ -273,8 +276,9 @@ export class ThreadPool {
         if (slot.job !== null) this.#terminate(slot, new PoolStopped(`The task was still running ${graceSeconds} s after stop(); its worker was terminated.`));
       }
     }, Math.ceil(graceSeconds * 1000));
+    this.#stopped = this.#stopped.finally(() => clearTimeout(timer));
     this.#checkStopped();
-    return this.#stopped.finally(() => clearTimeout(timer));
+    return this.#stopped;
   }
 
   // ---- scheduling ----------------------------------------------------------------------
@@ -365,7 +369,16 @@ export class ThreadPool {
     if (slot.terminating) return;
     slot.terminating = true;
     debug("%s: retiring an idle worker", this.#name);
-    void slot.worker.terminate().catch(() => undefined);
+    // Gracefully (its close hooks run, e.g. closing a database), terminated if that hangs.
+    try {
+      slot.worker.postMessage({ t: "close" });
+    } catch {
+      void slot.worker.terminate().catch(() => undefined);
+      return;
+    }
+    const timer = setTimeout(() => void slot.worker.terminate().catch(() => undefined), RETIRE_TIMEOUT_MS);
+    timer.unref();
+    slot.worker.on("exit", () => clearTimeout(timer));
   }
 
   #terminate(slot: Slot, reason: Error): void {

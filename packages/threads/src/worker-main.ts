@@ -4,37 +4,14 @@
  */
 import { parentPort, type TransferListItem } from "node:worker_threads";
 import createDebug from "debug";
-import { TaskNotFound } from "./errors.js";
 import type { RunMessage, WorkerMessage } from "./messages.js";
 import { serializeError } from "./remote-error.js";
-import { registeredTask, unwrapTransfer } from "./task.js";
+import { unwrapTransfer } from "./task.js";
+import { resolveTask, runCloseHooks } from "./task-resolver.js";
 
 const debug = createDebug("torsion:threads:worker");
 
 (globalThis as { [key: symbol]: unknown })[Symbol.for("torsion.threads.worker")] = true;
-
-const modules = new Map<string, Promise<Record<string, unknown>>>();
-
-async function resolveTask(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
-  let loading = modules.get(module);
-  if (loading === undefined) {
-    loading = import(module) as Promise<Record<string, unknown>>;
-    modules.set(module, loading);
-  }
-  const namespace = await loading;
-  const registered = registeredTask(module, name);
-  if (registered !== undefined) return registered as (...args: unknown[]) => unknown;
-  const exported = namespace[name];
-  if (typeof exported === "function") return exported as (...args: unknown[]) => unknown;
-  if (typeof exported === "object" && exported !== null) {
-    const handle = exported as { module?: unknown; export?: unknown };
-    if (typeof handle.module === "string" && typeof handle.export === "string") {
-      const fn = registeredTask(handle.module, handle.export);
-      if (fn !== undefined) return fn as (...args: unknown[]) => unknown;
-    }
-  }
-  throw new TaskNotFound(`module ${module} has no task or exported function named ${JSON.stringify(name)}`);
-}
 
 function post(message: WorkerMessage, list: TransferListItem[] = []): void {
   parentPort!.postMessage(message, list);
@@ -55,8 +32,11 @@ async function run(message: RunMessage): Promise<void> {
   }
 }
 
-parentPort?.on("message", (message: RunMessage) => {
-  if (message?.t === "run") {
+parentPort?.on("message", (message: RunMessage | { t: "close" }) => {
+  if (message?.t === "close") {
+    debug("closing");
+    void runCloseHooks().finally(() => parentPort!.close());
+  } else if (message?.t === "run") {
     debug("task %d: %s#%s", message.id, message.module, message.export);
     void run(message);
   }

@@ -8,7 +8,9 @@
  * `DeferredTimeoutError`.
  */
 import { react as reactWith } from "@torsion/application";
+import type { Deferred } from "@torsion/defer";
 import { NodeReactor } from "@torsion/reactor";
+import * as threads from "@torsion/threads";
 
 export * from "@torsion/defer";
 export * from "@torsion/core";
@@ -20,6 +22,8 @@ export * from "@torsion/logger";
 export * from "@torsion/application";
 export * from "@torsion/endpoints";
 export * from "@torsion/amp";
+export * from "@torsion/process";
+export * from "@torsion/threads";
 
 /**
  * The default reactor, for scripts. Library code never uses it: pass a reactor (or just
@@ -37,4 +41,15 @@ export const reactor: NodeReactor = new NodeReactor();
  */
 export function react<A extends readonly unknown[]>(main: (r: NodeReactor, ...argv: A) => unknown, ...argv: A): Promise<number> {
   return reactWith(reactor, main, ...argv);
+}
+
+/**
+ * Twisted's `deferToThread(f, *args)`: runs the task on the default reactor's thread pool
+ * (`reactor.getThreadPool()`). Library code uses `deferToThreadPool(pool, task, ...args)`
+ * with the pool of the reactor it was given.
+ */
+export function deferToThread<A extends unknown[], R>(task: threads.TaskHandle<A, R>, ...args: threads.TaskArgsOf<A>): Deferred<R>;
+export function deferToThread(task: threads.TaskRef, ...args: unknown[]): Deferred<unknown>;
+export function deferToThread(task: threads.TaskRef, ...args: unknown[]): Deferred<unknown> {
+  return reactor.getThreadPool().run(task, args);
 }
