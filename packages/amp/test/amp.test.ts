@@ -231,7 +231,9 @@ describe("AMP write coalescing", () => {
 
   it("flushes pending answers before a responder's own loseConnection", () => {
     const batched = run(true, true);
-    assert.equal(batched.answers, 3, "the answers made before the close (and the closing command's) are sent");
+    // The two answers made before the close are sent; the closing command's own answer comes
+    // after loseConnection, when the transport contract accepts no more writes (as a real one).
+    assert.equal(batched.answers, 2, "the answers made before the close are sent");
     assert.equal(batched.bytes, run(false, true).bytes);
   });
 });

@@ -1,4 +1,12 @@
-import type { TransferListItem } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+
+type ElementOf<X> = X extends readonly (infer T)[] ? T : never;
+/**
+ * What can be moved to a worker without copying (an `ArrayBuffer`, a `MessagePort`, ...),
+ * derived from `MessagePort.postMessage`'s signature so the type fits every `@types/node`
+ * version a consumer has (Node's own name for it changed between versions).
+ */
+export type TransferListItem = ElementOf<NonNullable<Parameters<MessagePort["postMessage"]>[1]>>;
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
-import type { MessagePort, TransferListItem } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import type { TransferListItem } from "./task.js";
 import createDebug from "debug";
 import { Deferred, Failure, reportError as reportToProcess } from "@torsion/defer";
 import { ReactorNotRunning } from "@torsion/core";

@@ -1,4 +1,5 @@
-import { Worker, type ResourceLimits, type TransferListItem } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { TransferListItem } from "./task.js";
 import type { RunMessage, WorkerMessage } from "./messages.js";
 
 /**

@@ -2,7 +2,8 @@
  * The entry point of every pool worker: runs one task at a time on request and posts
  * back its result or its serialized error.
  */
-import { parentPort, type TransferListItem } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
+import type { TransferListItem } from "./task.js";
 import createDebug from "debug";
 import type { RunMessage, WorkerMessage } from "./messages.js";
 import { serializeError } from "./remote-error.js";
