@@ -275,3 +275,20 @@ export function getConnectError(error: unknown): ConnectError {
   const message = error instanceof Error ? error.message : String(error);
   return Class ? new Class(message, { cause: error }) : new ConnectError(message, { cause: error });
 }
+
+/**
+ * `connectUNIX` was given a path the kernel cannot take whole: longer than the `sun_path`
+ * field of a Unix socket address, or containing a NUL byte (other than the leading one of
+ * an abstract name). Without this check the kernel (or libuv) would cut the path short and
+ * the client could reach a different socket. No connect is tried.
+ */
+export class BadUNIXPathError extends ConnectError {
+  override name = "BadUNIXPathError";
+  override readonly code: string = "ERR_BAD_UNIX_PATH";
+  /** The path as given. */
+  readonly path: string;
+  constructor(path: string, message = "Bad Unix socket path.", options?: ErrorOptions) {
+    super(message, options);
+    this.path = path;
+  }
+}
