@@ -4,7 +4,13 @@
  * address, and libuv/Node stop at the first NUL byte: an over-long path would bind (and
  * leave on disk) its prefix, or connect to whatever socket lives at its prefix.
  */
+import fs from "node:fs";
 import { BadUNIXPathError, CannotListenError } from "@torsion/core";
+import createDebug from "debug";
+import { NotASocketError } from "./errors.js";
+import { kindOf } from "./pid-lock.js";
+
+const debug = createDebug("torsion:unix:socket-path");
 
 /**
  * The size of `sockaddr_un.sun_path` on this platform: 108 bytes on Linux, 104 on macOS and
@@ -54,4 +60,27 @@ export function checkListenPath(address: string): void {
 export function checkConnectPath(address: string): void {
   const problem = socketPathProblem(address);
   if (problem !== null) throw new BadUNIXPathError(address, `${problem}.`);
+}
+
+/**
+ * For `wantPID` after a dead owner's lock: removes the stale socket at `path`, if any.
+ * Only a socket is removed (checked with `lstat`, so a symbolic link is not followed).
+ *
+ * @throws NotASocketError if `path` exists and is not a socket (it is left in place)
+ */
+export function removeStaleSocket(path: string): void {
+  let stats: fs.Stats;
+  try {
+    stats = fs.lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  if (!stats.isSocket()) throw new NotASocketError(path, `a ${kindOf(path)}`);
+  debug("removing stale socket file %s", path);
+  try {
+    fs.unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }

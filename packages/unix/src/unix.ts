@@ -14,7 +14,7 @@ import {
 import { listenSync, StreamConnector, StreamPort, type OnRead, type SocketAddresses, type StreamConnectorTarget, type StreamPortBinding, type StreamTuning } from "@torsion/stream";
 import { BadFileError } from "./errors.js";
 import { acquirePidLock, isPidLocked, releasePidLock } from "./pid-lock.js";
-import { checkConnectPath, checkListenPath } from "./socket-path.js";
+import { checkConnectPath, checkListenPath, removeStaleSocket } from "./socket-path.js";
 
 const debug = createDebug("torsion:unix:unix");
 
@@ -84,14 +84,11 @@ class UNIXBinding implements StreamPortBinding {
     if (!result.acquired) throw new CannotListenError("", this.#path, `the lock ${this.#lockPath} is held by live process ${result.owner}`);
     this.#ownsLock = true;
     if (!result.stale) return;
-    debug("removing stale socket file %s", this.#path);
     try {
-      fs.unlinkSync(this.#path);
+      removeStaleSocket(this.#path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        this.#releaseLock();
-        throw new CannotListenError("", this.#path, error);
-      }
+      this.#releaseLock();
+      throw new CannotListenError("", this.#path, error);
     }
   }
 
@@ -132,7 +129,10 @@ class UNIXBinding implements StreamPortBinding {
  * (stale or live) makes `listenUNIX` throw `CannotListenError` (`EADDRINUSE`), as in
  * Twisted. With `wantPID: true`, `<path>.lock` names the owner's pid: a lock held by a
  * live process throws `CannotListenError`; a lock left by a dead process is replaced and
- * the stale socket file removed before binding. Errors are thrown synchronously.
+ * the stale socket removed before binding, but only if it is a socket: any other file
+ * there (or a `<path>.lock` that is not a PID lock) is left alone and `listenUNIX` throws
+ * `CannotListenError` (caused by `NotASocketError` / `InvalidLockFileError`). Errors are
+ * thrown synchronously.
  * An abstract address has no file: `mode` and `wantPID` do not apply to it.
  * A path longer than 107 UTF-8 bytes (108 with its NUL: Linux's `sun_path`), an abstract
  * name longer than 107 bytes after its NUL, or a NUL byte inside the path throws
