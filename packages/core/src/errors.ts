@@ -331,3 +331,19 @@ export class InvalidEventPhaseError extends TorsionError {
   override name = "InvalidEventPhaseError";
   override readonly code: string = "ERR_INVALID_EVENT_PHASE";
 }
+/**
+ * `connectUNIX` was given a path the kernel cannot take whole: longer than the `sun_path`
+ * field of a Unix socket address, or containing a NUL byte (other than the leading one of
+ * an abstract name). Without this check the kernel (or libuv) would cut the path short and
+ * the client could reach a different socket. No connect is tried.
+ */
+export class BadUNIXPathError extends ConnectError {
+  override name = "BadUNIXPathError";
+  override readonly code: string = "ERR_BAD_UNIX_PATH";
+  /** The path as given. */
+  readonly path: string;
+  constructor(path: string, message = "Bad Unix socket path.", options?: ErrorOptions) {
+    super(message, options);
+    this.path = path;
+  }
+}

@@ -53,6 +53,7 @@ const HIERARCHY: Array<[name: string, parent: AnyErrorClass]> = [
   ["UnsupportedAddressFamily", TorsionError],
   ["InvalidAddressError", TorsionError],
   ["ProtocolLifecycleError", TorsionError],
+  ["BadUNIXPathError", ConnectError],
 ];
 
 function make(name: string): Error {

@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import createDebug from "debug";
+import { InvalidLockFileError } from "./errors.js";
 
 const debug = createDebug("torsion:unix:pid-lock");
 
@@ -25,28 +26,63 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The pid named by `lockPath`, or `null` when there is no (readable) lock. */
+/**
+ * The pid named by the lock `lockPath`, or `null` when there is no file there.
+ *
+ * @throws InvalidLockFileError if something exists at `lockPath` that is not a PID lock:
+ *   not a symbolic link (a regular file, a directory...), or a link whose target is not a
+ *   positive decimal process id
+ */
 export function readPidLock(lockPath: string): number | null {
+  let target: string;
   try {
-    const target = fs.readlinkSync(lockPath);
-    const pid = Number(target);
-    return Number.isInteger(pid) ? pid : -1;
+    target = fs.readlinkSync(lockPath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    if ((error as NodeJS.ErrnoException).code === "EINVAL") return -1;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    if (code === "EINVAL") throw new InvalidLockFileError(lockPath, `a ${kindOf(lockPath)}, not a symbolic link`, { cause: error });
     throw error;
   }
+  if (!/^[1-9][0-9]{0,9}$/.test(target)) {
+    throw new InvalidLockFileError(lockPath, `a symbolic link to ${JSON.stringify(target)}, not to a process id`);
+  }
+  return Number(target);
 }
 
-/** Whether `lockPath` names a live process. */
+/** Whether `lockPath` is a PID lock naming a live process (false if it is not a lock). */
 export function isPidLocked(lockPath: string): boolean {
-  const pid = readPidLock(lockPath);
+  let pid: number | null;
+  try {
+    pid = readPidLock(lockPath);
+  } catch (error) {
+    if (error instanceof InvalidLockFileError) return false;
+    throw error;
+  }
   return pid !== null && processAlive(pid);
+}
+
+/** What kind of file `path` is, in words ("regular file", "directory"...), for messages. */
+export function kindOf(path: string): string {
+  let stats: fs.Stats;
+  try {
+    stats = fs.lstatSync(path);
+  } catch {
+    return "file that cannot be examined";
+  }
+  if (stats.isFile()) return "regular file";
+  if (stats.isDirectory()) return "directory";
+  if (stats.isSymbolicLink()) return "symbolic link";
+  if (stats.isFIFO()) return "FIFO";
+  if (stats.isSocket()) return "socket";
+  return "device file";
 }
 
 /**
  * Takes `lockPath` for this process. A lock naming a dead process is replaced (and
  * reported as `stale`); one naming a live process is not touched. Synchronous.
+ *
+ * @throws InvalidLockFileError if `lockPath` exists and is not a PID lock (it is left
+ *   in place)
  */
 export function acquirePidLock(lockPath: string): LockResult {
   let stale = false;
@@ -58,7 +94,8 @@ export function acquirePidLock(lockPath: string): LockResult {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const owner = readPidLock(lockPath);
-    if (owner !== null && processAlive(owner)) return { acquired: false, owner };
+    if (owner === null) continue; // released meanwhile: try again
+    if (processAlive(owner)) return { acquired: false, owner };
     debug("removing stale lock %s (owner %s)", lockPath, owner);
     stale = true;
     try {
@@ -71,9 +108,16 @@ export function acquirePidLock(lockPath: string): LockResult {
   return { acquired: false, owner };
 }
 
-/** Removes `lockPath` if it names this process. */
+/** Removes `lockPath` if it is a PID lock naming this process. */
 export function releasePidLock(lockPath: string): void {
-  if (readPidLock(lockPath) !== process.pid) return;
+  let owner: number | null;
+  try {
+    owner = readPidLock(lockPath);
+  } catch (error) {
+    debug("not releasing %s: %O", lockPath, error);
+    return;
+  }
+  if (owner !== process.pid) return;
   try {
     fs.unlinkSync(lockPath);
   } catch (error) {

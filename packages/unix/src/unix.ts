@@ -14,6 +14,7 @@ import {
 import { listenSync, StreamConnector, StreamPort, type OnRead, type SocketAddresses, type StreamConnectorTarget, type StreamPortBinding, type StreamTuning } from "@torsion/stream";
 import { BadFileError } from "./errors.js";
 import { acquirePidLock, isPidLocked, releasePidLock } from "./pid-lock.js";
+import { checkConnectPath, checkListenPath, removeStaleSocket } from "./socket-path.js";
 
 const debug = createDebug("torsion:unix:unix");
 
@@ -53,7 +54,7 @@ class UNIXBinding implements StreamPortBinding {
   }
 
   bind(server: net.Server, onLateError: (error: Error) => void): void {
-    if (this.#path.length === 0) throw new CannotListenError("", this.#path, new RangeError("empty Unix socket path"));
+    checkListenPath(this.#path);
     if (this.#wantPID && !isAbstract(this.#path)) this.#lock();
     const result = listenSync(server, { path: this.#path, backlog: this.#backlog });
     if (result.state === "failed") {
@@ -83,14 +84,11 @@ class UNIXBinding implements StreamPortBinding {
     if (!result.acquired) throw new CannotListenError("", this.#path, `the lock ${this.#lockPath} is held by live process ${result.owner}`);
     this.#ownsLock = true;
     if (!result.stale) return;
-    debug("removing stale socket file %s", this.#path);
     try {
-      fs.unlinkSync(this.#path);
+      removeStaleSocket(this.#path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        this.#releaseLock();
-        throw new CannotListenError("", this.#path, error);
-      }
+      this.#releaseLock();
+      throw new CannotListenError("", this.#path, error);
     }
   }
 
@@ -131,8 +129,14 @@ class UNIXBinding implements StreamPortBinding {
  * (stale or live) makes `listenUNIX` throw `CannotListenError` (`EADDRINUSE`), as in
  * Twisted. With `wantPID: true`, `<path>.lock` names the owner's pid: a lock held by a
  * live process throws `CannotListenError`; a lock left by a dead process is replaced and
- * the stale socket file removed before binding. Errors are thrown synchronously.
+ * the stale socket removed before binding, but only if it is a socket: any other file
+ * there (or a `<path>.lock` that is not a PID lock) is left alone and `listenUNIX` throws
+ * `CannotListenError` (caused by `NotASocketError` / `InvalidLockFileError`). Errors are
+ * thrown synchronously.
  * An abstract address has no file: `mode` and `wantPID` do not apply to it.
+ * A path longer than 107 UTF-8 bytes (108 with its NUL: Linux's `sun_path`), an abstract
+ * name longer than 107 bytes after its NUL, or a NUL byte inside the path throws
+ * `CannotListenError` before any system call (the kernel would bind a truncated path).
  */
 export function listenUNIX(host: ITransportHost, address: string, factory: IProtocolFactory, options: UNIXListenOptions = {}): StreamPort {
   const port = new StreamPort(host, factory, new UNIXBinding(address, options), tuningOf(options));
@@ -154,6 +158,7 @@ class UNIXTarget implements StreamConnectorTarget {
   }
 
   open(onread: OnRead | undefined, writableHighWaterMark: number): net.Socket {
+    checkConnectPath(this.#path);
     if (this.#checkPID && !isPidLocked(`${this.#path}.lock`)) throw new BadFileError(this.#path);
     return connect({ path: this.#path, allowHalfOpen: true, writableHighWaterMark, ...(onread === undefined ? {} : { onread }) } as net.IpcNetConnectOpts);
   }
@@ -167,7 +172,9 @@ class UNIXTarget implements StreamConnectorTarget {
  * Connects to the Unix socket `address` and starts at once; events reach the factory as
  * for `connectTCP`. A missing or refusing path fails with `ConnectionRefusedError`;
  * `options.timeout` (default 30 s) with `TimeoutError`; with `checkPID: true` and no live
- * owner in `<path>.lock`, with `BadFileError` (no connect is tried).
+ * owner in `<path>.lock`, with `BadFileError` (no connect is tried). A path the kernel
+ * cannot take whole (over-long or with an inner NUL, as for `listenUNIX`) fails with
+ * `BadUNIXPathError`, also without a connect: a truncated path could reach another socket.
  */
 export function connectUNIX(host: ITransportHost, address: string, factory: IClientFactory, options: UNIXConnectOptions = {}): StreamConnector {
   const target = new UNIXTarget(address, options.checkPID ?? false);

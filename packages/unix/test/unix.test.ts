@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { CannotListenError, ConnectionDone, ConnectionRefusedError, UNIXAddress, type ITCPTransport } from "@torsion/core";
-import { BadFileError, connectUNIX, listenUNIX } from "@torsion/unix";
+import { BadFileError, connectUNIX, InvalidLockFileError, listenUNIX, NotASocketError } from "@torsion/unix";
 import { fastAcceptSupported, type StreamPort } from "@torsion/stream";
 import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
 import { tempDir } from "./unix-pair.js";
@@ -54,6 +54,23 @@ async function leaveStaleSocket(file: string): Promise<number> {
   child.kill("SIGKILL");
   await new Promise((resolve) => child.once("exit", resolve));
   return pid;
+}
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  return Number(child.stdout);
+}
+
+/** Calls listenUNIX expecting CannotListenError; a port it opened anyway is kept for cleanup. */
+function cannotListen(address: string, options: Parameters<typeof listenUNIX>[3]): CannotListenError {
+  try {
+    ports.push(listenUNIX(host, address, new RecordingFactory(Echo), options));
+  } catch (error) {
+    assert.ok(error instanceof CannotListenError, String(error));
+    return error;
+  }
+  return assert.fail(`listenUNIX(${address}) did not throw`);
 }
 
 for (const fastPath of [true, false]) {
@@ -144,6 +161,49 @@ describe("listenUNIX", () => {
     listen(file, Echo, { wantPID: true });
     assert.equal(fs.readlinkSync(`${file}.lock`), String(process.pid));
     assert.equal((await echoOnce(file)).bytes().toString(), "echo me");
+  });
+
+  it("with wantPID and a dead owner's lock, leaves a regular file at the path alone and fails", () => {
+    const file = path.join(temp.dir, `data${counter++}.db`);
+    fs.writeFileSync(file, "precious rows");
+    fs.symlinkSync(String(deadPid()), `${file}.lock`);
+    const error = cannotListen(file, { wantPID: true });
+    assert.ok(error.cause instanceof NotASocketError);
+    assert.match(error.message, /is a regular file, not a socket; it was left in place/);
+    assert.equal(fs.readFileSync(file, "utf8"), "precious rows");
+    assert.equal(fs.existsSync(`${file}.lock`), false, "the lock taken over from the dead owner is released");
+  });
+
+  it("with wantPID and a dead owner's lock, removes neither a directory nor a symbolic link at the path", () => {
+    const dir = nextPath();
+    fs.mkdirSync(dir);
+    const link = nextPath();
+    fs.symlinkSync(dir, link);
+    for (const [target, kind] of [[dir, "directory"], [link, "symbolic link"]] as const) {
+      fs.symlinkSync(String(deadPid()), `${target}.lock`);
+      const error = cannotListen(target, { wantPID: true });
+      assert.ok(error.cause instanceof NotASocketError);
+      assert.match(error.message, new RegExp(`is a ${kind}, not a socket`));
+    }
+    assert.ok(fs.lstatSync(dir).isDirectory());
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+  });
+
+  it("with wantPID, a lock file that is not a PID lock is an error and is never deleted", () => {
+    const file = nextPath();
+    fs.writeFileSync(`${file}.lock`, "not a lock");
+    const notLink = cannotListen(file, { wantPID: true });
+    assert.ok(notLink.cause instanceof InvalidLockFileError);
+    assert.match(notLink.message, /\.lock is not a PID lock file \(a regular file, not a symbolic link\); it was left in place/);
+    assert.equal(fs.readFileSync(`${file}.lock`, "utf8"), "not a lock");
+    assert.equal(fs.existsSync(file), false);
+    const other = nextPath();
+    fs.symlinkSync("some/target", `${other}.lock`);
+    const badTarget = cannotListen(other, { wantPID: true });
+    assert.ok(badTarget.cause instanceof InvalidLockFileError);
+    assert.match(badTarget.message, /a symbolic link to "some\/target", not to a process id/);
+    assert.equal(fs.readlinkSync(`${other}.lock`), "some/target");
+    assert.equal(fs.existsSync(other), false);
   });
 
   it("listens on a Linux abstract-namespace address", async () => {
