@@ -170,8 +170,8 @@ export class StreamPort implements IListeningPort {
     if (handle !== null) {
       this.#accept((onread) => wrapHandle(handle, this.#wrapOptions(onread)));
     } else if (this.#binding.prepare === undefined) {
-      // pauseOnConnect paused a socket that could not be rewrapped: resume once attached.
-      if (this.#accept(accepted) && this.#fast) accepted.resume();
+      // (A socket pauseOnConnect paused is resumed by the transport's attach.)
+      this.#accept(accepted);
     } else {
       this.#prepare(accepted);
     }
@@ -197,7 +197,7 @@ export class StreamPort implements IListeningPort {
   }
 
   /** Builds the protocol and runs it over a new transport; closes the socket if there is none. */
-  #accept(socket: net.Socket | ((onread: OnRead) => net.Socket)): boolean {
+  #accept(socket: net.Socket | ((onread: OnRead) => net.Socket)): void {
     const transport = new StreamTransport({ host: this.#host, socket, highWaterMark: this.#highWaterMark, resetOnAbort: this.#binding.resetOnAbort });
     if (this.#descriptorCeiling !== null) this.#checkDescriptors(transport.socket, this.#descriptorCeiling);
     const { peer, local } = this.#binding.addresses(transport.socket);
@@ -209,10 +209,9 @@ export class StreamPort implements IListeningPort {
     }
     if (protocol === null) {
       transport.socket.destroy();
-      return false;
+      return;
     }
     transport.attach(protocol, { noDelay: this.#binding.noDelay, peer, local });
-    return true;
   }
 
   /**
