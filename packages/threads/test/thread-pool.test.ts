@@ -100,6 +100,18 @@ describe("ThreadPool with real workers", () => {
     }
   });
 
+  it("applies resourceLimits: a worker out of memory fails its task with WorkerCrashed", { timeout: 30_000 }, async () => {
+    const pool = new ThreadPool({ max: 1, resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
+    try {
+      const error = await failureOf(deferToThreadPool(pool, tasks.hog));
+      assert.ok(error instanceof WorkerCrashed);
+      assert.match(String((error.cause as { code?: string } | undefined)?.code), /ERR_WORKER_OUT_OF_MEMORY/);
+      assert.equal(await deferToThreadPool(pool, tasks.add, 1, 2), 3);
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it("moves a transferred buffer to the worker and back without copying", async () => {
     const pool = new ThreadPool({ max: 1 });
     try {
