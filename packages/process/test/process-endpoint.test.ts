@@ -28,14 +28,23 @@ class Collect extends Protocol {
 describe("ProcessEndpoint", () => {
   it("connects a stream protocol to a child's stdin and stdout", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
-    const endpoint = new ProcessEndpoint(reactor, "cat", ["cat"]);
+    const endpoint = new ProcessEndpoint(reactor, "sh", ["sh", "-c", 'read line; echo "got $line"']);
     const protocol = (await endpoint.connect(Factory.forProtocol(Collect))) as Collect;
     assert.ok(protocol.transport!.getPeer().equals(new ProcessAddress()));
-    protocol.transport!.write(Buffer.from("over stdio"));
-    protocol.transport!.loseConnection();
+    protocol.transport!.write(Buffer.from("over stdio\n"));
     const reason = await protocol.lost;
+    assert.equal(Buffer.concat(protocol.chunks).toString(), "got over stdio\n");
     assert.ok(reason.value instanceof ProcessDone);
     assert.ok(reason.value instanceof ConnectionDone);
+  });
+
+  it("closes every pipe on loseConnection; a reading child then sees EOF and exits cleanly", { timeout: 20_000 }, async () => {
+    const { reactor } = testReactor();
+    const protocol = (await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "cat >/dev/null"]).connect(Factory.forProtocol(Collect))) as Collect;
+    protocol.transport!.write(Buffer.from("discarded"));
+    protocol.transport!.loseConnection();
+    assert.equal(protocol.transport!.disconnecting, true);
+    assert.ok((await protocol.lost).value instanceof ProcessDone);
   });
 
   it("delivers only stdout to the protocol and ends it with a spawn failure", { timeout: 20_000 }, async () => {
