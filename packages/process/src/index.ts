@@ -16,3 +16,9 @@ export {
   type GetProcessOutputOptions,
 } from "./utils.js";
 export { StandardIO, PipeAddress, type StandardIOOptions } from "./standard-io.js";
+export {
+  ProcessEndpoint,
+  ProcessAddress,
+  type IProcessClientEndpoint,
+  type ProcessEndpointOptions,
+} from "./process-endpoint.js";

@@ -27,6 +27,10 @@ interface Pipe {
   readonly role: "r" | "w";
   readonly stream: (Readable & Writable) | null;
   lost: boolean;
+  /** Output read while paused (Node resumes a child's paused stdio at exit), delivered on resume. */
+  readonly pending: Buffer[];
+  /** The stream has closed; `lost` waits until `pending` is delivered. */
+  closed: boolean;
 }
 
 /** What the transport needs to be built (see `spawnProcess`). */
@@ -77,7 +81,7 @@ export class ProcessTransport implements IProcessTransport {
     this.#pid = init.child?.pid ?? null;
     for (const [fd, role] of init.pipes) {
       const stream = (init.child?.stdio[fd] ?? null) as (Readable & Writable) | null;
-      this.#pipes.set(fd, { fd, role, stream, lost: false });
+      this.#pipes.set(fd, { fd, role, stream, lost: false, pending: [], closed: false });
     }
     const stdin = this.#pipes.get(0);
     this.#stdin = new WritableProducerSlot(stdin?.role === "w" ? stdin.stream : null, (what, fn) => this.#guard(what, fn));
@@ -152,7 +156,9 @@ export class ProcessTransport implements IProcessTransport {
       if (fd === 0) this.#stdin.close();
       if (!stream.writableEnded) stream.end(() => stream.destroy());
     } else {
+      pipe.pending.length = 0;
       stream.destroy();
+      if (pipe.closed) this.#lost(pipe);
     }
   }
 
@@ -189,6 +195,7 @@ export class ProcessTransport implements IProcessTransport {
 
   pauseProducing(): void {
     this.#paused = true;
+    for (const pipe of this.#pipes.values()) if (pipe.role === "r" && !pipe.lost) pipe.stream?.pause();
   }
 
   resumeProducing(): void {
@@ -225,11 +232,21 @@ export class ProcessTransport implements IProcessTransport {
       const stream = pipe.stream;
       if (stream === null) continue;
       stream.on("error", (error: Error) => debug("pid %s fd %d: %s", String(this.#pid), pipe.fd, error.message));
-      stream.on("close", () => this.#lost(pipe));
+      stream.on("close", () => {
+        pipe.closed = true;
+        if (pipe.pending.length === 0) this.#lost(pipe);
+      });
       if (pipe.role === "r") {
-        // 'readable' rather than 'data': Node resumes paused 'data' readers of a child's
-        // stdio when it exits, which would defeat pauseProducing.
-        stream.on("readable", () => this.#drain(pipe));
+        stream.on("data", (data: Buffer) => {
+          if (!this.#paused) {
+            this.#deliver(pipe, data);
+            return;
+          }
+          // Node resumes a child's paused stdio streams when it exits: hold what it
+          // reads until resumeProducing.
+          pipe.pending.push(data);
+          stream.pause();
+        });
       } else if (pipe.fd !== 0) {
         // An extra 'w' pipe is a duplex socket: read (and drop) from it so that the child
         // closing its end (exiting) is noticed and the pipe reported lost.
@@ -245,13 +262,10 @@ export class ProcessTransport implements IProcessTransport {
   }
 
   #drain(pipe: Pipe): void {
-    const stream = pipe.stream;
-    if (stream === null) return;
-    while (!this.#paused && !pipe.lost) {
-      const data = stream.read() as Buffer | null;
-      if (data === null) return;
-      this.#deliver(pipe, data);
-    }
+    while (!this.#paused && !pipe.lost && pipe.pending.length > 0) this.#deliver(pipe, pipe.pending.shift()!);
+    if (this.#paused || pipe.lost) return;
+    if (pipe.closed) this.#lost(pipe);
+    else pipe.stream?.resume();
   }
 
   #deliver(pipe: Pipe, data: Buffer): void {

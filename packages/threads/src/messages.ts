@@ -5,8 +5,10 @@ import type { SerializedError } from "./remote-error.js";
 export interface RunMessage {
   readonly t: "run";
   readonly id: number;
-  readonly module: string;
-  readonly export: string;
+  /** The task's number in this pool; `module` and `export` come only the first time a worker gets it. */
+  readonly task: number;
+  readonly module?: string;
+  readonly export?: string;
   readonly args: unknown[];
 }
 

@@ -6,7 +6,7 @@ import { Deferred, Failure, reportError as reportToProcess } from "@torsion/defe
 import { ReactorNotRunning } from "@torsion/core";
 import { PoolStopped, UnknownMainThreadFunction, WorkerCrashed } from "./errors.js";
 import { mainThreadFunction } from "./main-thread-functions.js";
-import type { BlockingReply, WorkerMessage } from "./messages.js";
+import type { BlockingReply, RunMessage, WorkerMessage } from "./messages.js";
 import { rebuildError, serializeError } from "./remote-error.js";
 import { moduleKey, unwrapArgs, type TaskArgsOf, type TaskHandle, type TaskRef } from "./task.js";
 import { nodeWorkerFactory, type IPoolWorker, type WorkerFactory, type WorkerOptions } from "./worker-factory.js";
@@ -69,6 +69,7 @@ type JobState = "queued" | "running" | "settled";
 
 interface Job {
   readonly id: number;
+  readonly task: number;
   readonly module: string;
   readonly export: string;
   readonly args: unknown[];
@@ -81,6 +82,8 @@ interface Job {
 
 interface Slot {
   readonly worker: IPoolWorker;
+  /** Task numbers this worker has already been told the module and export of. */
+  readonly known: Set<number>;
   job: Job | null;
   idleTimer: NodeJS.Timeout | null;
   lastError: Error | null;
@@ -91,6 +94,19 @@ interface Slot {
 
 interface PendingBlockingCall {
   reply(answer: BlockingReply): void;
+}
+
+const taskNumbers = new Map<string, number>();
+
+/** A small number standing for a task (module and export) in messages after the first. */
+function taskNumber(module: string, name: string): number {
+  const key = `${module}#${name}`;
+  let number = taskNumbers.get(key);
+  if (number === undefined) {
+    number = taskNumbers.size + 1;
+    taskNumbers.set(key, number);
+  }
+  return number;
 }
 
 function checkCount(name: string, value: number, least: number): number {
@@ -164,6 +180,7 @@ export class ThreadPool {
     const { args: plain, list } = unwrapArgs(args);
     const job: Job = {
       id: this.#nextId++,
+      task: taskNumber(moduleKey(task.module), task.export),
       module: moduleKey(task.module),
       export: task.export,
       args: plain,
@@ -324,7 +341,7 @@ export class ThreadPool {
       else this.#report(crash, `starting a worker (${this.#name})`);
       return null;
     }
-    const slot: Slot = { worker, job: null, idleTimer: null, lastError: null, terminating: false, terminationReason: null };
+    const slot: Slot = { worker, known: new Set(), job: null, idleTimer: null, lastError: null, terminating: false, terminationReason: null };
     this.#slots.add(slot);
     worker.on("message", (message: WorkerMessage) => this.#onMessage(slot, message));
     worker.on("error", (error: Error) => {
@@ -343,7 +360,11 @@ export class ThreadPool {
     job.state = "running";
     slot.worker.ref();
     try {
-      slot.worker.postMessage({ t: "run", id: job.id, module: job.module, export: job.export, args: job.args }, job.transfer);
+      const message: RunMessage = slot.known.has(job.task)
+        ? { t: "run", id: job.id, task: job.task, args: job.args }
+        : { t: "run", id: job.id, task: job.task, module: job.module, export: job.export, args: job.args };
+      slot.worker.postMessage(message, job.transfer);
+      slot.known.add(job.task);
     } catch (error) {
       slot.job = null;
       this.#settle(job, false, error);

@@ -18,18 +18,54 @@ function post(message: WorkerMessage, list: TransferListItem[] = []): void {
   parentPort!.postMessage(message, list);
 }
 
-async function run(message: RunMessage): Promise<void> {
+const tasks = new Map<number, (...args: unknown[]) => unknown>();
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+function reply(id: number, result: unknown): void {
+  const { value, list } = unwrapTransfer(result);
   try {
-    const fn = await resolveTask(message.module, message.export);
-    const result = await fn(...message.args);
-    const { value, list } = unwrapTransfer(result);
-    try {
-      post({ t: "result", id: message.id, value }, list);
-    } catch (error) {
-      post({ t: "error", id: message.id, error: serializeError(error) });
+    post({ t: "result", id, value }, list);
+  } catch (error) {
+    post({ t: "error", id, error: serializeError(error) });
+  }
+}
+
+async function runSlow(message: RunMessage): Promise<void> {
+  try {
+    let fn = tasks.get(message.task);
+    if (fn === undefined) {
+      fn = await resolveTask(message.module!, message.export!);
+      tasks.set(message.task, fn);
     }
+    reply(message.id, await fn(...message.args));
   } catch (error) {
     post({ t: "error", id: message.id, error: serializeError(error) });
+  }
+}
+
+/** Runs a task; a known task with a synchronous result is answered without any await. */
+function run(message: RunMessage): void {
+  const fn = tasks.get(message.task);
+  if (fn === undefined) {
+    void runSlow(message);
+    return;
+  }
+  let result: unknown;
+  try {
+    result = fn(...message.args);
+  } catch (error) {
+    post({ t: "error", id: message.id, error: serializeError(error) });
+    return;
+  }
+  if (isThenable(result)) {
+    Promise.resolve(result).then((value) => reply(message.id, value), (error: unknown) => {
+      post({ t: "error", id: message.id, error: serializeError(error) });
+    });
+  } else {
+    reply(message.id, result);
   }
 }
 
@@ -38,7 +74,6 @@ parentPort?.on("message", (message: RunMessage | { t: "close" }) => {
     debug("closing");
     void runCloseHooks().finally(() => parentPort!.close());
   } else if (message?.t === "run") {
-    debug("task %d: %s#%s", message.id, message.module, message.export);
-    void run(message);
+    run(message);
   }
 });

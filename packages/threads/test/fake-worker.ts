@@ -5,8 +5,9 @@ type Listener = (value: never) => void;
 interface RunMessageLike {
   readonly t: "run";
   readonly id: number;
-  readonly module: string;
-  readonly export: string;
+  readonly task: number;
+  readonly module?: string;
+  readonly export?: string;
   readonly args: unknown[];
 }
 

@@ -7,7 +7,8 @@ import path from "node:path";
 import { BadUNIXPathError, CannotListenError, ConnectError, type ITCPTransport } from "@torsion/core";
 import { connectUNIX, listenUNIX } from "@torsion/unix";
 import type { StreamPort } from "@torsion/stream";
-import { Echo, OrderFactory, Recorder, RecordingFactory, TestHost, waitFor } from "../../stream/dist-test/helpers.js";
+import { FakeTransportHost as TestHost } from "@torsion/testing";
+import { Echo, OrderFactory, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
 import { tempDir } from "./unix-pair.js";
 
 const host = new TestHost();

@@ -76,3 +76,9 @@ export const blockingMainTimeout = defineTask(import.meta.url, "blockingMainTime
 export function square(n: number): number {
   return n * n;
 }
+
+/** Allocates until the worker runs out of memory. */
+export const hog = defineTask(import.meta.url, "hog", () => {
+  const keep: number[][] = [];
+  for (;;) keep.push(new Array(1_000_000).fill(1));
+});

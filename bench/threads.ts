@@ -1,0 +1,77 @@
+/**
+ * Worker threads: the round trip of a trivial task through `deferToThreadPool` against a
+ * raw `worker_threads` message round trip, and CPU-bound throughput on 2 workers against
+ * 1 (the "raw" column is 1 worker). Rounds interleaved; runs in this process.
+ */
+import { Worker } from "node:worker_threads";
+import { ThreadPool, deferToThreadPool } from "torsion";
+import type { BenchContext } from "./lib/context.js";
+import { makeResult, sideStats, type Result, type Target } from "./lib/result.js";
+import { echo, hash } from "./lib/thread-tasks.js";
+
+const ROUND_TRIPS = 5000;
+const HASH_TASKS = 16;
+const HASH_ROUNDS = 40_000;
+
+const RAW_ECHO = `
+const { parentPort } = require("node:worker_threads");
+parentPort.on("message", (m) => parentPort.postMessage(m));
+`;
+
+async function rawRoundTrips(worker: Worker): Promise<void> {
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    await new Promise<void>((resolve) => {
+      worker.once("message", () => resolve());
+      worker.postMessage(i);
+    });
+  }
+}
+
+async function poolRoundTrips(pool: ThreadPool): Promise<void> {
+  for (let i = 0; i < ROUND_TRIPS; i++) await deferToThreadPool(pool, echo, i);
+}
+
+async function hashAll(pool: ThreadPool): Promise<void> {
+  await Promise.all(Array.from({ length: HASH_TASKS }, () => deferToThreadPool(pool, hash, HASH_ROUNDS)));
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return (performance.now() - start) / 1000;
+}
+
+/** Runs both thread workloads; returns two results. */
+export async function runThreadsBench(ctx: BenchContext): Promise<Result[]> {
+  const raw = new Worker(RAW_ECHO, { eval: true });
+  const pool = new ThreadPool({ min: 1, max: 1 });
+  const one = new ThreadPool({ min: 1, max: 1 });
+  const two = new ThreadPool({ min: 2, max: 2 });
+  const trip = { raw: [] as number[], torsion: [] as number[] };
+  const cpu = { raw: [] as number[], torsion: [] as number[] };
+  try {
+    await Promise.all([rawRoundTrips(raw), poolRoundTrips(pool), hashAll(one), hashAll(two)]);
+    for (let round = 0; round < ctx.config.rounds; round++) {
+      const order = round % 2 === 0 ? (["raw", "torsion"] as const) : (["torsion", "raw"] as const);
+      for (const side of order) {
+        const seconds = await timed(() => (side === "raw" ? rawRoundTrips(raw) : poolRoundTrips(pool)));
+        trip[side].push(ROUND_TRIPS / seconds);
+        ctx.log(`threads round-trip ${side} round ${round + 1}: ${(ROUND_TRIPS / seconds).toFixed(0)}/s`);
+      }
+      for (const side of order) {
+        const seconds = await timed(() => hashAll(side === "raw" ? one : two));
+        cpu[side].push(HASH_TASKS / seconds);
+        ctx.log(`threads cpu ${side === "raw" ? "1 worker" : "2 workers"} round ${round + 1}: ${(HASH_TASKS / seconds).toFixed(1)} tasks/s`);
+      }
+    }
+  } finally {
+    await Promise.all([raw.terminate(), pool.stop(), one.stop(), two.stop()]);
+  }
+  const tripTarget: Target = { op: ">=", value: 0.9 };
+  return [
+    makeResult("threads", "round-trip", "calls/s", sideStats(trip.raw, 0), sideStats(trip.torsion, 0), tripTarget,
+      "deferToThreadPool(echo) vs raw postMessage echo, one at a time"),
+    makeResult("threads", "cpu-2-vs-1", "tasks/s", sideStats(cpu.raw, 0), sideStats(cpu.torsion, 0), null,
+      `raw column = 1 worker, torsion column = 2 workers; ${HASH_TASKS} x ${HASH_ROUNDS} SHA-256 rounds`),
+  ];
+}
