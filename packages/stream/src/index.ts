@@ -3,7 +3,7 @@ export { StreamTransport, CONNECTION_DONE, DEFAULT_HIGH_WATER_MARK, type StreamT
 export { StreamPort, type AcceptPath, type StreamPortBinding, type StreamTuning, type SocketAddresses } from "./stream-port.js";
 export { StreamConnector, type StreamConnectorTarget, type StreamConnectorOptions } from "./stream-connector.js";
 export { fastAcceptSupported, interceptAccept, wrapHandle, rewrapAccepted, listenSync, type AcceptedHandle, type RewrapOptions, DISABLE_FAST_PATH_ENV, type OnRead, type ListenResult } from "./node-internals.js";
-export { SCRATCH_SIZE, SLAB_SIZE, RETENTION_FACTOR, MIN_COPY_SLAB, COPY_POOL_LIMIT, carveRegion, copyOut, copyFootprint, releaseRegion, sharedScratch, slabStats, type SlabStats } from "./read-buffer-pool.js";
+export { SCRATCH_SIZE, SLAB_SIZE, RETENTION_FACTOR, RETENTION_BOUND, LEND_LIMIT, MIN_COPY_SLAB, COPY_POOL_LIMIT, carveRegion, copyOut, copyFootprint, releaseRegion, sharedScratch, slabStats, type SlabStats } from "./read-buffer-pool.js";
 export { ReadSizer, READ_SIZES, MAX_READ_SIZE, COPY_LIMIT, SHRINK_AFTER } from "./read-sizer.js";
 export { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
 export * from "./errors.js";
