@@ -33,6 +33,7 @@ import {
 } from "@torsion/core";
 import { Failure, reportError as reportToProcess, type Deferred, type ErrorReporter } from "@torsion/defer";
 import * as childProcess from "@torsion/process";
+import { allocatorHint } from "@torsion/stream";
 import * as tcp from "@torsion/tcp";
 import { ThreadPool, type IReactorThreads } from "@torsion/threads";
 import * as udp from "@torsion/udp";
@@ -77,6 +78,19 @@ export interface NodeReactorOptions {
    * @default the process-wide reporter of `@torsion/defer` (`reportError`, see `setErrorReporter`)
    */
   readonly errorReporter?: ErrorReporter;
+  /**
+   * Let the first connection that reads in bulk give glibc's `malloc` a one-time hint
+   * (allocate and drop one untouched 16 MiB block) that raises its mmap and trim
+   * thresholds for the WHOLE process, so read slabs are reused from the heap instead of
+   * being faulted in and zeroed for every read (measured: 10-20 % less server CPU per
+   * 64 KiB chunk when streaming, ~8,000 fewer page faults per second). Cost: up to 32 MiB
+   * of freed heap may stay resident, for the host application too. Process-wide: any
+   * reactor created with it on enables it; `TORSION_NO_ALLOCATOR_HINT=1` turns it off
+   * whatever this says. No effect with another allocator. See `@torsion/stream`'s
+   * `allocator-hint.ts`.
+   * @default true
+   */
+  readonly allocatorHint?: boolean;
 }
 
 type ReactorState = "stopped" | "starting" | "running" | "stopping";
@@ -133,6 +147,7 @@ export class NodeReactor
       options.shutdownTimeoutSeconds ?? this.#graceSeconds + SHUTDOWN_MARGIN_SECONDS);
     this.#installSignalHandlers = options.installSignalHandlers ?? true;
     this.#errorReporter = options.errorReporter;
+    if (options.allocatorHint ?? true) allocatorHint.enable();
     const report = (error: unknown, context: string): void => this.reportError(error, context);
     this.#timers = new TimerQueue({ now: () => this.seconds(), report });
     this.#events = new SystemEvents(report);

@@ -7,16 +7,18 @@
  *
  * - Small or no reads (idle, ping-pong): the shared scratch; each read is copied out into
  *   slab memory, so an idle connection holds no read memory of its own.
- * - Bulk reads: a private region carved from a slab; each read is handed out as a view
- *   without a copy, and the next read goes into the untouched rest of the region while
- *   at least half a region is left, else into a fresh region.
+ * - Bulk reads: a private region carved from a slab; each read of at least `LEND_LIMIT`
+ *   (4 KiB) is handed out as a view without a copy, and the next read goes into the
+ *   untouched rest of the region while at least half a region is left, else into a fresh
+ *   region. A shorter read is copied out and the region is read into again, so no view
+ *   keeps more than 64 times its size alive.
  *
  * Either way the bytes handed out are never written again (see `read-buffer-pool.ts`).
  * The first region of the largest size (a connection streaming) gives the process-wide
  * allocator hint once (see `allocator-hint.ts`), so the fresh memory comes without faults.
  */
-import { carveRegion, copyOut, releaseRegion, sharedScratch } from "./read-buffer-pool.js";
-import { COPY_LIMIT, MAX_READ_SIZE, ReadSizer } from "./read-sizer.js";
+import { LEND_LIMIT, carveRegion, copyOut, releaseRegion, sharedScratch } from "./read-buffer-pool.js";
+import { MAX_READ_SIZE, ReadSizer } from "./read-sizer.js";
 import { allocatorHint } from "./allocator-hint.js";
 
 /** Carves a private region; a region of the largest size gives the allocator hint (once). */
@@ -57,10 +59,10 @@ export class AdaptiveReadBuffer {
   take(bytesRead: number, buffer: Buffer): Buffer {
     const region = this.#region;
     // A view is lent only when the read went into the private region Node asked for after
-    // the previous read, and is big enough that its slab is at most 16 times its size;
+    // the previous read, and is big enough that its slab is at most 64 times its size;
     // otherwise (shared scratch, a small read, or a runtime that kept an older buffer) the
     // bytes are copied out, which is always safe and leaves the region untouched.
-    const lend = region !== null && buffer === region && this.#asked && bytesRead >= COPY_LIMIT;
+    const lend = region !== null && buffer === region && this.#asked && bytesRead >= LEND_LIMIT;
     this.#asked = false;
     const data = lend ? buffer.subarray(0, bytesRead) : copyOut(buffer, bytesRead);
     this.#sizer.record(bytesRead, buffer.length);

@@ -1,27 +1,33 @@
 /**
- * A one-time hint to the C allocator (glibc `malloc`) for processes that read in bulk.
+ * An opt-in, one-time hint to the C allocator (glibc `malloc`) for processes that read in
+ * bulk. It is process-wide, so the library never gives it on its own: `NodeReactor` turns
+ * it on ({@link AllocatorHint.enable}) unless created with `allocatorHint: false`, and the
+ * hint is then given when a connection first reads in bulk.
  *
  * Why: every bulk read on the `onread` fast path goes into fresh memory (bytes handed to a
  * protocol are never written again, see `read-buffer-pool.ts`), carved from 256 KiB slabs
  * that the garbage collector frees in batches. With glibc's start-up settings a 256 KiB
  * block is served by `mmap` and given back by `munmap`, and heap memory freed in a batch is
  * given back with `brk` (trim threshold 128 KiB), so nearly every read lands on pages the
- * kernel must fault in and zero again: profiled at ~10 µs of kernel time per 64 KiB read
- * (about a quarter of the server's CPU in a streaming echo), with ~4 page faults per read.
+ * kernel must fault in and zero again. Measured (stream10x64k, interleaved medians of 8
+ * runs): without the hint the server takes ~8,000 more page faults per 2-second run and
+ * 10-20 % more CPU per 64 KiB chunk; 64 KiB slabs (below the mmap threshold) do not avoid
+ * it, because the trim threshold still gives freed heap back.
  *
  * The hint: glibc raises its mmap threshold to the size of the largest `mmap`ed block freed
  * so far (up to 32 MiB), and its trim threshold to twice that. Allocating, untouched, and
  * dropping one {@link ALLOCATOR_HINT_SIZE} block moves both once, as any process that frees
  * one big buffer does: slabs then come from the heap and are reused from glibc's free
- * lists without page faults. Cost: the heap may keep up to twice
- * {@link ALLOCATOR_HINT_SIZE} of freed memory resident instead of returning it, and the
- * block itself takes no resident memory (it is never written). It has no effect (and does
- * no harm) with another allocator, or when `MALLOC_*` / `GLIBC_TUNABLES` settings fix the
- * thresholds. Set {@link DISABLE_ALLOCATOR_HINT_ENV}=1 to turn it off.
+ * lists without page faults. Cost, for the whole process (the host application included):
+ * the heap may keep up to twice {@link ALLOCATOR_HINT_SIZE} of freed memory resident
+ * instead of returning it, and blocks below 16 MiB are no longer `mmap`ed; the block itself
+ * takes no resident memory (it is never written). It has no effect (and does no harm) with
+ * another allocator, or when `MALLOC_*` / `GLIBC_TUNABLES` settings fix the thresholds.
+ * {@link DISABLE_ALLOCATOR_HINT_ENV}=1 turns it off whatever the reactor option says.
  */
 import createDebug from "debug";
 
-const debug = createDebug("torsion:tcp:allocator-hint");
+const debug = createDebug("torsion:stream:allocator-hint");
 
 /** Size of the block allocated and dropped once (glibc then keeps blocks below it in the heap). */
 export const ALLOCATOR_HINT_SIZE = 16 * 1024 * 1024;
@@ -37,29 +43,43 @@ export interface AllocatorHintOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Gives the allocator hint at most once per instance (the process uses {@link allocatorHint}). */
+/**
+ * Gives the allocator hint at most once per instance, and only once enabled (the process
+ * uses {@link allocatorHint}, which `NodeReactor` enables by default).
+ */
 export class AllocatorHint {
   readonly #allocate: (size: number) => unknown;
   readonly #env: Readonly<Record<string, string | undefined>>;
   #done = false;
+  #enabled = false;
 
   constructor(options: AllocatorHintOptions = {}) {
     this.#allocate = options.allocate ?? ((size) => Buffer.allocUnsafeSlow(size));
     this.#env = options.env ?? process.env;
   }
 
-  /** Whether {@link apply} has run (whatever it decided). */
+  /** Whether {@link apply} has run while enabled (whatever it decided). */
   get done(): boolean {
     return this.#done;
   }
 
+  /** Whether {@link enable} was called: {@link apply} then gives the hint (once). */
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** Allows {@link apply} to give the hint. Idempotent; there is no way back once given. */
+  enable(): void {
+    this.#enabled = true;
+  }
+
   /**
-   * Allocates and drops one {@link ALLOCATOR_HINT_SIZE} block, unless already done or
-   * disabled by {@link DISABLE_ALLOCATOR_HINT_ENV}. Call when a connection starts reading
-   * in bulk; every call after the first returns at once. Returns whether it allocated now.
+   * Allocates and drops one {@link ALLOCATOR_HINT_SIZE} block, unless not enabled, already
+   * done, or disabled by {@link DISABLE_ALLOCATOR_HINT_ENV}. Call when a connection starts
+   * reading in bulk; once done, every call returns at once. Returns whether it allocated now.
    */
   apply(): boolean {
-    if (this.#done) return false;
+    if (this.#done || !this.#enabled) return false;
     this.#done = true;
     if (this.#env[DISABLE_ALLOCATOR_HINT_ENV] === "1") {
       debug("allocator hint disabled by %s", DISABLE_ALLOCATOR_HINT_ENV);
@@ -72,5 +92,5 @@ export class AllocatorHint {
   }
 }
 
-/** The process-wide hint, applied by the first connection that reads in bulk. */
+/** The process-wide hint: enabled by `NodeReactor` (option `allocatorHint`, default on), applied by the first connection that reads in bulk. */
 export const allocatorHint: AllocatorHint = new AllocatorHint();

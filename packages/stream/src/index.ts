@@ -7,7 +7,7 @@ export { prepareOnce, type StreamBinding, type StreamPortBinding, type StreamCon
 export { listenStream, connectStream } from "./listen-stream.js";
 export { AcceptFailures, ACCEPT_REPORT_INTERVAL, isAcceptError } from "./accept-failures.js";
 export { fastAcceptSupported, interceptAccept, wrapHandle, rewrapAccepted, takeHandle, listenSync, type AcceptedHandle, type RewrapOptions, DISABLE_FAST_PATH_ENV, type OnRead, type ListenResult } from "./node-internals.js";
-export { SCRATCH_SIZE, SLAB_SIZE, RETENTION_FACTOR, MIN_COPY_SLAB, COPY_POOL_LIMIT, carveRegion, copyOut, copyFootprint, releaseRegion, sharedScratch, slabStats, type SlabStats } from "./read-buffer-pool.js";
+export { SCRATCH_SIZE, SLAB_SIZE, RETENTION_FACTOR, RETENTION_BOUND, LEND_LIMIT, MIN_COPY_SLAB, COPY_POOL_LIMIT, carveRegion, copyOut, copyFootprint, releaseRegion, sharedScratch, slabStats, type SlabStats } from "./read-buffer-pool.js";
 export { ReadSizer, READ_SIZES, MAX_READ_SIZE, COPY_LIMIT, SHRINK_AFTER } from "./read-sizer.js";
 export { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
 export * from "./errors.js";

@@ -14,29 +14,33 @@
  * every buffer it is given.
  *
  * **What keeping costs (the retention bound).** A kept buffer keeps the whole
- * `ArrayBuffer` it is a view of alive. So every buffer is carved from memory at most
- * {@link RETENTION_FACTOR} times its own length, rounded up to a power of two, and never
- * smaller than {@link MIN_COPY_SLAB}:
- * - a copy of `n <= COPY_POOL_LIMIT` bytes comes from a copy slab of
- *   `clamp(16 * nextPow2(n), 1 KiB, 64 KiB)` bytes shared only with copies of its size
- *   class (so a kept 15-byte read keeps at most 1 KiB alive, a kept 1,000-byte read 16 KiB);
+ * `ArrayBuffer` it is a view of alive, so no buffer handed out lies in memory more than
+ * {@link RETENTION_BOUND} times its length, nor in less than {@link MIN_COPY_SLAB}:
+ * - a copy of `n <= COPY_POOL_LIMIT` (4 KiB) bytes comes from a copy slab of
+ *   `clamp(32 * nextPow2(n), 2 KiB, 128 KiB)` bytes shared only with copies of its size
+ *   class (a kept 15-byte read keeps at most 2 KiB alive, a kept 1,000-byte read 32 KiB);
  * - a larger copy is an allocation of its own (exactly `n` bytes);
- * - a view of a private region is at least `COPY_LIMIT` (4 KiB) long and keeps at most its
- *   {@link SLAB_SIZE} (64 KiB) slab alive.
+ * - a view of a private region is at least {@link LEND_LIMIT} (4 KiB) long and keeps at
+ *   most its {@link SLAB_SIZE} (256 KiB) slab alive; shorter reads into a region are copied
+ *   out and the region is read into again.
  * Hence keeping `N` bytes of received data in `K` buffers retains at most
- * `max(32 * N, K * 1 KiB)` bytes, whatever else passed through. All these blocks are at most
- * 64 KiB: below glibc's `mmap` threshold (128 KiB), so `malloc` reuses them from its heap
- * without process-wide tuning.
+ * `max(64 * N, K * 2 KiB)` bytes (plus the objects), whatever else passed through.
+ * (Bigger copy slabs would mean fewer allocations but a weaker bound: at 32x one
+ * `ArrayBuffer` allocation per 32 small reads costs ~250 instructions per read.)
  */
 
 /** Size of the shared scratch: the largest single read. */
 export const SCRATCH_SIZE = 64 * 1024;
-/** Size of a slab that private regions are carved from (also the largest region). */
-export const SLAB_SIZE = 64 * 1024;
+/** Size of a slab that private regions are carved from. */
+export const SLAB_SIZE = 256 * 1024;
+/** The largest ratio of kept memory to kept bytes (for buffers of at least 32 bytes). */
+export const RETENTION_BOUND = 64;
+/** Reads this long or longer may be lent as views of a slab (a slab is at most 64 times that). */
+export const LEND_LIMIT = SLAB_SIZE / RETENTION_BOUND;
 /** A copy slab is this many times the (power-of-two rounded) size it holds. */
-export const RETENTION_FACTOR = 16;
+export const RETENTION_FACTOR = 32;
 /** Smallest copy slab (the one that holds copies of up to 64 bytes). */
-export const MIN_COPY_SLAB = 1024;
+export const MIN_COPY_SLAB = 2048;
 /** Copies up to this many bytes come from copy slabs; larger ones get their own allocation. */
 export const COPY_POOL_LIMIT = 4 * 1024;
 
@@ -46,7 +50,7 @@ function sizeClass(n: number): number {
   return log2 <= 6 ? 0 : log2 - 6;
 }
 
-/** Copy slab size of each class: 1 KiB, 2 KiB, ... 64 KiB. */
+/** Copy slab size of each class: 2 KiB, 4 KiB, ... 128 KiB. */
 const CLASS_SLAB: readonly number[] = Object.freeze(Array.from({ length: sizeClass(COPY_POOL_LIMIT) + 1 }, (_, k) => MIN_COPY_SLAB << k));
 
 let scratch: Buffer | null = null;
@@ -83,7 +87,7 @@ export function carveRegion(size: number): Buffer {
 
 /**
  * Copies the first `length` (> 0) bytes of `source` into fresh memory that no one else
- * writes and that keeps at most `max(MIN_COPY_SLAB, 32 * length)` bytes alive (see the
+ * writes and that keeps at most `max(MIN_COPY_SLAB, RETENTION_BOUND * length)` bytes alive (see the
  * module doc), and returns the copy.
  */
 export function copyOut(source: Buffer, length: number): Buffer {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AdaptiveReadBuffer, COPY_LIMIT, MAX_READ_SIZE, MIN_COPY_SLAB, SHRINK_AFTER, copyFootprint, sharedScratch, slabStats } from "@torsion/stream";
+import { AdaptiveReadBuffer, COPY_LIMIT, MAX_READ_SIZE, MIN_COPY_SLAB, RETENTION_BOUND, SHRINK_AFTER, copyFootprint, sharedScratch, slabStats } from "@torsion/stream";
 
 /** Plays libuv: writes `n` pattern bytes into the connection's next buffer and takes them. */
 function read(reads: AdaptiveReadBuffer, n: number, seed: number): { data: Buffer; into: Buffer } {
@@ -70,14 +70,14 @@ describe("AdaptiveReadBuffer", () => {
     assert.equal(reads.next(), region, "the region was not used up");
   });
 
-  it("hands out nothing that keeps more than 32 times its size (or 1 KiB) alive", () => {
+  it("hands out nothing that keeps more than 64 times its size (or 2 KiB) alive", () => {
     const random = lcg(777);
     const reads = new AdaptiveReadBuffer();
     const sizes = [1, 15, 64, 65, 1000, 4095, 4096, 9000, 30_000, 65_536];
     for (let step = 0; step < 2000; step++) {
       const n = sizes[Math.floor(random() * sizes.length)] as number;
       const { data } = read(reads, n, step);
-      assert.ok(data.buffer.byteLength <= Math.max(MIN_COPY_SLAB, 32 * data.length), `a ${data.length}-byte read keeps ${data.buffer.byteLength} bytes alive`);
+      assert.ok(data.buffer.byteLength <= Math.max(MIN_COPY_SLAB, RETENTION_BOUND * data.length), `a ${data.length}-byte read keeps ${data.buffer.byteLength} bytes alive`);
     }
   });
 

@@ -6,6 +6,7 @@ describe("allocator-hint", () => {
   it("allocates one block of the hint size on the first apply and nothing afterwards", () => {
     const sizes: number[] = [];
     const hint = new AllocatorHint({ allocate: (size) => sizes.push(size), env: {} });
+    hint.enable();
     assert.equal(hint.done, false);
     assert.equal(hint.apply(), true);
     assert.equal(hint.apply(), false);
@@ -17,6 +18,7 @@ describe("allocator-hint", () => {
   it("allocates nothing when the opt-out variable is set to 1", () => {
     const sizes: number[] = [];
     const hint = new AllocatorHint({ allocate: (size) => sizes.push(size), env: { [DISABLE_ALLOCATOR_HINT_ENV]: "1" } });
+    hint.enable();
     assert.equal(hint.apply(), false);
     assert.equal(hint.done, true);
     assert.deepEqual(sizes, []);
@@ -25,11 +27,33 @@ describe("allocator-hint", () => {
   it("still allocates when the opt-out variable has another value", () => {
     const sizes: number[] = [];
     const hint = new AllocatorHint({ allocate: (size) => sizes.push(size), env: { [DISABLE_ALLOCATOR_HINT_ENV]: "0" } });
+    hint.enable();
     assert.equal(hint.apply(), true);
     assert.deepEqual(sizes, [ALLOCATOR_HINT_SIZE]);
   });
 
-  it("is given by the process when a connection first reads in bulk, not for small reads", () => {
+  it("gives no hint until enabled, so a library user's process is left alone", () => {
+    const sizes: number[] = [];
+    const hint = new AllocatorHint({ allocate: (size) => sizes.push(size), env: {} });
+    assert.equal(hint.enabled, false);
+    assert.equal(hint.apply(), false);
+    assert.equal(hint.done, false, "a later enable() still gives it");
+    hint.enable();
+    assert.equal(hint.apply(), true);
+    assert.deepEqual(sizes, [ALLOCATOR_HINT_SIZE]);
+  });
+
+  it("is not given by bulk reads in a process where nothing enabled it", () => {
+    assert.equal(allocatorHint.enabled, false);
+    const bulk = new AdaptiveReadBuffer();
+    bulk.take(MAX_READ_SIZE, bulk.next());
+    assert.equal(bulk.privateBytes, MAX_READ_SIZE);
+    assert.equal(allocatorHint.done, false);
+    bulk.close();
+  });
+
+  it("once enabled, is given by the process when a connection first reads in bulk, not for small reads", () => {
+    allocatorHint.enable();
     assert.equal(allocatorHint.done, false);
     const small = new AdaptiveReadBuffer();
     for (let i = 0; i < 10; i++) small.take(64, small.next());

@@ -15,9 +15,9 @@ import { fileURLToPath } from "node:url";
 
 const SERVER = fileURLToPath(new URL("./fixtures/kept-data-server.js", import.meta.url));
 const NAMES = 500;
-const LINE = Buffer.from(`${"x".repeat(62)}\r\n`);
-/** 256 KiB of 64-byte lines between two names: 125 MiB in all. */
-const FILLER = Buffer.concat(Array.from({ length: 4096 }, () => LINE));
+const LINE = Buffer.from(`${"x".repeat(1022)}\r\n`);
+/** 256 KiB of 1 KiB lines between two names: 125 MiB in all. */
+const FILLER = Buffer.concat(Array.from({ length: 256 }, () => LINE));
 const LIMIT = 4 * 1024 * 1024;
 
 interface Scenario {

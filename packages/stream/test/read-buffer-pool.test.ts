@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { COPY_POOL_LIMIT, MIN_COPY_SLAB, SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyFootprint, copyOut, releaseRegion, sharedScratch, slabStats } from "@torsion/stream";
+import { COPY_POOL_LIMIT, LEND_LIMIT, MIN_COPY_SLAB, RETENTION_BOUND, SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyFootprint, copyOut, releaseRegion, sharedScratch, slabStats } from "@torsion/stream";
 
 /** Whether two views share any byte of memory. */
 function overlaps(a: Buffer, b: Buffer): boolean {
@@ -59,13 +59,14 @@ describe("read-buffer-pool", () => {
     assert.equal(releaseRegion(Buffer.alloc(10)), false, "foreign memory is ignored");
   });
 
-  it("keeps slabs below glibc's default mmap threshold (128 KiB)", () => {
-    assert.ok(SLAB_SIZE < 128 * 1024);
-    assert.ok(copyFootprint(COPY_POOL_LIMIT) < 128 * 1024);
+  it("lends views only of reads that are at least 1/64 of a slab, and pools copies up to that size", () => {
+    assert.equal(LEND_LIMIT * RETENTION_BOUND, SLAB_SIZE);
+    assert.equal(COPY_POOL_LIMIT, LEND_LIMIT);
+    assert.ok(copyFootprint(COPY_POOL_LIMIT) <= RETENTION_BOUND * COPY_POOL_LIMIT);
   });
 
-  it("copies each size class into its own slab of at most 16 times the rounded size", () => {
-    const expected: [number, number][] = [[1, 1024], [15, 1024], [64, 1024], [65, 2048], [128, 2048], [1000, 16_384], [4096, 65_536], [4097, 4097], [60_000, 60_000]];
+  it("copies each size class into its own slab of at most 32 times the rounded size", () => {
+    const expected: [number, number][] = [[1, 2048], [15, 2048], [64, 2048], [65, 4096], [128, 4096], [1000, 32_768], [4096, 131_072], [4097, 4097], [8192, 8192], [60_000, 60_000]];
     for (const [length, footprint] of expected) {
       assert.equal(copyFootprint(length), footprint, `footprint of a ${length}-byte copy`);
       const copy = copyOut(Buffer.alloc(length, 1), length);

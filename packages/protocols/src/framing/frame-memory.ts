@@ -5,10 +5,10 @@
  * (a transport's read slab: up to 64 KiB). That is free for frames that are processed and
  * dropped, but a protocol that keeps many short frames (names, keys, ids) would keep one
  * slab per frame. So a frame of at most {@link SMALL_FRAME_LIMIT} bytes that lies in an
- * `ArrayBuffer` bigger than {@link FRAME_POOL_SIZE} is copied into a buffer of its own
+ * `ArrayBuffer` bigger than {@link VIEW_BUFFER_LIMIT} is copied into a buffer of its own
  * size; a kept small frame then costs its length plus one object. Small frames of small
  * buffers (a transport's copies of small reads, see `@torsion/stream`'s
- * `read-buffer-pool.ts`) stay views: they keep at most 1 KiB alive. Longer frames stay
+ * `read-buffer-pool.ts`) stay views: they keep at most 2 KiB alive. Longer frames stay
  * zero-copy views and keep their chunk's buffer alive (at most 64 KiB for a transport's
  * read; copy one with `Buffer.from(frame)` to keep it at its own size).
  *
@@ -19,11 +19,11 @@
 /** Frames up to this many bytes are copied out of big buffers. */
 export const SMALL_FRAME_LIMIT = 64;
 /** The largest `ArrayBuffer` whose small frames stay views. */
-export const FRAME_POOL_SIZE = 1024;
+export const VIEW_BUFFER_LIMIT = 2048;
 
-/** Whether small frames of `chunk` must be copied (its `ArrayBuffer` is bigger than {@link FRAME_POOL_SIZE}). */
+/** Whether small frames of `chunk` must be copied (its `ArrayBuffer` is bigger than {@link VIEW_BUFFER_LIMIT}). */
 export function copiesSmallFrames(chunk: Uint8Array): boolean {
-  return chunk.buffer.byteLength > FRAME_POOL_SIZE;
+  return chunk.buffer.byteLength > VIEW_BUFFER_LIMIT;
 }
 
 /**
