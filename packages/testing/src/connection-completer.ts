@@ -1,4 +1,3 @@
-import { Failure } from "@torsion/defer";
 import {
   ConnectionRefusedError,
   ConnectorState,
@@ -49,16 +48,15 @@ export class ConnectionCompleter {
   }
 
   /**
-   * Fails the oldest pending attempt: the connector becomes `"disconnected"` and the
-   * factory's `clientConnectionFailed` gets `reason` (wrapped in a Failure).
+   * Fails the oldest pending attempt (`FakeConnector.connectionFailed`): the connector
+   * becomes `"disconnected"`, the factory's `clientConnectionFailed` gets `reason`
+   * (wrapped in a Failure), and the factory is stopped unless it reconnected.
    *
    * @param reason - @default new ConnectionRefusedError()
    * @throws NoPendingConnectionError when no attempt is pending
    */
   failOnce(reason: unknown = new ConnectionRefusedError()): void {
-    const connector = this.#pending();
-    connector.state = ConnectorState.disconnected;
-    connector.factory.clientConnectionFailed?.(connector, Failure.from(reason));
+    this.#pending().connectionFailed(reason);
   }
 
   #pending(): FakeConnector {

@@ -13,6 +13,11 @@ import {
  * The connector a `MemoryReactor` returns from `connectTCP`/`connectUNIX`. It starts in
  * `"connecting"` and stays there until a test completes it (see `ConnectionCompleter`)
  * or calls its methods. It records every call.
+ *
+ * Like the real connectors it starts its factory (`doStart`, before `startedConnecting`)
+ * on the first attempt, and stops it (`doStop`) when an attempt fails or a connection is
+ * lost and the factory did not call `connect()` again from `clientConnectionFailed` /
+ * `clientConnectionLost`.
  */
 export class FakeConnector implements IConnector {
   /** The factory given to connect. */
@@ -26,10 +31,50 @@ export class FakeConnector implements IConnector {
   /** Whether `stopConnecting()` succeeded at least once. */
   stoppedConnecting = false;
   readonly #destination: IAddress;
+  #factoryStarted = false;
 
   constructor(destination: IAddress, factory: IClientFactory) {
     this.#destination = destination;
     this.factory = factory;
+  }
+
+  /** The first attempt (MemoryReactor calls it): starts the factory, then `startedConnecting`. */
+  begin(): void {
+    this.#startFactory();
+    this.factory.startedConnecting?.(this);
+  }
+
+  /**
+   * The attempt in progress failed: state becomes `"disconnected"`, the factory gets
+   * `clientConnectionFailed(reason)` and is stopped unless it reconnected.
+   */
+  connectionFailed(reason: unknown): void {
+    this.state = ConnectorState.disconnected;
+    this.factory.clientConnectionFailed?.(this, Failure.from(reason));
+    this.#maybeStopFactory();
+  }
+
+  /**
+   * The established connection was lost (call it to simulate that): state becomes
+   * `"disconnected"`, the factory gets `clientConnectionLost(reason)` and is stopped
+   * unless it reconnected.
+   */
+  connectionLost(reason: unknown): void {
+    this.state = ConnectorState.disconnected;
+    this.factory.clientConnectionLost?.(this, Failure.from(reason));
+    this.#maybeStopFactory();
+  }
+
+  #startFactory(): void {
+    if (this.#factoryStarted) return;
+    this.#factoryStarted = true;
+    this.factory.doStart();
+  }
+
+  #maybeStopFactory(): void {
+    if (this.state !== ConnectorState.disconnected || !this.#factoryStarted) return;
+    this.#factoryStarted = false;
+    this.factory.doStop();
   }
 
   /**
@@ -44,6 +89,7 @@ export class FakeConnector implements IConnector {
     }
     this.connectCalls++;
     this.state = ConnectorState.connecting;
+    this.#startFactory();
     this.factory.startedConnecting?.(this);
   }
 
@@ -62,8 +108,7 @@ export class FakeConnector implements IConnector {
   stopConnecting(): void {
     if (this.state !== ConnectorState.connecting) throw new NotConnectingError();
     this.stoppedConnecting = true;
-    this.state = ConnectorState.disconnected;
-    this.factory.clientConnectionFailed?.(this, new Failure(new UserError()));
+    this.connectionFailed(new UserError());
   }
 
   getDestination(): IAddress {

@@ -89,7 +89,8 @@ const FIRST_FAKE_PORT = 40000;
  * - `listenTCP`/`listenUNIX` return a {@link FakeListeningPort} (the factory's `doStart`
  *   runs; port 0 is replaced by a fake port number in `getHost()`).
  * - `connectTCP`/`connectUNIX` return a {@link FakeConnector} in state `"connecting"`,
- *   also appended to {@link connectors}, after calling the factory's `startedConnecting`.
+ *   also appended to {@link connectors}, after starting the factory (`doStart`) and
+ *   calling its `startedConnecting`.
  * - `listenUDP` returns a {@link FakeDatagramTransport} and calls
  *   `protocol.makeConnection` with it.
  * - System events follow the reactor contract, as `NodeReactor`: triggers are one-shot,
@@ -268,7 +269,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
 
   #connector(connector: FakeConnector): FakeConnector {
     this.connectors.push(connector);
-    connector.factory.startedConnecting?.(connector);
+    connector.begin();
     return connector;
   }
 

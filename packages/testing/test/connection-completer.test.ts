@@ -13,6 +13,27 @@ class Client extends ClientFactory<AccumulatingProtocol> {
 }
 
 describe("ConnectionCompleter", () => {
+  it("starts the factory for the attempt and stops it when failOnce fails it, as the real connectors (the old fake never did)", () => {
+    const reactor = new MemoryReactor();
+    const factory = new Client();
+    reactor.connectTCP("127.0.0.1", 6000, factory);
+    assert.equal(factory.numPorts, 1);
+    new ConnectionCompleter(reactor).failOnce();
+    assert.equal(factory.numPorts, 0);
+    assert.equal(factory.failures.length, 1);
+  });
+
+  it("stops the factory when a completed connection is reported lost through the connector", () => {
+    const reactor = new MemoryReactor();
+    const factory = new Client();
+    const connector = reactor.connectTCP("127.0.0.1", 6000, factory);
+    new ConnectionCompleter(reactor).succeedOnce();
+    assert.equal(factory.numPorts, 1);
+    connector.connectionLost(new ConnectionRefusedError());
+    assert.equal(connector.state, "disconnected");
+    assert.equal(factory.numPorts, 0);
+  });
+
   it("succeedOnce connects a protocol built by the factory to a StringTransport", () => {
     const reactor = new MemoryReactor();
     const factory = new Client();

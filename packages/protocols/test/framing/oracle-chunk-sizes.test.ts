@@ -1,7 +1,7 @@
 /**
  * Every receive stream of the four framing oracle suites, re-fed at chunk sizes 1–16, a
  * spread of larger sizes and the sizes around the stream's `MAX_LENGTH` (`sweepSizes`;
- * `TORSION_FULL_SWEEP=1` tries every size), up to Torsion's first loseConnection:
+ * `TORSION_FULL_SWEEP=1` tries many more), up to Torsion's first loseConnection:
  * - a stream Torsion accepts whole (no error in one chunk) gives the one-chunk result at
  *   every chunk size;
  * - for a stream with an over-long line, the lines before it and the report itself are

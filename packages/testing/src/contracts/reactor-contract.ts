@@ -351,6 +351,12 @@ class Recording extends ClientFactory {
     this.connector = connector;
     this.events.push(`startedConnecting ${connector.state}`);
   }
+  override startFactory(): void {
+    this.events.push("startFactory");
+  }
+  override stopFactory(): void {
+    this.events.push("stopFactory");
+  }
   override clientConnectionFailed(_connector: IConnector, reason: Failure): void {
     this.failure = reason;
     this.events.push("clientConnectionFailed");
@@ -414,7 +420,7 @@ function describeTCP(make: MakeReactorHarness): void {
     const connector = h.reactor.connectTCP("127.0.0.1", number, factory);
     assert.equal(connector.state, "connecting");
     assert.equal(factory.connector, connector);
-    assert.deepEqual(factory.events, ["startedConnecting connecting"]);
+    assert.deepEqual(factory.events, ["startFactory", "startedConnecting connecting"], "the factory is started before startedConnecting");
     const destination = connector.getDestination() as { type?: string; host?: string; port?: number };
     assert.deepEqual([destination.type, destination.host, destination.port], ["TCP", "127.0.0.1", number]);
     connector.stopConnecting();
@@ -429,8 +435,27 @@ function describeTCP(make: MakeReactorHarness): void {
     connector.stopConnecting();
     assert.equal(connector.state, "disconnected");
     assert.ok(factory.failure?.value instanceof UserError, `failed with ${String(factory.failure?.value)}`);
-    assert.deepEqual(factory.events, ["startedConnecting connecting", "clientConnectionFailed"]);
+    assert.deepEqual(factory.events, ["startFactory", "startedConnecting connecting", "clientConnectionFailed", "stopFactory"], "a failed attempt that is not retried stops the factory");
     assert.throws(() => connector.stopConnecting(), NotConnectingError);
+    await port.stopListening();
+  });
+
+  it("a factory that reconnects from clientConnectionFailed stays started", make, async (h) => {
+    const port = h.reactor.listenTCP(0, serverFactory(), { interface: "127.0.0.1" });
+    const factory = new (class extends Recording {
+      override clientConnectionFailed(connector: IConnector, reason: Failure): void {
+        super.clientConnectionFailed(connector, reason);
+        if (this.events.filter((e) => e === "clientConnectionFailed").length === 1) connector.connect();
+      }
+    })();
+    const connector = h.reactor.connectTCP("127.0.0.1", portOf(port.getHost()), factory);
+    connector.stopConnecting();
+    assert.equal(connector.state, "connecting", "connect() from clientConnectionFailed started a new attempt");
+    connector.stopConnecting();
+    assert.deepEqual(factory.events, [
+      "startFactory", "startedConnecting connecting", "clientConnectionFailed", "startedConnecting connecting",
+      "clientConnectionFailed", "stopFactory",
+    ]);
     await port.stopListening();
   });
 }
