@@ -19,6 +19,7 @@ import {
   type IReactorProcess,
   type SpawnProcessOptions,
   type IReactorTCP,
+  type IReactorSSL,
   type IReactorTime,
   type IReactorUDP,
   type IReactorUNIX,
@@ -33,6 +34,7 @@ import {
 } from "@torsion/core";
 import { Failure, reportError as reportToProcess, type Deferred, type ErrorReporter } from "@torsion/defer";
 import * as childProcess from "@torsion/process";
+import * as ssl from "@torsion/tls";
 import * as tcp from "@torsion/tcp";
 import * as udp from "@torsion/udp";
 import * as unix from "@torsion/unix";
@@ -107,7 +109,7 @@ function checkSeconds(name: string, value: number): number {
  * resolves. Nothing calls `process.exit`: with no handles left, Node exits on its own.
  */
 export class NodeReactor
-  implements IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, ITransportHost {
+  implements IReactorCore, IReactorTime, IReactorTCP, IReactorSSL, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, ITransportHost {
   readonly #installSignalHandlers: boolean;
   readonly #graceSeconds: number;
   readonly #timeoutSeconds: number;
@@ -353,6 +355,23 @@ export class NodeReactor
   /** Connects to `host:port` over TCP; see `@torsion/tcp`. */
   connectTCP(host: string, port: number, factory: IClientFactory, options?: ConnectTCPOptions): IConnector {
     return tcp.connectTCP(this, host, port, factory, options);
+  }
+
+  /**
+   * Listens for TLS on TCP `port` (Twisted's `listenSSL`); see `@torsion/tls`.
+   * `contextFactory` is a server `CertificateOptions`. @throws CannotListenError, TLSOptionsError
+   */
+  listenSSL(port: number, factory: IProtocolFactory, contextFactory: object, options?: ListenTCPOptions): IListeningPort {
+    return ssl.listenSSL(this, port, factory, contextFactory, options);
+  }
+
+  /**
+   * Connects with TLS to `host:port` (Twisted's `connectSSL`); see `@torsion/tls`.
+   * `contextFactory` is `optionsForClientTLS(...)` or a `CertificateOptions` (then `host` is
+   * the name checked). The server's certificate is always verified.
+   */
+  connectSSL(host: string, port: number, factory: IClientFactory, contextFactory: object, options?: ConnectTCPOptions): IConnector {
+    return ssl.connectSSL(this, host, port, factory, contextFactory, options);
   }
 
   /** Binds UDP `port` for `protocol`; see `@torsion/udp`. @throws CannotListenError */

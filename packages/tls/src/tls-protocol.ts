@@ -30,7 +30,7 @@ import {
 } from "@torsion/core";
 import { ProducerAlreadyRegisteredError, ProducerSlot } from "@torsion/stream";
 import type { ITLSContextFactory } from "./certificate-options.js";
-import { CertificateError, tlsErrorFrom, type TLSError } from "./errors.js";
+import { CertificateError, TLSError, tlsErrorFrom } from "./errors.js";
 import { TransportDuplex } from "./transport-duplex.js";
 
 const debug = createDebug("torsion:tls:tls-protocol");
@@ -204,8 +204,7 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     this.#lost = true;
     this.#clearCloseTimer();
     const reason = this.#reasonAtClose(this.#lowerReason);
-    const failure = this.#tlsFailure;
-    if (failure !== null) this.#options.onTLSFailure?.(failure);
+    if (reason.value instanceof TLSError) this.#options.onTLSFailure?.(reason.value);
     const producer = this.#producers?.clear() ?? null;
     if (producer !== null) this.#guard("stopProducing", () => producer.stopProducing());
     try {

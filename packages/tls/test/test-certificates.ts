@@ -5,12 +5,14 @@
  * `localhost` server certificate.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface TestPKI {
   readonly dir: string;
+  /** A directory holding only the CA's certificate (for `caCertsDir=`/`trustRoots=`). */
+  readonly trustDir: string;
   /** PEM files (paths) and contents. */
   readonly caCert: string;
   readonly serverKey: string;
@@ -66,9 +68,12 @@ export function testPKI(): TestPKI {
   leaf(dir, "client", "ca", "torsion-client", CLIENT_EXT);
   ca(dir, "other-ca");
   leaf(dir, "other-server", "other-ca", "localhost", SERVER_EXT);
+  mkdirSync(join(dir, "trust"));
+  copyFileSync(join(dir, "ca.pem"), join(dir, "trust", "ca.pem"));
   const read = (name: string) => readFileSync(join(dir, name), "latin1");
   const pki: TestPKI = {
     dir,
+    trustDir: join(dir, "trust"),
     caCert: read("ca.pem"),
     serverKey: read("server.key"),
     serverCert: read("server.pem"),
