@@ -317,6 +317,15 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     this.#closeTimer.unref();
   }
 
+  /**
+   * TLS has no half-close (a `close_notify` ends the connection for both directions;
+   * Twisted #5341), so this is {@link loseConnection}: the peer sees a clean end, and
+   * this side closes too. Protocols are never told `writeConnectionLost`.
+   */
+  loseWriteConnection(): void {
+    this.loseConnection();
+  }
+
   /** Drops everything at once: `ConnectionAborted`. */
   abortConnection(): void {
     if (this.#lost) return;
