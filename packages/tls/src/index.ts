@@ -1,5 +1,6 @@
 import { registerTLSProvider } from "@torsion/endpoints";
 import { tlsProvider } from "./tls-provider.js";
+import { installStartTLS } from "./start-tls.js";
 
 export * from "./errors.js";
 export { Certificate, PrivateCertificate, KeyPair, certificateBlocks } from "./certificate.js";
@@ -22,6 +23,9 @@ export { TLSMemoryBIOFactory, type ITLSFailureListener, type TLSFactoryOptions }
 export { TransportDuplex } from "./transport-duplex.js";
 export { listenSSL, connectSSL, listenUNIXSSL, connectUNIXSSL } from "./listen-ssl.js";
 export { tlsProvider } from "./tls-provider.js";
+export { startTLS, installStartTLS } from "./start-tls.js";
 
 // Importing @torsion/tls makes ssl:/tls: endpoints work.
 registerTLSProvider(tlsProvider);
+// ...and transport.startTLS on TCP and Unix transports.
+installStartTLS();

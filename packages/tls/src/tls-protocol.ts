@@ -54,6 +54,11 @@ export interface TLSProtocolOptions {
   readonly onTLSFailure?: (error: TLSError) => void;
   /** Called once the handshake succeeded. */
   readonly onHandshake?: () => void;
+  /**
+   * startTLS: the wrapped protocol is already connected (its transport is the stream
+   * transport, which delegates to this layer), so it gets no `makeConnection`.
+   */
+  readonly alreadyConnected?: boolean;
 }
 
 function hasHandshakeListener(protocol: IProtocol): protocol is IProtocol & IHandshakeListener {
@@ -77,6 +82,9 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
   #producers: ProducerSlot | null = null;
   #waitingForProducer = false;
   #closeTimer: NodeJS.Timeout | null = null;
+  #peerCertificate: X509Certificate | null = null;
+  #hostCertificate: X509Certificate | null = null;
+  #alpn: string | null = null;
 
   constructor(wrappedProtocol: IProtocol, options: TLSProtocolOptions) {
     this.wrappedProtocol = wrappedProtocol;
@@ -109,6 +117,7 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     const socket = this.#createSocket(duplex);
     this.#socket = socket;
     if (this.#options.initialInput !== undefined && this.#options.initialInput.byteLength > 0) duplex.feed(this.#options.initialInput);
+    if (this.#options.alreadyConnected === true) return;
     return this.#guard("connectionMade", () => this.wrappedProtocol.makeConnection(this));
   }
 
@@ -166,6 +175,9 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
       return;
     }
     this.#secure = true;
+    this.#peerCertificate = socket.getPeerX509Certificate() ?? null;
+    this.#hostCertificate = socket.getX509Certificate() ?? null;
+    this.#alpn = typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null;
     debug("handshake completed (%s, ALPN %s)", socket.getProtocol(), socket.alpnProtocol);
     this.#options.onHandshake?.();
     const wrapped = this.wrappedProtocol;
@@ -252,18 +264,16 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
   }
 
   get negotiatedProtocol(): string | null {
-    const alpn = this.#secure ? this.#socket?.alpnProtocol : false;
-    return typeof alpn === "string" ? alpn : null;
+    return this.#alpn;
   }
 
   getPeerCertificate(): X509Certificate | null {
-    if (!this.#secure) return null;
-    return this.#socket?.getPeerX509Certificate() ?? null;
+    return this.#peerCertificate;
   }
 
   /** Our own certificate, or `null`. */
   getHostCertificate(): X509Certificate | null {
-    return this.#socket?.getX509Certificate() ?? null;
+    return this.#hostCertificate;
   }
 
   write(data: Uint8Array): void {
