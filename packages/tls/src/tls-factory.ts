@@ -9,7 +9,7 @@
  * handshake or verification.
  */
 import type { Failure } from "@torsion/defer";
-import { Failure as FailureClass } from "@torsion/defer";
+import { Failure as FailureClass, reportError } from "@torsion/defer";
 import type { CallbackResult, IAddress, IClientFactory, IConnector, IProtocol, IProtocolFactory } from "@torsion/core";
 import { isTLSContextFactory, type ITLSContextFactory } from "./certificate-options.js";
 import { TLSOptionsError, type TLSError } from "./errors.js";
@@ -24,7 +24,7 @@ export interface ITLSFailureListener {
 export interface TLSFactoryOptions {
   /** Client: the host connected to (for hostname checks of a `CertificateOptions`). */
   readonly host?: string;
-  /** Where errors of protocol callbacks go. @default rethrown asynchronously */
+  /** Where errors of protocol callbacks go. @default `@torsion/defer`'s process-wide error reporter */
   readonly reportError?: (error: unknown, context: string) => void;
 }
 
@@ -45,7 +45,7 @@ export class TLSMemoryBIOFactory implements IClientFactory {
     this.isClient = isClient;
     this.wrappedFactory = wrappedFactory;
     this.#host = options.host ?? "localhost";
-    this.#reportError = options.reportError ?? ((error) => queueMicrotask(() => { throw error; }));
+    this.#reportError = options.reportError ?? ((error, context) => reportError(error, context));
     // Bad options (e.g. a server context without a certificate) fail now, not per connection.
     contextFactory.tlsOptionsFor(isClient ? "client" : "server", this.#host);
   }
