@@ -32,6 +32,12 @@ class StartTLSLine extends Protocol {
   }
 
   override connectionMade(): void {
+    if (this.role === "server" && this.eager) {
+      // Read nothing for a moment, so the command and the ClientHello behind it arrive in
+      // one read: the server must then hand the ClientHello bytes over to TLS.
+      this.transport?.pauseProducing();
+      setTimeout(() => this.transport?.resumeProducing(), 300);
+    }
     if (this.role === "client") {
       this.transport?.write(Buffer.from("STARTTLS\r\n"));
       if (this.eager) this.#start(undefined); // the ClientHello follows the command at once
@@ -129,6 +135,7 @@ describe("startTLS between two Torsion peers over TCP", { skip: skipLocal }, () 
         assert.deepEqual([client.handshakes, server.handshakes], [1, 1]);
         assert.ok(server.secondStartTLS instanceof OnlyOneTLSError);
         if (!eager) assert.deepEqual(client.plaintext, ["GO"]);
+        else assert.ok(server.handedOver > 0, "the ClientHello came in the same read as the command and was handed to TLS");
         const peer = (server.transport as unknown as { negotiatedProtocol: unknown; getPeerCertificate(): unknown });
         assert.equal(peer.getPeerCertificate(), null);
         const seen = (client.transport as unknown as { getPeerCertificate(): { subject: string } | null }).getPeerCertificate();
