@@ -19,6 +19,7 @@ import {
   type IReactorProcess,
   type SpawnProcessOptions,
   type IReactorTCP,
+  type IReactorSSL,
   type IReactorTime,
   type IReactorUDP,
   type IReactorUNIX,
@@ -34,6 +35,7 @@ import {
 import { Failure, reportError as reportToProcess, type Deferred, type ErrorReporter } from "@torsion/defer";
 import * as childProcess from "@torsion/process";
 import { allocatorHint } from "@torsion/stream";
+import * as ssl from "@torsion/tls";
 import * as tcp from "@torsion/tcp";
 import { ThreadPool, type IReactorThreads } from "@torsion/threads";
 import * as udp from "@torsion/udp";
@@ -122,7 +124,7 @@ function checkSeconds(name: string, value: number): number {
  * resolves. Nothing calls `process.exit`: with no handles left, Node exits on its own.
  */
 export class NodeReactor
-  implements IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, IReactorThreads, ITransportHost {
+  implements IReactorCore, IReactorTime, IReactorTCP, IReactorSSL, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, IReactorThreads, ITransportHost {
   readonly #installSignalHandlers: boolean;
   readonly #graceSeconds: number;
   readonly #timeoutSeconds: number;
@@ -370,6 +372,23 @@ export class NodeReactor
   /** Connects to `host:port` over TCP; see `@torsion/tcp`. */
   connectTCP(host: string, port: number, factory: IClientFactory, options?: ConnectTCPOptions): IConnector {
     return tcp.connectTCP(this, host, port, factory, options);
+  }
+
+  /**
+   * Listens for TLS on TCP `port` (Twisted's `listenSSL`); see `@torsion/tls`.
+   * `contextFactory` is a server `CertificateOptions`. @throws CannotListenError, TLSOptionsError
+   */
+  listenSSL(port: number, factory: IProtocolFactory, contextFactory: object, options?: ListenTCPOptions): IListeningPort {
+    return ssl.listenSSL(this, port, factory, contextFactory, options);
+  }
+
+  /**
+   * Connects with TLS to `host:port` (Twisted's `connectSSL`); see `@torsion/tls`.
+   * `contextFactory` is `optionsForClientTLS(...)` or a `CertificateOptions` (then `host` is
+   * the name checked). The server's certificate is always verified.
+   */
+  connectSSL(host: string, port: number, factory: IClientFactory, contextFactory: object, options?: ConnectTCPOptions): IConnector {
+    return ssl.connectSSL(this, host, port, factory, contextFactory, options);
   }
 
   /** Binds UDP `port` for `protocol`; see `@torsion/udp`. @throws CannotListenError */

@@ -1,5 +1,5 @@
 export { ProducerSlot, type ProducerSlotOwner } from "./producer-slot.js";
-export { StreamTransport, CONNECTION_DONE, DEFAULT_HIGH_WATER_MARK, type StreamTransportOptions, type AttachOptions } from "./stream-transport.js";
+export { StreamTransport, CONNECTION_DONE, DEFAULT_HIGH_WATER_MARK, type StreamTransportOptions, type AttachOptions, type TransportLayer, type InterposedTransport, type TLSStarter } from "./stream-transport.js";
 export type { TransportState, PendingState, OpenState, ClosingState, ClosedState } from "./transport-state.js";
 export { StreamPort, type AcceptPath, type StreamTuning } from "./stream-port.js";
 export { StreamConnector, type StreamConnectorOptions } from "./stream-connector.js";

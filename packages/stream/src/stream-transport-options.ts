@@ -14,6 +14,8 @@ export interface AttachOptions {
   readonly peer: IAddress;
   /** The local end, as `getHost()` reports it. */
   readonly local: IAddress;
+  /** Which side opened the connection (decides the TLS role of `startTLS`). @default "server" */
+  readonly side?: "client" | "server";
 }
 
 /** Options of {@link StreamTransport}. */

@@ -28,6 +28,38 @@ export { DEFAULT_HIGH_WATER_MARK, type AttachOptions, type StreamTransportOption
 const debug = createDebug("torsion:stream:stream-transport");
 
 /**
+ * The seam for a protocol layer that takes a connection over mid-stream (`startTLS`, see
+ * {@link StreamTransport.interpose}): once interposed, the transport's own `write`,
+ * `writeSequence`, `loseConnection`, `loseWriteConnection`, `abortConnection`,
+ * `registerProducer`, `unregisterProducer`, `pauseProducing`, `resumeProducing`,
+ * `getPeerCertificate` and `negotiatedProtocol` are the layer's.
+ */
+export interface TransportLayer {
+  write(data: Uint8Array): void;
+  writeSequence(data: Iterable<Uint8Array>): void;
+  loseConnection(): void;
+  loseWriteConnection(): void;
+  abortConnection(): void;
+  registerProducer(producer: IProducer, streaming: boolean): void;
+  unregisterProducer(): void;
+  pauseProducing(): void;
+  resumeProducing(): void;
+  getPeerCertificate?(): unknown;
+  readonly negotiatedProtocol?: string | null;
+}
+
+/** What {@link StreamTransport.interpose} gives the layer: the transport underneath it. */
+export interface InterposedTransport {
+  /** The raw (below the layer) transport: writes go straight to the socket. */
+  readonly raw: ITCPTransport;
+  /** The producer that was registered (now unregistered), for the layer to take over. */
+  readonly producer: { readonly producer: IProducer; readonly streaming: boolean } | null;
+}
+
+/** Implements `startTLS` for stream transports; registered by `@torsion/tls` when imported. */
+export type TLSStarter = (transport: StreamTransport, contextFactory: object, normal: boolean, options: { readonly alreadyReceived?: Uint8Array }) => void;
+
+/**
  * The one stream transport of Torsion, around a `net.Socket` (TCP, Unix, or a socket a
  * binding wraps, such as TLS).
  *
@@ -69,6 +101,13 @@ export class StreamTransport implements ITCPTransport {
   #producers: ProducerSlot | null = null;
   #noDelay = false;
   #keepAlive = false;
+  #side: "client" | "server" = "server";
+  /** The layer interposed by `startTLS`, if any. */
+  #layer: TransportLayer | null = null;
+  #producerStreaming = false;
+
+  /** Set by `@torsion/tls` when it is imported: what `startTLS` runs. */
+  static tlsStarter: TLSStarter | null = null;
 
   constructor(options: StreamTransportOptions) {
     this.#host = options.host;
@@ -123,6 +162,7 @@ export class StreamTransport implements ITCPTransport {
     this.#noDelay = options.noDelay;
     this.#peer = options.peer;
     this.#local = options.local;
+    this.#side = options.side ?? "server";
     this.#unregister = this.#host.registerResource(this);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
@@ -144,6 +184,11 @@ export class StreamTransport implements ITCPTransport {
 
   /** Queues `data`; `TypeError` for non-bytes; ignored once closing (see class doc). */
   write(data: Uint8Array): void {
+    if (this.#layer !== null) return this.#layer.write(data);
+    this.#rawWrite(data);
+  }
+
+  #rawWrite(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) throw new TypeError(`write() takes bytes (Uint8Array), not ${describe(data)}`);
     if (!this.#writable()) return;
     if (data.byteLength === 0) return;
@@ -152,6 +197,11 @@ export class StreamTransport implements ITCPTransport {
 
   /** Writes every buffer in order as one batch (corked: one `writev`). */
   writeSequence(data: Iterable<Uint8Array>): void {
+    if (this.#layer !== null) return this.#layer.writeSequence(data);
+    this.#rawWriteSequence(data);
+  }
+
+  #rawWriteSequence(data: Iterable<Uint8Array>): void {
     const items = checkedSequence(data);
     if (!this.#writable()) return;
     const socket = this.#socket;
@@ -172,6 +222,11 @@ export class StreamTransport implements ITCPTransport {
 
   /** Flushes (after a registered producer unregisters), then closes: `ConnectionDone`. */
   loseConnection(): void {
+    if (this.#layer !== null) return this.#layer.loseConnection();
+    this.#rawLoseConnection();
+  }
+
+  #rawLoseConnection(): void {
     const state = this.#state;
     if (state.phase !== "open") return;
     const waiting = (this.#producers?.producer ?? null) !== null;
@@ -181,6 +236,11 @@ export class StreamTransport implements ITCPTransport {
 
   /** Half-close: FIN after the queued bytes; `writeConnectionLost` once sent. */
   loseWriteConnection(): void {
+    if (this.#layer !== null) return this.#layer.loseWriteConnection();
+    this.#rawLoseWriteConnection();
+  }
+
+  #rawLoseWriteConnection(): void {
     const state = this.#state;
     if (state.phase !== "open" || state.writeClosed) return;
     this.#state = { ...state, writeClosed: true };
@@ -195,6 +255,11 @@ export class StreamTransport implements ITCPTransport {
 
   /** Closes now, dropping queued output: `ConnectionAborted`. Idempotent. */
   abortConnection(): void {
+    if (this.#layer !== null) return this.#layer.abortConnection();
+    this.#rawAbortConnection();
+  }
+
+  #rawAbortConnection(): void {
     const state = this.#state;
     if (state.phase !== "open" && state.phase !== "closing") return;
     const keep = state.phase === "closing" && state.reason.value instanceof ConnectionLost;
@@ -344,6 +409,11 @@ export class StreamTransport implements ITCPTransport {
    * After close: `stopProducing()` at once. A second producer throws.
    */
   registerProducer(producer: IProducer, streaming: boolean): void {
+    if (this.#layer !== null) return this.#layer.registerProducer(producer, streaming);
+    this.#rawRegisterProducer(producer, streaming);
+  }
+
+  #rawRegisterProducer(producer: IProducer, streaming: boolean): void {
     if (this.#producers !== null && this.#producers.producer !== null) throw new ProducerAlreadyRegisteredError();
     const phase = this.#state.phase;
     if (phase !== "open" && phase !== "closing") {
@@ -351,11 +421,17 @@ export class StreamTransport implements ITCPTransport {
       return;
     }
     this.#producers ??= new ProducerSlot({ isOpen: () => !this.closed, guard: (what, fn) => this.#call(what, fn) });
+    this.#producerStreaming = streaming;
     this.#producers.register(this.#socket, producer, streaming, this.#highWaterMark);
   }
 
   /** Detaches the producer; a pending `loseConnection` then flushes and closes. */
   unregisterProducer(): void {
+    if (this.#layer !== null) return this.#layer.unregisterProducer();
+    this.#rawUnregisterProducer();
+  }
+
+  #rawUnregisterProducer(): void {
     if (this.#producers === null || this.#producers.clear() === null) return;
     const state = this.#state;
     if (state.phase === "closing" && state.waitingForProducer) {
@@ -368,6 +444,11 @@ export class StreamTransport implements ITCPTransport {
 
   /** Stops reading from the socket (the peer is throttled by TCP flow control). */
   pauseProducing(): void {
+    if (this.#layer !== null) return this.#layer.pauseProducing();
+    this.#rawPauseProducing();
+  }
+
+  #rawPauseProducing(): void {
     const state = this.#state;
     if (state.phase !== "open" || state.paused) return;
     this.#state = { ...state, paused: true };
@@ -376,6 +457,11 @@ export class StreamTransport implements ITCPTransport {
 
   /** Resumes reading after {@link pauseProducing}. */
   resumeProducing(): void {
+    if (this.#layer !== null) return this.#layer.resumeProducing();
+    this.#rawResumeProducing();
+  }
+
+  #rawResumeProducing(): void {
     const state = this.#state;
     if (state.phase !== "open" || !state.paused) return;
     this.#state = { ...state, paused: false };
@@ -385,6 +471,80 @@ export class StreamTransport implements ITCPTransport {
   /** The consumer of our data is gone: close the connection (`loseConnection`). */
   stopProducing(): void {
     this.loseConnection();
+  }
+
+  // ---- startTLS and interposed layers ----------------------------------------------
+
+  /** Which side opened the connection: `"client"` (connected) or `"server"` (accepted). */
+  get side(): "client" | "server" {
+    return this.#side;
+  }
+
+  /** Twisted's `ITLSTransport.startTLS`; implemented by `@torsion/tls` (see `TLSStarter`). */
+  startTLS(contextFactory: object, normal = true, options: { readonly alreadyReceived?: Uint8Array } = {}): void {
+    const starter = StreamTransport.tlsStarter;
+    if (starter === null) throw new Error("startTLS needs @torsion/tls: import it once (it registers itself)");
+    starter(this, contextFactory, normal, options);
+  }
+
+  /** With a layer (after `startTLS`): the peer's certificate, else `null`. */
+  getPeerCertificate(): unknown {
+    return this.#layer?.getPeerCertificate?.() ?? null;
+  }
+
+  /** With a layer (after `startTLS`): the ALPN protocol agreed, else `null`. */
+  get negotiatedProtocol(): string | null {
+    return this.#layer?.negotiatedProtocol ?? null;
+  }
+
+  /** Whether a layer (TLS) has been interposed. */
+  get interposed(): boolean {
+    return this.#layer !== null;
+  }
+
+  /**
+   * The seam of `startTLS`: from now on `layerProtocol` gets what the socket delivers
+   * (data, `connectionLost`) instead of the attached protocol, and the public methods
+   * listed in {@link TransportLayer} are `layer`'s. Returns the raw transport for the
+   * layer to write through, and the producer that was registered (unregistered here, for
+   * the layer to take over). Plaintext queued before this call is sent first. Once only;
+   * open transports only.
+   */
+  interpose(layerProtocol: IProtocol, layer: TransportLayer): InterposedTransport {
+    const state = this.#state;
+    if (state.phase !== "open") throw new Error(`interpose() on a ${state.phase} transport`);
+    if (this.#layer !== null) throw new Error("a layer is already interposed on this transport");
+    const registered = this.#producers?.producer ?? null;
+    const producer = registered === null ? null : { producer: registered, streaming: this.#producerStreaming };
+    if (registered !== null) this.#producers?.clear();
+    this.#state = { ...state, protocol: layerProtocol, halfCloseable: null };
+    this.#layer = layer;
+    return { raw: this.#rawView(), producer };
+  }
+
+  #rawView(): ITCPTransport {
+    const self = this;
+    return {
+      write: (data) => self.#rawWrite(data),
+      writeSequence: (data) => self.#rawWriteSequence(data),
+      loseConnection: () => self.#rawLoseConnection(),
+      loseWriteConnection: () => self.#rawLoseWriteConnection(),
+      abortConnection: () => self.#rawAbortConnection(),
+      registerProducer: (producer, streaming) => self.#rawRegisterProducer(producer, streaming),
+      unregisterProducer: () => self.#rawUnregisterProducer(),
+      pauseProducing: () => self.#rawPauseProducing(),
+      resumeProducing: () => self.#rawResumeProducing(),
+      stopProducing: () => self.#rawLoseConnection(),
+      get disconnecting() {
+        return self.disconnecting;
+      },
+      getPeer: () => self.getPeer(),
+      getHost: () => self.getHost(),
+      getTcpNoDelay: () => self.getTcpNoDelay(),
+      setTcpNoDelay: (enabled) => self.setTcpNoDelay(enabled),
+      getTcpKeepAlive: () => self.getTcpKeepAlive(),
+      setTcpKeepAlive: (enabled) => self.setTcpKeepAlive(enabled),
+    };
   }
 
   // ---- addresses and socket options -----------------------------------------------

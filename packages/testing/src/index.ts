@@ -39,3 +39,4 @@ export {
 } from "./connected-server-and-client.js";
 export { successResultOf, failureResultOf, assertNoResult } from "./deferred-assertions.js";
 export { feedInChunks, type DataReceiver } from "./feed-in-chunks.js";
+export { pumpUntil, pumpIdle, type PumpUntilOptions } from "./tls-in-memory.js";

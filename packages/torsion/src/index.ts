@@ -21,6 +21,7 @@ export * from "@torsion/reactor";
 export * from "@torsion/logger";
 export * from "@torsion/application";
 export * from "@torsion/endpoints";
+export * from "@torsion/tls";
 export * from "@torsion/amp";
 export * from "@torsion/process";
 export * from "@torsion/threads";

@@ -26,3 +26,6 @@ export type {
 export type { IProcessTransport, ProcessSignal } from "./i-process-transport.js";
 export type { IProcessProtocol } from "./i-process-protocol.js";
 export type { IReactorProcess, SpawnProcessOptions, ChildFDs } from "./i-reactor-process.js";
+export type { ISSLTransport, IHandshakeListener } from "./i-ssl-transport.js";
+export type { ITLSTransport, StartTLSOptions } from "./i-tls-transport.js";
+export type { IReactorSSL, ListenSSLOptions, ConnectSSLOptions } from "./i-reactor-ssl.js";
