@@ -130,10 +130,10 @@ export class LineReceiver extends Protocol {
    * So `line` always starts at the first byte of the over-long line and ends where the
    * received data ended, which depends on chunking (at most one chunk plus
    * `MAX_LENGTH + delimiter.length` bytes); whether it is called, and after which lines,
-   * does not. The buffer is emptied first, and `dataReceived` returns right after this
-   * handler: parsing resumes afresh with the next bytes received (the bytes in `line`
-   * are never parsed again). The default calls `transport.loseConnection()`, after which
-   * nothing more is delivered.
+   * does not. The buffer is emptied first: parsing resumes afresh with the next bytes
+   * received, or fed by this handler itself through `dataReceived` (parsed right after
+   * it returns); the bytes in `line` are never parsed again. The default calls
+   * `transport.loseConnection()`, after which nothing more is delivered.
    */
   lineLengthExceeded(line: Buffer): void {
     debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
@@ -176,7 +176,11 @@ export class LineReceiver extends Protocol {
     this.#framing.pauseProducing();
   }
 
-  /** Resumes the transport and delivers the lines buffered while paused. */
+  /**
+   * Resumes the transport and delivers the lines buffered while paused. (Twisted does so
+   * by calling `dataReceived(b"")`; Torsion's driver delivers them directly, so an
+   * overridden `dataReceived` sees no empty chunk.)
+   */
   resumeProducing(): void {
     this.#framing.resumeProducing();
   }
