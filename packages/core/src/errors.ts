@@ -239,9 +239,11 @@ export class ProtocolLifecycleError extends TorsionError {
 
 /**
  * The bytes a peer sent cannot be decoded: malformed, or over a decoder's limit (see
- * `IDecoder`). Each wire protocol subclasses it with its own name and code; the framing
- * driver reports it and closes the connection, which sees it as the `connectionLost`
- * reason.
+ * `IDecoder`). Each wire protocol subclasses it with its own name and code. The framing
+ * driver (`FramingDriver` in `@torsion/protocols`) answers one thrown by `next()` by
+ * stopping delivery, telling the protocol (`decodeFailed`, `decodeError`) and closing
+ * cleanly with `loseConnection()`; it logs it on its debug logger rather than the error
+ * reporter, since malformed input is the peer's doing.
  */
 export class DecodeError extends TorsionError {
   override name = "DecodeError";

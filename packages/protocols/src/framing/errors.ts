@@ -4,6 +4,7 @@
  * exists.
  */
 import { TorsionError } from "@torsion/defer";
+import { DecodeError } from "@torsion/core";
 
 /**
  * Thrown synchronously by `sendString` of the `Int8`/`Int16`/`Int32` string receivers
@@ -37,10 +38,11 @@ export const NetstringParseReason = {
 export type NetstringParseReason = (typeof NetstringParseReason)[keyof typeof NetstringParseReason];
 
 /**
- * The peer sent bytes that are not a valid netstring. Produced by `NetstringDecoder`;
- * `NetstringReceiver` answers it by closing the connection and setting `brokenPeer`.
+ * The peer sent bytes that are not a valid netstring: a `DecodeError`, thrown by
+ * `NetstringDecoder.next()`; `NetstringReceiver` (through the framing driver) answers it
+ * by closing the connection and setting `brokenPeer`.
  */
-export class NetstringParseError extends TorsionError {
+export class NetstringParseError extends DecodeError {
   override name = "NetstringParseError";
   override readonly code: string = "ERR_NETSTRING_PARSE";
   /** What was wrong. */

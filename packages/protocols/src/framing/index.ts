@@ -8,7 +8,7 @@ export {
   UnknownStateError,
 } from "./errors.js";
 export { ChunkQueue, asBuffer, view, viewMaker } from "./chunk-queue.js";
-export { isDisconnecting } from "./transport-state.js";
+export { FramingDriver, type FramingDriverOptions, type FramingOwner } from "./framing-driver.js";
 export {
   LineDecoder,
   LineLengthRule,
@@ -17,7 +17,7 @@ export {
   type LineDecoderOptions,
   type LineDecoderEvent,
 } from "./line-decoder.js";
-export { LineDecoderSlot } from "./line-decoder-slot.js";
+export { LineDecoderSlot, type LineSettings, type LineSlotEvent, type LineSlotFrame } from "./line-decoder-slot.js";
 export { LineReceiver, type LineReceiverOptions } from "./line-receiver.js";
 export { LineOnlyReceiver } from "./line-only-receiver.js";
 export { NetstringDecoder, type NetstringDecoderOptions, type NetstringDecoderEvent } from "./netstring-decoder.js";

@@ -1,9 +1,10 @@
 import createDebug from "debug";
-import { Protocol } from "@torsion/core";
+import type { Failure } from "@torsion/defer";
+import { Protocol, type IDecoder } from "@torsion/core";
 import { StringTooLongError } from "./errors.js";
+import { FramingDriver } from "./framing-driver.js";
 import { IntPrefixDecoder, type PrefixLength } from "./int-prefix-decoder.js";
 import { checkMaxLength } from "./line-decoder.js";
-import { isDisconnecting } from "./transport-state.js";
 
 const debug = createDebug("torsion:protocols:int-n-string-receiver");
 
@@ -29,44 +30,48 @@ export interface IntNStringReceiverOptions {
  * - Pausing ({@link pauseProducing}) holds complete frames until
  *   {@link resumeProducing}; once `transport.disconnecting` is true nothing more is
  *   delivered (later bytes are dropped); `dataReceived` called from a handler only appends.
+ *   A partial frame at the end is dropped. (Delivery is the framing driver's, see
+ *   `FramingDriver`.)
  */
 export abstract class IntNStringReceiver extends Protocol {
   /** Size of the length prefix in bytes (set by each concrete class). */
   abstract readonly prefixLength: PrefixLength;
   /** The longest payload accepted, in bytes. @default 99999 */
   MAX_LENGTH = 99999;
-  /** True while paused by {@link pauseProducing} or {@link stopProducing}. */
-  paused = false;
-  #decoder: IntPrefixDecoder | null = null;
-  #busy = false;
+  readonly #framing = new FramingDriver<Buffer | number, IntNStringReceiver>(this, () => new IntNFrames(this), {
+    deliver: IntNStringReceiver.#frameReceived,
+    name: "IntNStringReceiver",
+  });
 
   constructor(options: IntNStringReceiverOptions = {}) {
     super();
     if (options.maxLength !== undefined) this.MAX_LENGTH = checkMaxLength(options.maxLength, "maxLength");
   }
 
+  /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
+  static #frameReceived(this: void, frame: Buffer | number, protocol: IntNStringReceiver): void {
+    if (typeof frame === "number") protocol.lengthLimitExceeded(frame);
+    else protocol.stringReceived(frame);
+  }
+
+  /** True while paused by {@link pauseProducing} or {@link stopProducing}. Assigning it only sets the flag. */
+  get paused(): boolean {
+    return this.#framing.paused;
+  }
+
+  set paused(value: boolean) {
+    this.#framing.paused = value;
+  }
+
   /** Parses `data` and delivers complete frames. Called by the transport. */
   override dataReceived(data: Buffer): void {
-    if (isDisconnecting(this.transport)) return;
-    const decoder = (this.#decoder ??= new IntPrefixDecoder({ prefixLength: this.prefixLength, maxLength: this.MAX_LENGTH }));
-    decoder.feed(data);
-    if (this.#busy) return;
-    this.#busy = true;
-    try {
-      while (!this.paused && !isDisconnecting(this.transport)) {
-        decoder.maxLength = this.MAX_LENGTH;
-        const payload = decoder.nextString();
-        if (payload !== null) {
-          this.stringReceived(payload);
-          continue;
-        }
-        const length = decoder.takeExceeded();
-        if (length === null) return;
-        this.lengthLimitExceeded(length);
-      }
-    } finally {
-      this.#busy = false;
-    }
+    this.#framing.dataReceived(data);
+  }
+
+  /** Drops what is buffered (a partial frame is never delivered). */
+  override connectionLost(reason: Failure): void {
+    void reason;
+    this.#framing.connectionLost();
   }
 
   /**
@@ -101,26 +106,54 @@ export abstract class IntNStringReceiver extends Protocol {
 
   /** Pauses delivery and the transport; complete frames stay buffered. Idempotent. */
   pauseProducing(): void {
-    this.paused = true;
-    this.transport?.pauseProducing();
+    this.#framing.pauseProducing();
   }
 
   /** Resumes the transport and delivers the frames buffered while paused. */
   resumeProducing(): void {
-    this.paused = false;
-    this.transport?.resumeProducing();
-    this.dataReceived(Buffer.alloc(0));
+    this.#framing.resumeProducing();
   }
 
   /** Stops for good: stays paused and stops the transport. */
   stopProducing(): void {
-    this.paused = true;
-    this.transport?.stopProducing();
+    this.#framing.stopProducing();
   }
 
   /** How many received bytes are buffered and not yet delivered. */
   get bufferedLength(): number {
-    return this.#decoder === null ? 0 : this.#decoder.bufferedLength;
+    return this.#framing.bufferedLength;
+  }
+}
+
+/**
+ * The receiver's decoder: an {@link IntPrefixDecoder} that follows `MAX_LENGTH` and yields
+ * a bare payload per frame, or the announced length (a number) of a frame over the limit.
+ */
+class IntNFrames implements IDecoder<Buffer | number> {
+  readonly #settings: { readonly MAX_LENGTH: number };
+  readonly #decoder: IntPrefixDecoder;
+
+  constructor(settings: { readonly MAX_LENGTH: number; readonly prefixLength: PrefixLength }) {
+    this.#settings = settings;
+    this.#decoder = new IntPrefixDecoder({ prefixLength: settings.prefixLength, maxLength: settings.MAX_LENGTH });
+  }
+
+  feed(chunk: Uint8Array): void {
+    this.#decoder.feed(chunk);
+  }
+
+  next(): Buffer | number | undefined {
+    const decoder = this.#decoder;
+    decoder.maxLength = this.#settings.MAX_LENGTH;
+    return decoder.nextString() ?? decoder.takeExceeded() ?? undefined;
+  }
+
+  finish(): void {
+    this.#decoder.finish();
+  }
+
+  get bufferedLength(): number {
+    return this.#decoder.bufferedLength;
   }
 }
 

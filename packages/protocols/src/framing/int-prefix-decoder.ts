@@ -1,3 +1,4 @@
+import type { IDecoder } from "@torsion/core";
 import { ChunkQueue, view } from "./chunk-queue.js";
 import { InvalidFramingOptionError } from "./errors.js";
 import { checkMaxLength } from "./line-decoder.js";
@@ -23,6 +24,15 @@ type State = (typeof State)[keyof typeof State];
 
 const EMPTY = Buffer.alloc(0);
 
+/** The big-endian unsigned `size`-byte integer at `chunk[pos]` (the caller checked the bounds). */
+function readPrefixAt(chunk: Buffer, pos: number, size: PrefixLength): number {
+  const first = chunk[pos] as number;
+  if (size === 1) return first;
+  const second = chunk[pos + 1] as number;
+  if (size === 2) return (first << 8) | second;
+  return first * 0x1000000 + ((second << 16) | ((chunk[pos + 2] as number) << 8) | (chunk[pos + 3] as number));
+}
+
 /**
  * A pure parser of length-prefixed frames (Twisted's `Int8/16/32StringReceiver` wire
  * format: an unsigned big-endian length of 1, 2 or 4 bytes, then that many bytes).
@@ -35,9 +45,10 @@ const EMPTY = Buffer.alloc(0);
  *   announced payload is then skipped without being buffered, and parsing continues after
  *   it. At most `maxLength` payload bytes (plus a partial prefix) are ever held.
  *
- * Linear time in the bytes received, however they are chunked.
+ * Linear time in the bytes received, however they are chunked. At end of stream
+ * ({@link finish}) a partial prefix or payload is dropped.
  */
-export class IntPrefixDecoder {
+export class IntPrefixDecoder implements IDecoder<IntPrefixDecoderEvent> {
   readonly prefixLength: PrefixLength;
   /** The longest payload accepted; may be changed between frames. */
   maxLength: number;
@@ -49,6 +60,7 @@ export class IntPrefixDecoder {
   #payload: Buffer = EMPTY;
   #filled = 0;
   #exceeded: number | null = null;
+  #finished = false;
 
   constructor(options: IntPrefixDecoderOptions) {
     const prefixLength: number = options.prefixLength;
@@ -64,9 +76,17 @@ export class IntPrefixDecoder {
     return this.#queue.length + this.#prefixFilled + (this.#state === State.payload ? this.#filled : 0);
   }
 
-  /** Queues `chunk` by reference. Parses nothing yet. */
+  /** Queues `chunk` by reference. Parses nothing yet. Ignored after {@link finish}. */
   feed(chunk: Uint8Array): void {
-    this.#queue.push(chunk);
+    if (!this.#finished) this.#queue.push(chunk);
+  }
+
+  /**
+   * End of stream: complete frames still queued are returned by {@link next} as before;
+   * a partial prefix or payload after them is dropped.
+   */
+  finish(): void {
+    this.#finished = true;
   }
 
   /** Feeds `chunk` and returns every event it completes. */
@@ -93,7 +113,10 @@ export class IntPrefixDecoder {
     if (this.#exceeded !== null) return null;
     for (;;) {
       const chunk = this.#queue.current();
-      if (chunk === undefined) return null;
+      if (chunk === undefined) {
+        if (this.#finished) this.#dropPartial();
+        return null;
+      }
       let payload: Buffer | null = null;
       if (this.#state === State.prefix) payload = this.#readPrefix(chunk);
       else if (this.#state === State.payload) payload = this.#readPayload(chunk);
@@ -110,24 +133,24 @@ export class IntPrefixDecoder {
     return length;
   }
 
+  #dropPartial(): void {
+    this.#prefixFilled = 0;
+    this.#state = State.prefix;
+    this.#payload = EMPTY;
+    this.#filled = 0;
+  }
+
   #readPrefix(chunk: Buffer): Buffer | null {
     const pos = this.#queue.offset;
     const size = this.prefixLength;
     let length: number;
     let start = pos + size;
     if (this.#prefixFilled === 0 && chunk.length >= start) {
-      length = size === 4 ? chunk.readUInt32BE(pos) : size === 2 ? chunk.readUInt16BE(pos) : (chunk[pos] as number);
+      length = readPrefixAt(chunk, pos, size);
     } else {
-      const take = Math.min(size - this.#prefixFilled, chunk.length - pos);
-      chunk.copy(this.#prefix, this.#prefixFilled, pos, pos + take);
-      this.#prefixFilled += take;
-      start = pos + take;
-      if (this.#prefixFilled < size) {
-        this.#queue.offset = start;
-        return null;
-      }
-      this.#prefixFilled = 0;
-      length = this.#prefix.readUIntBE(0, size);
+      length = this.#readSplitPrefix(chunk, pos);
+      if (length < 0) return null;
+      start = this.#queue.offset;
     }
     this.#length = length;
     this.#filled = 0;
@@ -144,6 +167,21 @@ export class IntPrefixDecoder {
     this.#queue.offset = start;
     this.#state = State.payload;
     return null;
+  }
+
+  /**
+   * A prefix split across chunks: copies what `chunk` has of it. Returns the length once
+   * the prefix is complete (the queue offset is then just after it), else -1.
+   */
+  #readSplitPrefix(chunk: Buffer, pos: number): number {
+    const size = this.prefixLength;
+    const take = Math.min(size - this.#prefixFilled, chunk.length - pos);
+    chunk.copy(this.#prefix, this.#prefixFilled, pos, pos + take);
+    this.#prefixFilled += take;
+    this.#queue.offset = pos + take;
+    if (this.#prefixFilled < size) return -1;
+    this.#prefixFilled = 0;
+    return this.#prefix.readUIntBE(0, size);
   }
 
   #readPayload(chunk: Buffer): Buffer | null {

@@ -1,3 +1,4 @@
+import type { IDecoder } from "@torsion/core";
 import { ChunkQueue, view, viewMaker } from "./chunk-queue.js";
 import { InvalidFramingOptionError } from "./errors.js";
 
@@ -74,8 +75,11 @@ export function checkMaxLength(maxLength: number, what = "MAX_LENGTH"): number {
  * Too-long lines follow {@link LineLengthRule}. The data of a report is at most the
  * carry plus the chunks fed and not yet parsed (normally one chunk), so it is bounded by
  * the chunk size plus `maxLength + delimiter.length`.
+ *
+ * At end of stream ({@link finish}) an unfinished line is dropped: Twisted's line
+ * protocols never deliver a last line without its delimiter.
  */
-export class LineDecoder {
+export class LineDecoder implements IDecoder<LineDecoderEvent> {
   readonly delimiter: Buffer;
   readonly maxLength: number;
   readonly lengthRule: LineLengthRule;
@@ -89,6 +93,7 @@ export class LineDecoder {
   #exceeded: Buffer | null = null;
   #viewChunk: Buffer | null = null;
   #viewMaker: (start: number, end: number) => Buffer = () => Buffer.alloc(0);
+  #finished = false;
 
   constructor(options: LineDecoderOptions = {}) {
     this.delimiter = toDelimiter(options.delimiter ?? "\r\n");
@@ -99,9 +104,17 @@ export class LineDecoder {
     this.#limit = this.maxLength + this.#dlen;
   }
 
-  /** Queues `chunk` (kept by reference; do not modify it afterwards). Parses nothing yet. */
+  /** Queues `chunk` (kept by reference; do not modify it afterwards). Parses nothing yet. Ignored after {@link finish}. */
   feed(chunk: Uint8Array): void {
-    this.#queue.push(chunk);
+    if (!this.#finished) this.#queue.push(chunk);
+  }
+
+  /**
+   * End of stream: the complete lines still queued are returned by {@link next} as
+   * before; the unfinished line after them is then dropped.
+   */
+  finish(): void {
+    this.#finished = true;
   }
 
   /** Feeds `chunk` and returns every event it completes. */
@@ -130,6 +143,7 @@ export class LineDecoder {
       const chunk = this.#queue.current();
       if (chunk === undefined) {
         this.#viewChunk = null;
+        if (this.#finished) this.#dropCarry();
         return null;
       }
       const pos = this.#queue.offset;
@@ -158,6 +172,12 @@ export class LineDecoder {
     this.#exceeded = null;
     if (carried === 0) return queued;
     return Buffer.concat([this.#carry.subarray(0, carried), queued]);
+  }
+
+  #dropCarry(): void {
+    this.#carryLength = 0;
+    this.#discarding = false;
+    this.#carry = Buffer.alloc(0);
   }
 
   /** How many received bytes are held unparsed (carried partial line plus queued input). */

@@ -1,9 +1,10 @@
 import createDebug from "debug";
+import type { Failure } from "@torsion/defer";
 import { Protocol } from "@torsion/core";
-import { LineDecoder, LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
-import { LineDecoderSlot } from "./line-decoder-slot.js";
+import { FramingDriver } from "./framing-driver.js";
+import { LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
+import { LineDecoderSlot, type LineSlotFrame } from "./line-decoder-slot.js";
 import type { LineReceiverOptions } from "./line-receiver.js";
-import { isDisconnecting } from "./transport-state.js";
 
 const debug = createDebug("torsion:protocols:line-only-receiver");
 
@@ -20,14 +21,18 @@ const CRLF = Buffer.from("\r\n");
  * `MAX_LENGTH + delimiter.length - 1` bytes are held for an unfinished line. Once
  * `transport.disconnecting` is true nothing more is delivered (later bytes are dropped).
  * `dataReceived` called from a handler only appends (parsed after the handler returns).
+ * An unfinished last line is dropped at the end. (Delivery is the framing driver's, see
+ * `FramingDriver`.)
  */
 export class LineOnlyReceiver extends Protocol {
   /** The line terminator. @default "\r\n" */
   delimiter: Uint8Array = CRLF;
   /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
   MAX_LENGTH = 16384;
-  readonly #decoders = new LineDecoderSlot(LineLengthRule.line);
-  #busy = false;
+  readonly #framing = new FramingDriver<LineSlotFrame, LineOnlyReceiver>(this, new LineDecoderSlot(LineLengthRule.line, this), {
+    deliver: LineOnlyReceiver.#frameReceived,
+    name: "LineOnlyReceiver",
+  });
 
   constructor(options: LineReceiverOptions = {}) {
     super();
@@ -37,29 +42,19 @@ export class LineOnlyReceiver extends Protocol {
 
   /** Parses `data` and delivers the complete lines. Called by the transport. */
   override dataReceived(data: Buffer): void {
-    if (isDisconnecting(this.transport)) return;
-    this.#currentDecoder().feed(data);
-    if (this.#busy) return;
-    this.#busy = true;
-    try {
-      while (!isDisconnecting(this.transport)) {
-        const decoder = this.#currentDecoder();
-        const line = decoder.nextLine();
-        if (line !== null) {
-          this.lineReceived(line);
-          continue;
-        }
-        const exceeded = decoder.takeExceeded();
-        if (exceeded === null) return;
-        this.lineLengthExceeded(exceeded);
-      }
-    } finally {
-      this.#busy = false;
-    }
+    this.#framing.dataReceived(data);
   }
 
-  #currentDecoder(): LineDecoder {
-    return this.#decoders.current(this.delimiter, this.MAX_LENGTH);
+  /** Drops what is buffered (an unfinished line is never delivered). */
+  override connectionLost(reason: Failure): void {
+    void reason;
+    this.#framing.connectionLost();
+  }
+
+  /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
+  static #frameReceived(this: void, frame: LineSlotFrame, protocol: LineOnlyReceiver): void {
+    if (frame instanceof Uint8Array) protocol.lineReceived(frame);
+    else protocol.lineLengthExceeded(frame.data);
   }
 
   /**
@@ -99,6 +94,6 @@ export class LineOnlyReceiver extends Protocol {
 
   /** How many received bytes are buffered and not yet delivered. */
   get bufferedLength(): number {
-    return this.#decoders.decoder?.bufferedLength ?? 0;
+    return this.#framing.bufferedLength;
   }
 }

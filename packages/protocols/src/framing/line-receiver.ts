@@ -1,9 +1,10 @@
 import createDebug from "debug";
+import type { Failure } from "@torsion/defer";
 import { Protocol } from "@torsion/core";
 import { asBuffer } from "./chunk-queue.js";
-import { LineDecoder, LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
-import { LineDecoderSlot } from "./line-decoder-slot.js";
-import { isDisconnecting } from "./transport-state.js";
+import { FramingDriver } from "./framing-driver.js";
+import { LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
+import { LineDecoderSlot, type LineSlotFrame } from "./line-decoder-slot.js";
 
 const debug = createDebug("torsion:protocols:line-receiver");
 
@@ -27,7 +28,7 @@ export interface LineReceiverOptions {
  * after the constructor and wins over the option). Changes apply from the next
  * `dataReceived`.
  *
- * Delivery rules:
+ * Delivery rules (the framing driver's, see `FramingDriver`):
  * - Lines are split at the first delimiter; a line of up to `MAX_LENGTH` bytes is
  *   delivered without its delimiter. A line that lies in one received chunk is a view of
  *   that chunk (the protocol owns it, per the `dataReceived` contract).
@@ -43,17 +44,18 @@ export interface LineReceiverOptions {
  * - Re-entrancy: `dataReceived` called from inside a handler (directly or through
  *   {@link setLineMode}) only appends; the outer call parses it, in order, after the
  *   handler returns, so handlers are never nested.
+ * - End of stream: an unfinished last line (no delimiter) is dropped, as in Twisted.
  */
 export class LineReceiver extends Protocol {
   /** The line terminator. @default "\r\n" */
   delimiter: Uint8Array = CRLF;
   /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
   MAX_LENGTH = 16384;
-  /** True while the protocol is paused by {@link pauseProducing} or {@link stopProducing}. */
-  paused = false;
-  readonly #decoders = new LineDecoderSlot(LineLengthRule.buffered);
-  #lineMode = true;
-  #busy = false;
+  readonly #lines = new LineDecoderSlot(LineLengthRule.buffered, this);
+  readonly #framing = new FramingDriver<LineSlotFrame, LineReceiver>(this, this.#lines, {
+    deliver: LineReceiver.#frameReceived,
+    name: "LineReceiver",
+  });
 
   constructor(options: LineReceiverOptions = {}) {
     super();
@@ -63,7 +65,19 @@ export class LineReceiver extends Protocol {
 
   /** Whether the protocol is in line mode (Twisted's `line_mode`); false in raw mode. */
   get lineMode(): boolean {
-    return this.#lineMode;
+    return this.#lines.lineMode;
+  }
+
+  /**
+   * True while the protocol is paused by {@link pauseProducing} or {@link stopProducing}.
+   * Assigning it only sets the flag (as in Twisted).
+   */
+  get paused(): boolean {
+    return this.#framing.paused;
+  }
+
+  set paused(value: boolean) {
+    this.#framing.paused = value;
   }
 
   /**
@@ -71,44 +85,21 @@ export class LineReceiver extends Protocol {
    * the transport; call it yourself only to inject bytes (from a handler it just appends).
    */
   override dataReceived(data: Buffer): void {
-    if (isDisconnecting(this.transport)) {
-      debug("%s: dropped %d bytes received while disconnecting", this.constructor.name, data.length);
-      return;
-    }
-    this.#currentDecoder().feed(data);
-    if (this.#busy) return;
-    this.#busy = true;
-    try {
-      this.#deliver();
-    } finally {
-      this.#busy = false;
-    }
+    this.#framing.dataReceived(data);
   }
 
-  #deliver(): void {
-    while (!this.paused && !isDisconnecting(this.transport)) {
-      const decoder = this.#currentDecoder();
-      if (!this.#lineMode) {
-        const data = decoder.takeRest();
-        if (data.length === 0) return;
-        this.rawDataReceived(data);
-        continue;
-      }
-      const line = decoder.nextLine();
-      if (line !== null) {
-        this.lineReceived(line);
-        continue;
-      }
-      const exceeded = decoder.takeExceeded();
-      if (exceeded !== null) this.lineLengthExceeded(exceeded);
-      return;
-    }
+  /** Drops what is buffered (an unfinished line is never delivered). */
+  override connectionLost(reason: Failure): void {
+    void reason;
+    this.#framing.connectionLost();
   }
 
-  #currentDecoder(): LineDecoder {
-    return this.#decoders.current(this.delimiter, this.MAX_LENGTH);
+  /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
+  static #frameReceived(this: void, frame: LineSlotFrame, protocol: LineReceiver): void {
+    if (frame instanceof Uint8Array) protocol.lineReceived(frame);
+    else if (frame.type === "raw") protocol.rawDataReceived(frame.data);
+    else protocol.lineLengthExceeded(frame.data);
   }
-
   /**
    * Override: one complete line arrived, without its delimiter. Called once per line, in
    * order, only in line mode, never after `transport.disconnecting` became true. The
@@ -139,10 +130,10 @@ export class LineReceiver extends Protocol {
    * So `line` always starts at the first byte of the over-long line and ends where the
    * received data ended, which depends on chunking (at most one chunk plus
    * `MAX_LENGTH + delimiter.length` bytes); whether it is called, and after which lines,
-   * does not. The buffer is emptied first, and `dataReceived` returns right after this
-   * handler: parsing resumes afresh with the next bytes received (the bytes in `line`
-   * are never parsed again). The default calls `transport.loseConnection()`, after which
-   * nothing more is delivered.
+   * does not. The buffer is emptied first: parsing resumes afresh with the next bytes
+   * received, or fed by this handler itself through `dataReceived` (parsed right after
+   * it returns); the bytes in `line` are never parsed again. The default calls
+   * `transport.loseConnection()`, after which nothing more is delivered.
    */
   lineLengthExceeded(line: Buffer): void {
     debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
@@ -159,7 +150,7 @@ export class LineReceiver extends Protocol {
    * whatever is buffered. Callable at any time, including from `lineReceived`.
    */
   setRawMode(): void {
-    this.#lineMode = false;
+    this.#lines.lineMode = false;
   }
 
   /**
@@ -168,13 +159,13 @@ export class LineReceiver extends Protocol {
    * appended to the buffer, otherwise it is parsed at once.
    */
   setLineMode(extra?: Uint8Array): void {
-    this.#lineMode = true;
+    this.#lines.lineMode = true;
     if (extra !== undefined && extra.length > 0) this.dataReceived(asBuffer(extra));
   }
 
   /** Removes and returns every buffered, unparsed byte (the protocol stays in its mode). */
   clearLineBuffer(): Buffer {
-    return this.#decoders.decoder?.takeRest() ?? Buffer.alloc(0);
+    return this.#lines.takeRest();
   }
 
   /**
@@ -182,25 +173,25 @@ export class LineReceiver extends Protocol {
    * already received stay buffered until {@link resumeProducing}. Idempotent.
    */
   pauseProducing(): void {
-    this.paused = true;
-    this.transport?.pauseProducing();
+    this.#framing.pauseProducing();
   }
 
-  /** Resumes the transport and delivers the lines buffered while paused. */
+  /**
+   * Resumes the transport and delivers the lines buffered while paused. (Twisted does so
+   * by calling `dataReceived(b"")`; Torsion's driver delivers them directly, so an
+   * overridden `dataReceived` sees no empty chunk.)
+   */
   resumeProducing(): void {
-    this.paused = false;
-    this.transport?.resumeProducing();
-    this.dataReceived(Buffer.alloc(0));
+    this.#framing.resumeProducing();
   }
 
   /** Stops for good: stays paused and stops the transport. */
   stopProducing(): void {
-    this.paused = true;
-    this.transport?.stopProducing();
+    this.#framing.stopProducing();
   }
 
   /** How many received bytes are buffered and not yet delivered. */
   get bufferedLength(): number {
-    return this.#decoders.decoder?.bufferedLength ?? 0;
+    return this.#framing.bufferedLength;
   }
 }

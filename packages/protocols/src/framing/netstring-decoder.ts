@@ -1,3 +1,4 @@
+import type { IDecoder } from "@torsion/core";
 import { ChunkQueue, view } from "./chunk-queue.js";
 import { NetstringParseError, NetstringParseReason } from "./errors.js";
 import { checkMaxLength } from "./line-decoder.js";
@@ -8,10 +9,11 @@ export interface NetstringDecoderOptions {
   readonly maxLength?: number;
 }
 
-/** What {@link NetstringDecoder.next} returns. */
-export type NetstringDecoderEvent =
-  | { readonly type: "string"; readonly payload: Buffer }
-  | { readonly type: "error"; readonly error: NetstringParseError };
+/** What {@link NetstringDecoder.next} returns: one complete netstring's payload. */
+export interface NetstringDecoderEvent {
+  readonly type: "string";
+  readonly payload: Buffer;
+}
 
 const State = {
   lengthStart: 0,
@@ -42,10 +44,12 @@ const EMPTY = Buffer.alloc(0);
  * - Twisted quirk kept for compatibility (it does not depend on chunking): a `"\n"`
  *   right after the digits is an error only once the byte after it arrives.
  *
- * The first error is returned once, as an `{ type: "error" }` event; the decoder is then
- * broken and ignores all further input. Linear time in the bytes received.
+ * The first error is thrown once by {@link next} as a {@link NetstringParseError} (a
+ * `DecodeError`); the decoder is then broken: it drops what it holds, ignores all further
+ * input, and `next()` returns `undefined`. At end of stream ({@link finish}) a partial
+ * netstring is dropped. Linear time in the bytes received.
  */
-export class NetstringDecoder {
+export class NetstringDecoder implements IDecoder<NetstringDecoderEvent> {
   /** The longest payload accepted; may be changed between frames. */
   maxLength: number;
   readonly #queue = new ChunkQueue();
@@ -54,6 +58,7 @@ export class NetstringDecoder {
   #payload: Buffer | null = null;
   #filled = 0;
   #ready: Buffer = EMPTY;
+  #finished = false;
 
   constructor(options: NetstringDecoderOptions = {}) {
     this.maxLength = checkMaxLength(options.maxLength ?? 99999, "maxLength");
@@ -69,12 +74,24 @@ export class NetstringDecoder {
     return this.#queue.length + this.#filled;
   }
 
-  /** Queues `chunk` by reference (ignored once broken). Parses nothing yet. */
+  /** Queues `chunk` by reference (ignored once broken or finished). Parses nothing yet. */
   feed(chunk: Uint8Array): void {
-    if (this.#state !== State.broken) this.#queue.push(chunk);
+    if (this.#state !== State.broken && !this.#finished) this.#queue.push(chunk);
   }
 
-  /** Feeds `chunk` and returns every event it completes. */
+  /**
+   * End of stream: complete netstrings still queued are returned by {@link next} as
+   * before; a partial one after them is dropped (it is not an error, as in Twisted).
+   */
+  finish(): void {
+    this.#finished = true;
+  }
+
+  /**
+   * Feeds `chunk` and returns every string it completes.
+   * @throws NetstringParseError as {@link next} does (strings completed before the error
+   *   in this chunk are then not returned; call `next()` yourself to get them)
+   */
   push(chunk: Uint8Array): NetstringDecoderEvent[] {
     this.feed(chunk);
     const events: NetstringDecoderEvent[] = [];
@@ -82,11 +99,17 @@ export class NetstringDecoder {
     return events;
   }
 
-  /** The next complete string or the parse error, or `undefined` when more bytes are needed. */
+  /**
+   * The next complete string, or `undefined` when more bytes are needed.
+   * @throws NetstringParseError at the first malformed byte (once; the decoder is then broken)
+   */
   next(): NetstringDecoderEvent | undefined {
     for (;;) {
       const chunk = this.#queue.current();
-      if (chunk === undefined) return undefined;
+      if (chunk === undefined) {
+        if (this.#finished) this.#dropPartial();
+        return undefined;
+      }
       let event: NetstringDecoderEvent | undefined;
       if (this.#state === State.payload) this.#readPayload(chunk);
       else if (this.#state === State.comma) event = this.#readComma(chunk);
@@ -179,13 +202,17 @@ export class NetstringDecoder {
     return { type: "string", payload };
   }
 
-  #fail(error: NetstringParseError): NetstringDecoderEvent {
+  #fail(error: NetstringParseError): never {
     this.#state = State.broken;
     this.#queue.clear();
+    this.#dropPartial();
+    throw error;
+  }
+
+  #dropPartial(): void {
     this.#payload = null;
     this.#filled = 0;
     this.#ready = EMPTY;
-    return { type: "error", error };
   }
 }
 

@@ -1,9 +1,10 @@
 import createDebug from "debug";
-import { Protocol } from "@torsion/core";
-import type { NetstringParseError } from "./errors.js";
+import type { Failure } from "@torsion/defer";
+import { Protocol, type DecodeError, type IDecoder } from "@torsion/core";
+import { NetstringParseError } from "./errors.js";
+import { FramingDriver } from "./framing-driver.js";
 import { NetstringDecoder } from "./netstring-decoder.js";
 import { checkMaxLength } from "./line-decoder.js";
-import { isDisconnecting } from "./transport-state.js";
 
 const debug = createDebug("torsion:protocols:netstring-receiver");
 
@@ -27,6 +28,8 @@ export interface NetstringReceiverOptions {
  * `MAX_LENGTH` is refused as soon as its length digits show it, so at most `MAX_LENGTH`
  * bytes are ever buffered. Once `transport.disconnecting` is true nothing more is
  * delivered (later bytes are dropped). `dataReceived` called from a handler only appends.
+ * A partial netstring at the end is dropped. (Delivery is the framing driver's, see
+ * `FramingDriver`; the parse error is its decode error.)
  */
 export class NetstringReceiver extends Protocol {
   /** The longest payload accepted, in bytes. @default 99999 */
@@ -35,8 +38,11 @@ export class NetstringReceiver extends Protocol {
   brokenPeer = false;
   /** The parse error that broke the connection, or `null`. */
   parseError: NetstringParseError | null = null;
-  #decoder: NetstringDecoder | null = null;
-  #busy = false;
+  readonly #framing = new FramingDriver<Buffer, NetstringReceiver>(this, () => new NetstringFrames(this), {
+    deliver: NetstringReceiver.#stringFrame,
+    decodeFailed: (error) => this.#parseFailed(error),
+    name: "NetstringReceiver",
+  });
 
   constructor(options: NetstringReceiverOptions = {}) {
     super();
@@ -45,37 +51,27 @@ export class NetstringReceiver extends Protocol {
 
   /** Parses `data` and delivers complete strings. Called by the transport. */
   override dataReceived(data: Buffer): void {
-    const decoder = (this.#decoder ??= new NetstringDecoder({ maxLength: this.MAX_LENGTH }));
-    if (decoder.broken) {
+    if (this.#framing.decodeError !== null) {
       this.transport?.loseConnection();
       return;
     }
-    if (isDisconnecting(this.transport)) return;
-    decoder.feed(data);
-    if (this.#busy) return;
-    this.#busy = true;
-    try {
-      while (!isDisconnecting(this.transport)) {
-        decoder.maxLength = this.MAX_LENGTH;
-        const event = decoder.next();
-        if (event === undefined) return;
-        if (event.type === "string") {
-          this.stringReceived(event.payload);
-          continue;
-        }
-        this.#handleParseError(event.error);
-        return;
-      }
-    } finally {
-      this.#busy = false;
-    }
+    this.#framing.dataReceived(data);
   }
 
-  #handleParseError(error: NetstringParseError): void {
-    debug("%s: %s; closing", this.constructor.name, error.message);
-    this.parseError = error;
+  /** Drops what is buffered (a partial netstring is never delivered). */
+  override connectionLost(reason: Failure): void {
+    void reason;
+    this.#framing.connectionLost();
+  }
+
+  /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
+  static #stringFrame(this: void, payload: Buffer, protocol: NetstringReceiver): void {
+    protocol.stringReceived(payload);
+  }
+
+  #parseFailed(error: DecodeError): void {
+    if (error instanceof NetstringParseError) this.parseError = error;
     this.brokenPeer = true;
-    this.transport?.loseConnection();
   }
 
   /**
@@ -94,6 +90,34 @@ export class NetstringReceiver extends Protocol {
 
   /** How many received bytes are buffered and not yet delivered. */
   get bufferedLength(): number {
-    return this.#decoder === null ? 0 : this.#decoder.bufferedLength;
+    return this.#framing.bufferedLength;
+  }
+}
+
+/** The receiver's decoder: a {@link NetstringDecoder} that follows `MAX_LENGTH` and yields bare payloads. */
+class NetstringFrames implements IDecoder<Buffer> {
+  readonly #settings: { readonly MAX_LENGTH: number };
+  readonly #decoder: NetstringDecoder;
+
+  constructor(settings: { readonly MAX_LENGTH: number }) {
+    this.#settings = settings;
+    this.#decoder = new NetstringDecoder({ maxLength: settings.MAX_LENGTH });
+  }
+
+  feed(chunk: Uint8Array): void {
+    this.#decoder.feed(chunk);
+  }
+
+  next(): Buffer | undefined {
+    this.#decoder.maxLength = this.#settings.MAX_LENGTH;
+    return this.#decoder.next()?.payload;
+  }
+
+  finish(): void {
+    this.#decoder.finish();
+  }
+
+  get bufferedLength(): number {
+    return this.#decoder.bufferedLength;
   }
 }

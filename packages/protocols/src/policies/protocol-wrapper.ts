@@ -59,8 +59,7 @@ export class ProtocolWrapper extends Protocol implements ITCPTransport {
 
   /** Whether `loseConnection`/`abortConnection` was called through the wrapper (or the real transport is disconnecting). */
   get disconnecting(): boolean {
-    const real = this.transport as { disconnecting?: unknown } | null;
-    return this.#disconnecting || real?.disconnecting === true;
+    return this.#disconnecting || this.transport?.disconnecting === true;
   }
 
   override makeConnection(transport: ITransport): CallbackResult {

@@ -9,7 +9,7 @@ describe("framing index", () => {
       "Int16StringReceiver", "Int32StringReceiver", "StatefulStringProtocol", "dispatchStatefulString", "FileSender",
       "bufferFileSource", "fdFileSource", "LineDecoder", "NetstringDecoder", "IntPrefixDecoder", "ChunkQueue",
       "StringTooLongError", "NetstringParseError", "InvalidFramingOptionError", "TransferStoppedError",
-      "TransferInProgressError", "UnknownStateError", "isDisconnecting", "LineLengthRule",
+      "TransferInProgressError", "UnknownStateError", "FramingDriver", "LineLengthRule",
     ];
     const exported = framing as unknown as Record<string, unknown>;
     for (const name of names) assert.notEqual(exported[name], undefined, name);

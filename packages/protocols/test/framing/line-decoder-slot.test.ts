@@ -3,14 +3,15 @@ import assert from "node:assert/strict";
 import { LineDecoderSlot, LineLengthRule } from "@torsion/protocols";
 
 const CRLF = Buffer.from("\r\n");
+const SETTINGS = { delimiter: CRLF, MAX_LENGTH: 100 };
 
 describe("LineDecoderSlot", () => {
   it("has no decoder before the first use", () => {
-    assert.equal(new LineDecoderSlot(LineLengthRule.buffered).decoder, null);
+    assert.equal(new LineDecoderSlot(LineLengthRule.buffered, SETTINGS).decoder, null);
   });
 
   it("returns the same decoder while the delimiter and limit stay the same", () => {
-    const slot = new LineDecoderSlot(LineLengthRule.buffered);
+    const slot = new LineDecoderSlot(LineLengthRule.buffered, SETTINGS);
     const first = slot.current(CRLF, 100);
     assert.equal(slot.current(CRLF, 100), first);
     assert.equal(slot.current(Buffer.from("\r\n"), 100), first, "an equal delimiter in a new buffer keeps the decoder");
@@ -18,7 +19,7 @@ describe("LineDecoderSlot", () => {
   });
 
   it("rebuilds the decoder when the delimiter changes, keeping the unparsed bytes", () => {
-    const slot = new LineDecoderSlot(LineLengthRule.line);
+    const slot = new LineDecoderSlot(LineLengthRule.line, SETTINGS);
     slot.current(CRLF, 100).feed(Buffer.from("one\ntwo"));
     const rebuilt = slot.current(Buffer.from("\n"), 100);
     assert.equal(rebuilt.nextLine()?.toString(), "one");
@@ -27,10 +28,42 @@ describe("LineDecoderSlot", () => {
   });
 
   it("rebuilds the decoder when MAX_LENGTH changes", () => {
-    const slot = new LineDecoderSlot(LineLengthRule.buffered);
+    const slot = new LineDecoderSlot(LineLengthRule.buffered, SETTINGS);
     const first = slot.current(CRLF, 100);
     const second = slot.current(CRLF, 5);
     assert.notEqual(second, first);
     assert.equal(second.maxLength, 5);
+  });
+
+  it("as a decoder, follows its settings, returns lines as bare buffers and reports too-long lines as events", () => {
+    const settings = { delimiter: CRLF as Uint8Array, MAX_LENGTH: 3 };
+    const slot = new LineDecoderSlot(LineLengthRule.line, settings);
+    slot.feed(Buffer.from("ab\r\nabcd\r\nx"));
+    const line = slot.next();
+    assert.ok(Buffer.isBuffer(line) && line.toString() === "ab");
+    assert.deepEqual(slot.next(), { type: "lineLengthExceeded", data: Buffer.from("abcd") });
+    assert.equal(slot.next(), undefined);
+    settings.delimiter = Buffer.from("\n");
+    slot.feed(Buffer.from("y\n"));
+    assert.equal(String(slot.next()), "xy", "the new delimiter applies to the unparsed bytes");
+  });
+
+  it("in raw mode returns everything unparsed as one raw event", () => {
+    const slot = new LineDecoderSlot(LineLengthRule.buffered, SETTINGS);
+    slot.feed(Buffer.from("line\r\nrest"));
+    assert.equal(String(slot.next()), "line");
+    slot.lineMode = false;
+    slot.feed(Buffer.from("more"));
+    assert.deepEqual(slot.next(), { type: "raw", data: Buffer.from("restmore") });
+    assert.equal(slot.next(), undefined);
+  });
+
+  it("at end of stream returns the complete lines still queued and drops an unfinished one", () => {
+    const slot = new LineDecoderSlot(LineLengthRule.buffered, SETTINGS);
+    slot.feed(Buffer.from("a\r\nb\r\npartial"));
+    slot.finish();
+    slot.feed(Buffer.from("\r\n"));
+    assert.deepEqual([String(slot.next()), String(slot.next()), slot.next()], ["a", "b", undefined]);
+    assert.equal(slot.bufferedLength, 0);
   });
 });

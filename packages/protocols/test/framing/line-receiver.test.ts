@@ -112,6 +112,19 @@ describe("LineReceiver", () => {
     assert.equal(transport.disconnecting, false);
   });
 
+  it("parses bytes that a lineLengthExceeded handler feeds back right after it returns", () => {
+    class Replacing extends Recording {
+      override lineLengthExceeded(line: Buffer): void {
+        this.seen.push(`exceeded:${line.toString("latin1")}`);
+        this.dataReceived(Buffer.from("replacement\r\n"));
+      }
+    }
+    const { protocol, transport } = connect(new Replacing({ maxLength: 12 }));
+    protocol.dataReceived(Buffer.from("much-too-long-line\r\n"));
+    assert.deepEqual(protocol.seen, ["exceeded:much-too-long-line\r\n", "line:replacement"]);
+    assert.equal(transport.disconnecting, false);
+  });
+
   it("stops delivering lines once the transport is disconnecting", () => {
     class Quitter extends Recording {
       override lineReceived(line: Buffer): void {

@@ -1,15 +1,25 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { NetstringDecoder, NetstringParseError, NetstringParseReason, type NetstringDecoderEvent } from "@torsion/protocols";
+import { DecodeError } from "@torsion/core";
+import { NetstringDecoder, NetstringParseError, NetstringParseReason } from "@torsion/protocols";
 import { assertSameAtEveryChunkSize } from "./sweep.js";
 
-function simple(events: readonly NetstringDecoderEvent[]): string[] {
-  return events.map((e) => (e.type === "string" ? `string:${e.payload.toString("latin1")}` : `error:${e.error.reason}`));
+/** Feeds `chunk` and lists what `next()` gives: `string:<payload>` and, if it throws, `error:<reason>`. */
+function simple(decoder: NetstringDecoder, chunk: Buffer): string[] {
+  decoder.feed(chunk);
+  const out: string[] = [];
+  try {
+    for (let event = decoder.next(); event !== undefined; event = decoder.next()) out.push(`string:${event.payload.toString("latin1")}`);
+  } catch (error) {
+    if (!(error instanceof NetstringParseError)) throw error;
+    out.push(`error:${error.reason}`);
+  }
+  return out;
 }
 
 function decode(chunks: readonly Buffer[], maxLength?: number): string[] {
   const decoder = new NetstringDecoder(maxLength === undefined ? {} : { maxLength });
-  return chunks.flatMap((chunk) => simple(decoder.push(chunk)));
+  return chunks.flatMap((chunk) => simple(decoder, chunk));
 }
 
 describe("NetstringDecoder", () => {
@@ -40,27 +50,38 @@ describe("NetstringDecoder", () => {
 
   it("checks the length against maxLength digit by digit, before the colon", () => {
     const decoder = new NetstringDecoder({ maxLength: 100 });
-    assert.deepEqual(simple(decoder.push(Buffer.from("10"))), []);
-    assert.deepEqual(simple(decoder.push(Buffer.from("1"))), ["error:too-long"]);
+    assert.deepEqual(simple(decoder, Buffer.from("10")), []);
+    assert.deepEqual(simple(decoder, Buffer.from("1")), ["error:too-long"]);
     assert.deepEqual(decode([Buffer.from("100:")], 100), []);
   });
 
   it("treats a newline after the digits as an error only when the next byte arrives (as Twisted)", () => {
     const decoder = new NetstringDecoder();
-    assert.deepEqual(simple(decoder.push(Buffer.from("12\n"))), []);
-    assert.deepEqual(simple(decoder.push(Buffer.alloc(0))), []);
-    assert.deepEqual(simple(decoder.push(Buffer.from(":"))), ["error:illegal-length"]);
+    assert.deepEqual(simple(decoder, Buffer.from("12\n")), []);
+    assert.deepEqual(simple(decoder, Buffer.alloc(0)), []);
+    assert.deepEqual(simple(decoder, Buffer.from(":")), ["error:illegal-length"]);
   });
 
-  it("ignores everything after the first error", () => {
+  it("throws the first error once, as a DecodeError, and ignores everything after it", () => {
     const decoder = new NetstringDecoder();
-    const events = decoder.push(Buffer.from("x1:a,"));
-    assert.equal(events.length, 1);
-    const [event] = events;
-    assert.ok(event?.type === "error" && event.error instanceof NetstringParseError);
-    assert.equal(event.error.reason, NetstringParseReason.illegalLength);
+    decoder.feed(Buffer.from("x1:a,"));
+    assert.throws(() => decoder.next(), (e: unknown) => e instanceof NetstringParseError && e instanceof DecodeError);
     assert.equal(decoder.broken, true);
+    assert.equal(decoder.bufferedLength, 0);
+    assert.equal(decoder.next(), undefined);
     assert.deepEqual(decoder.push(Buffer.from("1:a,")), []);
+    assert.equal(decoder.bufferedLength, 0);
+    assert.deepEqual(simple(new NetstringDecoder(), Buffer.from("1:a,x")), ["string:a", "error:illegal-length"]);
+    assert.throws(() => new NetstringDecoder().push(Buffer.from("-")), { reason: NetstringParseReason.illegalLength });
+  });
+
+  it("at end of stream returns the complete strings still queued and drops a partial one", () => {
+    const decoder = new NetstringDecoder();
+    decoder.feed(Buffer.from("1:a,5:he"));
+    decoder.finish();
+    decoder.feed(Buffer.from("llo,"));
+    assert.equal(decoder.next()?.payload.toString(), "a");
+    assert.equal(decoder.next(), undefined);
     assert.equal(decoder.bufferedLength, 0);
   });
 
@@ -71,6 +92,6 @@ describe("NetstringDecoder", () => {
       decoder.push(Buffer.from("x"));
       assert.ok(decoder.bufferedLength <= 1000);
     }
-    assert.deepEqual(simple(decoder.push(Buffer.from("x,"))).map((s) => s.length), ["string:".length + 1000]);
+    assert.deepEqual(simple(decoder, Buffer.from("x,")).map((s) => s.length), ["string:".length + 1000]);
   });
 });
