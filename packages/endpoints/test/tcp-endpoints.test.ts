@@ -58,8 +58,8 @@ describe("TCP client endpoints over MemoryReactor", () => {
   it("connect with connectTCP and fire with the factory's protocol after its connectionMade ran", () => {
     const reactor = new MemoryReactor();
     const factory = new KeepingFactory(Recorder);
-    const d = new TCP4ClientEndpoint(reactor, "example.com", 80, { timeout: 9, bindAddress: ["10.0.0.1", 0] }).connect(factory);
-    assert.deepEqual(reactor.tcpClients.map((c) => [c.host, c.port, c.timeout, c.bindAddress]), [["example.com", 80, 9, ["10.0.0.1", 0]]]);
+    const d = new TCP4ClientEndpoint(reactor, "service.test", 80, { timeout: 9, bindAddress: ["127.0.0.2", 0] }).connect(factory);
+    assert.deepEqual(reactor.tcpClients.map((c) => [c.host, c.port, c.timeout, c.bindAddress]), [["service.test", 80, 9, ["127.0.0.2", 0]]]);
     assertNoResult(d);
     new ConnectionCompleter(reactor).succeedOnce();
     const protocol = successResultOf(d);
