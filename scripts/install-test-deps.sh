@@ -7,6 +7,11 @@ packages=(
   python3-twisted   # Python Twisted 22.4: AMP, TLS and echo peers
   python3-openssl   # pyOpenSSL, Twisted's TLS
   openssl           # openssl s_client/s_server peers and test certificates
+  memcached         # real memcached for @torsion/memcache tests
+  redis-server      # real Redis 7 for @torsion/redis tests
+  rabbitmq-server   # real RabbitMQ broker for @torsion/amqp tests
+  amqp-specs        # AMQP 0-9-1 XML (regenerating @torsion/amqp's tables; tests check them)
+  python3-uvloop    # uvloop reference server for npm run bench
 )
 
 missing=()
