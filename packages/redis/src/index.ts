@@ -1,0 +1,2 @@
+/** @packageDocumentation Redis client (RESP2/RESP3) for Torsion. */
+export const PACKAGE_NAME = "@torsion/redis";

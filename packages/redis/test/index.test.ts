@@ -1,0 +1,7 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { PACKAGE_NAME } from "@torsion/redis";
+
+test("the package entry point loads and names itself", () => {
+  assert.equal(PACKAGE_NAME, "@torsion/redis");
+});
