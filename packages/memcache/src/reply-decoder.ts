@@ -1,7 +1,7 @@
 import type { IDecoder } from "@torsion/core";
 import { LineDecoder, LineLengthRule } from "@torsion/protocols";
 import { LineTooLongError, MalformedReplyError, ValueTooLargeError } from "./errors.js";
-import { parsePythonInt, splitWhitespace } from "./wire.js";
+import { parseDecimal, splitWhitespace } from "./wire.js";
 
 /** Options of {@link MemcacheReplyDecoder}. */
 export interface MemcacheReplyDecoderOptions {
@@ -121,9 +121,9 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
     if (fields.length !== 3 && fields.length !== 4) {
       throw this.#fail(new MalformedReplyError("badValueHeader", `a VALUE line has ${fields.length} fields, not 3 or 4`));
     }
-    const length = parsePythonInt(fields[2] as Buffer);
-    if (length === null || length < 0n) throw this.#fail(new MalformedReplyError("badValueHeader", "a VALUE line has no valid length"));
-    if (length > BigInt(this.maxValueLength)) throw this.#fail(new ValueTooLargeError(Number(length), this.maxValueLength));
+    const length = parseDecimal(fields[2] as Buffer);
+    if (length === null || length < 0) throw this.#fail(new MalformedReplyError("badValueHeader", "a VALUE line has no valid length"));
+    if (length > this.maxValueLength) throw this.#fail(new ValueTooLargeError(Number(length), this.maxValueLength));
     this.#length = Number(length);
     this.#remaining = this.#length + 2;
     return { kind: "valueHeader", fields, length: this.#length };
@@ -163,3 +163,4 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
     return error;
   }
 }
+

@@ -148,3 +148,17 @@ export function encodeStatsArg(arg: Uint8Array | string, twisted: boolean): Buff
   }
   return bytes;
 }
+
+/** A reply field: plain digits on the fast path, otherwise Python's `int()` rules (as Twisted). */
+export function parseDecimal(field: Buffer): bigint | number | null {
+  if (field.length > 0 && field.length < 16) {
+    let value = 0;
+    for (let i = 0; i < field.length; i += 1) {
+      const digit = (field[i] as number) - 0x30;
+      if (digit < 0 || digit > 9) return parsePythonInt(field);
+      value = value * 10 + digit;
+    }
+    return value;
+  }
+  return parsePythonInt(field);
+}

@@ -21,7 +21,7 @@ const b = (text: string): Buffer => Buffer.from(text, "latin1");
 
 function connected(options: { timeOut?: number | null; compat?: "twisted"; maxValueLength?: number } = {}): { mc: MemCacheProtocol; transport: StringTransport; clock: Clock } {
   const clock = new Clock();
-  const mc = new MemCacheProtocol({ clock, ...options });
+  const mc = new MemCacheProtocol({ clock, coalesceWrites: false, ...options });
   const transport = new StringTransport();
   mc.makeConnection(transport);
   return { mc, transport, clock };
@@ -45,6 +45,20 @@ describe("MemCacheProtocol", () => {
     assert.equal(successResultOf(incr), 18446744073709551615n);
     assert.equal(successResultOf(del), false);
     assert.equal(mc.pendingCount, 0);
+  });
+
+  it("by default sends the commands issued before the event loop's next check phase in one writeSequence", async () => {
+    const clock = new Clock();
+    const mc = new MemCacheProtocol({ clock });
+    const transport = new StringTransport();
+    mc.makeConnection(transport);
+    void mc.set("a", b("1"));
+    void mc.get("a");
+    assert.equal(transport.value().length, 0, "nothing written synchronously");
+    await Promise.resolve();
+    assert.equal(transport.value().length, 0, "nor when the microtasks ran");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(transport.value().toString(), "set a 0 0 1\r\n1\r\nget a\r\n");
   });
 
   it("maps ERROR, CLIENT_ERROR and SERVER_ERROR to typed errors with plain-text messages", () => {

@@ -122,7 +122,7 @@ export function replay(vector: MemcacheVector): ReplayResult {
   const events: OracleEvent[] = [];
   const clock = new Clock();
   const timeOut = vector.config.timeOut;
-  const protocol = new MemCacheProtocol({ clock, compat: "twisted", ...(timeOut === null ? {} : { timeOut }) });
+  const protocol = new MemCacheProtocol({ clock, compat: "twisted", coalesceWrites: false, ...(timeOut === null ? {} : { timeOut }) });
   const transport = new RecordingTransport(events);
   protocol.makeConnection(transport);
   const deviations = new Set<Deviation>();
