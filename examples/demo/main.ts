@@ -39,7 +39,7 @@ class DemoClientFactory extends ClientFactory {
 
 function portOption(argv: readonly string[]): number {
   const flag = argv.indexOf("--port");
-  const text = flag >= 0 ? argv[flag + 1] : process.env["PORT"];
+  const text = flag >= 0 ? argv[flag + 1] : process.env.PORT;
   const port = Number(text ?? "8000");
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`invalid port: ${text}`);
   return port;

@@ -88,15 +88,15 @@ async function twistedClientAgainstTorsion(t: TestContext, family: Family): Prom
     serveInterop(new AMP(), (ms, fn) => reactor.callLater(ms / 1000, fn)));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const summary = await runPythonClient(family, server.address, family === "tcp" ? 11 : 12, CALLS, IN_FLIGHT);
-  assert.deepEqual((summary["mismatches"] as unknown[]).slice(0, 5), []);
-  assert.equal(summary["calls"], CALLS);
-  assert.equal(summary["ok"], CALLS);
-  assert.ok((summary["outOfOrder"] as number) > 0, "some answers came out of order");
-  assert.equal(summary["countOk"], true);
-  assert.equal(summary["declared"], "BadInput:bad input: bad");
-  assert.equal(summary["openAfterDeclared"], true);
-  assert.equal(summary["fatal"], "Fatal:fatal: fatal");
-  assert.equal(summary["closedAfterFatal"], true);
+  assert.deepEqual((summary.mismatches as unknown[]).slice(0, 5), []);
+  assert.equal(summary.calls, CALLS);
+  assert.equal(summary.ok, CALLS);
+  assert.ok((summary.outOfOrder as number) > 0, "some answers came out of order");
+  assert.equal(summary.countOk, true);
+  assert.equal(summary.declared, "BadInput:bad input: bad");
+  assert.equal(summary.openAfterDeclared, true);
+  assert.equal(summary.fatal, "Fatal:fatal: fatal");
+  assert.equal(summary.closedAfterFatal, true);
 }
 
 describe("interop with Python Twisted 22.4 AMP", () => {

@@ -23,7 +23,7 @@ export function requireTwisted(t: TestContext): boolean {
   available ??= spawnSync(PYTHON, ["-c", "import twisted.protocols.amp"], { stdio: "ignore" }).status === 0;
   if (available) return true;
   const reason = `${PYTHON} with Twisted is missing (run scripts/install-test-deps.sh)`;
-  if (process.env["CI"] === "true") throw new Error(reason);
+  if (process.env.CI === "true") throw new Error(reason);
   t.skip(reason);
   return false;
 }
@@ -54,7 +54,7 @@ export function startPythonServer(t: TestContext, family: Family, address: strin
     clearTimeout(killer);
   });
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> });
+    const lines = createInterface({ input: child.stdout });
     lines.once("line", (line) => {
       const match = /^listening (.+)$/.exec(line);
       if (match === null) reject(new Error(`unexpected first line from the Python server: ${line}`));

@@ -124,7 +124,7 @@ class WrapProtocol extends ProcessProtocol {
   }
 
   override outReceived(data: Buffer): void | PromiseLike<unknown> {
-    return this.#protocol.dataReceived(data) as void | PromiseLike<unknown>;
+    return this.#protocol.dataReceived(data);
   }
 
   override errReceived(data: Buffer): void {

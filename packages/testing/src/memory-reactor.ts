@@ -192,7 +192,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
    * @throws TypeError when `fn` is not a function
    */
   addSystemEventTrigger<A extends unknown[]>(phase: EventPhase, event: string, fn: (...args: A) => unknown, ...args: A): TriggerId {
-    return this.#events.add(phase, event, fn as (...args: never[]) => unknown, args);
+    return this.#events.add(phase, event, fn, args);
   }
 
   /** Forgets a pending trigger. @throws UnknownTriggerError for an id that is not pending */

@@ -108,7 +108,7 @@ export function describeReactor(name: string, make: MakeReactorHarness, options:
 function describeTime(make: MakeReactorHarness): void {
   it("callLater runs the function once with its arguments, no earlier than its delay", make, async (h) => {
     const { reactor, unit } = h;
-    const runs: Array<[string, number, number]> = [];
+    const runs: [string, number, number][] = [];
     const start = reactor.seconds();
     const call = reactor.callLater(2 * unit, (a: string, b: number) => void runs.push([a, b, reactor.seconds()]), "a", 1);
     assert.ok(call.getTime() + EPSILON >= start + 2 * unit, "getTime() is when it will run");
