@@ -5,6 +5,7 @@ import {
   ConnectionAborted,
   ConnectionDone,
   ConnectionLost,
+  TLSNotLoadedError,
   endConnection,
   isHalfCloseable,
   watchResult,
@@ -483,7 +484,7 @@ export class StreamTransport implements ITCPTransport {
   /** Twisted's `ITLSTransport.startTLS`; implemented by `@torsion/tls` (see `TLSStarter`). */
   startTLS(contextFactory: object, normal = true, options: { readonly alreadyReceived?: Uint8Array } = {}): void {
     const starter = StreamTransport.tlsStarter;
-    if (starter === null) throw new Error("startTLS needs @torsion/tls: import it once (it registers itself)");
+    if (starter === null) throw new TLSNotLoadedError();
     starter(this, contextFactory, normal, options);
   }
 
