@@ -481,6 +481,11 @@ export class StreamTransport implements ITCPTransport {
     return this.#side;
   }
 
+  /** The host (reactor) this transport runs on: its clock and error reporter (for layers such as TLS). */
+  get transportHost(): ITransportHost {
+    return this.#host;
+  }
+
   /** Twisted's `ITLSTransport.startTLS`; implemented by `@torsion/tls` (see `TLSStarter`). */
   startTLS(contextFactory: object, normal = true, options: { readonly alreadyReceived?: Uint8Array } = {}): void {
     const starter = StreamTransport.tlsStarter;
