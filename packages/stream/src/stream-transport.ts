@@ -355,6 +355,7 @@ export class StreamTransport implements ITCPTransport {
     this.#state = CLOSED;
     this.#reads.close();
     const reason = reasonAtClose(state);
+    if (debug.enabled) debug("connection to %s lost: %s", String(this.#peer), reason.getErrorMessage());
     const producer = this.#producers?.clear() ?? null;
     if (producer !== null) this.#call("stopProducing", () => producer.stopProducing());
     try {
