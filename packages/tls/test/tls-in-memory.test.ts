@@ -89,4 +89,18 @@ describe("TLS in memory (no sockets)", { skip }, () => {
     assert.ok(client.reason!.value instanceof ConnectionDone);
     assert.equal(clock.getDelayedCalls().length, 0, "no close timeout left pending");
   });
+
+  it("getHostCertificate gives the server its own certificate after the handshake (parsed on demand), and a client without one null", async () => {
+    const server = new TLSRecorder();
+    const client = new TLSRecorder();
+    const { pump } = pair(server, client);
+    await pumpUntil(pump, () => client.events.includes("handshakeCompleted") && server.events.includes("handshakeCompleted"));
+    const serverTLS = server.transport as unknown as { getHostCertificate(): { subject: string } | null };
+    assert.match(serverTLS.getHostCertificate()?.subject ?? "", /CN=localhost/);
+    assert.equal(serverTLS.getHostCertificate(), serverTLS.getHostCertificate(), "parsed once, then cached");
+    assert.match(Certificate.hostFromTransport(server.transport as never).getSubject(), /CN=localhost/);
+    assert.equal((client.transport as unknown as { getHostCertificate(): unknown }).getHostCertificate(), null);
+    client.transport?.loseConnection();
+    await pumpUntil(pump, () => client.reason !== null && server.reason !== null);
+  });
 });
