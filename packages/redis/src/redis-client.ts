@@ -157,7 +157,7 @@ export class RedisClient extends RedisCommands {
       this.#current = protocol;
       protocol.whenLost().addCallback((reason) => {
         if (this.#current === protocol) this.#current = null;
-        debug("connection lost: %s", reason.getErrorMessage());
+        debug("connection lost: %s", reason instanceof Error ? reason.message : String(reason));
         return null;
       });
       const replay: Array<Deferred<null>> = [];

@@ -100,7 +100,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   #flushScheduled = false;
   #version: 2 | 3 = 2;
   #readyWaiters: Array<Deferred<RedisProtocol>> = [];
-  #lostWaiters: Array<Deferred<Failure>> = [];
+  #lostWaiters: Array<Deferred<unknown>> = [];
   #failure: Failure | null = null;
 
   constructor(options: RedisProtocolOptions = {}) {
@@ -149,10 +149,10 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     return d;
   }
 
-  /** Fires with the reason once the connection has ended. */
-  whenLost(): Deferred<Failure> {
-    const d = new Deferred<Failure>();
-    if (this.#failure !== null) d.callback(this.#failure);
+  /** Fires with the reason (the transport's, e.g. `ConnectionDone`) once the connection has ended. */
+  whenLost(): Deferred<unknown> {
+    const d = new Deferred<unknown>();
+    if (this.#failure !== null && !this.connected) d.callback(this.#failure.value);
     else this.#lostWaiters.push(d);
     return d;
   }
@@ -197,7 +197,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     const lost = (): RedisConnectionLostError => new RedisConnectionLostError(`connection lost: ${reason.getErrorMessage()}`, { cause: reason.value });
     this.#failAll(lost);
     if (!wasClosed) for (const d of this.#readyWaiters.splice(0)) d.errback(lost());
-    for (const d of this.#lostWaiters.splice(0)) d.callback(reason);
+    for (const d of this.#lostWaiters.splice(0)) d.callback(reason.value);
   }
 
   sendCommand<T = RespValue>(args: readonly RedisArgument[], convert?: ReplyConverter<T>): Deferred<T> {
