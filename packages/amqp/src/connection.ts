@@ -70,7 +70,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   readonly #decoder = new FrameDecoder();
   readonly #framing: FramingDriver<Frame, AmqpConnection>;
   readonly #channels = new Map<number, AmqpChannel>();
-  readonly #ready = new Deferred<AmqpConnection>();
+  readonly #readyWaiters: Array<Deferred<AmqpConnection>> = [];
   readonly #closeWaiters: Array<Deferred<void>> = [];
   readonly #closedWaiters: Array<Deferred<Error | null>> = [];
   readonly #unblockWaiters: Array<Deferred<void>> = [];
@@ -94,8 +94,6 @@ export class AmqpConnection extends Protocol implements ChannelHost {
       decodeFailed: (error) => this.#decodeFailed(error as AmqpFrameError),
       name: "AmqpConnection",
     });
-    // The ready Deferred may fail with nobody waiting (a connection given up early).
-    this.#ready.addErrback(() => undefined);
   }
 
   /** The negotiated frame-max (bytes, overhead included). */
@@ -131,10 +129,9 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   /** Fires with this connection once the vhost is open; fails if the handshake does. */
   whenReady(): Deferred<this> {
     const d = new Deferred<this>();
-    this.#ready.addCallbacks(
-      () => d.callback(this),
-      (failure: Failure) => d.errback(failure),
-    );
+    if (this.#isReady && !this.#lost) d.callback(this);
+    else if (this.#lost) d.errback(this.#closeError ?? new ConnectionLost("the connection is closed"));
+    else this.#readyWaiters.push(d as Deferred<AmqpConnection>);
     return d;
   }
 
@@ -219,11 +216,15 @@ export class AmqpConnection extends Protocol implements ChannelHost {
       this.transport?.loseConnection();
       return d;
     }
-    const closes = [...this.#channels.values()].filter((c) => c.isOpen).map((c) => c.close().asPromise().catch(() => undefined));
-    void Promise.all(closes).then(() => {
-      if (this.#lost) return;
+    const open = [...this.#channels.values()].filter((c) => c.isOpen);
+    let pending = open.length + 1;
+    const closedOne = (): void => {
+      pending -= 1;
+      if (pending > 0 || this.#lost) return;
       this.#sendMethod("connection.close", { replyCode: 200, replyText: "Goodbye", classId: 0, methodId: 0 });
-    });
+    };
+    for (const channel of open) channel.close().addBoth(closedOne);
+    closedOne();
     return d;
   }
 
@@ -247,7 +248,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     const channelError = error ?? new ConnectionClosed({ replyCode: 200, replyText: "Goodbye", classId: 0, methodId: 0 }, false);
     for (const channel of [...this.#channels.values()]) channel.connectionFailed(channelError);
     this.#channels.clear();
-    if (!this.#ready.called) this.#ready.errback(channelError);
+    for (const d of this.#readyWaiters.splice(0)) d.errback(channelError);
     for (const d of this.#unblockWaiters.splice(0)) d.errback(channelError);
     for (const d of this.#closeWaiters.splice(0)) d.callback(undefined);
     for (const d of this.#closedWaiters.splice(0)) d.callback(error);
@@ -329,7 +330,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
       case "connection.open-ok":
         this.#isReady = true;
         debug("connection open (vhost %s)", this.#options.vhost ?? "/");
-        this.#ready.callback(this);
+        for (const d of this.#readyWaiters.splice(0)) d.callback(this);
         return;
       case "connection.close":
         this.#closeError = new ConnectionClosed(method.args, true);
