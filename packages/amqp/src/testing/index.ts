@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { FakeBroker, type FakeBrokerOptions, type ClientMethod } from "./fake-broker.js";
+export { RabbitMQNode, rabbitmqAvailable, RABBITMQ_SERVER } from "./rabbitmq-node.js";
