@@ -46,3 +46,4 @@ export { AmqpChannel, type ConsumeOptions, type ExchangeDeclareOptions, type Pub
 export { AmqpConnection, type AmqpConnectionOptions, type TuneParameters } from "./connection.js";
 export { parseAmqpUrl, type AmqpUrl } from "./url.js";
 export { connectAmqp, type ConnectAmqpOptions, type AmqpReactor } from "./connect.js";
+export { AmqpClient, type AmqpClientOptions } from "./amqp-client.js";

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import amqplib from "amqplib";
 import { NodeReactor } from "@torsion/reactor";
 import {
+  AmqpClient,
   ChannelClosed,
   HeartbeatTimeout,
   MessageReturned,
@@ -351,6 +352,45 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
       await libCh.deleteQueue("t.interop.out");
     } finally {
       await lib.close();
+    }
+  });
+
+  it("AmqpClient re-declares its topology and resumes its consumers after a dropped connection", async () => {
+    const got: AmqpMessage[] = [];
+    let wake: () => void = () => undefined;
+    const client = new AmqpClient(reactor, node.url, { retryPolicy: () => 0.1 })
+      .declare(async (ch) => {
+        await ch.queueDeclare("t.client", { exclusive: true });
+      })
+      .consume("t.client", (m, ch) => {
+        got.push(m);
+        if (got.length > 1) ch.basicAck(m);
+        wake();
+      });
+    const next = (): Promise<void> => new Promise((r) => (wake = r));
+    client.startService();
+    try {
+      const first = await within(10_000, "connected", client.whenConnected());
+      let waiting = next();
+      await client.publish("", "t.client", "a");
+      await within(5000, "first delivery", waiting);
+      (first.transport as unknown as { abortConnection(): void }).abortConnection();
+      // The exclusive queue died with the connection: the message is lost with it, and the
+      // topology step declares a fresh queue on the new connection.
+      const second = await within(10_000, "reconnected", (async () => {
+        for (;;) {
+          const c = await client.whenConnected();
+          if (c !== first) return c;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })());
+      assert.ok(second.isOpen);
+      waiting = next();
+      await client.publish("", "t.client", "b");
+      await within(5000, "delivery after reconnect", waiting);
+      assert.deepEqual(got.map((m) => m.body.toString()), ["a", "b"]);
+    } finally {
+      await within(5000, "stop", client.stopService());
     }
   });
 

@@ -1,0 +1,8 @@
+// The broker every RabbitMQ example talks to: $AMQP_URL, or a local RabbitMQ as guest.
+export const brokerUrl: string = process.env["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/";
+
+/** True when this module is the script node was started with (not imported by a runner). */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && moduleUrl === new URL(`file://${script}`).href;
+}
