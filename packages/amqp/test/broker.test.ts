@@ -64,7 +64,7 @@ function collect(ch: AmqpChannel, queue: string, n: number, options: { noAck?: b
 
 describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
   before(async () => {
-    node = await RabbitMQNode.start();
+    node = await RabbitMQNode.start({ tls: true });
   });
   after(async () => {
     for (const c of open) if (c.isOpen) await within(5000, "close", c.close()).catch(() => undefined);
@@ -392,6 +392,51 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     } finally {
       await within(5000, "stop", client.stopService());
     }
+  });
+
+  it("connects over amqps:// with Torsion's TLS, verifying the broker's certificate", async () => {
+    const c = await connectAmqp(reactor, node.tlsUrl ?? "");
+    open.push(c);
+    const ch = await c.channel();
+    const { queue } = await ch.queueDeclare("", { exclusive: true });
+    await ch.confirmSelect();
+    await ch.basicPublish("", queue, "over tls");
+    assert.equal((await ch.basicGet(queue, { noAck: true }))?.body.toString(), "over tls");
+    await c.close();
+    const untrusted = await connectAmqp(reactor, `amqps://guest:guest@localhost:${node.tlsPort ?? 0}/`).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(untrusted instanceof Error, "a certificate from an unknown CA is refused");
+  });
+
+  it("stops deliveries while a consumer is paused (prefetch bounds what it holds) and resumes them", async () => {
+    const [, ch] = await channel();
+    const { queue } = await ch.queueDeclare("", { exclusive: true });
+    await ch.basicQos(5);
+    const handled: AmqpMessage[] = [];
+    const consumer = await ch.basicConsume(queue, { onMessage: (m) => handled.push(m) });
+    consumer.pauseProducing();
+    await ch.confirmSelect();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => ch.basicPublish("", queue, `m${i}`)));
+    await within(5000, "prefetch filled", (async () => {
+      while (consumer.heldCount < 5) await new Promise((r) => setTimeout(r, 20));
+    })());
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(handled.length, 0);
+    assert.equal(consumer.heldCount, 5, "the broker sends no more than the prefetch");
+    consumer.resumeProducing();
+    assert.equal(handled.length, 5);
+    let acked = 0;
+    await within(5000, "the other 15 after acks", (async () => {
+      while (acked < 20) {
+        const batch = handled.splice(0);
+        for (const m of batch) ch.basicAck(m);
+        acked += batch.length;
+        if (batch.length === 0) await new Promise((r) => setTimeout(r, 10));
+      }
+    })());
+    assert.equal(acked, 20);
   });
 
   it("closes gracefully, failing later calls", async () => {

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +37,23 @@ function accepts(port: number): Promise<boolean> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+function openssl(args: readonly string[], cwd: string): void {
+  const result = spawnSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`openssl ${args[0] ?? ""} failed: ${result.stderr}`);
+}
+
+/** A throw-away CA and a server certificate for localhost / 127.0.0.1. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string; caDir: string } {
+  const caDir = join(dir, "ca");
+  mkdirSync(caDir, { recursive: true });
+  writeFileSync(join(dir, "server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
+  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca/ca.pem", "-days", "2", "-subj", "/CN=torsion test CA",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
+  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], dir);
+  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca/ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext"], dir);
+  return { ca: join(caDir, "ca.pem"), cert: join(dir, "server.pem"), key: join(dir, "server.key"), caDir };
+}
+
 /**
  * A private RabbitMQ node for tests: its own temp dir (data, logs, config, Erlang cookie),
  * node name, AMQP and distribution ports on loopback, and its own `epmd` on a private
@@ -47,17 +64,36 @@ export class RabbitMQNode {
   readonly dir: string;
   readonly port: number;
   readonly nodeName: string;
+  /** The AMQPS (TLS) port, when started with `tls`; else `null`. */
+  readonly tlsPort: number | null;
+  /** A directory holding the test CA certificate that signed the broker's (`localhost`, 127.0.0.1). */
+  readonly caDir: string | null;
   readonly #env: NodeJS.ProcessEnv;
   readonly #epmd: ChildProcess;
   #server: ChildProcess | null = null;
   #logs = "";
 
-  private constructor(dir: string, port: number, distPort: number, epmdPort: number) {
+  private constructor(dir: string, port: number, distPort: number, epmdPort: number, tlsPort: number | null) {
     this.dir = dir;
     this.port = port;
+    this.tlsPort = tlsPort;
     this.nodeName = `torsion${process.pid}x${port}@localhost`;
     writeFileSync(join(dir, "enabled_plugins"), "[].\n");
-    writeFileSync(join(dir, "rabbitmq.conf"), `listeners.tcp.default = 127.0.0.1:${port}\n`);
+    let conf = `listeners.tcp.default = 127.0.0.1:${port}\n`;
+    if (tlsPort !== null) {
+      const tls = makeCertificates(join(dir, "tls"));
+      conf += [
+        `listeners.ssl.default = 127.0.0.1:${tlsPort}`,
+        `ssl_options.cacertfile = ${tls.ca}`,
+        `ssl_options.certfile = ${tls.cert}`,
+        `ssl_options.keyfile = ${tls.key}`,
+        "ssl_options.verify = verify_none",
+        "ssl_options.fail_if_no_peer_cert = false",
+        "",
+      ].join("\n");
+      this.caDir = tls.caDir;
+    } else this.caDir = null;
+    writeFileSync(join(dir, "rabbitmq.conf"), conf);
     this.#env = {
       PATH: process.env["PATH"] ?? "/usr/bin:/bin",
       HOME: dir,
@@ -84,11 +120,22 @@ export class RabbitMQNode {
     return `amqp://guest:guest@127.0.0.1:${this.port}/`;
   }
 
-  /** Starts a node and waits until it accepts AMQP connections (at most `timeoutMs`). */
-  static async start(timeoutMs = 90_000): Promise<RabbitMQNode> {
+  /** The AMQPS URL (host `localhost`, trusting the test CA), when started with `tls`. */
+  get tlsUrl(): string | null {
+    return this.tlsPort === null ? null : `amqps://guest:guest@localhost:${this.tlsPort}/?cacertdir=${encodeURIComponent(this.caDir ?? "")}`;
+  }
+
+  /**
+   * Starts a node and waits until it accepts AMQP connections (at most `timeoutMs`). With
+   * `tls`, it also listens for AMQPS with a certificate for `localhost` signed by a
+   * throw-away CA (made with `openssl`; see {@link caDir}).
+   */
+  static async start(options: { timeoutMs?: number; tls?: boolean } = {}): Promise<RabbitMQNode> {
+    const timeoutMs = options.timeoutMs ?? 90_000;
     const dir = mkdtempSync(join(tmpdir(), "torsion-rabbitmq-"));
     const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
-    const node = new RabbitMQNode(dir, port, distPort, epmdPort);
+    const tlsPort = options.tls === true ? await freePort() : null;
+    const node = new RabbitMQNode(dir, port, distPort, epmdPort, tlsPort);
     try {
       await node.boot(timeoutMs);
     } catch (error) {
