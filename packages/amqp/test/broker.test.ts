@@ -439,6 +439,27 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     assert.equal(acked, 20);
   });
 
+  it("pauses registered publishers while the broker blocks the connection (memory alarm) and resumes them", async () => {
+    const c = await connect();
+    const events: string[] = [];
+    c.registerPublisher({ pauseProducing: () => events.push("pause"), resumeProducing: () => events.push("resume"), stopProducing: () => undefined });
+    const ch = await c.channel();
+    await node.ctl(["set_vm_memory_high_watermark", "0.000001"]);
+    try {
+      // RabbitMQ blocks a connection when it next publishes during the alarm.
+      ch.basicPublish("", "t.none", "x");
+      await within(15_000, "connection.blocked", (async () => {
+        while (!c.blocked) await new Promise((r) => setTimeout(r, 50));
+      })());
+      assert.deepEqual(events, ["pause"]);
+      assert.ok(c.blockedReason !== null);
+    } finally {
+      await node.ctl(["set_vm_memory_high_watermark", "0.4"]);
+    }
+    await within(15_000, "connection.unblocked", c.whenUnblocked());
+    assert.deepEqual(events, ["pause", "resume"]);
+  });
+
   it("closes gracefully, failing later calls", async () => {
     const [c, ch] = await channel();
     await within(5000, "close", c.close());

@@ -160,6 +160,22 @@ export class RabbitMQNode {
     throw new Error(`rabbitmq-server did not accept connections within ${timeoutMs} ms: ${this.#logs}`);
   }
 
+  /** Runs `rabbitmqctl -n NODE ...args` against this node (same HOME, cookie and epmd); resolves with its stdout. */
+  ctl(args: readonly string[], timeoutMs = 30_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", this.nodeName, ...args], { cwd: this.dir, env: this.#env, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (s: string) => (out += s));
+      child.stderr.setEncoding("utf8").on("data", (s: string) => (out += s));
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve(out);
+        else reject(new Error(`rabbitmqctl ${args.join(" ")} exited with ${String(code)}: ${out}`));
+      });
+    });
+  }
+
   /** The pid of the broker's Erlang VM (`beam.smp`), found through /proc by its home dir. */
   beamPid(): number | null {
     for (const entry of readdirSync("/proc")) {
