@@ -9,6 +9,10 @@ import {
   HeartbeatTimeout,
   MessageReturned,
   PublishNacked,
+  HEARTBEAT_FRAME,
+  Writer,
+  writeContent,
+  writeMethod,
   type AmqpChannel,
   type AmqpMessage,
 } from "@torsion/amqp";
@@ -262,5 +266,45 @@ describe("AmqpConnection over the fake broker", () => {
     assertNoResult(d);
     clock.advance(2);
     assert.ok(broker.transport.disconnected);
+  });
+});
+
+describe("a scripted broker transcript in arbitrary chunkings", () => {
+  /** Two consumers on two channels, their frames interleaved, with heartbeats between. */
+  function transcript(w: Writer, tags: readonly [string, string]): Buffer {
+    const frames: Buffer[][] = [[], []];
+    for (let i = 0; i < 6; i += 1) {
+      for (const ch of [0, 1] as const) {
+        writeMethod(w, ch + 1, "basic.deliver", { consumerTag: tags[ch], deliveryTag: BigInt(i + 1), redelivered: i % 2 === 1, exchange: "ex", routingKey: `rk.${ch}.${i}` });
+        frames[ch]?.push(w.take());
+        writeContent(w, ch + 1, 60, { headers: { i, ch }, correlationId: `c${i}` }, Buffer.alloc(i * 3000, 65 + i), 4096);
+        frames[ch]?.push(w.take());
+      }
+    }
+    const out: Buffer[] = [];
+    for (let i = 0; i < 12; i += 1) out.push(frames[0]?.[i] as Buffer, HEARTBEAT_FRAME, frames[1]?.[i] as Buffer);
+    return Buffer.concat(out);
+  }
+
+  it("gives the same deliveries for 40 seeded random chunkings and sizes 1 to 9", () => {
+    let reference: string | null = null;
+    const runs: FakeBrokerOptions[] = [...Array.from({ length: 40 }, (_, i) => ({ seed: i + 1, maxChunk: 1 + ((i * 37) % 700) })), ...Array.from({ length: 9 }, (_, i) => ({ chunkSize: i + 1 }))];
+    for (const options of runs) {
+      const { broker, connection } = setUp({ ...options, tune: { channelMax: 0, frameMax: 4096, heartbeat: 0 } });
+      const got: string[] = [];
+      const tags: string[] = [];
+      for (let n = 0; n < 2; n += 1) {
+        const channel = openChannel(broker, connection);
+        const d = channel.basicConsume("q", { onMessage: (m) => got.push(`${channel.id}|${m.routingKey}|${m.redelivered}|${m.deliveryTag}|${m.properties.correlationId}|${JSON.stringify(m.properties.headers)}|${m.body.length}|${m.body.toString("latin1", 0, 1)}`) });
+        broker.flush();
+        tags.push(successResultOf(d).consumerTag);
+      }
+      broker.sendRaw(transcript(new Writer(), tags as unknown as [string, string]));
+      assert.equal(got.length, 12, JSON.stringify(options));
+      const text = got.join("\n");
+      reference ??= text;
+      assert.equal(text, reference, JSON.stringify(options));
+      assert.ok(connection.isOpen);
+    }
   });
 });
