@@ -263,6 +263,8 @@ export class ChannelBase implements ConsumerHost {
   /** @internal One frame for this channel, from the connection. */
   frameReceived(frame: Frame): void {
     if (this.#state === State.closed) return;
+    // After sending close, content frames (of deliveries already in flight) are discarded.
+    if (this.#state === State.closing && frame.type !== FrameType.method) return;
     switch (frame.type) {
       case FrameType.method:
         if (this.#assembling !== ASSEMBLE_IDLE) return this.#unexpected("a method frame in the middle of content");

@@ -308,3 +308,24 @@ describe("a scripted broker transcript in arbitrary chunkings", () => {
     }
   });
 });
+
+describe("a channel closing", () => {
+  it("discards everything but close-ok after sending close, even content in flight", () => {
+    const { broker, connection } = setUp({ autoReply: true });
+    const channel = openChannel(broker, connection);
+    const got: string[] = [];
+    const d = channel.basicConsume("q", { onMessage: (m) => got.push(m.body.toString()) });
+    broker.flush();
+    const tag = successResultOf(d).consumerTag;
+    broker.transport.clear();
+    broker.sendMethod(1, "basic.deliver", { consumerTag: tag, deliveryTag: 1n, redelivered: false, exchange: "", routingKey: "q" });
+    const closed = channel.close();
+    broker.sendContent(1, Buffer.from("in flight"));
+    broker.deliver(1, tag, "after close");
+    assert.ok(connection.isOpen, "no protocol error");
+    broker.flush();
+    successResultOf(closed);
+    assert.deepEqual(got, []);
+    assert.ok(!channel.isOpen);
+  });
+});
