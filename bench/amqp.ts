@@ -32,14 +32,16 @@ function beamTicks(pid: number | null): number {
   }
 }
 
-/** Runs `work`, returning its result and the broker's CPU (% of one core) meanwhile. */
-async function withBrokerCpu<T>(node: RabbitMQNode, work: () => Promise<T>): Promise<{ value: T; cpu: number }> {
+/** Runs `work`, returning its result and the broker's and this process's CPU (% of one core) meanwhile. */
+async function withBrokerCpu<T>(node: RabbitMQNode, work: () => Promise<T>): Promise<{ value: T; cpu: number; client: number }> {
   const pid = node.beamPid();
   const t0 = process.hrtime.bigint();
   const c0 = beamTicks(pid);
+  const u0 = process.cpuUsage();
   const value = await work();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { value, cpu: ((beamTicks(pid) - c0) / CLK_TCK / seconds) * 100 };
+  const u = process.cpuUsage(u0);
+  return { value, cpu: ((beamTicks(pid) - c0) / CLK_TCK / seconds) * 100, client: ((u.user + u.system) / 1e6 / seconds) * 100 };
 }
 
 async function torsionPublish(ch: AmqpChannel, queue: string, n: number): Promise<number> {
@@ -151,7 +153,8 @@ async function libRpc(lib: amqplib.ChannelModel, calls: number): Promise<{ p50: 
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const cpuNote = (cpu: Record<Side, number[]>): string => `broker CPU ${median(cpu.torsion).toFixed(0)}% (Torsion runs) / ${median(cpu.amqplib).toFixed(0)}% (amqplib runs) of one core`;
+const cpuNote = (cpu: Record<Side, number[]>, client: Record<Side, number[]>): string =>
+  `broker CPU ${median(cpu.torsion).toFixed(0)}% (Torsion runs) / ${median(cpu.amqplib).toFixed(0)}% (amqplib runs) of one core; client process ${median(client.torsion).toFixed(0)}% / ${median(client.amqplib).toFixed(0)}%`;
 
 export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
   if (process.env["WORKLOADS"]?.trim()) return [skipped("amqp", "publish-confirm", "msg/s", null, "WORKLOADS selects other workloads")];
@@ -168,6 +171,9 @@ export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
   const cpuPub: Record<Side, number[]> = { torsion: [], amqplib: [] };
   const cpuCon: Record<Side, number[]> = { torsion: [], amqplib: [] };
   const cpuRpc: Record<Side, number[]> = { torsion: [], amqplib: [] };
+  const cliPub: Record<Side, number[]> = { torsion: [], amqplib: [] };
+  const cliCon: Record<Side, number[]> = { torsion: [], amqplib: [] };
+  const cliRpc: Record<Side, number[]> = { torsion: [], amqplib: [] };
   try {
     const connection = await connectAmqp(reactor, node.url);
     const lib = await amqplib.connect(node.url);
@@ -184,13 +190,16 @@ export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
         const p = await withBrokerCpu(node, () => (side === "torsion" ? torsionPublish(tch, "bench.amqp", n) : libPublish(lch, "bench.amqp", n)));
         pub[side].push(p.value);
         cpuPub[side].push(p.cpu);
+        cliPub[side].push(p.client);
         const c = await withBrokerCpu(node, () => (side === "torsion" ? torsionConsume(cch, "bench.amqp", n) : libConsume(lcons, "bench.amqp", n)));
         con[side].push(c.value);
         cpuCon[side].push(c.cpu);
+        cliCon[side].push(c.client);
         const r = await withBrokerCpu(node, () => (side === "torsion" ? torsionRpc(connection, calls) : libRpc(lib, calls)));
         p50[side].push(r.value.p50);
         p99[side].push(r.value.p99);
         cpuRpc[side].push(r.cpu);
+        cliRpc[side].push(r.client);
       }
     }
     await tch.queueDelete("bench.amqp");
@@ -204,9 +213,9 @@ export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
   }
   const s = (xs: number[]): ReturnType<typeof sideStats> => sideStats(xs, 0);
   return [
-    makeResult("amqp", "publish-confirm-1k", "msg/s", s(pub.amqplib), s(pub.torsion), { op: ">=", value: 1.0 }, `raw = amqplib; batches of ${BATCH} in flight; ${cpuNote(cpuPub)}`),
-    makeResult("amqp", "consume-ack-prefetch100-1k", "msg/s", s(con.amqplib), s(con.torsion), { op: ">=", value: 1.0 }, `raw = amqplib; ${cpuNote(cpuCon)}`),
-    makeResult("amqp", "rpc-p50", "us", s(p50.amqplib), s(p50.torsion), null, `raw = amqplib; direct reply-to, one call at a time; lower is better; ${cpuNote(cpuRpc)}`),
+    makeResult("amqp", "publish-confirm-1k", "msg/s", s(pub.amqplib), s(pub.torsion), { op: ">=", value: 1.0 }, `raw = amqplib; batches of ${BATCH} in flight; ${cpuNote(cpuPub, cliPub)}`),
+    makeResult("amqp", "consume-ack-prefetch100-1k", "msg/s", s(con.amqplib), s(con.torsion), { op: ">=", value: 1.0 }, `raw = amqplib; ${cpuNote(cpuCon, cliCon)}`),
+    makeResult("amqp", "rpc-p50", "us", s(p50.amqplib), s(p50.torsion), null, `raw = amqplib; direct reply-to, one call at a time; lower is better; ${cpuNote(cpuRpc, cliRpc)}`),
     makeResult("amqp", "rpc-p99", "us", s(p99.amqplib), s(p99.torsion), null, "raw = amqplib; lower is better"),
   ];
 }
