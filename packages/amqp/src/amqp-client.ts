@@ -142,7 +142,7 @@ export class AmqpClient extends Service {
     for (const spec of this.#consumers) {
       const channel = await connection.channel();
       await channel.basicQos(spec.prefetch);
-      await channel.basicConsume(typeof spec.queue === "string" ? spec.queue : spec.queue(), { ...spec.options, onMessage: (m) => void spec.handler(m, channel) });
+      await channel.basicConsume(typeof spec.queue === "string" ? spec.queue : spec.queue(), { ...spec.options, onMessage: (m) => spec.handler(m, channel) });
     }
     debug("connected: %d topology steps, %d consumers", this.#steps.length, this.#consumers.length);
   }

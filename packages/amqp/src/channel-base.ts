@@ -200,7 +200,7 @@ export class ChannelBase implements ConsumerHost {
   }
 
   /** @internal Registers a consumer once `consume-ok` named it. */
-  protected addConsumer(queue: string, tag: string, handler: ((message: AmqpMessage) => void) | null): AmqpConsumer {
+  protected addConsumer(queue: string, tag: string, handler: ((message: AmqpMessage) => unknown) | null): AmqpConsumer {
     const consumer = new AmqpConsumer(this, queue, tag, handler);
     this.consumers.set(tag, consumer);
     return consumer;

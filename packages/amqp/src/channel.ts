@@ -50,7 +50,7 @@ export interface ConsumeOptions {
   readonly exclusive?: boolean;
   readonly arguments?: FieldTable;
   /** Called with each message; without it, iterate the consumer (`for await`). */
-  readonly onMessage?: (message: AmqpMessage) => void;
+  readonly onMessage?: (message: AmqpMessage) => unknown;
 }
 
 /** Options of {@link AmqpChannel.basicPublish}. */

@@ -1,5 +1,6 @@
 import createDebug from "debug";
 import type { IPushProducer } from "@torsion/core";
+import { reportError } from "@torsion/defer";
 import type { AmqpMessage } from "./message.js";
 
 const debug = createDebug("torsion:amqp:consumer");
@@ -13,8 +14,9 @@ export interface ConsumerHost {
 /**
  * A consumer started by `channel.basicConsume`: a Torsion push producer of messages.
  *
- * Messages go to the `onMessage` handler given to `basicConsume`, or, without one, to an
- * async iterator (`for await (const message of consumer)`). While paused
+ * Messages go to the `onMessage` handler given to `basicConsume` (what it throws, or a
+ * promise it returns rejects with, goes to the error reporter; the consumer carries on),
+ * or, without one, to an async iterator (`for await (const message of consumer)`). While paused
  * ({@link pauseProducing}, or the iterator not being read), messages the broker already
  * sent are held here and handed over on {@link resumeProducing}. With manual acks and a
  * prefetch (`basicQos`), the broker stops sending once that many are unacked, so what is
@@ -31,7 +33,7 @@ export class AmqpConsumer implements IPushProducer, AsyncIterable<AmqpMessage> {
   /** The queue consumed from. */
   readonly queue: string;
   readonly #host: ConsumerHost;
-  #handler: ((message: AmqpMessage) => void) | null;
+  #handler: ((message: AmqpMessage) => unknown) | null;
   readonly #held: AmqpMessage[] = [];
   #paused = false;
   #ended = false;
@@ -42,7 +44,7 @@ export class AmqpConsumer implements IPushProducer, AsyncIterable<AmqpMessage> {
   readonly #endWaiters: Array<(error: unknown) => void> = [];
 
   /** @internal Made by the channel. */
-  constructor(host: ConsumerHost, queue: string, consumerTag: string, handler: ((message: AmqpMessage) => void) | null) {
+  constructor(host: ConsumerHost, queue: string, consumerTag: string, handler: ((message: AmqpMessage) => unknown) | null) {
     this.#host = host;
     this.queue = queue;
     this.consumerTag = consumerTag;
@@ -117,7 +119,13 @@ export class AmqpConsumer implements IPushProducer, AsyncIterable<AmqpMessage> {
 
   #handOver(message: AmqpMessage): void {
     if (this.#handler !== null) {
-      this.#handler(message);
+      try {
+        const result: unknown = this.#handler(message);
+        if (result instanceof Promise) result.catch((error: unknown) => reportError(error, `the onMessage handler of consumer ${this.consumerTag}`));
+      } catch (error) {
+        // A failing handler is the program's bug: report it, keep the connection and the consumer.
+        reportError(error, `the onMessage handler of consumer ${this.consumerTag}`);
+      }
       return;
     }
     const wake = this.#waiter as (result: IteratorResult<AmqpMessage>) => void;

@@ -47,3 +47,30 @@ describe("the errors", () => {
     assert.equal(new AmqpFrameError("x").replyCode, 501);
   });
 });
+
+describe("a failing onMessage handler", () => {
+  it("is reported, and the consumer keeps handing messages over", async () => {
+    const reported: string[] = [];
+    const { setErrorReporter, getErrorReporter } = await import("@torsion/defer");
+    const previous = getErrorReporter();
+    setErrorReporter((failure) => reported.push(failure.getErrorMessage()));
+    try {
+      const got: string[] = [];
+      const consumer = new AmqpConsumer({ cancelConsumer: () => Promise.resolve() }, "q", "t", (m) => {
+        got.push(m.body.toString());
+        if (got.length === 1) throw new Error("boom");
+        if (got.length === 2) return Promise.reject(new Error("async boom"));
+        return undefined;
+      });
+      consumer.deliver(message("a"));
+      consumer.deliver(message("b"));
+      consumer.deliver(message("c"));
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(got, ["a", "b", "c"]);
+      assert.equal(reported.length, 2);
+      assert.match(reported.join(" "), /boom/);
+    } finally {
+      setErrorReporter(previous);
+    }
+  });
+});
