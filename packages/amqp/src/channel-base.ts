@@ -35,6 +35,14 @@ interface Rpc {
 const State = { opening: 0, open: 1, closing: 2, closed: 3 } as const;
 type State = (typeof State)[keyof typeof State];
 
+/**
+ * A body the user may keep: a view of a much larger read buffer is copied out, so keeping
+ * a 1 KiB message does not keep the whole 64 KiB read alive.
+ */
+function ownBytes(payload: Buffer): Buffer {
+  return payload.buffer.byteLength > payload.length * 2 ? Buffer.from(payload) : payload;
+}
+
 const ASSEMBLE_IDLE = 0;
 const ASSEMBLE_HEADER = 1;
 const ASSEMBLE_BODY = 2;
@@ -343,7 +351,7 @@ export class ChannelBase implements ConsumerHost {
   #bodyReceived(payload: Buffer): void {
     this.#bodyGot += payload.length;
     if (this.#bodyGot > this.#bodySize) return this.#unexpected("more body bytes than the header announced");
-    if (this.#bodyGot === this.#bodySize && this.#bodyParts.length === 0) return this.#contentComplete(payload);
+    if (this.#bodyGot === this.#bodySize && this.#bodyParts.length === 0) return this.#contentComplete(ownBytes(payload));
     this.#bodyParts.push(payload);
     if (this.#bodyGot < this.#bodySize) return;
     const parts = this.#bodyParts;

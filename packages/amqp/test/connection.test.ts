@@ -329,3 +329,23 @@ describe("a channel closing", () => {
     assert.ok(!channel.isOpen);
   });
 });
+
+describe("delivered bodies", () => {
+  it("do not keep a large read buffer alive: a small body read inside one is copied out", () => {
+    const { broker, connection } = setUp();
+    const channel = openChannel(broker, connection);
+    const got: AmqpMessage[] = [];
+    const d = channel.basicConsume("q", { onMessage: (m) => got.push(m) });
+    broker.flush();
+    const tag = successResultOf(d).consumerTag;
+    const w = new Writer();
+    writeMethod(w, 1, "basic.deliver", { consumerTag: tag, deliveryTag: 1n, redelivered: false, exchange: "", routingKey: "q" });
+    writeContent(w, 1, 60, {}, Buffer.from("small"), 131072);
+    const frames = w.take();
+    const big = Buffer.alloc(65536);
+    frames.copy(big);
+    connection.dataReceived(big.subarray(0, frames.length));
+    assert.equal(got[0]?.body.toString(), "small");
+    assert.ok((got[0]?.body.buffer.byteLength ?? 0) < 65536);
+  });
+});
