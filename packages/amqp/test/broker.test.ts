@@ -169,6 +169,31 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     assert.ok(c2.cancelledByBroker);
   });
 
+  it("iterates a consumer with for await (break cancels it) and recovers its unacked deliveries", async () => {
+    const [, ch] = await channel();
+    const { queue } = await ch.queueDeclare("", { exclusive: true });
+    await ch.confirmSelect();
+    await Promise.all(["1", "2", "3"].map((b) => ch.basicPublish("", queue, b)));
+    const consumer = await ch.basicConsume(queue);
+    const seen: string[] = [];
+    await within(5000, "iterate", (async () => {
+      for await (const m of consumer) {
+        seen.push(m.body.toString());
+        if (seen.length === 3) break;
+      }
+    })());
+    assert.deepEqual(seen, ["1", "2", "3"]);
+    assert.ok(consumer.ended);
+    await ch.basicRecover(true);
+    const again = await within(5000, "requeued", (async () => {
+      for (;;) {
+        const m = await ch.basicGet(queue, { noAck: true });
+        if (m !== null) return m;
+      }
+    })());
+    assert.equal(again.redelivered, true);
+  });
+
   it("commits and rolls back transactions", async () => {
     const [, ch] = await channel();
     const { queue } = await ch.queueDeclare("", { exclusive: true });
