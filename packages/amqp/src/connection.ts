@@ -1,10 +1,10 @@
 import createDebug from "debug";
-import { Protocol, type IPushProducer, type IReactorTime } from "@torsion/core";
+import { Protocol, type IDelayedCall, type IPushProducer, type IReactorTime } from "@torsion/core";
 import { Deferred, succeed, type Failure } from "@torsion/defer";
 import { FramingDriver } from "@torsion/protocols";
 import { AmqpChannel } from "./channel.js";
 import type { ChannelHost } from "./channel-base.js";
-import { AmqpError, AmqpSyntaxError, ChannelLimitError, CloseTimeout, ConnectionClosed, ConnectionLost, HeartbeatTimeout, type AmqpFrameError, type CloseReason } from "./errors.js";
+import { AmqpError, AmqpSyntaxError, ChannelLimitError, CloseTimeout, ConnectionClosed, ConnectionLost, HandshakeTimeout, HeartbeatTimeout, type AmqpFrameError, type CloseReason } from "./errors.js";
 import type { FieldTable } from "./field-table.js";
 import { HEARTBEAT_FRAME, PROTOCOL_HEADER, decodeMethod, writeMethod } from "./frame-codec.js";
 import { FrameDecoder, FrameType, type Frame } from "./frame-decoder.js";
@@ -34,6 +34,8 @@ export interface AmqpConnectionOptions {
   readonly connectionName?: string;
   /** Extra client properties sent in `start-ok`. */
   readonly clientProperties?: FieldTable;
+  /** Seconds the handshake (up to `open-ok`) may take before the connection is aborted with `HandshakeTimeout`. @default 30 */
+  readonly handshakeTimeout?: number;
   /** Seconds {@link AmqpConnection.close} waits for the handshake before aborting. @default 10 */
   readonly closeTimeout?: number;
 }
@@ -78,6 +80,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   #tune: TuneParameters = { channelMax: 0, frameMax: 4096, heartbeat: 0 };
   #serverProperties: FieldTable = {};
   #heartbeat: Heartbeat | null = null;
+  #handshakeTimer: IDelayedCall | null = null;
   #nextChannel = 1;
   #isReady = false;
   #closing = false;
@@ -229,7 +232,19 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   }
 
   override connectionMade(): void {
+    const seconds = this.#options.handshakeTimeout ?? 30;
+    this.#handshakeTimer = this.#clock.callLater(seconds, () => {
+      this.#handshakeTimer = null;
+      debug("no open-ok within %ss; aborting", seconds);
+      this.#closeError ??= new HandshakeTimeout(`the broker did not complete the handshake within ${seconds} s`);
+      this.#abort();
+    });
     this.#send(PROTOCOL_HEADER);
+  }
+
+  #stopHandshakeTimer(): void {
+    if (this.#handshakeTimer?.active() === true) this.#handshakeTimer.cancel();
+    this.#handshakeTimer = null;
   }
 
   override dataReceived(data: Buffer): void {
@@ -241,6 +256,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     this.#lost = true;
     this.#framing.connectionLost();
     this.#heartbeat?.stop();
+    this.#stopHandshakeTimer();
     const clean = this.#closing && this.#closeError === null;
     const error = this.#closeError ?? (clean ? null : new ConnectionLost(`connection lost: ${reason.getErrorMessage()}`, { cause: reason.value }));
     this.#closeError = error;
@@ -328,6 +344,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
       case "connection.tune":
         return this.#tuned(method.args);
       case "connection.open-ok":
+        this.#stopHandshakeTimer();
         this.#isReady = true;
         debug("connection open (vhost %s)", this.#options.vhost ?? "/");
         for (const d of this.#readyWaiters.splice(0)) d.callback(this);

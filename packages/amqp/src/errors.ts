@@ -86,6 +86,12 @@ export class HeartbeatTimeout extends AmqpError {
   override readonly code: string = "ERR_AMQP_HEARTBEAT_TIMEOUT";
 }
 
+/** The broker did not complete the handshake (start, tune, open-ok) in time; the connection is aborted. */
+export class HandshakeTimeout extends AmqpError {
+  override name = "HandshakeTimeout";
+  override readonly code: string = "ERR_AMQP_HANDSHAKE_TIMEOUT";
+}
+
 /** `close()` did not complete its handshake within the timeout; the socket was aborted. */
 export class CloseTimeout extends AmqpError {
   override name = "CloseTimeout";

@@ -17,6 +17,7 @@ export {
   ConnectionLost,
   ConsumerCancelled,
   FieldValueError,
+  HandshakeTimeout,
   HeartbeatTimeout,
   MessageReturned,
   PublishNacked,

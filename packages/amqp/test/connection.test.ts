@@ -6,6 +6,7 @@ import {
   ChannelClosed,
   ConnectionClosed,
   ConnectionLost,
+  HandshakeTimeout,
   HeartbeatTimeout,
   MessageReturned,
   PublishNacked,
@@ -347,5 +348,24 @@ describe("delivered bodies", () => {
     connection.dataReceived(big.subarray(0, frames.length));
     assert.equal(got[0]?.body.toString(), "small");
     assert.ok((got[0]?.body.buffer.byteLength ?? 0) < 65536);
+  });
+});
+
+describe("the handshake", () => {
+  it("is aborted with HandshakeTimeout when the broker never answers", () => {
+    const clock = new Clock();
+    const connection = new AmqpConnection({ clock, handshakeTimeout: 5 });
+    const broker = new FakeBroker(connection, { autoReply: false }).start();
+    const ready = connection.whenReady();
+    clock.advance(4.9);
+    assertNoResult(ready);
+    clock.advance(0.1);
+    assert.ok(broker.transport.disconnected || broker.transport.closed);
+    failureResultOf(ready, HandshakeTimeout);
+  });
+
+  it("leaves no timer behind once open", () => {
+    const { clock } = setUp();
+    assert.equal(clock.getDelayedCalls().length, 0);
   });
 });
