@@ -291,7 +291,7 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     }
     for (let i = 0; i < 20; i += 1) setup.basicPublish("", "t.fair", `m${i}`);
     await within(20_000, "20 tasks", finished);
-    assert.ok(counts.slow <= 3, `slow worker took ${counts.slow}`);
+    assert.ok(counts.slow * 3 <= counts.fast, `slow worker took ${counts.slow}, fast ${counts.fast}`);
     assert.equal(counts.slow + counts.fast, 20);
     await setup.queueDelete("t.fair");
   });
@@ -500,7 +500,7 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     try {
       const reason = await within(8000, "heartbeat timeout", c.whenClosed());
       assert.ok(reason instanceof HeartbeatTimeout, String(reason));
-      assert.ok(Date.now() - started < 4000);
+      assert.ok(Date.now() - started < 6000, "detected within 2 to 3 intervals (plus scheduling slack)");
     } finally {
       node.signal("SIGCONT");
     }
