@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import amqplib from "amqplib";
 import { RabbitMQNode, rabbitmqAvailable } from "@torsion/amqp/testing";
-import { startNode, type Running } from "./helpers/run-node.js";
+import { pathToFileURL } from "node:url";
+import { NodeReactor } from "@torsion/reactor";
+import { repoRoot, startNode, type Running } from "./helpers/run-node.js";
 
 const available = rabbitmqAvailable();
 if (!available && process.env["CI"] === "true") throw new Error("rabbitmq-server is missing (run scripts/install-test-deps.sh)");
@@ -100,6 +102,25 @@ describe("the RabbitMQ tutorials", { skip, concurrency: false }, () => {
     await server.waitForLine(/Awaiting RPC requests/, 20_000);
     assert.match(await run("rpc-client", ["30"]), /Got 832040/);
     await stop(server);
+  });
+
+  it("the consumers export makeService({ reactor, args }) giving a service the runner can start and stop", async () => {
+    const reactor = new NodeReactor({ installSignalHandlers: false });
+    const lib = await amqplib.connect(node.url);
+    try {
+      const ch = await lib.createChannel();
+      for (const [name, queue] of [["worker", "task_queue"], ["rpc-server", "rpc_queue"], ["receive", "hello"]] as const) {
+        const module = (await import(pathToFileURL(`${repoRoot}${dir}/${name}.js`).href)) as { makeService(o: object): { startService(): void; stopService(): PromiseLike<unknown>; whenConnected(): PromiseLike<unknown> } };
+        const service = module.makeService({ reactor, args: [], listen: [] });
+        service.startService();
+        await service.whenConnected();
+        assert.equal((await ch.checkQueue(queue)).consumerCount, 1, name);
+        await service.stopService();
+      }
+    } finally {
+      await lib.close();
+      for (const call of reactor.getDelayedCalls()) call.cancel();
+    }
   });
 
   it("interoperates with amqplib: amqplib producers feed the Torsion consumers, and back", async () => {

@@ -1,18 +1,19 @@
 // Routing, the receiver: the messages of the severities given.
 //   AMQP_URL=... node examples/dist/rabbitmq/receive-logs-direct.js info warning error
-// As a service (`torsion serve`): import { makeService } from this module.
+// As a service: `torsion serve examples/dist/rabbitmq/receive-logs-direct.js [ARGS...]` calls makeService.
 import { AmqpClient } from "@torsion/amqp";
 import { reactor } from "torsion";
-import { brokerUrl, isMain } from "./broker-url.js";
+import { brokerUrl, isMain, type ServiceOptions } from "./broker-url.js";
 
 /** A reconnecting subscriber to "direct_logs" for `severities`. */
-export function makeService(options: { url?: string; severities?: readonly string[] } = {}): AmqpClient {
+export function makeService(options: ServiceOptions = {}): AmqpClient {
+  const severities = options.args !== undefined && options.args.length > 0 ? options.args : ["info"];
   let queue = "";
-  return new AmqpClient(reactor, options.url ?? brokerUrl)
+  return new AmqpClient(options.reactor ?? reactor, options.url ?? brokerUrl)
     .declare(async (channel) => {
       await channel.exchangeDeclare("direct_logs", "direct");
       queue = (await channel.queueDeclare("", { exclusive: true })).queue;
-      for (const severity of options.severities ?? ["info"]) await channel.queueBind(queue, "direct_logs", severity);
+      for (const severity of severities) await channel.queueBind(queue, "direct_logs", severity);
     })
     .consume(() => queue, (m) => console.log(` [x] ${m.routingKey}: '${m.body.toString()}'`), { noAck: true, prefetch: 0 });
 }
@@ -23,7 +24,7 @@ if (isMain(import.meta.url)) {
     console.error("usage: receive-logs-direct.js [info] [warning] [error]");
     process.exit(2);
   }
-  const service = makeService({ severities });
+  const service = makeService({ args: severities });
   service.startService();
   void service.whenConnected().then(() => console.log(" [*] Waiting for logs. To exit press CTRL+C"));
   void reactor.run();

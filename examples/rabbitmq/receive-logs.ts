@@ -1,14 +1,14 @@
 // Publish/subscribe, the receiver: a server-named exclusive queue bound to "logs".
 //   AMQP_URL=... node examples/dist/rabbitmq/receive-logs.js
-// As a service (`torsion serve`): import { makeService } from this module.
+// As a service: `torsion serve examples/dist/rabbitmq/receive-logs.js` calls makeService.
 import { AmqpClient } from "@torsion/amqp";
 import { reactor } from "torsion";
-import { brokerUrl, isMain } from "./broker-url.js";
+import { brokerUrl, isMain, type ServiceOptions } from "./broker-url.js";
 
 /** A reconnecting subscriber to "logs" (a new queue at each connection). */
-export function makeService(options: { url?: string } = {}): AmqpClient {
+export function makeService(options: ServiceOptions = {}): AmqpClient {
   let queue = "";
-  return new AmqpClient(reactor, options.url ?? brokerUrl)
+  return new AmqpClient(options.reactor ?? reactor, options.url ?? brokerUrl)
     .declare(async (channel) => {
       await channel.exchangeDeclare("logs", "fanout");
       queue = (await channel.queueDeclare("", { exclusive: true })).queue;

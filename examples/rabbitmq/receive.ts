@@ -1,13 +1,13 @@
 // Hello world, the receiver: prints every message of the "hello" queue.
 //   AMQP_URL=... node examples/dist/rabbitmq/receive.js
-// As a service (`torsion serve`, `--workers N`): import { makeService } from this module.
+// As a service: `torsion serve examples/dist/rabbitmq/receive.js` (with `--workers N`) calls makeService.
 import { AmqpClient } from "@torsion/amqp";
 import { reactor } from "torsion";
-import { brokerUrl, isMain } from "./broker-url.js";
+import { brokerUrl, isMain, type ServiceOptions } from "./broker-url.js";
 
 /** A reconnecting consumer of "hello" that prints each message. */
-export function makeService(options: { url?: string } = {}): AmqpClient {
-  return new AmqpClient(reactor, options.url ?? brokerUrl)
+export function makeService(options: ServiceOptions = {}): AmqpClient {
+  return new AmqpClient(options.reactor ?? reactor, options.url ?? brokerUrl)
     .declare((channel) => channel.queueDeclare("hello"))
     .consume("hello", (message) => console.log(` [x] Received '${message.body.toString()}'`), { noAck: true, prefetch: 0 });
 }

@@ -1,10 +1,10 @@
 // RPC, the server: answers fib(n) requests from "rpc_queue" to each request's reply-to,
 // with its correlation id.
 //   AMQP_URL=... node examples/dist/rabbitmq/rpc-server.js
-// As a service (`torsion serve`, `--workers N`): import { makeService } from this module.
+// As a service: `torsion serve examples/dist/rabbitmq/rpc-server.js` (with `--workers N`) calls makeService.
 import { AmqpClient } from "@torsion/amqp";
 import { reactor } from "torsion";
-import { brokerUrl, isMain } from "./broker-url.js";
+import { brokerUrl, isMain, type ServiceOptions } from "./broker-url.js";
 
 function fib(n: number): bigint {
   let [a, b] = [0n, 1n];
@@ -13,8 +13,8 @@ function fib(n: number): bigint {
 }
 
 /** A reconnecting fib(n) server on "rpc_queue". */
-export function makeService(options: { url?: string } = {}): AmqpClient {
-  return new AmqpClient(reactor, options.url ?? brokerUrl)
+export function makeService(options: ServiceOptions = {}): AmqpClient {
+  return new AmqpClient(options.reactor ?? reactor, options.url ?? brokerUrl)
     .declare((channel) => channel.queueDeclare("rpc_queue"))
     .consume(
       "rpc_queue",

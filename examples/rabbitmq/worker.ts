@@ -1,16 +1,16 @@
 // Work queues, the worker: one task at a time (prefetch 1), acked once done; a worker
 // killed mid-task has its task redelivered to another. $WORK_SECONDS_PER_DOT (default 1).
 //   AMQP_URL=... node examples/dist/rabbitmq/worker.js
-// As a service (`torsion serve`, `--workers N`): import { makeService } from this module.
+// As a service: `torsion serve examples/dist/rabbitmq/worker.js` (with `--workers N`) calls makeService.
 import { AmqpClient } from "@torsion/amqp";
 import { reactor } from "torsion";
-import { brokerUrl, isMain } from "./broker-url.js";
+import { brokerUrl, isMain, type ServiceOptions } from "./broker-url.js";
 
 const perDot = Number(process.env["WORK_SECONDS_PER_DOT"] ?? "1");
 
 /** A reconnecting worker on "task_queue". */
-export function makeService(options: { url?: string } = {}): AmqpClient {
-  return new AmqpClient(reactor, options.url ?? brokerUrl)
+export function makeService(options: ServiceOptions = {}): AmqpClient {
+  return new AmqpClient(options.reactor ?? reactor, options.url ?? brokerUrl)
     .declare((channel) => channel.queueDeclare("task_queue", { durable: true }))
     .consume(
       "task_queue",
