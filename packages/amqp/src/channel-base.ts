@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import { Deferred, fail, succeed } from "@torsion/defer";
+import { Deferred, fail, reportError, succeed } from "@torsion/defer";
 import { AmqpConsumer, type ConsumerHost } from "./consumer.js";
 import { AmqpStateError, ChannelClosed, ConsumerCancelled, MessageReturned, PublishNacked, type CloseReason } from "./errors.js";
 import { decodeContentHeader, decodeMethod, writeContent, writeMethod } from "./frame-codec.js";
@@ -248,7 +248,7 @@ export class ChannelBase implements ConsumerHost {
     this.#failAll(error);
     this.host.channelFreed(this.id);
     if (wasClosing !== null) wasClosing.callback(undefined);
-    if (this.onClose !== null) this.onClose(error);
+    if (this.onClose !== null) this.#callUser(() => this.onClose?.(error), "onClose");
   }
 
   #failAll(error: Error): void {
@@ -377,8 +377,17 @@ export class ChannelBase implements ConsumerHost {
     } else if (method.name === "basic.return") {
       const returned: ReturnedMessage = { ...method.args, body, properties };
       if (this.#confirms !== null) this.#returned = returned;
-      if (this.onReturn !== null) this.onReturn(returned);
+      if (this.onReturn !== null) this.#callUser(() => this.onReturn?.(returned), "onReturn");
       else debug("channel %d: message returned (%d %s) with no onReturn handler", this.id, returned.replyCode, returned.replyText);
+    }
+  }
+
+  /** Runs a user callback; what it throws is reported, not allowed to break the connection. */
+  #callUser(fn: () => void, what: string): void {
+    try {
+      fn();
+    } catch (error) {
+      reportError(error, `the ${what} handler of channel ${this.id}`);
     }
   }
 
