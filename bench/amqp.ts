@@ -59,7 +59,7 @@ async function libPublish(ch: amqplib.ConfirmChannel, queue: string, n: number):
   for (let sent = 0; sent < n; sent += BATCH) {
     const batch = [];
     for (let i = 0; i < BATCH && sent + i < n; i += 1) {
-      batch.push(new Promise<void>((resolve, reject) => ch.publish("", queue, BODY, {}, (err) => (err ? reject(err) : resolve()))));
+      batch.push(new Promise<void>((resolve, reject) => ch.publish("", queue, BODY, {}, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error("nacked")) : resolve()))));
     }
     await Promise.all(batch);
   }
@@ -157,10 +157,10 @@ const cpuNote = (cpu: Record<Side, number[]>, client: Record<Side, number[]>): s
   `broker CPU ${median(cpu.torsion).toFixed(0)}% (Torsion runs) / ${median(cpu.amqplib).toFixed(0)}% (amqplib runs) of one core; client process ${median(client.torsion).toFixed(0)}% / ${median(client.amqplib).toFixed(0)}%`;
 
 export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
-  if (process.env["WORKLOADS"]?.trim()) return [skipped("amqp", "publish-confirm", "msg/s", null, "WORKLOADS selects other workloads")];
+  if (process.env.WORKLOADS?.trim()) return [skipped("amqp", "publish-confirm", "msg/s", null, "WORKLOADS selects other workloads")];
   if (!rabbitmqAvailable()) return [skipped("amqp", "publish-confirm", "msg/s", null, "rabbitmq-server missing")];
-  const n = Number(process.env["AMQP_MESSAGES"] ?? "20000");
-  const calls = Number(process.env["AMQP_RPC_CALLS"] ?? "2000");
+  const n = Number(process.env.AMQP_MESSAGES ?? "20000");
+  const calls = Number(process.env.AMQP_RPC_CALLS ?? "2000");
   ctx.log("amqp: starting a private RabbitMQ node");
   const node = await RabbitMQNode.start();
   const reactor = new NodeReactor({ installSignalHandlers: false });

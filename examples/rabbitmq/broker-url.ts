@@ -1,7 +1,7 @@
 import type { AmqpReactor } from "@torsion/amqp";
 
 // The broker every RabbitMQ example talks to: $AMQP_URL, or a local RabbitMQ as guest.
-export const brokerUrl: string = process.env["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/";
+export const brokerUrl: string = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672/";
 
 /**
  * What the consumers' `makeService(options)` takes: the runner (`torsion serve MODULE

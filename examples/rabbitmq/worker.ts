@@ -6,7 +6,7 @@ import { AmqpClient } from "@torsion/amqp";
 import { reactor } from "torsion";
 import { brokerUrl, isMain, type ServiceOptions } from "./broker-url.js";
 
-const perDot = Number(process.env["WORK_SECONDS_PER_DOT"] ?? "1");
+const perDot = Number(process.env.WORK_SECONDS_PER_DOT ?? "1");
 
 /** A reconnecting worker on "task_queue". */
 export function makeService(options: ServiceOptions = {}): AmqpClient {

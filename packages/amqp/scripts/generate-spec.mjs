@@ -285,7 +285,15 @@ out("  return p;");
 out("}");
 out();
 
-const text = lines.join("\n");
+let text = lines.join("\n");
+// Formatted like the rest of the repository (prettier is a root dev dependency), so
+// `prettier --write` leaves the checked-in file as it is.
+try {
+  const prettier = await import("prettier");
+  text = await prettier.format(text, { ...((await prettier.resolveConfig(OUT)) ?? {}), filepath: OUT });
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+}
 if (check) {
   const current = readFileSync(OUT, "utf8");
   if (current !== text) {

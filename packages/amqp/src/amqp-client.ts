@@ -46,7 +46,7 @@ interface ConsumerSpec {
  */
 export class AmqpClient extends Service {
   readonly #service: ClientService<AmqpConnection>;
-  readonly #steps: Array<(channel: AmqpChannel) => unknown> = [];
+  readonly #steps: ((channel: AmqpChannel) => unknown)[] = [];
   readonly #consumers: ConsumerSpec[] = [];
   #publishChannel: { connection: AmqpConnection; channel: Deferred<AmqpChannel> } | null = null;
 
@@ -69,10 +69,7 @@ export class AmqpClient extends Service {
       ...rest,
     };
     const factory: IProtocolFactory = {
-      buildProtocol: (addr: IAddress): IProtocol => {
-        void addr;
-        return new AmqpConnection(connectionOptions);
-      },
+      buildProtocol: (_addr: IAddress): IProtocol => new AmqpConnection(connectionOptions),
       doStart: () => undefined,
       doStop: () => undefined,
     };

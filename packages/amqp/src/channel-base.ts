@@ -1,7 +1,7 @@
 import createDebug from "debug";
 import { Deferred, fail, reportError, succeed } from "@torsion/defer";
 import { AmqpConsumer, type ConsumerHost } from "./consumer.js";
-import { AmqpStateError, ChannelClosed, ConsumerCancelled, MessageReturned, PublishNacked, type CloseReason } from "./errors.js";
+import { AmqpStateError, ChannelClosed, ConsumerCancelled, MessageReturned, PublishNacked } from "./errors.js";
 import { decodeContentHeader, decodeMethod, writeContent, writeMethod } from "./frame-codec.js";
 import { FrameType, type Frame } from "./frame-decoder.js";
 import type { AmqpMessage, ReturnedMessage } from "./message.js";
@@ -121,7 +121,7 @@ export class ChannelBase implements ConsumerHost {
     try {
       bytes = this.#encode(name, args);
     } catch (error) {
-      return fail(error) as Deferred<AmqpMethod>;
+      return fail<AmqpMethod>(error);
     }
     const deferred = new Deferred<AmqpMethod | AmqpMessage>();
     this.#rpcs.push({ bytes, answers: answers.map((a) => METHOD_IDS[a]), deferred });
@@ -275,16 +275,29 @@ export class ChannelBase implements ConsumerHost {
     if (this.#state === State.closing && frame.type !== FrameType.method) return;
     switch (frame.type) {
       case FrameType.method:
-        if (this.#assembling !== ASSEMBLE_IDLE) return this.#unexpected("a method frame in the middle of content");
-        return this.#methodReceived(decodeMethod(frame.payload));
+        if (this.#assembling !== ASSEMBLE_IDLE) {
+          this.#unexpected("a method frame in the middle of content");
+          return;
+        }
+        this.#methodReceived(decodeMethod(frame.payload));
+        return;
       case FrameType.header:
-        if (this.#assembling !== ASSEMBLE_HEADER) return this.#unexpected("an unexpected content header");
-        return this.#headerReceived(frame.payload);
+        if (this.#assembling !== ASSEMBLE_HEADER) {
+          this.#unexpected("an unexpected content header");
+          return;
+        }
+        this.#headerReceived(frame.payload);
+        return;
       case FrameType.body:
-        if (this.#assembling !== ASSEMBLE_BODY) return this.#unexpected("an unexpected body frame");
-        return this.#bodyReceived(frame.payload);
+        if (this.#assembling !== ASSEMBLE_BODY) {
+          this.#unexpected("an unexpected body frame");
+          return;
+        }
+        this.#bodyReceived(frame.payload);
+        return;
       default:
-        return this.#unexpected(`frame type ${frame.type} on a channel`);
+        this.#unexpected(`frame type ${frame.type} on a channel`);
+        return;
     }
   }
 
@@ -311,27 +324,34 @@ export class ChannelBase implements ConsumerHost {
         this.#assembling = ASSEMBLE_HEADER;
         return;
       case "basic.ack":
-        return this.#confirmed(Number(method.args.deliveryTag), method.args.multiple, true);
+        this.#confirmed(Number(method.args.deliveryTag), method.args.multiple, true);
+        return;
       case "basic.nack":
-        return this.#confirmed(Number(method.args.deliveryTag), method.args.multiple, false);
+        this.#confirmed(Number(method.args.deliveryTag), method.args.multiple, false);
+        return;
       case "basic.cancel":
-        return this.#brokerCancelled(method.args.consumerTag, method.args.noWait);
+        this.#brokerCancelled(method.args.consumerTag, method.args.noWait);
+        return;
       case "channel.close":
         debug("channel %d closed by the broker: %d %s", this.id, method.args.replyCode, method.args.replyText);
         this.#send("channel.close-ok", {});
-        return this.#closed(new ChannelClosed(this.id, method.args as CloseReason, true));
+        this.#closed(new ChannelClosed(this.id, method.args, true));
+        return;
       case "channel.flow":
-        return this.#send("channel.flow-ok", { active: method.args.active });
+        this.#send("channel.flow-ok", { active: method.args.active });
+        return;
       default:
-        return this.#answer(method);
+        this.#answer(method);
+        return;
     }
   }
 
   #answer(answer: AmqpMethod | AmqpMessage, id = METHOD_IDS[(answer as AmqpMethod).name]): void {
     const rpc = this.#rpcs[0];
-    if (rpc === undefined || !rpc.answers.includes(id)) {
+    if (!rpc?.answers.includes(id)) {
       const name = "name" in answer ? answer.name : "basic.get-ok";
-      return this.host.protocolError(505, `UNEXPECTED_FRAME - ${name} answers nothing pending on channel ${this.id}`, id >>> 16, id & 0xffff);
+      this.host.protocolError(505, `UNEXPECTED_FRAME - ${name} answers nothing pending on channel ${this.id}`, id >>> 16, id & 0xffff);
+      return;
     }
     this.#rpcs.shift();
     const next = this.#rpcs[0];
@@ -350,8 +370,14 @@ export class ChannelBase implements ConsumerHost {
 
   #bodyReceived(payload: Buffer): void {
     this.#bodyGot += payload.length;
-    if (this.#bodyGot > this.#bodySize) return this.#unexpected("more body bytes than the header announced");
-    if (this.#bodyGot === this.#bodySize && this.#bodyParts.length === 0) return this.#contentComplete(ownBytes(payload));
+    if (this.#bodyGot > this.#bodySize) {
+      this.#unexpected("more body bytes than the header announced");
+      return;
+    }
+    if (this.#bodyGot === this.#bodySize && this.#bodyParts.length === 0) {
+      this.#contentComplete(ownBytes(payload));
+      return;
+    }
     this.#bodyParts.push(payload);
     if (this.#bodyGot < this.#bodySize) return;
     const parts = this.#bodyParts;
@@ -405,7 +431,8 @@ export class ChannelBase implements ConsumerHost {
       const d = confirms.get(tag);
       if (d === undefined) return;
       confirms.delete(tag);
-      return settle(tag, d);
+      settle(tag, d);
+      return;
     }
     for (const [seq, d] of confirms) {
       if (seq > tag) break;

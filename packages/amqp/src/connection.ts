@@ -1,10 +1,10 @@
 import createDebug from "debug";
-import { Protocol, type IDelayedCall, type IPushProducer, type IReactorTime } from "@torsion/core";
+import { Protocol, type DecodeError, type IDelayedCall, type IPushProducer, type IReactorTime } from "@torsion/core";
 import { Deferred, succeed, type Failure } from "@torsion/defer";
 import { FramingDriver } from "@torsion/protocols";
 import { AmqpChannel } from "./channel.js";
 import type { ChannelHost } from "./channel-base.js";
-import { AmqpError, AmqpSyntaxError, ChannelLimitError, CloseTimeout, ConnectionClosed, ConnectionLost, HandshakeTimeout, HeartbeatTimeout, type AmqpFrameError, type CloseReason } from "./errors.js";
+import { AmqpError, AmqpSyntaxError, ChannelLimitError, CloseTimeout, ConnectionClosed, ConnectionLost, HandshakeTimeout, HeartbeatTimeout, type CloseReason } from "./errors.js";
 import type { FieldTable } from "./field-table.js";
 import { HEARTBEAT_FRAME, PROTOCOL_HEADER, decodeMethod, writeMethod } from "./frame-codec.js";
 import { FrameDecoder, FrameType, type Frame } from "./frame-decoder.js";
@@ -72,10 +72,10 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   readonly #decoder = new FrameDecoder();
   readonly #framing: FramingDriver<Frame, AmqpConnection>;
   readonly #channels = new Map<number, AmqpChannel>();
-  readonly #readyWaiters: Array<Deferred<AmqpConnection>> = [];
-  readonly #closeWaiters: Array<Deferred<void>> = [];
-  readonly #closedWaiters: Array<Deferred<Error | null>> = [];
-  readonly #unblockWaiters: Array<Deferred<void>> = [];
+  readonly #readyWaiters: Deferred<AmqpConnection>[] = [];
+  readonly #closeWaiters: Deferred<void>[] = [];
+  readonly #closedWaiters: Deferred<Error | null>[] = [];
+  readonly #unblockWaiters: Deferred<void>[] = [];
   readonly #publishers = new Set<IPushProducer>();
   #tune: TuneParameters = { channelMax: 0, frameMax: 4096, heartbeat: 0 };
   #serverProperties: FieldTable = {};
@@ -94,7 +94,9 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     this.#clock = options.clock;
     this.#framing = new FramingDriver<Frame, AmqpConnection>(this, this.#decoder, {
       deliver: (frame) => this.#frameReceived(frame),
-      decodeFailed: (error) => this.#decodeFailed(error as AmqpFrameError),
+      decodeFailed: (error) => {
+        this.#decodeFailed(error);
+      },
       name: "AmqpConnection",
     });
   }
@@ -134,7 +136,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     const d = new Deferred<this>();
     if (this.#isReady && !this.#lost) d.callback(this);
     else if (this.#lost) d.errback(this.#closeError ?? new ConnectionLost("the connection is closed"));
-    else this.#readyWaiters.push(d as Deferred<AmqpConnection>);
+    else this.#readyWaiters.push(d);
     return d;
   }
 
@@ -303,7 +305,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     this.transport?.loseConnection();
   }
 
-  #decodeFailed(error: AmqpFrameError): void {
+  #decodeFailed(error: DecodeError): void {
     const reason: CloseReason = { replyCode: 501, replyText: `FRAME_ERROR - ${error.message}`.slice(0, 255), classId: 0, methodId: 0 };
     this.#closeError ??= new ConnectionClosed(reason, false, { cause: error });
     this.#sendMethod("connection.close", reason);
@@ -318,7 +320,10 @@ export class AmqpConnection extends Protocol implements ChannelHost {
 
   #frameReceived(frame: Frame): void {
     try {
-      if (frame.channel === 0) return this.#connectionFrame(frame);
+      if (frame.channel === 0) {
+        this.#connectionFrame(frame);
+        return;
+      }
       const channel = this.#channels.get(frame.channel);
       if (channel === undefined) {
         debug("frame for channel %d, which is not open: dropped", frame.channel);
@@ -326,23 +331,31 @@ export class AmqpConnection extends Protocol implements ChannelHost {
       }
       channel.frameReceived(frame);
     } catch (error) {
-      if (error instanceof AmqpSyntaxError) return this.protocolError(error.replyCode, `SYNTAX_ERROR - ${error.message}`.slice(0, 255), 0, 0);
+      if (error instanceof AmqpSyntaxError) {
+        this.protocolError(error.replyCode, `SYNTAX_ERROR - ${error.message}`.slice(0, 255), 0, 0);
+        return;
+      }
       throw error;
     }
   }
 
   #connectionFrame(frame: Frame): void {
     if (frame.type === FrameType.heartbeat) return;
-    if (frame.type !== FrameType.method) return this.protocolError(505, `UNEXPECTED_FRAME - frame type ${frame.type} on channel 0`, 0, 0);
+    if (frame.type !== FrameType.method) {
+      this.protocolError(505, `UNEXPECTED_FRAME - frame type ${frame.type} on channel 0`, 0, 0);
+      return;
+    }
     this.#connectionMethod(decodeMethod(frame.payload));
   }
 
   #connectionMethod(method: AmqpMethod): void {
     switch (method.name) {
       case "connection.start":
-        return this.#start(method.args);
+        this.#start(method.args);
+        return;
       case "connection.tune":
-        return this.#tuned(method.args);
+        this.#tuned(method.args);
+        return;
       case "connection.open-ok":
         this.#stopHandshakeTimer();
         this.#isReady = true;
@@ -359,20 +372,24 @@ export class AmqpConnection extends Protocol implements ChannelHost {
         this.transport?.loseConnection();
         return;
       case "connection.blocked":
-        return this.#setBlocked(method.args.reason);
+        this.#setBlocked(method.args.reason);
+        return;
       case "connection.unblocked":
-        return this.#setBlocked(null);
+        this.#setBlocked(null);
+        return;
       case "connection.update-secret-ok":
         return;
       default:
-        return this.protocolError(503, `COMMAND_INVALID - ${method.name} on channel 0`, method.classId, method.methodId);
+        this.protocolError(503, `COMMAND_INVALID - ${method.name} on channel 0`, method.classId, method.methodId);
+        return;
     }
   }
 
   #start(args: MethodArgsMap["connection.start"]): void {
     this.#serverProperties = args.serverProperties;
     if (!args.mechanisms.split(" ").includes("PLAIN")) {
-      return this.protocolError(530, `NOT_ALLOWED - the broker does not offer PLAIN (offers ${args.mechanisms})`, 10, 11);
+      this.protocolError(530, `NOT_ALLOWED - the broker does not offer PLAIN (offers ${args.mechanisms})`, 10, 11);
+      return;
     }
     const o = this.#options;
     const clientProperties: FieldTable = {

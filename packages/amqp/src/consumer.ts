@@ -41,7 +41,7 @@ export class AmqpConsumer implements IPushProducer, AsyncIterable<AmqpMessage> {
   #cancelledByBroker = false;
   #waiter: ((result: IteratorResult<AmqpMessage>) => void) | null = null;
   #waiterFail: ((error: unknown) => void) | null = null;
-  readonly #endWaiters: Array<(error: unknown) => void> = [];
+  readonly #endWaiters: ((error: unknown) => void)[] = [];
 
   /** @internal Made by the channel. */
   constructor(host: ConsumerHost, queue: string, consumerTag: string, handler: ((message: AmqpMessage) => unknown) | null) {
@@ -113,7 +113,7 @@ export class AmqpConsumer implements IPushProducer, AsyncIterable<AmqpMessage> {
     this.#ended = true;
     this.#error = error;
     this.#cancelledByBroker = byBroker;
-    debug("consumer %s ended%s", this.consumerTag, error === null ? "" : `: ${String(error)}`);
+    debug("consumer %s ended%s", this.consumerTag, error === null ? "" : `: ${error instanceof Error ? error.message : "an error"}`);
     this.#flush();
   }
 

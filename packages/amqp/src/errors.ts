@@ -189,7 +189,7 @@ export class AmqpSyntaxError extends AmqpError {
   override readonly code: string = "ERR_AMQP_SYNTAX";
   constructor(
     message: string,
-    readonly replyCode: number = 502,
+    readonly replyCode = 502,
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -80,24 +80,50 @@ function encodeArray(w: Writer, values: readonly FieldValue[], depth: number): v
 
 function encodeValue(w: Writer, value: FieldValue, depth: number): void {
   if (depth > MAX_DEPTH) throw new FieldValueError(`field values nested deeper than ${MAX_DEPTH}`);
-  if (value instanceof TypedFieldValue) return encodeTyped(w, value.type, value.value, depth);
+  if (value instanceof TypedFieldValue) {
+    encodeTyped(w, value.type, value.value, depth);
+    return;
+  }
   switch (typeof value) {
     case "boolean":
-      return encodeTyped(w, "t", value, depth);
+      encodeTyped(w, "t", value, depth);
+      return;
     case "number":
-      if (Number.isInteger(value)) return encodeTyped(w, value >= -0x8000_0000 && value <= 0x7fff_ffff ? "I" : "l", value, depth);
-      return encodeTyped(w, "d", value, depth);
+      if (Number.isInteger(value)) {
+        encodeTyped(w, value >= -0x8000_0000 && value <= 0x7fff_ffff ? "I" : "l", value, depth);
+        return;
+      }
+      encodeTyped(w, "d", value, depth);
+      return;
     case "bigint":
-      return encodeTyped(w, "l", value, depth);
+      encodeTyped(w, "l", value, depth);
+      return;
     case "string":
-      return encodeTyped(w, "S", value, depth);
+      encodeTyped(w, "S", value, depth);
+      return;
     case "object":
-      if (value === null) return encodeTyped(w, "V", value, depth);
-      if (value instanceof Uint8Array) return encodeTyped(w, "x", value, depth);
-      if (value instanceof Date) return encodeTyped(w, "T", value, depth);
-      if (value instanceof AmqpDecimal) return encodeTyped(w, "D", value, depth);
-      if (Array.isArray(value)) return encodeTyped(w, "A", value, depth);
-      return encodeTyped(w, "F", value, depth);
+      if (value === null) {
+        encodeTyped(w, "V", value, depth);
+        return;
+      }
+      if (value instanceof Uint8Array) {
+        encodeTyped(w, "x", value, depth);
+        return;
+      }
+      if (value instanceof Date) {
+        encodeTyped(w, "T", value, depth);
+        return;
+      }
+      if (value instanceof AmqpDecimal) {
+        encodeTyped(w, "D", value, depth);
+        return;
+      }
+      if (Array.isArray(value)) {
+        encodeTyped(w, "A", value, depth);
+        return;
+      }
+      encodeTyped(w, "F", value, depth);
+      return;
     default:
       throw new FieldValueError(`cannot write a ${typeof value} in a field table`);
   }
@@ -106,7 +132,7 @@ function encodeValue(w: Writer, value: FieldValue, depth: number): void {
 function num(value: FieldValue, code: FieldTypeCode, min: number, max: number): number {
   const n = typeof value === "bigint" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-    throw new FieldValueError(`type ${code} needs an integer in [${min}, ${max}], got ${String(value)}`);
+    throw new FieldValueError(`type ${code} needs an integer in [${min}, ${max}], got ${typeof value === "number" || typeof value === "bigint" ? value.toString() : typeof value}`);
   }
   return n;
 }

@@ -20,7 +20,7 @@ import {
 import { RabbitMQNode, rabbitmqAvailable } from "@torsion/amqp/testing";
 
 const available = rabbitmqAvailable();
-if (!available && process.env["CI"] === "true") throw new Error("rabbitmq-server is missing (run scripts/install-test-deps.sh)");
+if (!available && process.env.CI === "true") throw new Error("rabbitmq-server is missing (run scripts/install-test-deps.sh)");
 const skip = available ? false : "rabbitmq-server is missing (run scripts/install-test-deps.sh)";
 
 const reactor = new NodeReactor({ installSignalHandlers: false });
@@ -69,7 +69,7 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
   after(async () => {
     for (const c of open) if (c.isOpen) await within(5000, "close", c.close()).catch(() => undefined);
     for (const call of reactor.getDelayedCalls()) call.cancel();
-    await node?.stop();
+    await node.stop();
   });
 
   it("declares, binds, unbinds, purges and deletes exchanges and server-named queues", async () => {
@@ -129,10 +129,7 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     assert.ok(m);
     assert.match(m.consumerTag, /^amq\.ctag-/);
     assert.deepEqual(m.body, body);
-    const { headers, ...rest } = m.properties;
-    const { headers: sentHeaders, ...sentRest } = properties;
-    assert.deepEqual(rest, sentRest);
-    assert.deepEqual({ ...headers, big: BigInt(headers?.["big"] as bigint) }, { ...sentHeaders, n: 42 });
+    assert.deepEqual(m.properties, properties);
     ch.basicAck(m);
   });
 
@@ -155,7 +152,7 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     await within(5000, "after nack", waiting);
     assert.equal(seen[1]?.redelivered, true);
     waiting = next();
-    ch.basicReject(seen[1] as AmqpMessage, true);
+    ch.basicReject(seen[1], true);
     await within(5000, "after reject", waiting);
     ch.basicAck(seen[2] as AmqpMessage);
     assert.equal(await ch.basicCancel(consumer.consumerTag), consumer.consumerTag);
@@ -303,15 +300,16 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     const queues: Record<string, string> = {};
     for (const p of patterns) {
       queues[p] = (await ch.queueDeclare("", { exclusive: true })).queue;
-      await ch.queueBind(queues[p] as string, "t.topics", p);
+      await ch.queueBind(queues[p], "t.topics", p);
     }
     const keys = ["quick.orange.rabbit", "lazy.orange.elephant", "quick.orange.fox", "lazy.brown.fox", "lazy", "a", "a.b.c", "quick.orange.new.rabbit", "orange"];
     await ch.confirmSelect();
     await Promise.all(keys.map((k) => ch.basicPublish("t.topics", k, k)));
     const got: Record<string, string[]> = {};
     for (const p of patterns) {
-      got[p] = [];
-      for (let m = await ch.basicGet(queues[p] as string, { noAck: true }); m !== null; m = await ch.basicGet(queues[p] as string, { noAck: true })) got[p]?.push(m.routingKey);
+      const list: string[] = [];
+      got[p] = list;
+      for (let m = await ch.basicGet(queues[p] as string, { noAck: true }); m !== null; m = await ch.basicGet(queues[p] as string, { noAck: true })) list.push(m.routingKey);
     }
     assert.deepEqual(got, {
       "*.orange.*": ["quick.orange.rabbit", "lazy.orange.elephant", "quick.orange.fox"],
@@ -363,7 +361,7 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
       const receiving = collect(ch, "t.interop.in", 3);
       for (const s of ["x", "y", "z"]) libCh.sendToQueue("t.interop.in", Buffer.from(s), { correlationId: s, headers: { n: 1 } });
       const got = await within(5000, "amqplib → torsion", receiving);
-      assert.deepEqual(got.map((m) => [m.body.toString(), m.properties.correlationId, m.properties.headers?.["n"]]), [["x", "x", 1], ["y", "y", 1], ["z", "z", 1]]);
+      assert.deepEqual(got.map((m) => [m.body.toString(), m.properties.correlationId, m.properties.headers?.n]), [["x", "x", 1], ["y", "y", 1], ["z", "z", 1]]);
       await ch.confirmSelect();
       await ch.basicPublish("", "t.interop.out", "from torsion", { messageId: "t1", deliveryMode: 2, headers: { big: 5n } });
       const libGot = await within(5000, "torsion → amqplib", new Promise<amqplib.ConsumeMessage>((resolve) => {

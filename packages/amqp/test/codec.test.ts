@@ -5,7 +5,6 @@ import { describe, it } from "node:test";
 import {
   METHOD_INFO,
   METHOD_IDS,
-  Reader,
   ShortStringTooLong,
   Writer,
   decodeContentHeader,
@@ -49,9 +48,9 @@ describe("the method codec", () => {
     writeMethod(w, 3, "queue.declare", { queue: "q", passive: false, durable: true, exclusive: false, autoDelete: true, noWait: false, arguments: {} });
     const [frame] = frames(w.take());
     assert.equal(frame?.type, FrameType.method);
-    assert.equal(frame?.channel, 3);
+    assert.equal(frame.channel, 3);
     // class 50, method 10, reserved short 0, shortstr "q", bits durable(2) | auto-delete(8), empty table.
-    assert.deepEqual([...(frame?.payload ?? [])], [0, 50, 0, 10, 0, 0, 1, 0x71, 0b1010, 0, 0, 0, 0]);
+    assert.deepEqual([...frame.payload], [0, 50, 0, 10, 0, 0, 1, 0x71, 0b1010, 0, 0, 0, 0]);
   });
 
   it("writes basic.publish byte for byte", () => {
@@ -77,9 +76,9 @@ describe("the method codec", () => {
   it("refuses a short string over 255 bytes locally and writes nothing", () => {
     const w = new Writer();
     assert.throws(() => writeMethod(w, 1, "queue.declare", { queue: "é".repeat(128), passive: false, durable: false, exclusive: false, autoDelete: false, noWait: false, arguments: {} }), ShortStringTooLong);
-    assert.equal(w.pos, 0);
+    assert.equal(w.take().length, 0);
     writeMethod(w, 1, "queue.delete", { queue: "x".repeat(255), ifUnused: false, ifEmpty: false, noWait: false });
-    assert.ok(w.pos > 255);
+    assert.ok(w.take().length > 255);
   });
 
   it("fails on a truncated method payload with a syntax error", () => {
@@ -110,8 +109,8 @@ describe("the content codec", () => {
     writeContent(w, 2, 60, properties, Buffer.from("hi"), 4096);
     const [header, body] = frames(w.take());
     assert.equal(header?.type, FrameType.header);
-    assert.equal(header?.payload.readUInt16BE(4 + 8), 0xfffc, "bits 15..2: the 14 properties");
-    const decoded = decodeContentHeader(header?.payload ?? Buffer.alloc(0));
+    assert.equal(header.payload.readUInt16BE(4 + 8), 0xfffc, "bits 15..2: the 14 properties");
+    const decoded = decodeContentHeader(header.payload);
     assert.equal(decoded.bodySize, 2);
     assert.deepEqual(decoded.properties, properties);
     assert.equal(body?.payload.toString(), "hi");
@@ -144,6 +143,5 @@ describe("the content codec", () => {
     w.shortstr("text/plain");
     const decoded = decodeContentHeader(w.take());
     assert.deepEqual(decoded.properties, { contentType: "text/plain" });
-    void Reader;
   });
 });

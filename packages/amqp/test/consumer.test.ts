@@ -23,9 +23,11 @@ describe("AmqpConsumer", () => {
     consumer.deliver(message("x"));
     const error = new ChannelClosed(1, { replyCode: 404, replyText: "NOT_FOUND", classId: 50, methodId: 10 }, true);
     consumer.end(error);
-    const it = consumer[Symbol.asyncIterator]();
-    assert.equal((await it.next()).value?.body.toString(), "x");
-    await assert.rejects(it.next(), ChannelClosed);
+    const iterator = consumer[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    assert.equal(first.done, false);
+    assert.equal(first.value.body.toString(), "x");
+    await assert.rejects(iterator.next(), ChannelClosed);
     assert.equal(await consumer.whenEnded(), error);
   });
 

@@ -12,9 +12,9 @@ function transcript(): Buffer {
   return w.take();
 }
 
-function decodeAll(bytes: Buffer, chunk: number, frameMax = 4096): Array<[number, number, string]> {
+function decodeAll(bytes: Buffer, chunk: number, frameMax = 4096): [number, number, string][] {
   const d = new FrameDecoder({ frameMax });
-  const out: Array<[number, number, string]> = [];
+  const out: [number, number, string][] = [];
   const take = (f: Frame): void => void out.push([f.type, f.channel, f.payload.toString("hex")]);
   for (let at = 0; at < bytes.length; at += chunk) {
     d.feed(Buffer.from(bytes.subarray(at, at + chunk)));

@@ -34,8 +34,12 @@ export const AMQP_CONSTANTS = {
 } as const;
 
 /** Reply codes the spec classes as channel errors (soft) and connection errors (hard). */
-export const HARD_ERROR_CODES: ReadonlySet<number> = new Set([320, 402, 501, 502, 503, 504, 505, 506, 530, 540, 541]);
-export const SOFT_ERROR_CODES: ReadonlySet<number> = new Set([311, 313, 403, 404, 405, 406]);
+export const HARD_ERROR_CODES: ReadonlySet<number> = new Set([
+  320, 402, 501, 502, 503, 504, 505, 506, 530, 540, 541,
+]);
+export const SOFT_ERROR_CODES: ReadonlySet<number> = new Set([
+  311, 313, 403, 404, 405, 406,
+]);
 
 /** Class ids by name. */
 export const CLASS_IDS = {
@@ -413,7 +417,14 @@ export interface MethodArgsMap {
 export type MethodName = keyof MethodArgsMap;
 
 /** A decoded method: a union discriminated by `name`. */
-export type AmqpMethod = { [K in MethodName]: { readonly name: K; readonly classId: number; readonly methodId: number; readonly args: MethodArgsMap[K] } }[MethodName];
+export type AmqpMethod = {
+  [K in MethodName]: {
+    readonly name: K;
+    readonly classId: number;
+    readonly methodId: number;
+    readonly args: MethodArgsMap[K];
+  };
+}[MethodName];
 
 /** The static description of one method, from the XML. */
 export interface MethodInfo {
@@ -429,71 +440,932 @@ export interface MethodInfo {
 }
 
 /** Every method's description, keyed by `classId * 65536 + methodId`. */
-export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<number, MethodInfo>([
-  [655370, { name: "connection.start", classId: 10, methodId: 10, synchronous: true, content: false, responses: ["connection.start-ok"], fields: [["versionMajor", "octet", false], ["versionMinor", "octet", false], ["serverProperties", "table", false], ["mechanisms", "longstr", false], ["locales", "longstr", false]] }],
-  [655371, { name: "connection.start-ok", classId: 10, methodId: 11, synchronous: true, content: false, responses: [], fields: [["clientProperties", "table", false], ["mechanism", "shortstr", false], ["response", "longstr", false], ["locale", "shortstr", false]] }],
-  [655380, { name: "connection.secure", classId: 10, methodId: 20, synchronous: true, content: false, responses: ["connection.secure-ok"], fields: [["challenge", "longstr", false]] }],
-  [655381, { name: "connection.secure-ok", classId: 10, methodId: 21, synchronous: true, content: false, responses: [], fields: [["response", "longstr", false]] }],
-  [655390, { name: "connection.tune", classId: 10, methodId: 30, synchronous: true, content: false, responses: ["connection.tune-ok"], fields: [["channelMax", "short", false], ["frameMax", "long", false], ["heartbeat", "short", false]] }],
-  [655391, { name: "connection.tune-ok", classId: 10, methodId: 31, synchronous: true, content: false, responses: [], fields: [["channelMax", "short", false], ["frameMax", "long", false], ["heartbeat", "short", false]] }],
-  [655400, { name: "connection.open", classId: 10, methodId: 40, synchronous: true, content: false, responses: ["connection.open-ok"], fields: [["virtualHost", "shortstr", false], ["reserved1", "shortstr", true], ["reserved2", "bit", true]] }],
-  [655401, { name: "connection.open-ok", classId: 10, methodId: 41, synchronous: true, content: false, responses: [], fields: [["reserved1", "shortstr", true]] }],
-  [655410, { name: "connection.close", classId: 10, methodId: 50, synchronous: true, content: false, responses: ["connection.close-ok"], fields: [["replyCode", "short", false], ["replyText", "shortstr", false], ["classId", "short", false], ["methodId", "short", false]] }],
-  [655411, { name: "connection.close-ok", classId: 10, methodId: 51, synchronous: true, content: false, responses: [], fields: [] }],
-  [655420, { name: "connection.blocked", classId: 10, methodId: 60, synchronous: false, content: false, responses: [], fields: [["reason", "shortstr", false]] }],
-  [655421, { name: "connection.unblocked", classId: 10, methodId: 61, synchronous: false, content: false, responses: [], fields: [] }],
-  [655430, { name: "connection.update-secret", classId: 10, methodId: 70, synchronous: true, content: false, responses: ["connection.update-secret-ok"], fields: [["newSecret", "longstr", false], ["reason", "shortstr", false]] }],
-  [655431, { name: "connection.update-secret-ok", classId: 10, methodId: 71, synchronous: true, content: false, responses: [], fields: [] }],
-  [1310730, { name: "channel.open", classId: 20, methodId: 10, synchronous: true, content: false, responses: ["channel.open-ok"], fields: [["reserved1", "shortstr", true]] }],
-  [1310731, { name: "channel.open-ok", classId: 20, methodId: 11, synchronous: true, content: false, responses: [], fields: [["reserved1", "longstr", true]] }],
-  [1310740, { name: "channel.flow", classId: 20, methodId: 20, synchronous: true, content: false, responses: ["channel.flow-ok"], fields: [["active", "bit", false]] }],
-  [1310741, { name: "channel.flow-ok", classId: 20, methodId: 21, synchronous: false, content: false, responses: [], fields: [["active", "bit", false]] }],
-  [1310760, { name: "channel.close", classId: 20, methodId: 40, synchronous: true, content: false, responses: ["channel.close-ok"], fields: [["replyCode", "short", false], ["replyText", "shortstr", false], ["classId", "short", false], ["methodId", "short", false]] }],
-  [1310761, { name: "channel.close-ok", classId: 20, methodId: 41, synchronous: true, content: false, responses: [], fields: [] }],
-  [2621450, { name: "exchange.declare", classId: 40, methodId: 10, synchronous: true, content: false, responses: ["exchange.declare-ok"], fields: [["reserved1", "short", true], ["exchange", "shortstr", false], ["type", "shortstr", false], ["passive", "bit", false], ["durable", "bit", false], ["autoDelete", "bit", false], ["internal", "bit", false], ["noWait", "bit", false], ["arguments", "table", false]] }],
-  [2621451, { name: "exchange.declare-ok", classId: 40, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
-  [2621460, { name: "exchange.delete", classId: 40, methodId: 20, synchronous: true, content: false, responses: ["exchange.delete-ok"], fields: [["reserved1", "short", true], ["exchange", "shortstr", false], ["ifUnused", "bit", false], ["noWait", "bit", false]] }],
-  [2621461, { name: "exchange.delete-ok", classId: 40, methodId: 21, synchronous: true, content: false, responses: [], fields: [] }],
-  [2621470, { name: "exchange.bind", classId: 40, methodId: 30, synchronous: true, content: false, responses: ["exchange.bind-ok"], fields: [["reserved1", "short", true], ["destination", "shortstr", false], ["source", "shortstr", false], ["routingKey", "shortstr", false], ["noWait", "bit", false], ["arguments", "table", false]] }],
-  [2621471, { name: "exchange.bind-ok", classId: 40, methodId: 31, synchronous: true, content: false, responses: [], fields: [] }],
-  [2621480, { name: "exchange.unbind", classId: 40, methodId: 40, synchronous: true, content: false, responses: ["exchange.unbind-ok"], fields: [["reserved1", "short", true], ["destination", "shortstr", false], ["source", "shortstr", false], ["routingKey", "shortstr", false], ["noWait", "bit", false], ["arguments", "table", false]] }],
-  [2621491, { name: "exchange.unbind-ok", classId: 40, methodId: 51, synchronous: true, content: false, responses: [], fields: [] }],
-  [3276810, { name: "queue.declare", classId: 50, methodId: 10, synchronous: true, content: false, responses: ["queue.declare-ok"], fields: [["reserved1", "short", true], ["queue", "shortstr", false], ["passive", "bit", false], ["durable", "bit", false], ["exclusive", "bit", false], ["autoDelete", "bit", false], ["noWait", "bit", false], ["arguments", "table", false]] }],
-  [3276811, { name: "queue.declare-ok", classId: 50, methodId: 11, synchronous: true, content: false, responses: [], fields: [["queue", "shortstr", false], ["messageCount", "long", false], ["consumerCount", "long", false]] }],
-  [3276820, { name: "queue.bind", classId: 50, methodId: 20, synchronous: true, content: false, responses: ["queue.bind-ok"], fields: [["reserved1", "short", true], ["queue", "shortstr", false], ["exchange", "shortstr", false], ["routingKey", "shortstr", false], ["noWait", "bit", false], ["arguments", "table", false]] }],
-  [3276821, { name: "queue.bind-ok", classId: 50, methodId: 21, synchronous: true, content: false, responses: [], fields: [] }],
-  [3276850, { name: "queue.unbind", classId: 50, methodId: 50, synchronous: true, content: false, responses: ["queue.unbind-ok"], fields: [["reserved1", "short", true], ["queue", "shortstr", false], ["exchange", "shortstr", false], ["routingKey", "shortstr", false], ["arguments", "table", false]] }],
-  [3276851, { name: "queue.unbind-ok", classId: 50, methodId: 51, synchronous: true, content: false, responses: [], fields: [] }],
-  [3276830, { name: "queue.purge", classId: 50, methodId: 30, synchronous: true, content: false, responses: ["queue.purge-ok"], fields: [["reserved1", "short", true], ["queue", "shortstr", false], ["noWait", "bit", false]] }],
-  [3276831, { name: "queue.purge-ok", classId: 50, methodId: 31, synchronous: true, content: false, responses: [], fields: [["messageCount", "long", false]] }],
-  [3276840, { name: "queue.delete", classId: 50, methodId: 40, synchronous: true, content: false, responses: ["queue.delete-ok"], fields: [["reserved1", "short", true], ["queue", "shortstr", false], ["ifUnused", "bit", false], ["ifEmpty", "bit", false], ["noWait", "bit", false]] }],
-  [3276841, { name: "queue.delete-ok", classId: 50, methodId: 41, synchronous: true, content: false, responses: [], fields: [["messageCount", "long", false]] }],
-  [3932170, { name: "basic.qos", classId: 60, methodId: 10, synchronous: true, content: false, responses: ["basic.qos-ok"], fields: [["prefetchSize", "long", false], ["prefetchCount", "short", false], ["global", "bit", false]] }],
-  [3932171, { name: "basic.qos-ok", classId: 60, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
-  [3932180, { name: "basic.consume", classId: 60, methodId: 20, synchronous: true, content: false, responses: ["basic.consume-ok"], fields: [["reserved1", "short", true], ["queue", "shortstr", false], ["consumerTag", "shortstr", false], ["noLocal", "bit", false], ["noAck", "bit", false], ["exclusive", "bit", false], ["noWait", "bit", false], ["arguments", "table", false]] }],
-  [3932181, { name: "basic.consume-ok", classId: 60, methodId: 21, synchronous: true, content: false, responses: [], fields: [["consumerTag", "shortstr", false]] }],
-  [3932190, { name: "basic.cancel", classId: 60, methodId: 30, synchronous: true, content: false, responses: ["basic.cancel-ok"], fields: [["consumerTag", "shortstr", false], ["noWait", "bit", false]] }],
-  [3932191, { name: "basic.cancel-ok", classId: 60, methodId: 31, synchronous: true, content: false, responses: [], fields: [["consumerTag", "shortstr", false]] }],
-  [3932200, { name: "basic.publish", classId: 60, methodId: 40, synchronous: false, content: true, responses: [], fields: [["reserved1", "short", true], ["exchange", "shortstr", false], ["routingKey", "shortstr", false], ["mandatory", "bit", false], ["immediate", "bit", false]] }],
-  [3932210, { name: "basic.return", classId: 60, methodId: 50, synchronous: false, content: true, responses: [], fields: [["replyCode", "short", false], ["replyText", "shortstr", false], ["exchange", "shortstr", false], ["routingKey", "shortstr", false]] }],
-  [3932220, { name: "basic.deliver", classId: 60, methodId: 60, synchronous: false, content: true, responses: [], fields: [["consumerTag", "shortstr", false], ["deliveryTag", "longlong", false], ["redelivered", "bit", false], ["exchange", "shortstr", false], ["routingKey", "shortstr", false]] }],
-  [3932230, { name: "basic.get", classId: 60, methodId: 70, synchronous: true, content: false, responses: ["basic.get-ok", "basic.get-empty"], fields: [["reserved1", "short", true], ["queue", "shortstr", false], ["noAck", "bit", false]] }],
-  [3932231, { name: "basic.get-ok", classId: 60, methodId: 71, synchronous: true, content: true, responses: [], fields: [["deliveryTag", "longlong", false], ["redelivered", "bit", false], ["exchange", "shortstr", false], ["routingKey", "shortstr", false], ["messageCount", "long", false]] }],
-  [3932232, { name: "basic.get-empty", classId: 60, methodId: 72, synchronous: true, content: false, responses: [], fields: [["reserved1", "shortstr", true]] }],
-  [3932240, { name: "basic.ack", classId: 60, methodId: 80, synchronous: false, content: false, responses: [], fields: [["deliveryTag", "longlong", false], ["multiple", "bit", false]] }],
-  [3932250, { name: "basic.reject", classId: 60, methodId: 90, synchronous: false, content: false, responses: [], fields: [["deliveryTag", "longlong", false], ["requeue", "bit", false]] }],
-  [3932260, { name: "basic.recover-async", classId: 60, methodId: 100, synchronous: false, content: false, responses: [], fields: [["requeue", "bit", false]] }],
-  [3932270, { name: "basic.recover", classId: 60, methodId: 110, synchronous: false, content: false, responses: [], fields: [["requeue", "bit", false]] }],
-  [3932271, { name: "basic.recover-ok", classId: 60, methodId: 111, synchronous: true, content: false, responses: [], fields: [] }],
-  [3932280, { name: "basic.nack", classId: 60, methodId: 120, synchronous: false, content: false, responses: [], fields: [["deliveryTag", "longlong", false], ["multiple", "bit", false], ["requeue", "bit", false]] }],
-  [5898250, { name: "tx.select", classId: 90, methodId: 10, synchronous: true, content: false, responses: ["tx.select-ok"], fields: [] }],
-  [5898251, { name: "tx.select-ok", classId: 90, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
-  [5898260, { name: "tx.commit", classId: 90, methodId: 20, synchronous: true, content: false, responses: ["tx.commit-ok"], fields: [] }],
-  [5898261, { name: "tx.commit-ok", classId: 90, methodId: 21, synchronous: true, content: false, responses: [], fields: [] }],
-  [5898270, { name: "tx.rollback", classId: 90, methodId: 30, synchronous: true, content: false, responses: ["tx.rollback-ok"], fields: [] }],
-  [5898271, { name: "tx.rollback-ok", classId: 90, methodId: 31, synchronous: true, content: false, responses: [], fields: [] }],
-  [5570570, { name: "confirm.select", classId: 85, methodId: 10, synchronous: true, content: false, responses: ["confirm.select-ok"], fields: [["nowait", "bit", false]] }],
-  [5570571, { name: "confirm.select-ok", classId: 85, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
+export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
+  number,
+  MethodInfo
+>([
+  [
+    655370,
+    {
+      name: "connection.start",
+      classId: 10,
+      methodId: 10,
+      synchronous: true,
+      content: false,
+      responses: ["connection.start-ok"],
+      fields: [
+        ["versionMajor", "octet", false],
+        ["versionMinor", "octet", false],
+        ["serverProperties", "table", false],
+        ["mechanisms", "longstr", false],
+        ["locales", "longstr", false],
+      ],
+    },
+  ],
+  [
+    655371,
+    {
+      name: "connection.start-ok",
+      classId: 10,
+      methodId: 11,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [
+        ["clientProperties", "table", false],
+        ["mechanism", "shortstr", false],
+        ["response", "longstr", false],
+        ["locale", "shortstr", false],
+      ],
+    },
+  ],
+  [
+    655380,
+    {
+      name: "connection.secure",
+      classId: 10,
+      methodId: 20,
+      synchronous: true,
+      content: false,
+      responses: ["connection.secure-ok"],
+      fields: [["challenge", "longstr", false]],
+    },
+  ],
+  [
+    655381,
+    {
+      name: "connection.secure-ok",
+      classId: 10,
+      methodId: 21,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["response", "longstr", false]],
+    },
+  ],
+  [
+    655390,
+    {
+      name: "connection.tune",
+      classId: 10,
+      methodId: 30,
+      synchronous: true,
+      content: false,
+      responses: ["connection.tune-ok"],
+      fields: [
+        ["channelMax", "short", false],
+        ["frameMax", "long", false],
+        ["heartbeat", "short", false],
+      ],
+    },
+  ],
+  [
+    655391,
+    {
+      name: "connection.tune-ok",
+      classId: 10,
+      methodId: 31,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [
+        ["channelMax", "short", false],
+        ["frameMax", "long", false],
+        ["heartbeat", "short", false],
+      ],
+    },
+  ],
+  [
+    655400,
+    {
+      name: "connection.open",
+      classId: 10,
+      methodId: 40,
+      synchronous: true,
+      content: false,
+      responses: ["connection.open-ok"],
+      fields: [
+        ["virtualHost", "shortstr", false],
+        ["reserved1", "shortstr", true],
+        ["reserved2", "bit", true],
+      ],
+    },
+  ],
+  [
+    655401,
+    {
+      name: "connection.open-ok",
+      classId: 10,
+      methodId: 41,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["reserved1", "shortstr", true]],
+    },
+  ],
+  [
+    655410,
+    {
+      name: "connection.close",
+      classId: 10,
+      methodId: 50,
+      synchronous: true,
+      content: false,
+      responses: ["connection.close-ok"],
+      fields: [
+        ["replyCode", "short", false],
+        ["replyText", "shortstr", false],
+        ["classId", "short", false],
+        ["methodId", "short", false],
+      ],
+    },
+  ],
+  [
+    655411,
+    {
+      name: "connection.close-ok",
+      classId: 10,
+      methodId: 51,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    655420,
+    {
+      name: "connection.blocked",
+      classId: 10,
+      methodId: 60,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [["reason", "shortstr", false]],
+    },
+  ],
+  [
+    655421,
+    {
+      name: "connection.unblocked",
+      classId: 10,
+      methodId: 61,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    655430,
+    {
+      name: "connection.update-secret",
+      classId: 10,
+      methodId: 70,
+      synchronous: true,
+      content: false,
+      responses: ["connection.update-secret-ok"],
+      fields: [
+        ["newSecret", "longstr", false],
+        ["reason", "shortstr", false],
+      ],
+    },
+  ],
+  [
+    655431,
+    {
+      name: "connection.update-secret-ok",
+      classId: 10,
+      methodId: 71,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    1310730,
+    {
+      name: "channel.open",
+      classId: 20,
+      methodId: 10,
+      synchronous: true,
+      content: false,
+      responses: ["channel.open-ok"],
+      fields: [["reserved1", "shortstr", true]],
+    },
+  ],
+  [
+    1310731,
+    {
+      name: "channel.open-ok",
+      classId: 20,
+      methodId: 11,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["reserved1", "longstr", true]],
+    },
+  ],
+  [
+    1310740,
+    {
+      name: "channel.flow",
+      classId: 20,
+      methodId: 20,
+      synchronous: true,
+      content: false,
+      responses: ["channel.flow-ok"],
+      fields: [["active", "bit", false]],
+    },
+  ],
+  [
+    1310741,
+    {
+      name: "channel.flow-ok",
+      classId: 20,
+      methodId: 21,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [["active", "bit", false]],
+    },
+  ],
+  [
+    1310760,
+    {
+      name: "channel.close",
+      classId: 20,
+      methodId: 40,
+      synchronous: true,
+      content: false,
+      responses: ["channel.close-ok"],
+      fields: [
+        ["replyCode", "short", false],
+        ["replyText", "shortstr", false],
+        ["classId", "short", false],
+        ["methodId", "short", false],
+      ],
+    },
+  ],
+  [
+    1310761,
+    {
+      name: "channel.close-ok",
+      classId: 20,
+      methodId: 41,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    2621450,
+    {
+      name: "exchange.declare",
+      classId: 40,
+      methodId: 10,
+      synchronous: true,
+      content: false,
+      responses: ["exchange.declare-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["exchange", "shortstr", false],
+        ["type", "shortstr", false],
+        ["passive", "bit", false],
+        ["durable", "bit", false],
+        ["autoDelete", "bit", false],
+        ["internal", "bit", false],
+        ["noWait", "bit", false],
+        ["arguments", "table", false],
+      ],
+    },
+  ],
+  [
+    2621451,
+    {
+      name: "exchange.declare-ok",
+      classId: 40,
+      methodId: 11,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    2621460,
+    {
+      name: "exchange.delete",
+      classId: 40,
+      methodId: 20,
+      synchronous: true,
+      content: false,
+      responses: ["exchange.delete-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["exchange", "shortstr", false],
+        ["ifUnused", "bit", false],
+        ["noWait", "bit", false],
+      ],
+    },
+  ],
+  [
+    2621461,
+    {
+      name: "exchange.delete-ok",
+      classId: 40,
+      methodId: 21,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    2621470,
+    {
+      name: "exchange.bind",
+      classId: 40,
+      methodId: 30,
+      synchronous: true,
+      content: false,
+      responses: ["exchange.bind-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["destination", "shortstr", false],
+        ["source", "shortstr", false],
+        ["routingKey", "shortstr", false],
+        ["noWait", "bit", false],
+        ["arguments", "table", false],
+      ],
+    },
+  ],
+  [
+    2621471,
+    {
+      name: "exchange.bind-ok",
+      classId: 40,
+      methodId: 31,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    2621480,
+    {
+      name: "exchange.unbind",
+      classId: 40,
+      methodId: 40,
+      synchronous: true,
+      content: false,
+      responses: ["exchange.unbind-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["destination", "shortstr", false],
+        ["source", "shortstr", false],
+        ["routingKey", "shortstr", false],
+        ["noWait", "bit", false],
+        ["arguments", "table", false],
+      ],
+    },
+  ],
+  [
+    2621491,
+    {
+      name: "exchange.unbind-ok",
+      classId: 40,
+      methodId: 51,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    3276810,
+    {
+      name: "queue.declare",
+      classId: 50,
+      methodId: 10,
+      synchronous: true,
+      content: false,
+      responses: ["queue.declare-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["queue", "shortstr", false],
+        ["passive", "bit", false],
+        ["durable", "bit", false],
+        ["exclusive", "bit", false],
+        ["autoDelete", "bit", false],
+        ["noWait", "bit", false],
+        ["arguments", "table", false],
+      ],
+    },
+  ],
+  [
+    3276811,
+    {
+      name: "queue.declare-ok",
+      classId: 50,
+      methodId: 11,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [
+        ["queue", "shortstr", false],
+        ["messageCount", "long", false],
+        ["consumerCount", "long", false],
+      ],
+    },
+  ],
+  [
+    3276820,
+    {
+      name: "queue.bind",
+      classId: 50,
+      methodId: 20,
+      synchronous: true,
+      content: false,
+      responses: ["queue.bind-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["queue", "shortstr", false],
+        ["exchange", "shortstr", false],
+        ["routingKey", "shortstr", false],
+        ["noWait", "bit", false],
+        ["arguments", "table", false],
+      ],
+    },
+  ],
+  [
+    3276821,
+    {
+      name: "queue.bind-ok",
+      classId: 50,
+      methodId: 21,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    3276850,
+    {
+      name: "queue.unbind",
+      classId: 50,
+      methodId: 50,
+      synchronous: true,
+      content: false,
+      responses: ["queue.unbind-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["queue", "shortstr", false],
+        ["exchange", "shortstr", false],
+        ["routingKey", "shortstr", false],
+        ["arguments", "table", false],
+      ],
+    },
+  ],
+  [
+    3276851,
+    {
+      name: "queue.unbind-ok",
+      classId: 50,
+      methodId: 51,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    3276830,
+    {
+      name: "queue.purge",
+      classId: 50,
+      methodId: 30,
+      synchronous: true,
+      content: false,
+      responses: ["queue.purge-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["queue", "shortstr", false],
+        ["noWait", "bit", false],
+      ],
+    },
+  ],
+  [
+    3276831,
+    {
+      name: "queue.purge-ok",
+      classId: 50,
+      methodId: 31,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["messageCount", "long", false]],
+    },
+  ],
+  [
+    3276840,
+    {
+      name: "queue.delete",
+      classId: 50,
+      methodId: 40,
+      synchronous: true,
+      content: false,
+      responses: ["queue.delete-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["queue", "shortstr", false],
+        ["ifUnused", "bit", false],
+        ["ifEmpty", "bit", false],
+        ["noWait", "bit", false],
+      ],
+    },
+  ],
+  [
+    3276841,
+    {
+      name: "queue.delete-ok",
+      classId: 50,
+      methodId: 41,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["messageCount", "long", false]],
+    },
+  ],
+  [
+    3932170,
+    {
+      name: "basic.qos",
+      classId: 60,
+      methodId: 10,
+      synchronous: true,
+      content: false,
+      responses: ["basic.qos-ok"],
+      fields: [
+        ["prefetchSize", "long", false],
+        ["prefetchCount", "short", false],
+        ["global", "bit", false],
+      ],
+    },
+  ],
+  [
+    3932171,
+    {
+      name: "basic.qos-ok",
+      classId: 60,
+      methodId: 11,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    3932180,
+    {
+      name: "basic.consume",
+      classId: 60,
+      methodId: 20,
+      synchronous: true,
+      content: false,
+      responses: ["basic.consume-ok"],
+      fields: [
+        ["reserved1", "short", true],
+        ["queue", "shortstr", false],
+        ["consumerTag", "shortstr", false],
+        ["noLocal", "bit", false],
+        ["noAck", "bit", false],
+        ["exclusive", "bit", false],
+        ["noWait", "bit", false],
+        ["arguments", "table", false],
+      ],
+    },
+  ],
+  [
+    3932181,
+    {
+      name: "basic.consume-ok",
+      classId: 60,
+      methodId: 21,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["consumerTag", "shortstr", false]],
+    },
+  ],
+  [
+    3932190,
+    {
+      name: "basic.cancel",
+      classId: 60,
+      methodId: 30,
+      synchronous: true,
+      content: false,
+      responses: ["basic.cancel-ok"],
+      fields: [
+        ["consumerTag", "shortstr", false],
+        ["noWait", "bit", false],
+      ],
+    },
+  ],
+  [
+    3932191,
+    {
+      name: "basic.cancel-ok",
+      classId: 60,
+      methodId: 31,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["consumerTag", "shortstr", false]],
+    },
+  ],
+  [
+    3932200,
+    {
+      name: "basic.publish",
+      classId: 60,
+      methodId: 40,
+      synchronous: false,
+      content: true,
+      responses: [],
+      fields: [
+        ["reserved1", "short", true],
+        ["exchange", "shortstr", false],
+        ["routingKey", "shortstr", false],
+        ["mandatory", "bit", false],
+        ["immediate", "bit", false],
+      ],
+    },
+  ],
+  [
+    3932210,
+    {
+      name: "basic.return",
+      classId: 60,
+      methodId: 50,
+      synchronous: false,
+      content: true,
+      responses: [],
+      fields: [
+        ["replyCode", "short", false],
+        ["replyText", "shortstr", false],
+        ["exchange", "shortstr", false],
+        ["routingKey", "shortstr", false],
+      ],
+    },
+  ],
+  [
+    3932220,
+    {
+      name: "basic.deliver",
+      classId: 60,
+      methodId: 60,
+      synchronous: false,
+      content: true,
+      responses: [],
+      fields: [
+        ["consumerTag", "shortstr", false],
+        ["deliveryTag", "longlong", false],
+        ["redelivered", "bit", false],
+        ["exchange", "shortstr", false],
+        ["routingKey", "shortstr", false],
+      ],
+    },
+  ],
+  [
+    3932230,
+    {
+      name: "basic.get",
+      classId: 60,
+      methodId: 70,
+      synchronous: true,
+      content: false,
+      responses: ["basic.get-ok", "basic.get-empty"],
+      fields: [
+        ["reserved1", "short", true],
+        ["queue", "shortstr", false],
+        ["noAck", "bit", false],
+      ],
+    },
+  ],
+  [
+    3932231,
+    {
+      name: "basic.get-ok",
+      classId: 60,
+      methodId: 71,
+      synchronous: true,
+      content: true,
+      responses: [],
+      fields: [
+        ["deliveryTag", "longlong", false],
+        ["redelivered", "bit", false],
+        ["exchange", "shortstr", false],
+        ["routingKey", "shortstr", false],
+        ["messageCount", "long", false],
+      ],
+    },
+  ],
+  [
+    3932232,
+    {
+      name: "basic.get-empty",
+      classId: 60,
+      methodId: 72,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [["reserved1", "shortstr", true]],
+    },
+  ],
+  [
+    3932240,
+    {
+      name: "basic.ack",
+      classId: 60,
+      methodId: 80,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [
+        ["deliveryTag", "longlong", false],
+        ["multiple", "bit", false],
+      ],
+    },
+  ],
+  [
+    3932250,
+    {
+      name: "basic.reject",
+      classId: 60,
+      methodId: 90,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [
+        ["deliveryTag", "longlong", false],
+        ["requeue", "bit", false],
+      ],
+    },
+  ],
+  [
+    3932260,
+    {
+      name: "basic.recover-async",
+      classId: 60,
+      methodId: 100,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [["requeue", "bit", false]],
+    },
+  ],
+  [
+    3932270,
+    {
+      name: "basic.recover",
+      classId: 60,
+      methodId: 110,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [["requeue", "bit", false]],
+    },
+  ],
+  [
+    3932271,
+    {
+      name: "basic.recover-ok",
+      classId: 60,
+      methodId: 111,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    3932280,
+    {
+      name: "basic.nack",
+      classId: 60,
+      methodId: 120,
+      synchronous: false,
+      content: false,
+      responses: [],
+      fields: [
+        ["deliveryTag", "longlong", false],
+        ["multiple", "bit", false],
+        ["requeue", "bit", false],
+      ],
+    },
+  ],
+  [
+    5898250,
+    {
+      name: "tx.select",
+      classId: 90,
+      methodId: 10,
+      synchronous: true,
+      content: false,
+      responses: ["tx.select-ok"],
+      fields: [],
+    },
+  ],
+  [
+    5898251,
+    {
+      name: "tx.select-ok",
+      classId: 90,
+      methodId: 11,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    5898260,
+    {
+      name: "tx.commit",
+      classId: 90,
+      methodId: 20,
+      synchronous: true,
+      content: false,
+      responses: ["tx.commit-ok"],
+      fields: [],
+    },
+  ],
+  [
+    5898261,
+    {
+      name: "tx.commit-ok",
+      classId: 90,
+      methodId: 21,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    5898270,
+    {
+      name: "tx.rollback",
+      classId: 90,
+      methodId: 30,
+      synchronous: true,
+      content: false,
+      responses: ["tx.rollback-ok"],
+      fields: [],
+    },
+  ],
+  [
+    5898271,
+    {
+      name: "tx.rollback-ok",
+      classId: 90,
+      methodId: 31,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
+  [
+    5570570,
+    {
+      name: "confirm.select",
+      classId: 85,
+      methodId: 10,
+      synchronous: true,
+      content: false,
+      responses: ["confirm.select-ok"],
+      fields: [["nowait", "bit", false]],
+    },
+  ],
+  [
+    5570571,
+    {
+      name: "confirm.select-ok",
+      classId: 85,
+      methodId: 11,
+      synchronous: true,
+      content: false,
+      responses: [],
+      fields: [],
+    },
+  ],
 ]);
 
 /** Method ids (`classId * 65536 + methodId`) by name. */
@@ -565,7 +1437,9 @@ export const METHOD_IDS: { readonly [K in MethodName]: number } = {
 };
 
 /** Writes a method's arguments (after the class and method ids). */
-export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMap[K]) => void } = {
+export const ENCODERS: {
+  readonly [K in MethodName]: (w: Writer, a: MethodArgsMap[K]) => void;
+} = {
   "connection.start": (w, a) => {
     w.octet(a.versionMajor);
     w.octet(a.versionMinor);
@@ -598,7 +1472,7 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
   "connection.open": (w, a) => {
     w.shortstr(a.virtualHost);
     w.shortstr("");
-    w.octet((false ? 1 : 0));
+    w.octet(false ? 1 : 0);
   },
   "connection.open-ok": (w, _a) => {
     w.shortstr("");
@@ -609,19 +1483,16 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
     w.short(a.classId);
     w.short(a.methodId);
   },
-  "connection.close-ok": (w, _a) => {
-  },
+  "connection.close-ok": (w, _a) => {},
   "connection.blocked": (w, a) => {
     w.shortstr(a.reason);
   },
-  "connection.unblocked": (w, _a) => {
-  },
+  "connection.unblocked": (w, _a) => {},
   "connection.update-secret": (w, a) => {
     w.longstr(a.newSecret);
     w.shortstr(a.reason);
   },
-  "connection.update-secret-ok": (w, _a) => {
-  },
+  "connection.update-secret-ok": (w, _a) => {},
   "channel.open": (w, _a) => {
     w.shortstr("");
   },
@@ -629,10 +1500,10 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
     w.longstr("");
   },
   "channel.flow": (w, a) => {
-    w.octet((a.active ? 1 : 0));
+    w.octet(a.active ? 1 : 0);
   },
   "channel.flow-ok": (w, a) => {
-    w.octet((a.active ? 1 : 0));
+    w.octet(a.active ? 1 : 0);
   },
   "channel.close": (w, a) => {
     w.short(a.replyCode);
@@ -640,48 +1511,55 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
     w.short(a.classId);
     w.short(a.methodId);
   },
-  "channel.close-ok": (w, _a) => {
-  },
+  "channel.close-ok": (w, _a) => {},
   "exchange.declare": (w, a) => {
     w.short(0);
     w.shortstr(a.exchange);
     w.shortstr(a.type);
-    w.octet((a.passive ? 1 : 0) | (a.durable ? 2 : 0) | (a.autoDelete ? 4 : 0) | (a.internal ? 8 : 0) | (a.noWait ? 16 : 0));
+    w.octet(
+      (a.passive ? 1 : 0) |
+        (a.durable ? 2 : 0) |
+        (a.autoDelete ? 4 : 0) |
+        (a.internal ? 8 : 0) |
+        (a.noWait ? 16 : 0),
+    );
     w.table(a.arguments);
   },
-  "exchange.declare-ok": (w, _a) => {
-  },
+  "exchange.declare-ok": (w, _a) => {},
   "exchange.delete": (w, a) => {
     w.short(0);
     w.shortstr(a.exchange);
     w.octet((a.ifUnused ? 1 : 0) | (a.noWait ? 2 : 0));
   },
-  "exchange.delete-ok": (w, _a) => {
-  },
+  "exchange.delete-ok": (w, _a) => {},
   "exchange.bind": (w, a) => {
     w.short(0);
     w.shortstr(a.destination);
     w.shortstr(a.source);
     w.shortstr(a.routingKey);
-    w.octet((a.noWait ? 1 : 0));
+    w.octet(a.noWait ? 1 : 0);
     w.table(a.arguments);
   },
-  "exchange.bind-ok": (w, _a) => {
-  },
+  "exchange.bind-ok": (w, _a) => {},
   "exchange.unbind": (w, a) => {
     w.short(0);
     w.shortstr(a.destination);
     w.shortstr(a.source);
     w.shortstr(a.routingKey);
-    w.octet((a.noWait ? 1 : 0));
+    w.octet(a.noWait ? 1 : 0);
     w.table(a.arguments);
   },
-  "exchange.unbind-ok": (w, _a) => {
-  },
+  "exchange.unbind-ok": (w, _a) => {},
   "queue.declare": (w, a) => {
     w.short(0);
     w.shortstr(a.queue);
-    w.octet((a.passive ? 1 : 0) | (a.durable ? 2 : 0) | (a.exclusive ? 4 : 0) | (a.autoDelete ? 8 : 0) | (a.noWait ? 16 : 0));
+    w.octet(
+      (a.passive ? 1 : 0) |
+        (a.durable ? 2 : 0) |
+        (a.exclusive ? 4 : 0) |
+        (a.autoDelete ? 8 : 0) |
+        (a.noWait ? 16 : 0),
+    );
     w.table(a.arguments);
   },
   "queue.declare-ok": (w, a) => {
@@ -694,11 +1572,10 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
     w.shortstr(a.queue);
     w.shortstr(a.exchange);
     w.shortstr(a.routingKey);
-    w.octet((a.noWait ? 1 : 0));
+    w.octet(a.noWait ? 1 : 0);
     w.table(a.arguments);
   },
-  "queue.bind-ok": (w, _a) => {
-  },
+  "queue.bind-ok": (w, _a) => {},
   "queue.unbind": (w, a) => {
     w.short(0);
     w.shortstr(a.queue);
@@ -706,12 +1583,11 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
     w.shortstr(a.routingKey);
     w.table(a.arguments);
   },
-  "queue.unbind-ok": (w, _a) => {
-  },
+  "queue.unbind-ok": (w, _a) => {},
   "queue.purge": (w, a) => {
     w.short(0);
     w.shortstr(a.queue);
-    w.octet((a.noWait ? 1 : 0));
+    w.octet(a.noWait ? 1 : 0);
   },
   "queue.purge-ok": (w, a) => {
     w.long(a.messageCount);
@@ -727,15 +1603,19 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
   "basic.qos": (w, a) => {
     w.long(a.prefetchSize);
     w.short(a.prefetchCount);
-    w.octet((a.global ? 1 : 0));
+    w.octet(a.global ? 1 : 0);
   },
-  "basic.qos-ok": (w, _a) => {
-  },
+  "basic.qos-ok": (w, _a) => {},
   "basic.consume": (w, a) => {
     w.short(0);
     w.shortstr(a.queue);
     w.shortstr(a.consumerTag);
-    w.octet((a.noLocal ? 1 : 0) | (a.noAck ? 2 : 0) | (a.exclusive ? 4 : 0) | (a.noWait ? 8 : 0));
+    w.octet(
+      (a.noLocal ? 1 : 0) |
+        (a.noAck ? 2 : 0) |
+        (a.exclusive ? 4 : 0) |
+        (a.noWait ? 8 : 0),
+    );
     w.table(a.arguments);
   },
   "basic.consume-ok": (w, a) => {
@@ -743,7 +1623,7 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
   },
   "basic.cancel": (w, a) => {
     w.shortstr(a.consumerTag);
-    w.octet((a.noWait ? 1 : 0));
+    w.octet(a.noWait ? 1 : 0);
   },
   "basic.cancel-ok": (w, a) => {
     w.shortstr(a.consumerTag);
@@ -763,18 +1643,18 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
   "basic.deliver": (w, a) => {
     w.shortstr(a.consumerTag);
     w.longlong(a.deliveryTag);
-    w.octet((a.redelivered ? 1 : 0));
+    w.octet(a.redelivered ? 1 : 0);
     w.shortstr(a.exchange);
     w.shortstr(a.routingKey);
   },
   "basic.get": (w, a) => {
     w.short(0);
     w.shortstr(a.queue);
-    w.octet((a.noAck ? 1 : 0));
+    w.octet(a.noAck ? 1 : 0);
   },
   "basic.get-ok": (w, a) => {
     w.longlong(a.deliveryTag);
-    w.octet((a.redelivered ? 1 : 0));
+    w.octet(a.redelivered ? 1 : 0);
     w.shortstr(a.exchange);
     w.shortstr(a.routingKey);
     w.long(a.messageCount);
@@ -784,401 +1664,704 @@ export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMa
   },
   "basic.ack": (w, a) => {
     w.longlong(a.deliveryTag);
-    w.octet((a.multiple ? 1 : 0));
+    w.octet(a.multiple ? 1 : 0);
   },
   "basic.reject": (w, a) => {
     w.longlong(a.deliveryTag);
-    w.octet((a.requeue ? 1 : 0));
+    w.octet(a.requeue ? 1 : 0);
   },
   "basic.recover-async": (w, a) => {
-    w.octet((a.requeue ? 1 : 0));
+    w.octet(a.requeue ? 1 : 0);
   },
   "basic.recover": (w, a) => {
-    w.octet((a.requeue ? 1 : 0));
+    w.octet(a.requeue ? 1 : 0);
   },
-  "basic.recover-ok": (w, _a) => {
-  },
+  "basic.recover-ok": (w, _a) => {},
   "basic.nack": (w, a) => {
     w.longlong(a.deliveryTag);
     w.octet((a.multiple ? 1 : 0) | (a.requeue ? 2 : 0));
   },
-  "tx.select": (w, _a) => {
-  },
-  "tx.select-ok": (w, _a) => {
-  },
-  "tx.commit": (w, _a) => {
-  },
-  "tx.commit-ok": (w, _a) => {
-  },
-  "tx.rollback": (w, _a) => {
-  },
-  "tx.rollback-ok": (w, _a) => {
-  },
+  "tx.select": (w, _a) => {},
+  "tx.select-ok": (w, _a) => {},
+  "tx.commit": (w, _a) => {},
+  "tx.commit-ok": (w, _a) => {},
+  "tx.rollback": (w, _a) => {},
+  "tx.rollback-ok": (w, _a) => {},
   "confirm.select": (w, a) => {
-    w.octet((a.nowait ? 1 : 0));
+    w.octet(a.nowait ? 1 : 0);
   },
-  "confirm.select-ok": (w, _a) => {
-  },
+  "confirm.select-ok": (w, _a) => {},
 };
 
 /** Reads a method's arguments (after the class and method ids), by method id. */
-export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<number, (r: Reader) => object>([
-  [655370, (r): ConnectionStartArgs => {
-    const v_versionMajor = r.octet();
-    const v_versionMinor = r.octet();
-    const v_serverProperties = r.table();
-    const v_mechanisms = r.longstr();
-    const v_locales = r.longstr();
-    return { versionMajor: v_versionMajor, versionMinor: v_versionMinor, serverProperties: v_serverProperties, mechanisms: v_mechanisms, locales: v_locales };
-  }],
-  [655371, (r): ConnectionStartOkArgs => {
-    const v_clientProperties = r.table();
-    const v_mechanism = r.shortstr();
-    const v_response = r.longstr();
-    const v_locale = r.shortstr();
-    return { clientProperties: v_clientProperties, mechanism: v_mechanism, response: v_response, locale: v_locale };
-  }],
-  [655380, (r): ConnectionSecureArgs => {
-    const v_challenge = r.longstr();
-    return { challenge: v_challenge };
-  }],
-  [655381, (r): ConnectionSecureOkArgs => {
-    const v_response = r.longstr();
-    return { response: v_response };
-  }],
-  [655390, (r): ConnectionTuneArgs => {
-    const v_channelMax = r.short();
-    const v_frameMax = r.long();
-    const v_heartbeat = r.short();
-    return { channelMax: v_channelMax, frameMax: v_frameMax, heartbeat: v_heartbeat };
-  }],
-  [655391, (r): ConnectionTuneOkArgs => {
-    const v_channelMax = r.short();
-    const v_frameMax = r.long();
-    const v_heartbeat = r.short();
-    return { channelMax: v_channelMax, frameMax: v_frameMax, heartbeat: v_heartbeat };
-  }],
-  [655400, (r): ConnectionOpenArgs => {
-    const v_virtualHost = r.shortstr();
-    r.shortstr();
-    const bits1 = r.octet();
-    return { virtualHost: v_virtualHost };
-  }],
-  [655401, (r): ConnectionOpenOkArgs => {
-    r.shortstr();
-    return {  };
-  }],
-  [655410, (r): ConnectionCloseArgs => {
-    const v_replyCode = r.short();
-    const v_replyText = r.shortstr();
-    const v_classId = r.short();
-    const v_methodId = r.short();
-    return { replyCode: v_replyCode, replyText: v_replyText, classId: v_classId, methodId: v_methodId };
-  }],
-  [655411, (_r): ConnectionCloseOkArgs => {
-    return {  };
-  }],
-  [655420, (r): ConnectionBlockedArgs => {
-    const v_reason = r.shortstr();
-    return { reason: v_reason };
-  }],
-  [655421, (_r): ConnectionUnblockedArgs => {
-    return {  };
-  }],
-  [655430, (r): ConnectionUpdateSecretArgs => {
-    const v_newSecret = r.longstr();
-    const v_reason = r.shortstr();
-    return { newSecret: v_newSecret, reason: v_reason };
-  }],
-  [655431, (_r): ConnectionUpdateSecretOkArgs => {
-    return {  };
-  }],
-  [1310730, (r): ChannelOpenArgs => {
-    r.shortstr();
-    return {  };
-  }],
-  [1310731, (r): ChannelOpenOkArgs => {
-    r.longstr();
-    return {  };
-  }],
-  [1310740, (r): ChannelFlowArgs => {
-    const bits1 = r.octet();
-    const v_active = (bits1 & 1) !== 0;
-    return { active: v_active };
-  }],
-  [1310741, (r): ChannelFlowOkArgs => {
-    const bits1 = r.octet();
-    const v_active = (bits1 & 1) !== 0;
-    return { active: v_active };
-  }],
-  [1310760, (r): ChannelCloseArgs => {
-    const v_replyCode = r.short();
-    const v_replyText = r.shortstr();
-    const v_classId = r.short();
-    const v_methodId = r.short();
-    return { replyCode: v_replyCode, replyText: v_replyText, classId: v_classId, methodId: v_methodId };
-  }],
-  [1310761, (_r): ChannelCloseOkArgs => {
-    return {  };
-  }],
-  [2621450, (r): ExchangeDeclareArgs => {
-    r.short();
-    const v_exchange = r.shortstr();
-    const v_type = r.shortstr();
-    const bits1 = r.octet();
-    const v_passive = (bits1 & 1) !== 0;
-    const v_durable = (bits1 & 2) !== 0;
-    const v_autoDelete = (bits1 & 4) !== 0;
-    const v_internal = (bits1 & 8) !== 0;
-    const v_noWait = (bits1 & 16) !== 0;
-    const v_arguments = r.table();
-    return { exchange: v_exchange, type: v_type, passive: v_passive, durable: v_durable, autoDelete: v_autoDelete, internal: v_internal, noWait: v_noWait, arguments: v_arguments };
-  }],
-  [2621451, (_r): ExchangeDeclareOkArgs => {
-    return {  };
-  }],
-  [2621460, (r): ExchangeDeleteArgs => {
-    r.short();
-    const v_exchange = r.shortstr();
-    const bits1 = r.octet();
-    const v_ifUnused = (bits1 & 1) !== 0;
-    const v_noWait = (bits1 & 2) !== 0;
-    return { exchange: v_exchange, ifUnused: v_ifUnused, noWait: v_noWait };
-  }],
-  [2621461, (_r): ExchangeDeleteOkArgs => {
-    return {  };
-  }],
-  [2621470, (r): ExchangeBindArgs => {
-    r.short();
-    const v_destination = r.shortstr();
-    const v_source = r.shortstr();
-    const v_routingKey = r.shortstr();
-    const bits1 = r.octet();
-    const v_noWait = (bits1 & 1) !== 0;
-    const v_arguments = r.table();
-    return { destination: v_destination, source: v_source, routingKey: v_routingKey, noWait: v_noWait, arguments: v_arguments };
-  }],
-  [2621471, (_r): ExchangeBindOkArgs => {
-    return {  };
-  }],
-  [2621480, (r): ExchangeUnbindArgs => {
-    r.short();
-    const v_destination = r.shortstr();
-    const v_source = r.shortstr();
-    const v_routingKey = r.shortstr();
-    const bits1 = r.octet();
-    const v_noWait = (bits1 & 1) !== 0;
-    const v_arguments = r.table();
-    return { destination: v_destination, source: v_source, routingKey: v_routingKey, noWait: v_noWait, arguments: v_arguments };
-  }],
-  [2621491, (_r): ExchangeUnbindOkArgs => {
-    return {  };
-  }],
-  [3276810, (r): QueueDeclareArgs => {
-    r.short();
-    const v_queue = r.shortstr();
-    const bits1 = r.octet();
-    const v_passive = (bits1 & 1) !== 0;
-    const v_durable = (bits1 & 2) !== 0;
-    const v_exclusive = (bits1 & 4) !== 0;
-    const v_autoDelete = (bits1 & 8) !== 0;
-    const v_noWait = (bits1 & 16) !== 0;
-    const v_arguments = r.table();
-    return { queue: v_queue, passive: v_passive, durable: v_durable, exclusive: v_exclusive, autoDelete: v_autoDelete, noWait: v_noWait, arguments: v_arguments };
-  }],
-  [3276811, (r): QueueDeclareOkArgs => {
-    const v_queue = r.shortstr();
-    const v_messageCount = r.long();
-    const v_consumerCount = r.long();
-    return { queue: v_queue, messageCount: v_messageCount, consumerCount: v_consumerCount };
-  }],
-  [3276820, (r): QueueBindArgs => {
-    r.short();
-    const v_queue = r.shortstr();
-    const v_exchange = r.shortstr();
-    const v_routingKey = r.shortstr();
-    const bits1 = r.octet();
-    const v_noWait = (bits1 & 1) !== 0;
-    const v_arguments = r.table();
-    return { queue: v_queue, exchange: v_exchange, routingKey: v_routingKey, noWait: v_noWait, arguments: v_arguments };
-  }],
-  [3276821, (_r): QueueBindOkArgs => {
-    return {  };
-  }],
-  [3276850, (r): QueueUnbindArgs => {
-    r.short();
-    const v_queue = r.shortstr();
-    const v_exchange = r.shortstr();
-    const v_routingKey = r.shortstr();
-    const v_arguments = r.table();
-    return { queue: v_queue, exchange: v_exchange, routingKey: v_routingKey, arguments: v_arguments };
-  }],
-  [3276851, (_r): QueueUnbindOkArgs => {
-    return {  };
-  }],
-  [3276830, (r): QueuePurgeArgs => {
-    r.short();
-    const v_queue = r.shortstr();
-    const bits1 = r.octet();
-    const v_noWait = (bits1 & 1) !== 0;
-    return { queue: v_queue, noWait: v_noWait };
-  }],
-  [3276831, (r): QueuePurgeOkArgs => {
-    const v_messageCount = r.long();
-    return { messageCount: v_messageCount };
-  }],
-  [3276840, (r): QueueDeleteArgs => {
-    r.short();
-    const v_queue = r.shortstr();
-    const bits1 = r.octet();
-    const v_ifUnused = (bits1 & 1) !== 0;
-    const v_ifEmpty = (bits1 & 2) !== 0;
-    const v_noWait = (bits1 & 4) !== 0;
-    return { queue: v_queue, ifUnused: v_ifUnused, ifEmpty: v_ifEmpty, noWait: v_noWait };
-  }],
-  [3276841, (r): QueueDeleteOkArgs => {
-    const v_messageCount = r.long();
-    return { messageCount: v_messageCount };
-  }],
-  [3932170, (r): BasicQosArgs => {
-    const v_prefetchSize = r.long();
-    const v_prefetchCount = r.short();
-    const bits1 = r.octet();
-    const v_global = (bits1 & 1) !== 0;
-    return { prefetchSize: v_prefetchSize, prefetchCount: v_prefetchCount, global: v_global };
-  }],
-  [3932171, (_r): BasicQosOkArgs => {
-    return {  };
-  }],
-  [3932180, (r): BasicConsumeArgs => {
-    r.short();
-    const v_queue = r.shortstr();
-    const v_consumerTag = r.shortstr();
-    const bits1 = r.octet();
-    const v_noLocal = (bits1 & 1) !== 0;
-    const v_noAck = (bits1 & 2) !== 0;
-    const v_exclusive = (bits1 & 4) !== 0;
-    const v_noWait = (bits1 & 8) !== 0;
-    const v_arguments = r.table();
-    return { queue: v_queue, consumerTag: v_consumerTag, noLocal: v_noLocal, noAck: v_noAck, exclusive: v_exclusive, noWait: v_noWait, arguments: v_arguments };
-  }],
-  [3932181, (r): BasicConsumeOkArgs => {
-    const v_consumerTag = r.shortstr();
-    return { consumerTag: v_consumerTag };
-  }],
-  [3932190, (r): BasicCancelArgs => {
-    const v_consumerTag = r.shortstr();
-    const bits1 = r.octet();
-    const v_noWait = (bits1 & 1) !== 0;
-    return { consumerTag: v_consumerTag, noWait: v_noWait };
-  }],
-  [3932191, (r): BasicCancelOkArgs => {
-    const v_consumerTag = r.shortstr();
-    return { consumerTag: v_consumerTag };
-  }],
-  [3932200, (r): BasicPublishArgs => {
-    r.short();
-    const v_exchange = r.shortstr();
-    const v_routingKey = r.shortstr();
-    const bits1 = r.octet();
-    const v_mandatory = (bits1 & 1) !== 0;
-    const v_immediate = (bits1 & 2) !== 0;
-    return { exchange: v_exchange, routingKey: v_routingKey, mandatory: v_mandatory, immediate: v_immediate };
-  }],
-  [3932210, (r): BasicReturnArgs => {
-    const v_replyCode = r.short();
-    const v_replyText = r.shortstr();
-    const v_exchange = r.shortstr();
-    const v_routingKey = r.shortstr();
-    return { replyCode: v_replyCode, replyText: v_replyText, exchange: v_exchange, routingKey: v_routingKey };
-  }],
-  [3932220, (r): BasicDeliverArgs => {
-    const v_consumerTag = r.shortstr();
-    const v_deliveryTag = r.longlong();
-    const bits1 = r.octet();
-    const v_redelivered = (bits1 & 1) !== 0;
-    const v_exchange = r.shortstr();
-    const v_routingKey = r.shortstr();
-    return { consumerTag: v_consumerTag, deliveryTag: v_deliveryTag, redelivered: v_redelivered, exchange: v_exchange, routingKey: v_routingKey };
-  }],
-  [3932230, (r): BasicGetArgs => {
-    r.short();
-    const v_queue = r.shortstr();
-    const bits1 = r.octet();
-    const v_noAck = (bits1 & 1) !== 0;
-    return { queue: v_queue, noAck: v_noAck };
-  }],
-  [3932231, (r): BasicGetOkArgs => {
-    const v_deliveryTag = r.longlong();
-    const bits1 = r.octet();
-    const v_redelivered = (bits1 & 1) !== 0;
-    const v_exchange = r.shortstr();
-    const v_routingKey = r.shortstr();
-    const v_messageCount = r.long();
-    return { deliveryTag: v_deliveryTag, redelivered: v_redelivered, exchange: v_exchange, routingKey: v_routingKey, messageCount: v_messageCount };
-  }],
-  [3932232, (r): BasicGetEmptyArgs => {
-    r.shortstr();
-    return {  };
-  }],
-  [3932240, (r): BasicAckArgs => {
-    const v_deliveryTag = r.longlong();
-    const bits1 = r.octet();
-    const v_multiple = (bits1 & 1) !== 0;
-    return { deliveryTag: v_deliveryTag, multiple: v_multiple };
-  }],
-  [3932250, (r): BasicRejectArgs => {
-    const v_deliveryTag = r.longlong();
-    const bits1 = r.octet();
-    const v_requeue = (bits1 & 1) !== 0;
-    return { deliveryTag: v_deliveryTag, requeue: v_requeue };
-  }],
-  [3932260, (r): BasicRecoverAsyncArgs => {
-    const bits1 = r.octet();
-    const v_requeue = (bits1 & 1) !== 0;
-    return { requeue: v_requeue };
-  }],
-  [3932270, (r): BasicRecoverArgs => {
-    const bits1 = r.octet();
-    const v_requeue = (bits1 & 1) !== 0;
-    return { requeue: v_requeue };
-  }],
-  [3932271, (_r): BasicRecoverOkArgs => {
-    return {  };
-  }],
-  [3932280, (r): BasicNackArgs => {
-    const v_deliveryTag = r.longlong();
-    const bits1 = r.octet();
-    const v_multiple = (bits1 & 1) !== 0;
-    const v_requeue = (bits1 & 2) !== 0;
-    return { deliveryTag: v_deliveryTag, multiple: v_multiple, requeue: v_requeue };
-  }],
-  [5898250, (_r): TxSelectArgs => {
-    return {  };
-  }],
-  [5898251, (_r): TxSelectOkArgs => {
-    return {  };
-  }],
-  [5898260, (_r): TxCommitArgs => {
-    return {  };
-  }],
-  [5898261, (_r): TxCommitOkArgs => {
-    return {  };
-  }],
-  [5898270, (_r): TxRollbackArgs => {
-    return {  };
-  }],
-  [5898271, (_r): TxRollbackOkArgs => {
-    return {  };
-  }],
-  [5570570, (r): ConfirmSelectArgs => {
-    const bits1 = r.octet();
-    const v_nowait = (bits1 & 1) !== 0;
-    return { nowait: v_nowait };
-  }],
-  [5570571, (_r): ConfirmSelectOkArgs => {
-    return {  };
-  }],
+export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
+  number,
+  (r: Reader) => object
+>([
+  [
+    655370,
+    (r): ConnectionStartArgs => {
+      const v_versionMajor = r.octet();
+      const v_versionMinor = r.octet();
+      const v_serverProperties = r.table();
+      const v_mechanisms = r.longstr();
+      const v_locales = r.longstr();
+      return {
+        versionMajor: v_versionMajor,
+        versionMinor: v_versionMinor,
+        serverProperties: v_serverProperties,
+        mechanisms: v_mechanisms,
+        locales: v_locales,
+      };
+    },
+  ],
+  [
+    655371,
+    (r): ConnectionStartOkArgs => {
+      const v_clientProperties = r.table();
+      const v_mechanism = r.shortstr();
+      const v_response = r.longstr();
+      const v_locale = r.shortstr();
+      return {
+        clientProperties: v_clientProperties,
+        mechanism: v_mechanism,
+        response: v_response,
+        locale: v_locale,
+      };
+    },
+  ],
+  [
+    655380,
+    (r): ConnectionSecureArgs => {
+      const v_challenge = r.longstr();
+      return { challenge: v_challenge };
+    },
+  ],
+  [
+    655381,
+    (r): ConnectionSecureOkArgs => {
+      const v_response = r.longstr();
+      return { response: v_response };
+    },
+  ],
+  [
+    655390,
+    (r): ConnectionTuneArgs => {
+      const v_channelMax = r.short();
+      const v_frameMax = r.long();
+      const v_heartbeat = r.short();
+      return {
+        channelMax: v_channelMax,
+        frameMax: v_frameMax,
+        heartbeat: v_heartbeat,
+      };
+    },
+  ],
+  [
+    655391,
+    (r): ConnectionTuneOkArgs => {
+      const v_channelMax = r.short();
+      const v_frameMax = r.long();
+      const v_heartbeat = r.short();
+      return {
+        channelMax: v_channelMax,
+        frameMax: v_frameMax,
+        heartbeat: v_heartbeat,
+      };
+    },
+  ],
+  [
+    655400,
+    (r): ConnectionOpenArgs => {
+      const v_virtualHost = r.shortstr();
+      r.shortstr();
+      const bits1 = r.octet();
+      return { virtualHost: v_virtualHost };
+    },
+  ],
+  [
+    655401,
+    (r): ConnectionOpenOkArgs => {
+      r.shortstr();
+      return {};
+    },
+  ],
+  [
+    655410,
+    (r): ConnectionCloseArgs => {
+      const v_replyCode = r.short();
+      const v_replyText = r.shortstr();
+      const v_classId = r.short();
+      const v_methodId = r.short();
+      return {
+        replyCode: v_replyCode,
+        replyText: v_replyText,
+        classId: v_classId,
+        methodId: v_methodId,
+      };
+    },
+  ],
+  [
+    655411,
+    (_r): ConnectionCloseOkArgs => {
+      return {};
+    },
+  ],
+  [
+    655420,
+    (r): ConnectionBlockedArgs => {
+      const v_reason = r.shortstr();
+      return { reason: v_reason };
+    },
+  ],
+  [
+    655421,
+    (_r): ConnectionUnblockedArgs => {
+      return {};
+    },
+  ],
+  [
+    655430,
+    (r): ConnectionUpdateSecretArgs => {
+      const v_newSecret = r.longstr();
+      const v_reason = r.shortstr();
+      return { newSecret: v_newSecret, reason: v_reason };
+    },
+  ],
+  [
+    655431,
+    (_r): ConnectionUpdateSecretOkArgs => {
+      return {};
+    },
+  ],
+  [
+    1310730,
+    (r): ChannelOpenArgs => {
+      r.shortstr();
+      return {};
+    },
+  ],
+  [
+    1310731,
+    (r): ChannelOpenOkArgs => {
+      r.longstr();
+      return {};
+    },
+  ],
+  [
+    1310740,
+    (r): ChannelFlowArgs => {
+      const bits1 = r.octet();
+      const v_active = (bits1 & 1) !== 0;
+      return { active: v_active };
+    },
+  ],
+  [
+    1310741,
+    (r): ChannelFlowOkArgs => {
+      const bits1 = r.octet();
+      const v_active = (bits1 & 1) !== 0;
+      return { active: v_active };
+    },
+  ],
+  [
+    1310760,
+    (r): ChannelCloseArgs => {
+      const v_replyCode = r.short();
+      const v_replyText = r.shortstr();
+      const v_classId = r.short();
+      const v_methodId = r.short();
+      return {
+        replyCode: v_replyCode,
+        replyText: v_replyText,
+        classId: v_classId,
+        methodId: v_methodId,
+      };
+    },
+  ],
+  [
+    1310761,
+    (_r): ChannelCloseOkArgs => {
+      return {};
+    },
+  ],
+  [
+    2621450,
+    (r): ExchangeDeclareArgs => {
+      r.short();
+      const v_exchange = r.shortstr();
+      const v_type = r.shortstr();
+      const bits1 = r.octet();
+      const v_passive = (bits1 & 1) !== 0;
+      const v_durable = (bits1 & 2) !== 0;
+      const v_autoDelete = (bits1 & 4) !== 0;
+      const v_internal = (bits1 & 8) !== 0;
+      const v_noWait = (bits1 & 16) !== 0;
+      const v_arguments = r.table();
+      return {
+        exchange: v_exchange,
+        type: v_type,
+        passive: v_passive,
+        durable: v_durable,
+        autoDelete: v_autoDelete,
+        internal: v_internal,
+        noWait: v_noWait,
+        arguments: v_arguments,
+      };
+    },
+  ],
+  [
+    2621451,
+    (_r): ExchangeDeclareOkArgs => {
+      return {};
+    },
+  ],
+  [
+    2621460,
+    (r): ExchangeDeleteArgs => {
+      r.short();
+      const v_exchange = r.shortstr();
+      const bits1 = r.octet();
+      const v_ifUnused = (bits1 & 1) !== 0;
+      const v_noWait = (bits1 & 2) !== 0;
+      return { exchange: v_exchange, ifUnused: v_ifUnused, noWait: v_noWait };
+    },
+  ],
+  [
+    2621461,
+    (_r): ExchangeDeleteOkArgs => {
+      return {};
+    },
+  ],
+  [
+    2621470,
+    (r): ExchangeBindArgs => {
+      r.short();
+      const v_destination = r.shortstr();
+      const v_source = r.shortstr();
+      const v_routingKey = r.shortstr();
+      const bits1 = r.octet();
+      const v_noWait = (bits1 & 1) !== 0;
+      const v_arguments = r.table();
+      return {
+        destination: v_destination,
+        source: v_source,
+        routingKey: v_routingKey,
+        noWait: v_noWait,
+        arguments: v_arguments,
+      };
+    },
+  ],
+  [
+    2621471,
+    (_r): ExchangeBindOkArgs => {
+      return {};
+    },
+  ],
+  [
+    2621480,
+    (r): ExchangeUnbindArgs => {
+      r.short();
+      const v_destination = r.shortstr();
+      const v_source = r.shortstr();
+      const v_routingKey = r.shortstr();
+      const bits1 = r.octet();
+      const v_noWait = (bits1 & 1) !== 0;
+      const v_arguments = r.table();
+      return {
+        destination: v_destination,
+        source: v_source,
+        routingKey: v_routingKey,
+        noWait: v_noWait,
+        arguments: v_arguments,
+      };
+    },
+  ],
+  [
+    2621491,
+    (_r): ExchangeUnbindOkArgs => {
+      return {};
+    },
+  ],
+  [
+    3276810,
+    (r): QueueDeclareArgs => {
+      r.short();
+      const v_queue = r.shortstr();
+      const bits1 = r.octet();
+      const v_passive = (bits1 & 1) !== 0;
+      const v_durable = (bits1 & 2) !== 0;
+      const v_exclusive = (bits1 & 4) !== 0;
+      const v_autoDelete = (bits1 & 8) !== 0;
+      const v_noWait = (bits1 & 16) !== 0;
+      const v_arguments = r.table();
+      return {
+        queue: v_queue,
+        passive: v_passive,
+        durable: v_durable,
+        exclusive: v_exclusive,
+        autoDelete: v_autoDelete,
+        noWait: v_noWait,
+        arguments: v_arguments,
+      };
+    },
+  ],
+  [
+    3276811,
+    (r): QueueDeclareOkArgs => {
+      const v_queue = r.shortstr();
+      const v_messageCount = r.long();
+      const v_consumerCount = r.long();
+      return {
+        queue: v_queue,
+        messageCount: v_messageCount,
+        consumerCount: v_consumerCount,
+      };
+    },
+  ],
+  [
+    3276820,
+    (r): QueueBindArgs => {
+      r.short();
+      const v_queue = r.shortstr();
+      const v_exchange = r.shortstr();
+      const v_routingKey = r.shortstr();
+      const bits1 = r.octet();
+      const v_noWait = (bits1 & 1) !== 0;
+      const v_arguments = r.table();
+      return {
+        queue: v_queue,
+        exchange: v_exchange,
+        routingKey: v_routingKey,
+        noWait: v_noWait,
+        arguments: v_arguments,
+      };
+    },
+  ],
+  [
+    3276821,
+    (_r): QueueBindOkArgs => {
+      return {};
+    },
+  ],
+  [
+    3276850,
+    (r): QueueUnbindArgs => {
+      r.short();
+      const v_queue = r.shortstr();
+      const v_exchange = r.shortstr();
+      const v_routingKey = r.shortstr();
+      const v_arguments = r.table();
+      return {
+        queue: v_queue,
+        exchange: v_exchange,
+        routingKey: v_routingKey,
+        arguments: v_arguments,
+      };
+    },
+  ],
+  [
+    3276851,
+    (_r): QueueUnbindOkArgs => {
+      return {};
+    },
+  ],
+  [
+    3276830,
+    (r): QueuePurgeArgs => {
+      r.short();
+      const v_queue = r.shortstr();
+      const bits1 = r.octet();
+      const v_noWait = (bits1 & 1) !== 0;
+      return { queue: v_queue, noWait: v_noWait };
+    },
+  ],
+  [
+    3276831,
+    (r): QueuePurgeOkArgs => {
+      const v_messageCount = r.long();
+      return { messageCount: v_messageCount };
+    },
+  ],
+  [
+    3276840,
+    (r): QueueDeleteArgs => {
+      r.short();
+      const v_queue = r.shortstr();
+      const bits1 = r.octet();
+      const v_ifUnused = (bits1 & 1) !== 0;
+      const v_ifEmpty = (bits1 & 2) !== 0;
+      const v_noWait = (bits1 & 4) !== 0;
+      return {
+        queue: v_queue,
+        ifUnused: v_ifUnused,
+        ifEmpty: v_ifEmpty,
+        noWait: v_noWait,
+      };
+    },
+  ],
+  [
+    3276841,
+    (r): QueueDeleteOkArgs => {
+      const v_messageCount = r.long();
+      return { messageCount: v_messageCount };
+    },
+  ],
+  [
+    3932170,
+    (r): BasicQosArgs => {
+      const v_prefetchSize = r.long();
+      const v_prefetchCount = r.short();
+      const bits1 = r.octet();
+      const v_global = (bits1 & 1) !== 0;
+      return {
+        prefetchSize: v_prefetchSize,
+        prefetchCount: v_prefetchCount,
+        global: v_global,
+      };
+    },
+  ],
+  [
+    3932171,
+    (_r): BasicQosOkArgs => {
+      return {};
+    },
+  ],
+  [
+    3932180,
+    (r): BasicConsumeArgs => {
+      r.short();
+      const v_queue = r.shortstr();
+      const v_consumerTag = r.shortstr();
+      const bits1 = r.octet();
+      const v_noLocal = (bits1 & 1) !== 0;
+      const v_noAck = (bits1 & 2) !== 0;
+      const v_exclusive = (bits1 & 4) !== 0;
+      const v_noWait = (bits1 & 8) !== 0;
+      const v_arguments = r.table();
+      return {
+        queue: v_queue,
+        consumerTag: v_consumerTag,
+        noLocal: v_noLocal,
+        noAck: v_noAck,
+        exclusive: v_exclusive,
+        noWait: v_noWait,
+        arguments: v_arguments,
+      };
+    },
+  ],
+  [
+    3932181,
+    (r): BasicConsumeOkArgs => {
+      const v_consumerTag = r.shortstr();
+      return { consumerTag: v_consumerTag };
+    },
+  ],
+  [
+    3932190,
+    (r): BasicCancelArgs => {
+      const v_consumerTag = r.shortstr();
+      const bits1 = r.octet();
+      const v_noWait = (bits1 & 1) !== 0;
+      return { consumerTag: v_consumerTag, noWait: v_noWait };
+    },
+  ],
+  [
+    3932191,
+    (r): BasicCancelOkArgs => {
+      const v_consumerTag = r.shortstr();
+      return { consumerTag: v_consumerTag };
+    },
+  ],
+  [
+    3932200,
+    (r): BasicPublishArgs => {
+      r.short();
+      const v_exchange = r.shortstr();
+      const v_routingKey = r.shortstr();
+      const bits1 = r.octet();
+      const v_mandatory = (bits1 & 1) !== 0;
+      const v_immediate = (bits1 & 2) !== 0;
+      return {
+        exchange: v_exchange,
+        routingKey: v_routingKey,
+        mandatory: v_mandatory,
+        immediate: v_immediate,
+      };
+    },
+  ],
+  [
+    3932210,
+    (r): BasicReturnArgs => {
+      const v_replyCode = r.short();
+      const v_replyText = r.shortstr();
+      const v_exchange = r.shortstr();
+      const v_routingKey = r.shortstr();
+      return {
+        replyCode: v_replyCode,
+        replyText: v_replyText,
+        exchange: v_exchange,
+        routingKey: v_routingKey,
+      };
+    },
+  ],
+  [
+    3932220,
+    (r): BasicDeliverArgs => {
+      const v_consumerTag = r.shortstr();
+      const v_deliveryTag = r.longlong();
+      const bits1 = r.octet();
+      const v_redelivered = (bits1 & 1) !== 0;
+      const v_exchange = r.shortstr();
+      const v_routingKey = r.shortstr();
+      return {
+        consumerTag: v_consumerTag,
+        deliveryTag: v_deliveryTag,
+        redelivered: v_redelivered,
+        exchange: v_exchange,
+        routingKey: v_routingKey,
+      };
+    },
+  ],
+  [
+    3932230,
+    (r): BasicGetArgs => {
+      r.short();
+      const v_queue = r.shortstr();
+      const bits1 = r.octet();
+      const v_noAck = (bits1 & 1) !== 0;
+      return { queue: v_queue, noAck: v_noAck };
+    },
+  ],
+  [
+    3932231,
+    (r): BasicGetOkArgs => {
+      const v_deliveryTag = r.longlong();
+      const bits1 = r.octet();
+      const v_redelivered = (bits1 & 1) !== 0;
+      const v_exchange = r.shortstr();
+      const v_routingKey = r.shortstr();
+      const v_messageCount = r.long();
+      return {
+        deliveryTag: v_deliveryTag,
+        redelivered: v_redelivered,
+        exchange: v_exchange,
+        routingKey: v_routingKey,
+        messageCount: v_messageCount,
+      };
+    },
+  ],
+  [
+    3932232,
+    (r): BasicGetEmptyArgs => {
+      r.shortstr();
+      return {};
+    },
+  ],
+  [
+    3932240,
+    (r): BasicAckArgs => {
+      const v_deliveryTag = r.longlong();
+      const bits1 = r.octet();
+      const v_multiple = (bits1 & 1) !== 0;
+      return { deliveryTag: v_deliveryTag, multiple: v_multiple };
+    },
+  ],
+  [
+    3932250,
+    (r): BasicRejectArgs => {
+      const v_deliveryTag = r.longlong();
+      const bits1 = r.octet();
+      const v_requeue = (bits1 & 1) !== 0;
+      return { deliveryTag: v_deliveryTag, requeue: v_requeue };
+    },
+  ],
+  [
+    3932260,
+    (r): BasicRecoverAsyncArgs => {
+      const bits1 = r.octet();
+      const v_requeue = (bits1 & 1) !== 0;
+      return { requeue: v_requeue };
+    },
+  ],
+  [
+    3932270,
+    (r): BasicRecoverArgs => {
+      const bits1 = r.octet();
+      const v_requeue = (bits1 & 1) !== 0;
+      return { requeue: v_requeue };
+    },
+  ],
+  [
+    3932271,
+    (_r): BasicRecoverOkArgs => {
+      return {};
+    },
+  ],
+  [
+    3932280,
+    (r): BasicNackArgs => {
+      const v_deliveryTag = r.longlong();
+      const bits1 = r.octet();
+      const v_multiple = (bits1 & 1) !== 0;
+      const v_requeue = (bits1 & 2) !== 0;
+      return {
+        deliveryTag: v_deliveryTag,
+        multiple: v_multiple,
+        requeue: v_requeue,
+      };
+    },
+  ],
+  [
+    5898250,
+    (_r): TxSelectArgs => {
+      return {};
+    },
+  ],
+  [
+    5898251,
+    (_r): TxSelectOkArgs => {
+      return {};
+    },
+  ],
+  [
+    5898260,
+    (_r): TxCommitArgs => {
+      return {};
+    },
+  ],
+  [
+    5898261,
+    (_r): TxCommitOkArgs => {
+      return {};
+    },
+  ],
+  [
+    5898270,
+    (_r): TxRollbackArgs => {
+      return {};
+    },
+  ],
+  [
+    5898271,
+    (_r): TxRollbackOkArgs => {
+      return {};
+    },
+  ],
+  [
+    5570570,
+    (r): ConfirmSelectArgs => {
+      const bits1 = r.octet();
+      const v_nowait = (bits1 & 1) !== 0;
+      return { nowait: v_nowait };
+    },
+  ],
+  [
+    5570571,
+    (_r): ConfirmSelectOkArgs => {
+      return {};
+    },
+  ],
 ]);
 
 /** The content properties of class `basic`, in wire order (flag bit 15 first). */

@@ -67,8 +67,8 @@ export class FakeBroker {
   }
 
   /** The methods the client sent named `name`. */
-  methods<K extends MethodName>(name: K): Array<ClientMethod & { method: { name: K; args: MethodArgsMap[K] } }> {
-    return this.received.filter((m) => m.method.name === name) as Array<ClientMethod & { method: { name: K; args: MethodArgsMap[K] } }>;
+  methods<K extends MethodName>(name: K): (ClientMethod & { method: { name: K; args: MethodArgsMap[K] } })[] {
+    return this.received.filter((m) => m.method.name === name) as (ClientMethod & { method: { name: K; args: MethodArgsMap[K] } })[];
   }
 
   /** Reads and answers what the client wrote, until it writes nothing more. */
@@ -185,54 +185,76 @@ export class FakeBroker {
     const tune = this.#options.tune ?? { channelMax: 2047, frameMax: 131072, heartbeat: 0 };
     switch (method.name) {
       case "connection.start-ok":
-        return this.sendMethod(0, "connection.tune", tune);
+        this.sendMethod(0, "connection.tune", tune);
+        return;
       case "connection.open":
-        return this.sendMethod(0, "connection.open-ok", {});
+        this.sendMethod(0, "connection.open-ok", {});
+        return;
       case "connection.close":
         this.sendMethod(0, "connection.close-ok", {});
         return;
       case "channel.open":
-        return this.sendMethod(ch, "channel.open-ok", {});
+        this.sendMethod(ch, "channel.open-ok", {});
+        return;
       case "channel.close":
         this.#confirming.delete(ch);
-        return this.sendMethod(ch, "channel.close-ok", {});
+        this.sendMethod(ch, "channel.close-ok", {});
+        return;
       case "exchange.declare":
-        return this.sendMethod(ch, "exchange.declare-ok", {});
+        this.sendMethod(ch, "exchange.declare-ok", {});
+        return;
       case "exchange.delete":
-        return this.sendMethod(ch, "exchange.delete-ok", {});
+        this.sendMethod(ch, "exchange.delete-ok", {});
+        return;
       case "exchange.bind":
-        return this.sendMethod(ch, "exchange.bind-ok", {});
+        this.sendMethod(ch, "exchange.bind-ok", {});
+        return;
       case "exchange.unbind":
-        return this.sendMethod(ch, "exchange.unbind-ok", {});
+        this.sendMethod(ch, "exchange.unbind-ok", {});
+        return;
       case "queue.declare":
-        return this.sendMethod(ch, "queue.declare-ok", { queue: method.args.queue || `amq.gen-${++this.#names}`, messageCount: 0, consumerCount: 0 });
+        this.sendMethod(ch, "queue.declare-ok", { queue: method.args.queue || `amq.gen-${++this.#names}`, messageCount: 0, consumerCount: 0 });
+        return;
       case "queue.bind":
-        return this.sendMethod(ch, "queue.bind-ok", {});
+        this.sendMethod(ch, "queue.bind-ok", {});
+        return;
       case "queue.unbind":
-        return this.sendMethod(ch, "queue.unbind-ok", {});
+        this.sendMethod(ch, "queue.unbind-ok", {});
+        return;
       case "queue.purge":
-        return this.sendMethod(ch, "queue.purge-ok", { messageCount: 0 });
+        this.sendMethod(ch, "queue.purge-ok", { messageCount: 0 });
+        return;
       case "queue.delete":
-        return this.sendMethod(ch, "queue.delete-ok", { messageCount: 0 });
+        this.sendMethod(ch, "queue.delete-ok", { messageCount: 0 });
+        return;
       case "basic.qos":
-        return this.sendMethod(ch, "basic.qos-ok", {});
+        this.sendMethod(ch, "basic.qos-ok", {});
+        return;
       case "basic.consume":
-        return this.sendMethod(ch, "basic.consume-ok", { consumerTag: method.args.consumerTag || `amq.ctag-${++this.#names}` });
+        this.sendMethod(ch, "basic.consume-ok", { consumerTag: method.args.consumerTag || `amq.ctag-${++this.#names}` });
+        return;
       case "basic.cancel":
-        return this.sendMethod(ch, "basic.cancel-ok", { consumerTag: method.args.consumerTag });
+        this.sendMethod(ch, "basic.cancel-ok", { consumerTag: method.args.consumerTag });
+        return;
       case "basic.get":
-        return this.sendMethod(ch, "basic.get-empty", {});
+        this.sendMethod(ch, "basic.get-empty", {});
+        return;
       case "basic.recover":
-        return this.sendMethod(ch, "basic.recover-ok", {});
+        this.sendMethod(ch, "basic.recover-ok", {});
+        return;
       case "confirm.select":
         this.#confirming.set(ch, 0);
-        return this.sendMethod(ch, "confirm.select-ok", {});
+        this.sendMethod(ch, "confirm.select-ok", {});
+        return;
       case "tx.select":
-        return this.sendMethod(ch, "tx.select-ok", {});
+        this.sendMethod(ch, "tx.select-ok", {});
+        return;
       case "tx.commit":
-        return this.sendMethod(ch, "tx.commit-ok", {});
+        this.sendMethod(ch, "tx.commit-ok", {});
+        return;
       case "tx.rollback":
-        return this.sendMethod(ch, "tx.rollback-ok", {});
+        this.sendMethod(ch, "tx.rollback-ok", {});
+        return;
       default:
         return;
     }

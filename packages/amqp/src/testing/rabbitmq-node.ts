@@ -95,7 +95,7 @@ export class RabbitMQNode {
     } else this.caDir = null;
     writeFileSync(join(dir, "rabbitmq.conf"), conf);
     this.#env = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: dir,
       LANG: "C.UTF-8",
       RABBITMQ_NODENAME: this.nodeName,
@@ -149,8 +149,8 @@ export class RabbitMQNode {
   async boot(timeoutMs = 90_000): Promise<void> {
     const server = spawn(RABBITMQ_SERVER, [], { cwd: this.dir, env: this.#env, stdio: ["ignore", "pipe", "pipe"] });
     this.#server = server;
-    server.stdout?.setEncoding("utf8").on("data", (s: string) => (this.#logs = (this.#logs + s).slice(-4000)));
-    server.stderr?.setEncoding("utf8").on("data", (s: string) => (this.#logs = (this.#logs + s).slice(-4000)));
+    server.stdout.setEncoding("utf8").on("data", (s: string) => (this.#logs = (this.#logs + s).slice(-4000)));
+    server.stderr.setEncoding("utf8").on("data", (s: string) => (this.#logs = (this.#logs + s).slice(-4000)));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (server.exitCode !== null) throw new Error(`rabbitmq-server exited with ${server.exitCode}: ${this.#logs}`);
