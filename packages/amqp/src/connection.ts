@@ -77,6 +77,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   readonly #closedWaiters: Deferred<Error | null>[] = [];
   readonly #unblockWaiters: Deferred<void>[] = [];
   readonly #publishers = new Set<IPushProducer>();
+  readonly #secretWaiters: Array<Deferred<void>> = [];
   #tune: TuneParameters = { channelMax: 0, frameMax: 4096, heartbeat: 0 };
   #serverProperties: FieldTable = {};
   #heartbeat: Heartbeat | null = null;
@@ -165,6 +166,21 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   /** Forgets a publisher. */
   unregisterPublisher(publisher: IPushProducer): void {
     this.#publishers.delete(publisher);
+  }
+
+  /**
+   * RabbitMQ's `connection.update-secret`: replaces the credential the connection was
+   * opened with (an expiring OAuth 2 token, say); fires on `update-secret-ok`.
+   */
+  updateSecret(newSecret: string, reason: string): Deferred<void> {
+    const d = new Deferred<void>();
+    if (!this.isOpen) {
+      d.errback(this.#closeError ?? new AmqpError("the connection is not open"));
+      return d;
+    }
+    this.#secretWaiters.push(d);
+    this.#sendMethod("connection.update-secret", { newSecret, reason });
+    return d;
   }
 
   /** Opens a channel (the lowest free id from 1); fires on `open-ok`. */
@@ -268,6 +284,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     this.#channels.clear();
     for (const d of this.#readyWaiters.splice(0)) d.errback(channelError);
     for (const d of this.#unblockWaiters.splice(0)) d.errback(channelError);
+    for (const d of this.#secretWaiters.splice(0)) d.errback(channelError);
     for (const d of this.#closeWaiters.splice(0)) d.callback(undefined);
     for (const d of this.#closedWaiters.splice(0)) d.callback(error);
   }
@@ -378,6 +395,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
         this.#setBlocked(null);
         return;
       case "connection.update-secret-ok":
+        this.#secretWaiters.shift()?.callback(undefined);
         return;
       default:
         this.protocolError(503, `COMMAND_INVALID - ${method.name} on channel 0`, method.classId, method.methodId);

@@ -368,3 +368,13 @@ describe("the handshake", () => {
     assert.equal(clock.getDelayedCalls().length, 0);
   });
 });
+
+describe("connection.update-secret", () => {
+  it("sends the new secret and fires on update-secret-ok", () => {
+    const { broker, connection } = setUp();
+    const d = connection.updateSecret("new-token", "refresh");
+    broker.flush();
+    successResultOf(d);
+    assert.deepEqual(broker.methods("connection.update-secret")[0]?.method.args, { newSecret: "new-token", reason: "refresh" });
+  });
+});

@@ -190,6 +190,9 @@ export class FakeBroker {
       case "connection.open":
         this.sendMethod(0, "connection.open-ok", {});
         return;
+      case "connection.update-secret":
+        this.sendMethod(0, "connection.update-secret-ok", {});
+        return;
       case "connection.close":
         this.sendMethod(0, "connection.close-ok", {});
         return;
