@@ -123,10 +123,34 @@ describe("the RabbitMQ tutorials", { skip, concurrency: false }, () => {
     }
   });
 
-  it("interoperates with amqplib: amqplib producers feed the Torsion consumers, and back", async () => {
+  it("interoperates with amqplib in all six tutorials: amqplib producers feed the Torsion consumers, and back", async () => {
     const lib = await amqplib.connect(node.url);
     try {
       const ch = await lib.createChannel();
+      // amqplib send -> Torsion receive (hello world)
+      const receiver = start("receive");
+      await receiver.waitForLine(/Waiting for messages/, 20_000);
+      await ch.assertQueue("hello", { durable: false });
+      ch.sendToQueue("hello", Buffer.from("hello from amqplib"));
+      await receiver.waitForLine(/Received 'hello from amqplib'/, 10_000);
+      await stop(receiver);
+      // Torsion emit-log -> amqplib fanout subscriber
+      await ch.assertExchange("logs", "fanout", { durable: false });
+      const sub = await ch.assertQueue("", { exclusive: true });
+      await ch.bindQueue(sub.queue, "logs", "");
+      const fanned = new Promise<string>((resolve) => void ch.consume(sub.queue, (m) => {
+        if (m !== null) resolve(m.content.toString());
+      }, { noAck: true }));
+      await run("emit-log", ["fanned to amqplib"]);
+      assert.equal(await fanned, "fanned to amqplib");
+      // amqplib emit_log_direct -> Torsion receive-logs-direct
+      const direct = start("receive-logs-direct", ["warning"]);
+      await direct.waitForLine(/Waiting for logs/, 20_000);
+      await ch.assertExchange("direct_logs", "direct", { durable: false });
+      ch.publish("direct_logs", "info", Buffer.from("skip me"));
+      ch.publish("direct_logs", "warning", Buffer.from("from amqplib"));
+      await direct.waitForLine(/warning: 'from amqplib'/, 10_000);
+      assert.doesNotMatch(await stop(direct), /skip me/);
       // amqplib new_task -> Torsion worker
       const worker = start("worker");
       await worker.waitForLine(/Waiting for messages/, 20_000);
