@@ -51,7 +51,7 @@ class DemoClientFactory extends ClientFactory {
 /** The `--port N` argument (or `PORT`), 8000 by default; `undefined` after printing why it is not a port. */
 function portOption(argv: readonly string[]): number | undefined {
   const flag = argv.indexOf("--port");
-  const text = flag >= 0 ? argv[flag + 1] : process.env["PORT"];
+  const text = flag >= 0 ? argv[flag + 1] : process.env.PORT;
   const port = Number(text ?? "8000");
   if (text === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`invalid port ${JSON.stringify(text ?? null)}: give a number from 0 to 65535, e.g. npm start -- --port 8001`);

@@ -5,6 +5,7 @@ import {
   ConnectionAborted,
   ConnectionDone,
   ConnectionLost,
+  TLSNotLoadedError,
   endConnection,
   isHalfCloseable,
   watchResult,
@@ -481,10 +482,15 @@ export class StreamTransport implements ITCPTransport {
     return this.#side;
   }
 
+  /** The host (reactor) this transport runs on: its clock and error reporter (for layers such as TLS). */
+  get transportHost(): ITransportHost {
+    return this.#host;
+  }
+
   /** Twisted's `ITLSTransport.startTLS`; implemented by `@torsion/tls` (see `TLSStarter`). */
   startTLS(contextFactory: object, normal = true, options: { readonly alreadyReceived?: Uint8Array } = {}): void {
     const starter = StreamTransport.tlsStarter;
-    if (starter === null) throw new Error("startTLS needs @torsion/tls: import it once (it registers itself)");
+    if (starter === null) throw new TLSNotLoadedError();
     starter(this, contextFactory, normal, options);
   }
 

@@ -54,4 +54,4 @@ export function inheritedExecArgv(): string[] {
 export const nodeWorkerFactory: WorkerFactory = (options) => new Worker(WORKER_MAIN, {
   ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
   execArgv: options.execArgv === undefined ? inheritedExecArgv() : [...options.execArgv],
-}) as unknown as IPoolWorker;
+});
