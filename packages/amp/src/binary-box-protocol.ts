@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import { ConnectionClosed, ConnectionLost, DecodeError, Protocol, type IProtocol, type ITransport } from "@torsion/core";
+import { ConnectionClosed, ConnectionLost, DecodeError, Protocol, type IProtocol, type IProtocolFactory, type ITransport } from "@torsion/core";
 import { Failure, reportError } from "@torsion/defer";
 import type { AmpBox } from "./amp-box.js";
 import { BinaryBoxDecoder, type BinaryBoxDecoderOptions, type BinaryBoxState } from "./binary-box-decoder.js";
@@ -56,7 +56,7 @@ const FLUSHING = new Set<PropertyKey>(["write", "writeSequence", "loseConnection
  * TODO(framing-driver): the delivery loop below is private to AMP until the one framing
  * driver (`FramingDriver` in `@torsion/protocols`, issue 8) lands; then move onto it.
  */
-export class BinaryBoxProtocol extends Protocol {
+export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   /** The protocol this connection switched to, or `null`. */
   innerProtocol: IProtocol | null = null;
   innerProtocolClientFactory: ISwitchClientFactory | null = null;
@@ -87,7 +87,7 @@ export class BinaryBoxProtocol extends Protocol {
     super.makeConnection(this.#coalesce ? this.#flushingView(transport) : transport);
   }
 
-  #flushingView(transport: ITransport): ITransport {
+  #flushingView<T extends ITransport>(transport: T): T {
     const cache = new Map<PropertyKey, unknown>();
     return new Proxy(transport, {
       get: (target, key) => {
@@ -155,7 +155,7 @@ export class BinaryBoxProtocol extends Protocol {
   }
 
   #deliver(): void {
-    while (!this.#broken && this.innerProtocol === null && this.transport !== null && !this.transport.disconnecting) {
+    while (!this.#broken && this.innerProtocol === null && this.transportOrNull !== null && !this.transport.disconnecting) {
       let box: AmpBox | undefined;
       try {
         box = this.#decoder.next();
@@ -193,7 +193,7 @@ export class BinaryBoxProtocol extends Protocol {
     this.#stopReason = error;
     if (error instanceof DecodeError) debug("bad input: %s", error.message);
     else reportError(new Failure(error), BAD_INPUT_CONTEXT);
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
   /**
@@ -205,7 +205,7 @@ export class BinaryBoxProtocol extends Protocol {
    */
   sendBox(box: AmpBox): void {
     if (this.#locked) throw new ProtocolSwitched("This connection has switched: no AMP traffic allowed.");
-    if (this.transport === null) throw new ConnectionLost("no transport");
+    if (this.transportOrNull === null) throw new ConnectionLost("no transport");
     if (this.#tlsBuffer !== null) {
       box.serialize();
       this.#tlsBuffer.push(box);
@@ -267,7 +267,7 @@ export class BinaryBoxProtocol extends Protocol {
    * @throws TLSUnsupportedError when the transport has no `startTLS`
    */
   startTLS(options: unknown): void {
-    const transport = this.transport;
+    const transport = this.transportOrNull;
     if (!canStartTLS(transport)) throw new TLSUnsupportedError("this transport cannot start TLS");
     this.flushWrites();
     this.#tlsStarted = true;

@@ -11,7 +11,7 @@ import {
   type IClientFactory,
   type IDatagramProtocol,
   type IDelayedCall,
-  type IListeningPort,
+  type IPAddress,
   type IProtocolFactory,
   type IReactorCore,
   type IReactorTCP,
@@ -224,7 +224,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
    *
    * @throws CannotListenError for a port outside 0..65535, as the real reactor (nothing is recorded)
    */
-  listenTCP(port: number, factory: IProtocolFactory, options: ListenTCPOptions = {}): IListeningPort {
+  listenTCP(port: number, factory: IProtocolFactory, options: ListenTCPOptions = {}): FakeListeningPort<IPAddress> {
     const iface = options.interface ?? "";
     checkPort(iface, port);
     this.tcpServers.push({ port, factory, backlog: options.backlog ?? 50, interface: iface });
@@ -252,7 +252,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
   }
 
   /** Records the call; returns a listening fake port. */
-  listenUNIX(address: string, factory: IProtocolFactory, options: ListenUNIXOptions = {}): IListeningPort {
+  listenUNIX(address: string, factory: IProtocolFactory, options: ListenUNIXOptions = {}): FakeListeningPort<UNIXAddress> {
     this.unixServers.push({
       address, factory, backlog: options.backlog ?? 50, mode: options.mode ?? 0o666, wantPID: options.wantPID ?? false,
     });
