@@ -129,7 +129,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   locateResponder(name: string): BoxResponder | undefined {
     const own = this.#responders.get(name) ?? this.#locator?.locateResponder(name);
     if (own !== undefined) return own;
-    if (name === StartTLS.commandName && canStartTLS(this.transport)) return () => special(new AmpBox(), { kind: "tls" });
+    if (name === StartTLS.commandName && canStartTLS(this.transportOrNull)) return () => special(new AmpBox(), { kind: "tls" });
     return undefined;
   }
 
@@ -203,7 +203,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   }
 
   #callStartTLS(): Deferred<OutputOf<Schema>> {
-    if (!canStartTLS(this.transport)) return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
+    if (!canStartTLS(this.transportOrNull)) return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
     if (this.tlsStarted) throw new OnlyOneTLS("TLS was already started on this connection");
     const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(StartTLS, sent);
@@ -216,7 +216,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       (failure: Failure) => {
         // Twisted keeps buffering forever here. Torsion never sends the held boxes in the
         // clear: if there are any, the connection is closed (their calls fail with the reason).
-        if (this.abandonTLS() > 0) this.transport?.loseConnection();
+        if (this.abandonTLS() > 0) this.transportOrNull?.loseConnection();
         return failure;
       },
     );
@@ -334,7 +334,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       throw error;
     }
     if (what === undefined) return;
-    if (what.kind === "quit") this.transport?.loseConnection();
+    if (what.kind === "quit") this.transportOrNull?.loseConnection();
     else if (what.kind === "tls") this.startTLS(this.#tlsOptions);
     else {
       this.lockForSwitch();
@@ -344,7 +344,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   #unhandledError(failure: Failure): void {
     reportError(failure, UNHANDLED_FAILURE_CONTEXT);
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
   override stopReceivingBoxes(reason: Failure): void {

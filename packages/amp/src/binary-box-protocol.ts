@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import { ConnectionClosed, ConnectionLost, DecodeError, Protocol, type IProtocol, type ITransport } from "@torsion/core";
+import { ConnectionClosed, ConnectionLost, DecodeError, Protocol, type IProtocol, type IProtocolFactory, type ITransport } from "@torsion/core";
 import { Failure, reportError } from "@torsion/defer";
 import { FramingDriver } from "@torsion/protocols";
 import type { AmpBox } from "./amp-box.js";
@@ -58,7 +58,7 @@ const FLUSHING = new Set<PropertyKey>(["write", "writeSequence", "loseConnection
  * closed, and the error becomes the reason {@link stopReceivingBoxes} gets. A partial box
  * at the end of the stream is dropped.
  */
-export class BinaryBoxProtocol extends Protocol {
+export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   /** The protocol this connection switched to, or `null`. */
   innerProtocol: IProtocol | null = null;
   innerProtocolClientFactory: ISwitchClientFactory | null = null;
@@ -100,7 +100,7 @@ export class BinaryBoxProtocol extends Protocol {
     super.makeConnection(this.#coalesce ? this.#flushingView(transport) : transport);
   }
 
-  #flushingView(transport: ITransport): ITransport {
+  #flushingView<T extends ITransport>(transport: T): T {
     const cache = new Map<PropertyKey, unknown>();
     return new Proxy(transport, {
       get: (target, key) => {
@@ -172,7 +172,7 @@ export class BinaryBoxProtocol extends Protocol {
 
   /** One decoded box: dispatched unless the connection broke or switched meanwhile. */
   #receive(box: AmpBox): void {
-    if (this.#broken || this.innerProtocol !== null || this.transport === null) return;
+    if (this.#broken || this.innerProtocol !== null || this.transportOrNull === null) return;
     try {
       this.ampBoxReceived(box);
     } catch (error) {
@@ -211,7 +211,7 @@ export class BinaryBoxProtocol extends Protocol {
     this.#stopReason = error;
     if (error instanceof DecodeError) debug("bad input: %s", error.message);
     else reportError(new Failure(error), BAD_INPUT_CONTEXT);
-    if (!this.#driverCloses) this.transport?.loseConnection();
+    if (!this.#driverCloses) this.transportOrNull?.loseConnection();
   }
 
   /**
@@ -223,7 +223,7 @@ export class BinaryBoxProtocol extends Protocol {
    */
   sendBox(box: AmpBox): void {
     if (this.#locked) throw new ProtocolSwitched("This connection has switched: no AMP traffic allowed.");
-    if (this.transport === null) throw new ConnectionLost("no transport");
+    if (this.transportOrNull === null) throw new ConnectionLost("no transport");
     if (this.#tlsBuffer !== null) {
       box.serialize();
       this.#tlsBuffer.push(box);
@@ -285,7 +285,7 @@ export class BinaryBoxProtocol extends Protocol {
    * @throws TLSUnsupportedError when the transport has no `startTLS`
    */
   startTLS(options: unknown): void {
-    const transport = this.transport;
+    const transport = this.transportOrNull;
     if (!canStartTLS(transport)) throw new TLSUnsupportedError("this transport cannot start TLS");
     this.flushWrites();
     this.#tlsStarted = true;

@@ -4,7 +4,7 @@ export * from "./address.js";
 export * from "./interfaces/index.js";
 export { BaseProtocol, Protocol, endConnection, watchResult } from "./protocol.js";
 export { DatagramProtocol } from "./datagram-protocol.js";
-export { Factory, ServerFactory, type ProtocolFactoryOf } from "./factory.js";
+export { Factory, ServerFactory, type FactoryFits, type ProtocolFactoryOf } from "./factory.js";
 export { ClientFactory } from "./client-factory.js";
 export { DelayedCall, type DelayedCallScheduler } from "./delayed-call.js";
 export { LoopingCall } from "./looping-call.js";

@@ -10,6 +10,8 @@ import {
   type IDatagramProtocol,
   type IDelayedCall,
   type IListeningPort,
+  type IPAddress,
+  type UNIXAddress,
   type IMulticastTransport,
   type IProtocolFactory,
   type IReactorCore,
@@ -365,7 +367,7 @@ export class NodeReactor
   // ---- Transports --------------------------------------------------------------------------
 
   /** Listens on TCP `port` (0 picks one); see `@torsion/tcp`. @throws CannotListenError */
-  listenTCP(port: number, factory: IProtocolFactory, options?: ListenTCPOptions): IListeningPort {
+  listenTCP(port: number, factory: IProtocolFactory, options?: ListenTCPOptions): IListeningPort<IPAddress> {
     return tcp.listenTCP(this, port, factory, options);
   }
 
@@ -402,7 +404,7 @@ export class NodeReactor
   }
 
   /** Listens on the Unix socket `address`; see `@torsion/unix`. @throws CannotListenError */
-  listenUNIX(address: string, factory: IProtocolFactory, options?: ListenUNIXOptions): IListeningPort {
+  listenUNIX(address: string, factory: IProtocolFactory, options?: ListenUNIXOptions): IListeningPort<UNIXAddress> {
     return unix.listenUNIX(this, address, factory, options);
   }
 

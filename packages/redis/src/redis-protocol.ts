@@ -86,6 +86,10 @@ type State = (typeof State)[keyof typeof State];
 export class RedisProtocol extends RedisCommands implements IProtocol {
   /** The transport, set by `makeConnection`. */
   transport: ITransport | null = null;
+  /** The transport or `null` (what the framing driver reads). */
+  get transportOrNull(): ITransport | null {
+    return this.transport;
+  }
   /** True between `makeConnection` and `connectionLost`. */
   connected = false;
   readonly #options: RedisProtocolOptions;

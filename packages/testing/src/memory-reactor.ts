@@ -11,7 +11,7 @@ import {
   type IClientFactory,
   type IDatagramProtocol,
   type IDelayedCall,
-  type IListeningPort,
+  type IPAddress,
   type IProtocolFactory,
   type IReactorCore,
   type IReactorTCP,
@@ -245,7 +245,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
    *
    * @throws CannotListenError for a port outside 0..65535, as the real reactor (nothing is recorded)
    */
-  listenTCP(port: number, factory: IProtocolFactory, options: ListenTCPOptions = {}): IListeningPort {
+  listenTCP(port: number, factory: IProtocolFactory, options: ListenTCPOptions = {}): FakeListeningPort<IPAddress> {
     const record = { port, factory, backlog: options.backlog ?? 50, interface: options.interface ?? "" };
     checkPort(record.interface, port);
     this.tcpServers.push(record);
@@ -263,7 +263,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
    *
    * @throws CannotListenError for a port outside 0..65535 (nothing is recorded)
    */
-  listenSSL(port: number, factory: IProtocolFactory, contextFactory: object, options: ListenSSLOptions = {}): IListeningPort {
+  listenSSL(port: number, factory: IProtocolFactory, contextFactory: object, options: ListenSSLOptions = {}): FakeListeningPort<IPAddress> {
     const record = { port, factory, contextFactory, backlog: options.backlog ?? 50, interface: options.interface ?? "" };
     checkPort(record.interface, port);
     this.sslServers.push(record);
@@ -276,7 +276,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
     return this.#connector(new FakeConnector(ipAddress("TCP", host, port), factory));
   }
 
-  #listening(record: TCPServerRecord): FakeListeningPort {
+  #listening(record: TCPServerRecord): FakeListeningPort<IPAddress> {
     const host = record.interface === "" ? "0.0.0.0" : record.interface;
     const listening = new FakeListeningPort(ipAddress("TCP", host, this.#portFor(record.port)), record.factory);
     this.ports.push(listening);
@@ -295,7 +295,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
   }
 
   /** Records the call; returns a listening fake port. */
-  listenUNIX(address: string, factory: IProtocolFactory, options: ListenUNIXOptions = {}): IListeningPort {
+  listenUNIX(address: string, factory: IProtocolFactory, options: ListenUNIXOptions = {}): FakeListeningPort<UNIXAddress> {
     this.unixServers.push({
       address, factory, backlog: options.backlog ?? 50, mode: options.mode ?? 0o666, wantPID: options.wantPID ?? false,
     });

@@ -3,14 +3,12 @@
 // its own protocol. The script then connects once to itself to show the result.
 import { reactor, Protocol, Factory, ClientFactory, type IPv4Address } from "torsion";
 
-class Qotd extends Protocol {
-  declare factory: QotdFactory | null;
-
+class Qotd extends Protocol<QotdFactory> {
   override connectionMade(): void {
-    const factory = this.factory!;
+    const factory = this.factory;
     factory.served += 1;
-    this.transport!.write(Buffer.from(`${factory.quote} (#${factory.served})\r\n`));
-    this.transport!.loseConnection();
+    this.transport.write(Buffer.from(`${factory.quote} (#${factory.served})\r\n`));
+    this.transport.loseConnection();
   }
 }
 
