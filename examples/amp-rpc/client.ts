@@ -21,7 +21,7 @@ class FibClient extends AMP {
         console.error(`error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
         process.exitCode = 1;
       })
-      .finally(() => this.transport?.loseConnection());
+      .finally(() => this.transportOrNull?.loseConnection());
   }
 }
 

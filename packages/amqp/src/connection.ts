@@ -234,7 +234,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
       if (timer.active()) timer.cancel();
     });
     if (!this.#isReady) {
-      this.transport?.loseConnection();
+      this.transportOrNull?.loseConnection();
       return d;
     }
     const open = [...this.#channels.values()].filter((c) => c.isOpen);
@@ -296,7 +296,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
 
   #send(bytes: Buffer): void {
     if (this.#heartbeat !== null) this.#heartbeat.sent = true;
-    this.transport?.write(bytes);
+    this.transportOrNull?.write(bytes);
   }
 
   #sendMethod<K extends MethodName>(name: K, args: MethodArgsMap[K]): void {
@@ -318,8 +318,8 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     debug("protocol error %d: %s", replyCode, text);
     const reason: CloseReason = { replyCode, replyText: text, classId, methodId };
     this.#closeError ??= new ConnectionClosed(reason, false);
-    if (!this.transport?.disconnecting) this.#sendMethod("connection.close", reason);
-    this.transport?.loseConnection();
+    if (!this.transportOrNull?.disconnecting) this.#sendMethod("connection.close", reason);
+    this.transportOrNull?.loseConnection();
   }
 
   #decodeFailed(error: DecodeError): void {
@@ -383,10 +383,10 @@ export class AmqpConnection extends Protocol implements ChannelHost {
         this.#closeError = new ConnectionClosed(method.args, true);
         debug("closed by the broker: %d %s", method.args.replyCode, method.args.replyText);
         this.#sendMethod("connection.close-ok", {});
-        this.transport?.loseConnection();
+        this.transportOrNull?.loseConnection();
         return;
       case "connection.close-ok":
-        this.transport?.loseConnection();
+        this.transportOrNull?.loseConnection();
         return;
       case "connection.blocked":
         this.#setBlocked(method.args.reason);

@@ -209,7 +209,7 @@ export class MemCacheProtocol extends Protocol {
     debug("no reply within %s s; closing", String(this.persistentTimeOut));
     this.#failAll(new MemcacheTimeoutError());
     this.#flush();
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
   // ---- commands ----
@@ -316,7 +316,7 @@ export class MemCacheProtocol extends Protocol {
   // ---- sending ----
 
   #refuse<T>(): Deferred<T> | null {
-    return this.#disconnected || this.transport === null ? fail<T>(new NotConnectedError()) : null;
+    return this.#disconnected || this.transportOrNull === null ? fail<T>(new NotConnectedError()) : null;
   }
 
   #simple(line: Buffer, kind: Kind): Deferred<unknown> {
@@ -359,7 +359,7 @@ export class MemCacheProtocol extends Protocol {
     const out = this.#out;
     if (out.length === 0) return;
     this.#out = [];
-    if (!this.#disconnected) this.transport?.writeSequence(out);
+    if (!this.#disconnected) this.transportOrNull?.writeSequence(out);
   }
 
   #get(keys: unknown[], withIdentifier: boolean, multiple: boolean): Deferred<unknown> {
@@ -608,7 +608,7 @@ export class MemCacheProtocol extends Protocol {
     debug("%s: %s; closing", error.name, error.message);
     this.#timeout.setTimeout(null);
     this.#failAll(error);
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
   #failAll(reason: Error | Failure): void {

@@ -39,7 +39,7 @@ export interface TimeoutOptions {
  *   override connectionMade() { this.timeout.setTimeout(30); }
  *   override dataReceived(data: Buffer) { this.timeout.resetTimeout(); }
  *   override connectionLost() { this.timeout.cancel(); }
- *   timeoutConnection() { this.transport?.loseConnection(); } // Twisted's default hook
+ *   timeoutConnection() { this.transport.loseConnection(); } // Twisted's default hook
  * }
  * ```
  */
