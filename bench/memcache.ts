@@ -62,7 +62,10 @@ async function startMemcached(): Promise<{ port: number; child: ChildProcess }> 
 }
 
 async function torsionClient(reactor: NodeReactor, port: number): Promise<Client> {
-  const protocol = await connectProtocol(clientFromString(reactor, `tcp:host=127.0.0.1:port=${port}`), new MemCacheProtocol({ clock: reactor })).asPromise();
+  const protocol = await connectProtocol(
+    clientFromString(reactor, `tcp:host=127.0.0.1:port=${port}`),
+    new MemCacheProtocol({ clock: reactor }),
+  ).asPromise();
   return {
     run: (op, key) => (op === "get" ? protocol.get(key) : protocol.set(key, VALUE)).asPromise(),
     close: () => protocol.transport?.loseConnection(),
@@ -113,9 +116,9 @@ function decoderThroughput(): number {
 }
 
 export async function runMemcacheBench(ctx: BenchContext): Promise<Result[]> {
-  if (process.env["WORKLOADS"]?.trim()) return [skipped("memcache", "get-set", "req/s", null, "WORKLOADS selects other workloads")];
+  if (process.env.WORKLOADS?.trim()) return [skipped("memcache", "get-set", "req/s", null, "WORKLOADS selects other workloads")];
   if (!existsSync(MEMCACHED)) return [skipped("memcache", "get-set", "req/s", { op: ">=", value: 1 }, `${MEMCACHED} missing`)];
-  const count = Number(process.env["MEMCACHE_OPS"] ?? "20000");
+  const count = Number(process.env.MEMCACHE_OPS ?? "20000");
   const { port, child } = await startMemcached();
   const reactor = new NodeReactor({ installSignalHandlers: false });
   const samples: Record<"torsion" | "memjs", Record<Op, number[]>> = { torsion: { get: [], set: [] }, memjs: { get: [], set: [] } };
@@ -143,19 +146,44 @@ export async function runMemcacheBench(ctx: BenchContext): Promise<Result[]> {
   const note = "raw = memjs 1.3 (binary protocol) on the same memcached; 100 in flight; machine shared and loaded";
   const decode = decoderThroughput();
   return [
-    makeResult("memcache", "set100-vs-memjs", "req/s", sideStats(samples.memjs.set, 0), sideStats(samples.torsion.set, 0), { op: ">=", value: 1 }, note),
-    makeResult("memcache", "get100-vs-memjs", "req/s", sideStats(samples.memjs.get, 0), sideStats(samples.torsion.get, 0), { op: ">=", value: 1 }, note),
-    makeResult("memcache", "reply-decode", "MB/s", sideStats([decode], 0), sideStats([decode], 0), null, "in process, 4 KiB chunks; no baseline"),
+    makeResult(
+      "memcache",
+      "set100-vs-memjs",
+      "req/s",
+      sideStats(samples.memjs.set, 0),
+      sideStats(samples.torsion.set, 0),
+      { op: ">=", value: 1 },
+      note,
+    ),
+    makeResult(
+      "memcache",
+      "get100-vs-memjs",
+      "req/s",
+      sideStats(samples.memjs.get, 0),
+      sideStats(samples.torsion.get, 0),
+      { op: ">=", value: 1 },
+      note,
+    ),
+    makeResult(
+      "memcache",
+      "reply-decode",
+      "MB/s",
+      sideStats([decode], 0),
+      sideStats([decode], 0),
+      null,
+      "in process, 4 KiB chunks; no baseline",
+    ),
   ];
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const ctx: BenchContext = {
-    config: { rounds: Number(process.env["ROUNDS"] ?? "3") } as BenchContext["config"],
+    config: { rounds: Number(process.env.ROUNDS ?? "3") } as BenchContext["config"],
     tmpDir: "",
     log: (message) => process.stderr.write(`${message}\n`),
     fail: (message) => process.stderr.write(`!! ${message}\n`),
   };
   const results = await runMemcacheBench(ctx);
-  for (const r of results) console.log(JSON.stringify({ workload: r.workload, unit: r.unit, memjs: r.raw.samples, torsion: r.torsion.samples, ratio: r.ratio }));
+  for (const r of results)
+    console.log(JSON.stringify({ workload: r.workload, unit: r.unit, memjs: r.raw.samples, torsion: r.torsion.samples, ratio: r.ratio }));
 }

@@ -15,7 +15,7 @@ const MEMCACHED = "/usr/bin/memcached";
 function missingReason(): string | null {
   if (existsSync(MEMCACHED)) return null;
   const reason = `${MEMCACHED} is missing (run scripts/install-test-deps.sh)`;
-  if (process.env["CI"] === "true") throw new Error(reason);
+  if (process.env.CI === "true") throw new Error(reason);
   return reason;
 }
 
@@ -58,9 +58,9 @@ function ask(port: number, request: string, lines = 1): Promise<string[]> {
 const missing = missingReason();
 
 describe("the cache-aside example", { skip: missing ?? false }, () => {
-  let memcached: ChildProcess;
+  let memcached: ChildProcess | undefined;
   let memcachedPort: number;
-  let server: Running;
+  let server: Running | undefined;
   let port: number;
 
   before(async () => {
@@ -70,14 +70,18 @@ describe("the cache-aside example", { skip: missing ?? false }, () => {
     memcached = spawn(MEMCACHED, args, { stdio: "ignore" });
     const deadline = Date.now() + 5000;
     for (;;) {
-      const ok = await ask(memcachedPort, "version\r\n").then((reply) => reply[0]?.startsWith("VERSION ") === true, () => false);
+      const ok = await ask(memcachedPort, "version\r\n").then(
+        (reply) => reply[0]?.startsWith("VERSION ") === true,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error("memcached did not start");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    server = startNode("examples/dist/cache-aside/server.js", [`tcp:host=127.0.0.1:port=${memcachedPort}`, "0", "150"]);
-    const match = await server.waitForLine(/^listening on (\d+)$/m, 10_000);
-    assert.ok(server.output().startsWith("listening on "), "prints its port first");
+    const started = startNode("examples/dist/cache-aside/server.js", [`tcp:host=127.0.0.1:port=${memcachedPort}`, "0", "150"]);
+    server = started;
+    const match = await started.waitForLine(/^listening on (\d+)$/m, 10_000);
+    assert.ok(started.output().startsWith("listening on "), "prints its port first");
     port = Number(match[1]);
   });
 
@@ -98,6 +102,11 @@ describe("the cache-aside example", { skip: missing ?? false }, () => {
 
   it("answers pipelined lookups in order and reports unknown users", async () => {
     const replies = await ask(port, "USER 2\r\nUSER 2\r\nUSER 404\r\nbogus\r\n", 4);
-    assert.deepEqual(replies, ['MISS {"id":"2","name":"Grace Hopper"}', 'HIT {"id":"2","name":"Grace Hopper"}', "NOTFOUND 404", "ERROR expected USER <id>"]);
+    assert.deepEqual(replies, [
+      'MISS {"id":"2","name":"Grace Hopper"}',
+      'HIT {"id":"2","name":"Grace Hopper"}',
+      "NOTFOUND 404",
+      "ERROR expected USER <id>",
+    ]);
   });
 });

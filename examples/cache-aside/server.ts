@@ -50,7 +50,12 @@ class UserLookup extends LineReceiver {
     const match = /^USER ([A-Za-z0-9_-]{1,64})$/.exec(line.toString("utf8"));
     // Replies leave in request order, even when a later lookup is a fast hit.
     this.#queue = this.#queue.then(async () => {
-      const reply = match === null ? "ERROR expected USER <id>" : await lookup(cache, backend, match[1] as string).catch((error: Error) => `ERROR ${error.message}`);
+      const reply =
+        match === null
+          ? "ERROR expected USER <id>"
+          : await lookup(cache, backend, match[1] as string).catch(
+              (error: unknown) => `ERROR ${error instanceof Error ? error.message : String(error)}`,
+            );
       this.sendLine(Buffer.from(reply, "utf8"));
     });
   }

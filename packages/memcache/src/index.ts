@@ -13,13 +13,7 @@ export {
   ValueTooLargeError,
   type MalformedReplyReason,
 } from "./errors.js";
-export {
-  MemCacheProtocol,
-  DEFAULT_PORT,
-  type MemCacheProtocolOptions,
-  type GetResult,
-  type GetsResult,
-} from "./mem-cache-protocol.js";
+export { MemCacheProtocol, DEFAULT_PORT, type MemCacheProtocolOptions, type GetResult, type GetsResult } from "./mem-cache-protocol.js";
 export {
   MemcacheReplyDecoder,
   type MemcacheReplyDecoderOptions,

@@ -263,7 +263,13 @@ export class MemCacheProtocol extends Protocol {
    * `cas`: stores `val` only if the item's cas identifier is still `cas` (from
    * `get(key, true)`); `false` when it changed (`EXISTS`) or the key is gone (`NOT_FOUND`).
    */
-  checkAndSet(key: MemcacheKey, val: Uint8Array, cas: Uint8Array | bigint, flags: number | bigint = 0, expireTime: number | bigint = 0): Deferred<boolean> {
+  checkAndSet(
+    key: MemcacheKey,
+    val: Uint8Array,
+    cas: Uint8Array | bigint,
+    flags: number | bigint = 0,
+    expireTime: number | bigint = 0,
+  ): Deferred<boolean> {
     return this.#store("cas", key, val, flags, expireTime, cas);
   }
 
@@ -387,7 +393,14 @@ export class MemCacheProtocol extends Protocol {
     return deferred;
   }
 
-  #store(name: string, key: MemcacheKey, val: Uint8Array, flags: number | bigint, expireTime: number | bigint, cas: Uint8Array | bigint | null): Deferred<boolean> {
+  #store(
+    name: string,
+    key: MemcacheKey,
+    val: Uint8Array,
+    flags: number | bigint,
+    expireTime: number | bigint,
+    cas: Uint8Array | bigint | null,
+  ): Deferred<boolean> {
     const early = this.#refuse<boolean>();
     if (early !== null) return early;
     let header: Buffer[];
@@ -559,14 +572,19 @@ export class MemCacheProtocol extends Protocol {
     if (head === undefined) return void this.#malformed("unsolicited", "VALUE with no command pending");
     if (head.kind !== Kind.get && head.kind !== Kind.gets) return void this.#mismatch("VALUE", head);
     const expected = head.kind === Kind.get ? 3 : 4;
-    if (fields.length !== expected) return void this.#malformed("badValueHeader", `VALUE with ${fields.length} fields answering ${head.kind === Kind.get ? "get" : "gets"}`);
+    if (fields.length !== expected)
+      return void this.#malformed(
+        "badValueHeader",
+        `VALUE with ${fields.length} fields answering ${head.kind === Kind.get ? "get" : "gets"}`,
+      );
     const [key, flagsField, , cas] = fields as [Buffer, Buffer, Buffer, Buffer | undefined];
     const id = key.toString("latin1");
-    if (head.entries !== null ? !head.entries.has(id) : head.key === null || !head.key.equals(key)) {
+    if (head.entries !== null ? !head.entries.has(id) : !head.key?.equals(key)) {
       return void this.#malformed("unexpectedKey", "Unexpected commands answer.");
     }
     const flags = parseDecimal(flagsField);
-    if (flags === null || (!this.#twisted && (flags < 0 || flags > UINT32_MAX))) return void this.#malformed("badValueHeader", "VALUE with invalid flags");
+    if (flags === null || (!this.#twisted && (flags < 0 || flags > UINT32_MAX)))
+      return void this.#malformed("badValueHeader", "VALUE with invalid flags");
     const casBytes = cas === undefined ? EMPTY : Buffer.from(cas);
     head.currentKey = id;
     if (head.entries !== null) {
@@ -642,6 +660,7 @@ function resultOf(command: PendingCommand): unknown {
   const withCas = command.kind === Kind.gets;
   if (command.entries === null) return withCas ? [command.flags, command.cas, command.value] : [command.flags, command.value];
   const result = new Map<unknown, unknown>();
-  for (const entry of command.entries.values()) result.set(entry.key, withCas ? [entry.flags, entry.cas, entry.value] : [entry.flags, entry.value]);
+  for (const entry of command.entries.values())
+    result.set(entry.key, withCas ? [entry.flags, entry.cas, entry.value] : [entry.flags, entry.value]);
   return result;
 }

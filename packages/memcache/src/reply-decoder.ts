@@ -81,7 +81,8 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
     this.maxLineLength = options.maxLineLength ?? 16384;
     this.maxValueLength = options.maxValueLength ?? DEFAULT_MAX_VALUE;
     this.checkTrailer = options.checkTrailer ?? true;
-    if (!Number.isSafeInteger(this.maxValueLength) || this.maxValueLength < 0) throw new RangeError("maxValueLength must be a non-negative integer");
+    if (!Number.isSafeInteger(this.maxValueLength) || this.maxValueLength < 0)
+      throw new RangeError("maxValueLength must be a non-negative integer");
     this.#lines = new LineDecoder({ delimiter: "\r\n", maxLength: this.maxLineLength, lengthRule: LineLengthRule.buffered });
   }
 
@@ -163,4 +164,3 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
     return error;
   }
 }
-

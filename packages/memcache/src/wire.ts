@@ -92,7 +92,8 @@ export type MemcacheKey = Uint8Array | string;
 /** Python's `type(x)` text for Twisted's "Invalid type" messages. */
 function pythonTypeName(value: unknown): string {
   if (typeof value === "string") return "<class 'str'>";
-  if (typeof value === "number" || typeof value === "bigint") return Number.isInteger(value) || typeof value === "bigint" ? "<class 'int'>" : "<class 'float'>";
+  if (typeof value === "number" || typeof value === "bigint")
+    return Number.isInteger(value) || typeof value === "bigint" ? "<class 'int'>" : "<class 'float'>";
   if (typeof value === "boolean") return "<class 'bool'>";
   if (value === null || value === undefined) return "<class 'NoneType'>";
   return `<class '${typeof value}'>`;
@@ -113,7 +114,8 @@ export function encodeKey(key: unknown, twisted: boolean, checkLength = true): B
   if (twisted) return bytes;
   if (bytes.length === 0) throw new InvalidKeyError("Key is empty");
   for (const byte of bytes) {
-    if (byte <= 0x20 || byte === 0x7f) throw new InvalidKeyError(`Key holds a space or control character (0x${byte.toString(16).padStart(2, "0")})`);
+    if (byte <= 0x20 || byte === 0x7f)
+      throw new InvalidKeyError(`Key holds a space or control character (0x${byte.toString(16).padStart(2, "0")})`);
   }
   return bytes;
 }
@@ -136,7 +138,8 @@ export function formatInteger(name: string, value: number | bigint, twisted: boo
     throw new InvalidArgumentError(`${name} must be a number or bigint, got ${typeof value}`);
   }
   const integer = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
-  if (!twisted && (integer < min || integer > max)) throw new InvalidArgumentError(`${name} must be within ${String(min)}..${String(max)}, got ${String(integer)}`);
+  if (!twisted && (integer < min || integer > max))
+    throw new InvalidArgumentError(`${name} must be within ${String(min)}..${String(max)}, got ${String(integer)}`);
   return integer.toString();
 }
 
@@ -153,8 +156,8 @@ export function encodeStatsArg(arg: Uint8Array | string, twisted: boolean): Buff
 export function parseDecimal(field: Buffer): bigint | number | null {
   if (field.length > 0 && field.length < 16) {
     let value = 0;
-    for (let i = 0; i < field.length; i += 1) {
-      const digit = (field[i] as number) - 0x30;
+    for (const byte of field) {
+      const digit = byte - 0x30;
       if (digit < 0 || digit > 9) return parsePythonInt(field);
       value = value * 10 + digit;
     }

@@ -16,7 +16,27 @@ function seeded(seed: number): () => number {
   };
 }
 
-const PIECES = ["STORED", "NOT_STORED", "END", "VALUE k 0 3", "VALUE k 0 3 9", "abc", "STAT a b", "ERROR", "CLIENT_ERROR x", "12", "-1", "\xff", "VERSION 1", "DELETED", "OK", "", " ", "\n", "VALUE k 0 99999999999"];
+const PIECES = [
+  "STORED",
+  "NOT_STORED",
+  "END",
+  "VALUE k 0 3",
+  "VALUE k 0 3 9",
+  "abc",
+  "STAT a b",
+  "ERROR",
+  "CLIENT_ERROR x",
+  "12",
+  "-1",
+  "\xff",
+  "VERSION 1",
+  "DELETED",
+  "OK",
+  "",
+  " ",
+  "\n",
+  "VALUE k 0 99999999999",
+];
 
 test("random reply streams never throw out of dataReceived and never leave a command unsettled after close", () => {
   const random = seeded(14);
@@ -25,7 +45,14 @@ test("random reply streams never throw out of dataReceived and never leave a com
     const mc = new MemCacheProtocol({ clock: new Clock(), coalesceWrites: false });
     mc.makeConnection(transport);
     const settled: boolean[] = [];
-    const pending: Deferred<unknown>[] = [mc.get("k"), mc.set("k", Buffer.from("v")), mc.get("k", true), mc.stats(), mc.increment("k"), mc.delete("k")];
+    const pending: Deferred<unknown>[] = [
+      mc.get("k"),
+      mc.set("k", Buffer.from("v")),
+      mc.get("k", true),
+      mc.stats(),
+      mc.increment("k"),
+      mc.delete("k"),
+    ];
     pending.forEach((d, i) => {
       settled[i] = false;
       d.addBoth(() => {
@@ -36,7 +63,7 @@ test("random reply streams never throw out of dataReceived and never leave a com
     const parts: string[] = [];
     for (let i = 0; i < 8; i += 1) parts.push(PIECES[Math.floor(random() * PIECES.length)] as string);
     const stream = Buffer.from(parts.join("\r\n") + "\r\n", "latin1");
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const size = 1 + Math.floor(random() * 7);
       mc.dataReceived(stream.subarray(at, at + size));
       at += size;
@@ -51,17 +78,37 @@ test("random reply streams never throw out of dataReceived and never leave a com
 });
 
 test("a pipelined reply stream gives the same results at every chunk size", () => {
-  const stream = Buffer.from("STORED\r\nVALUE k 7 5 42\r\na\r\nb\r\r\nEND\r\nNOT_FOUND\r\n9\r\nSTAT x 1\r\nSTAT y 2 3\r\nEND\r\nVERSION 1.6.18\r\n", "latin1");
+  const stream = Buffer.from(
+    "STORED\r\nVALUE k 7 5 42\r\na\r\nb\r\r\nEND\r\nNOT_FOUND\r\n9\r\nSTAT x 1\r\nSTAT y 2 3\r\nEND\r\nVERSION 1.6.18\r\n",
+    "latin1",
+  );
   const run = (size: number): unknown[] => {
     const mc = new MemCacheProtocol({ clock: new Clock(), coalesceWrites: false });
     mc.makeConnection(new StringTransport());
     const results: unknown[] = [];
-    const calls = [mc.set("k", Buffer.from("v")), mc.get("k", true), mc.delete("k"), mc.increment("n"), mc.stats(), mc.version()] as Deferred<unknown>[];
+    const calls = [
+      mc.set("k", Buffer.from("v")),
+      mc.get("k", true),
+      mc.delete("k"),
+      mc.increment("n"),
+      mc.stats(),
+      mc.version(),
+    ] as Deferred<unknown>[];
     for (const call of calls) call.addCallback((value) => void results.push(value instanceof Map ? [...value] : value));
     for (let at = 0; at < stream.length; at += size) mc.dataReceived(stream.subarray(at, at + size));
     return results;
   };
   const whole = run(stream.length);
-  assert.deepEqual(whole, [true, [7, Buffer.from("42"), Buffer.from("a\r\nb\r")], false, 9n, [["x", "1"], ["y", "2 3"]], "1.6.18"]);
+  assert.deepEqual(whole, [
+    true,
+    [7, Buffer.from("42"), Buffer.from("a\r\nb\r")],
+    false,
+    9n,
+    [
+      ["x", "1"],
+      ["y", "2 3"],
+    ],
+    "1.6.18",
+  ]);
   for (let size = 1; size < stream.length; size += 1) assert.deepEqual(run(size), whole, `chunk size ${size}`);
 });

@@ -19,7 +19,7 @@ test("every memcache error has a name, a stable ERR_MEMCACHE code and a cause", 
   ];
   for (const error of errors) {
     assert.ok(error instanceof TorsionError, error.name);
-    assert.match((error as TorsionError).code, /^ERR_MEMCACHE/);
+    assert.match(error.code, /^ERR_MEMCACHE/);
     assert.equal(error.cause, cause);
   }
   assert.ok(new memcache.ValueTooLargeError(2, 1) instanceof DecodeError);

@@ -19,7 +19,11 @@ import { Clock, StringTransport, failureResultOf, successResultOf } from "@torsi
 
 const b = (text: string): Buffer => Buffer.from(text, "latin1");
 
-function connected(options: { timeOut?: number | null; compat?: "twisted"; maxValueLength?: number } = {}): { mc: MemCacheProtocol; transport: StringTransport; clock: Clock } {
+function connected(options: { timeOut?: number | null; compat?: "twisted"; maxValueLength?: number } = {}): {
+  mc: MemCacheProtocol;
+  transport: StringTransport;
+  clock: Clock;
+} {
   const clock = new Clock();
   const mc = new MemCacheProtocol({ clock, coalesceWrites: false, ...options });
   const transport = new StringTransport();
@@ -77,10 +81,13 @@ describe("MemCacheProtocol", () => {
     const result = mc.getMultiple(["b", "a", "b"], true);
     assert.equal(transport.value().toString(), "gets b a b\r\n");
     mc.dataReceived(b("VALUE a 1 1 77\r\nx\r\nEND\r\n"));
-    assert.deepEqual([...successResultOf(result)], [
-      ["b", [0, Buffer.alloc(0), null]],
-      ["a", [1, b("77"), b("x")]],
-    ]);
+    assert.deepEqual(
+      [...successResultOf(result)],
+      [
+        ["b", [0, Buffer.alloc(0), null]],
+        ["a", [1, b("77"), b("x")]],
+      ],
+    );
   });
 
   it("refuses unsafe keys and non-bytes values by default, without writing anything", () => {
@@ -99,7 +106,7 @@ describe("MemCacheProtocol", () => {
     assert.equal(mc.pendingCount, 0);
   });
 
-  it("sends Twisted's unchecked keys under compat: \"twisted\" (the injection hazard the default closes)", () => {
+  it('sends Twisted\'s unchecked keys under compat: "twisted" (the injection hazard the default closes)', () => {
     const { mc, transport } = connected({ compat: "twisted" });
     void mc.delete(b("a\r\nflush_all"));
     assert.equal(transport.value().toString(), "delete a\r\nflush_all\r\n");
@@ -107,7 +114,16 @@ describe("MemCacheProtocol", () => {
   });
 
   it("fails every pending command with MalformedReplyError and closes on a reply it cannot match", () => {
-    for (const reply of ["WHAT\r\n", "STORED extra\r\n", "END\r\n", "VERSION\r\n", "\r\n", "stored\r\n", "12\r\n", "VALUE other 0 1\r\nx\r\nEND\r\n"]) {
+    for (const reply of [
+      "WHAT\r\n",
+      "STORED extra\r\n",
+      "END\r\n",
+      "VERSION\r\n",
+      "\r\n",
+      "stored\r\n",
+      "12\r\n",
+      "VALUE other 0 1\r\nx\r\nEND\r\n",
+    ]) {
       const { mc, transport } = connected();
       const first = mc.set("k", b("v"));
       const second = mc.get("k");

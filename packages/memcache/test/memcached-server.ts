@@ -16,7 +16,7 @@ export const MEMCACHED = "/usr/bin/memcached";
 export function memcachedMissing(): string | null {
   if (existsSync(MEMCACHED)) return null;
   const reason = `${MEMCACHED} is missing (run scripts/install-test-deps.sh)`;
-  if (process.env["CI"] === "true") throw new Error(reason);
+  if (process.env.CI === "true") throw new Error(reason);
   return reason;
 }
 
@@ -64,7 +64,7 @@ export class MemcachedServer {
     }
     const child = spawn(MEMCACHED, args, { stdio: ["ignore", "ignore", "pipe"] });
     let errors = "";
-    child.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
     const server = new MemcachedServer(child, port, path, dir);
     const deadline = Date.now() + 5000;
     for (;;) {

@@ -88,24 +88,26 @@ export function tagged(value: unknown, method: string): unknown {
   if (Buffer.isBuffer(value)) return { bytes: b64(value) };
   if (typeof value === "string") return { bytes: b64(Buffer.from(value, "latin1")) };
   if (Array.isArray(value)) return { tuple: value.map((v) => tagged(v, method)) };
-  if (value instanceof Map) return { dict: [...value].map(([k, v]) => [tagged(typeof k === "string" ? Buffer.from(k, "latin1") : k, method), tagged(v, method)]) };
-  throw new Error(`unexpected result ${String(value)}`);
+  if (value instanceof Map)
+    return { dict: [...value].map(([k, v]) => [tagged(typeof k === "string" ? Buffer.from(k, "latin1") : k, method), tagged(v, method)]) };
+  throw new Error(`unexpected result of type ${typeof value}`);
 }
 
 const METHODS: Record<string, (p: MemCacheProtocol, a: Record<string, unknown>) => Deferred<unknown>> = {
-  get: (p, a) => p.get(a["key"] as Buffer, (a["withIdentifier"] ?? false) as boolean),
-  getMultiple: (p, a) => p.getMultiple(a["keys"] as Buffer[], (a["withIdentifier"] ?? false) as boolean),
-  set: (p, a) => p.set(a["key"] as Buffer, a["val"] as Buffer, (a["flags"] ?? 0) as number, (a["expireTime"] ?? 0) as number),
-  add: (p, a) => p.add(a["key"] as Buffer, a["val"] as Buffer, (a["flags"] ?? 0) as number, (a["expireTime"] ?? 0) as number),
-  replace: (p, a) => p.replace(a["key"] as Buffer, a["val"] as Buffer, (a["flags"] ?? 0) as number, (a["expireTime"] ?? 0) as number),
-  append: (p, a) => p.append(a["key"] as Buffer, a["val"] as Buffer),
-  prepend: (p, a) => p.prepend(a["key"] as Buffer, a["val"] as Buffer),
-  checkAndSet: (p, a) => p.checkAndSet(a["key"] as Buffer, a["val"] as Buffer, a["cas"] as Buffer, (a["flags"] ?? 0) as number, (a["expireTime"] ?? 0) as number),
-  increment: (p, a) => p.increment(a["key"] as Buffer, (a["val"] ?? 1) as number),
-  decrement: (p, a) => p.decrement(a["key"] as Buffer, (a["val"] ?? 1) as number),
-  delete: (p, a) => p.delete(a["key"] as Buffer),
+  get: (p, a) => p.get(a.key as Buffer, (a.withIdentifier ?? false) as boolean),
+  getMultiple: (p, a) => p.getMultiple(a.keys as Buffer[], (a.withIdentifier ?? false) as boolean),
+  set: (p, a) => p.set(a.key as Buffer, a.val as Buffer, (a.flags ?? 0) as number, (a.expireTime ?? 0) as number),
+  add: (p, a) => p.add(a.key as Buffer, a.val as Buffer, (a.flags ?? 0) as number, (a.expireTime ?? 0) as number),
+  replace: (p, a) => p.replace(a.key as Buffer, a.val as Buffer, (a.flags ?? 0) as number, (a.expireTime ?? 0) as number),
+  append: (p, a) => p.append(a.key as Buffer, a.val as Buffer),
+  prepend: (p, a) => p.prepend(a.key as Buffer, a.val as Buffer),
+  checkAndSet: (p, a) =>
+    p.checkAndSet(a.key as Buffer, a.val as Buffer, a.cas as Buffer, (a.flags ?? 0) as number, (a.expireTime ?? 0) as number),
+  increment: (p, a) => p.increment(a.key as Buffer, (a.val ?? 1) as number),
+  decrement: (p, a) => p.decrement(a.key as Buffer, (a.val ?? 1) as number),
+  delete: (p, a) => p.delete(a.key as Buffer),
   flushAll: (p) => p.flushAll(),
-  stats: (p, a) => p.stats((a["arg"] ?? null) as Buffer | null),
+  stats: (p, a) => p.stats((a.arg ?? null) as Buffer | null),
   version: (p) => p.version(),
 };
 
@@ -128,8 +130,7 @@ export function replay(vector: MemcacheVector): ReplayResult {
   const deviations = new Set<Deviation>();
   const outstanding: number[] = [];
   const ops: ReplayResult["ops"] = [];
-  let skipLineMode = false;
-  let overlong = false;
+  const flags = { skipLineMode: false, overlong: false };
   let start = 0;
   vector.ops.forEach((op, index) => {
     const end = vector.opEventEnds[index] as number;
@@ -156,19 +157,27 @@ export function replay(vector: MemcacheVector): ReplayResult {
       const lost = twisted.findIndex((e) => e[0] === "loseConnection");
       if (raised >= 0) {
         deviations.add(Deviation.malformedFailsAll);
-        skipLineMode = true;
+        flags.skipLineMode = true;
         const settledBefore = settled(twisted.slice(0, raised));
         const pendingIds = outstanding.filter((id) => !settledBefore.has(id));
-        expected = [...twisted.slice(0, raised), ...pendingIds.map((id) => ["failure", id, "*protocol*"] as OracleEvent), ["loseConnection"]];
+        expected = [
+          ...twisted.slice(0, raised),
+          ...pendingIds.map((id) => ["failure", id, "*protocol*"] as OracleEvent),
+          ["loseConnection"],
+        ];
         // Twisted's harness calls connectionLost after a raise; a real transport does after loseConnection.
         protocol.connectionLost(new Failure(new ConnectionDone()));
       } else if (lost >= 0) {
         deviations.add(Deviation.overlongFailsAll);
-        overlong = true;
-        skipLineMode = true;
+        flags.overlong = true;
+        flags.skipLineMode = true;
         const settledBefore = settled(twisted.slice(0, lost));
         const pendingIds = outstanding.filter((id) => !settledBefore.has(id));
-        expected = [...twisted.slice(0, lost), ...pendingIds.map((id) => ["failure", id, "*protocol*"] as OracleEvent), ...twisted.slice(lost)];
+        expected = [
+          ...twisted.slice(0, lost),
+          ...pendingIds.map((id) => ["failure", id, "*protocol*"] as OracleEvent),
+          ...twisted.slice(lost),
+        ];
       }
     } else if (op[0] === "advance") {
       clock.advance(op[1] as number);
@@ -194,8 +203,8 @@ export function replay(vector: MemcacheVector): ReplayResult {
   if (disconnected && final.pending.length > 0) deviations.add(Deviation.timerCancelledOnLost);
   const finalExpected: Record<string, unknown> = {
     time: final.time,
-    pending: disconnected || overlong ? [] : final.pending,
-    outstanding: overlong ? 0 : final.outstanding,
+    pending: disconnected || flags.overlong ? [] : final.pending,
+    outstanding: flags.overlong ? 0 : final.outstanding,
     connected: final.connected,
   };
   const finalActual: Record<string, unknown> = {
@@ -204,9 +213,9 @@ export function replay(vector: MemcacheVector): ReplayResult {
     outstanding: protocol.pendingCount,
     connected: disconnected ? 0 : 1,
   };
-  if (!skipLineMode) {
-    finalExpected["lineMode"] = final.lineMode;
-    finalActual["lineMode"] = protocol.lineMode ? 1 : 0;
+  if (!flags.skipLineMode) {
+    finalExpected.lineMode = final.lineMode;
+    finalActual.lineMode = protocol.lineMode ? 1 : 0;
   }
   return { ops, finalActual, finalExpected, deviations };
 }

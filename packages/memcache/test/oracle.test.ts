@@ -20,7 +20,9 @@ test("every memcache vector recorded from Twisted 22.4 replays, with Torsion's d
       assert.deepEqual(normalise(actual), expected, `${vector.id} (${vector.category}) op ${index} ${JSON.stringify(op).slice(0, 120)}`);
     });
     assert.deepEqual(result.finalActual, result.finalExpected, `${vector.id} final state`);
-    const hasLost = vector.ops.some((op) => op[0] === "lost" || op[0] === "data") && (vector.ops.some((op) => op[0] === "lost") || result.deviations.has(Deviation.malformedFailsAll));
+    const hasLost =
+      vector.ops.some((op) => op[0] === "lost" || op[0] === "data") &&
+      (vector.ops.some((op) => op[0] === "lost") || result.deviations.has(Deviation.malformedFailsAll));
     for (const deviation of result.deviations) {
       assert.ok(ALLOWED[deviation](vector.category, hasLost), `${vector.id} (${vector.category}) deviates unexpectedly: ${deviation}`);
       byDeviation.set(deviation, [...(byDeviation.get(deviation) ?? []), vector.id]);

@@ -1,6 +1,12 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { LineTooLongError, MalformedReplyError, MemcacheReplyDecoder, type MemcacheReplyFrame, ValueTooLargeError } from "@torsion/memcache";
+import {
+  LineTooLongError,
+  MalformedReplyError,
+  MemcacheReplyDecoder,
+  type MemcacheReplyFrame,
+  ValueTooLargeError,
+} from "@torsion/memcache";
 
 const stream = Buffer.from(
   "STORED\r\nVALUE k 5 12 99\r\n\r\nEND\r\nxyz\r\n\r\nVALUE e 0 0\r\n\r\nEND\r\nSTAT pid 1\r\nEND\r\n" + "VERSION 1.6\r\n",
@@ -79,7 +85,10 @@ describe("MemcacheReplyDecoder", () => {
     const strict = new MemcacheReplyDecoder();
     strict.feed(Buffer.from("VALUE k 0 2\r\nxyZZEND\r\n"));
     strict.next();
-    assert.throws(() => strict.next(), (error: unknown) => error instanceof MalformedReplyError && error.reason === "badValueTrailer");
+    assert.throws(
+      () => strict.next(),
+      (error: unknown) => error instanceof MalformedReplyError && error.reason === "badValueTrailer",
+    );
     const lenient = new MemcacheReplyDecoder({ checkTrailer: false });
     assert.deepEqual(decodeInChunks(Buffer.from("VALUE k 0 2\r\nxyZZEND\r\n"), 3, lenient), ["header:k,0,2:2", 'data:"xy"', "line:END"]);
   });
