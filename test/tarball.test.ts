@@ -19,7 +19,7 @@ let app = "";
 function run(command: string, args: string[], cwd: string): string {
   // The test runner's own variables would make a child `node` report to it; drop them.
   const env = { ...process.env };
-  delete env["NODE_TEST_CONTEXT"];
+  delete env.NODE_TEST_CONTEXT;
   try {
     return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
   } catch (error) {

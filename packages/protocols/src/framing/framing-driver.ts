@@ -83,7 +83,8 @@ type State = (typeof State)[keyof typeof State];
  * first `dataReceived` (or first use), after a subclass's field initialisers have run, so
  * it can read settings such as `MAX_LENGTH` that subclasses override with class fields.
  *
- * @example A protocol of NUL-terminated messages: a decoder (see `IDecoder`) plus the driver.
+ * @example NUL-terminated messages
+ * A protocol of NUL-terminated messages: a decoder (see `IDecoder`) plus the driver.
  * ```ts
  * class NulProtocol extends Protocol {
  *   readonly #framing = new FramingDriver(this, () => new NulDecoder(), {
