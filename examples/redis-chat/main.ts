@@ -22,12 +22,14 @@ function join(user: ChatUser, room: string): void {
   if (members === undefined) {
     rooms.set(room, (members = new Set()));
     // The first local member subscribes this server; messages go to every local member.
-    void redis.subscribe([channelOf(room)], (message) => {
-      for (const member of rooms.get(room) ?? []) member.sendLine(message);
-    }).addCallback(() => {
-      user.sendLine(Buffer.from(`* joined ${room}`));
-      return null;
-    });
+    void redis
+      .subscribe([channelOf(room)], (message) => {
+        for (const member of rooms.get(room) ?? []) member.sendLine(message);
+      })
+      .addCallback(() => {
+        user.sendLine(Buffer.from(`* joined ${room}`));
+        return null;
+      });
   } else user.sendLine(Buffer.from(`* joined ${room}`));
   members.add(user);
 }
