@@ -44,7 +44,9 @@ function freePort(): Promise<number> {
 }
 
 async function startServer(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
@@ -79,8 +81,14 @@ async function torsion(reactor: NodeReactor, port: number): Promise<Bench> {
       });
       return n / seconds;
     },
-    sequential: async (n) => n / (await timed(async () => { for (let i = 0; i < n; i += 1) await client.get("k1"); })),
-    close: async () => { await client.close(); },
+    sequential: async (n) =>
+      n /
+      (await timed(async () => {
+        for (let i = 0; i < n; i += 1) await client.get("k1");
+      })),
+    close: async () => {
+      await client.close();
+    },
   };
 }
 
@@ -97,8 +105,14 @@ async function ioredis(port: number): Promise<Bench> {
       });
       return n / seconds;
     },
-    sequential: async (n) => n / (await timed(async () => { for (let i = 0; i < n; i += 1) await client.getBuffer("k1"); })),
-    close: async () => { await client.quit(); },
+    sequential: async (n) =>
+      n /
+      (await timed(async () => {
+        for (let i = 0; i < n; i += 1) await client.getBuffer("k1");
+      })),
+    close: async () => {
+      await client.quit();
+    },
   };
 }
 
@@ -115,8 +129,14 @@ async function nodeRedis(port: number): Promise<Bench> {
       });
       return n / seconds;
     },
-    sequential: async (n) => n / (await timed(async () => { for (let i = 0; i < n; i += 1) await client.get("k1"); })),
-    close: async () => { await client.quit(); },
+    sequential: async (n) =>
+      n /
+      (await timed(async () => {
+        for (let i = 0; i < n; i += 1) await client.get("k1");
+      })),
+    close: async () => {
+      await client.quit();
+    },
   };
 }
 
@@ -133,19 +153,25 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
     rmSync(dir, { recursive: true, force: true });
     return ["pipelined", "sequential"].map((w) => skipped("redis", w, "cmd/s", null, server.message));
   }
-  const port = Number((server.spawnargs[2] ?? "0"));
+  const port = Number(server.spawnargs[2] ?? "0");
   const reactor = new NodeReactor({ installSignalHandlers: false });
   const pipelined: Record<Stack, number[]> = { torsion: [], ioredis: [], "node-redis": [] };
   const sequential: Record<Stack, number[]> = { torsion: [], ioredis: [], "node-redis": [] };
   try {
-    const benches: Record<Stack, Bench> = { torsion: await torsion(reactor, port), ioredis: await ioredis(port), "node-redis": await nodeRedis(port) };
+    const benches: Record<Stack, Bench> = {
+      torsion: await torsion(reactor, port),
+      ioredis: await ioredis(port),
+      "node-redis": await nodeRedis(port),
+    };
     for (const stack of STACKS) await benches[stack].pipelined(pipelineN / 10, value); // warm-up
     for (let round = 0; round < ctx.config.rounds; round += 1) {
       for (let i = 0; i < STACKS.length; i += 1) {
         const stack = STACKS[(i + round) % STACKS.length] as Stack;
         pipelined[stack].push(await benches[stack].pipelined(pipelineN, value));
         sequential[stack].push(await benches[stack].sequential(sequentialN));
-        ctx.log(`redis round ${round + 1} ${stack}: pipelined ${pipelined[stack].at(-1)?.toFixed(0)} cmd/s, sequential ${sequential[stack].at(-1)?.toFixed(0)} rt/s`);
+        ctx.log(
+          `redis round ${round + 1} ${stack}: pipelined ${pipelined[stack].at(-1)?.toFixed(0)} cmd/s, sequential ${sequential[stack].at(-1)?.toFixed(0)} rt/s`,
+        );
       }
     }
     for (const stack of STACKS) await benches[stack].close();
@@ -155,18 +181,37 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
     rmSync(dir, { recursive: true, force: true });
   }
   const results: Result[] = [];
-  for (const [workload, samples, target] of [["pipelined", pipelined, 1.0], ["sequential", sequential, 0.95]] as const) {
+  for (const [workload, samples, target] of [
+    ["pipelined", pipelined, 1.0],
+    ["sequential", sequential, 0.95],
+  ] as const) {
     const io = sideStats(samples.ioredis, 0);
     const nr = sideStats(samples["node-redis"], 0);
-    const faster = (io.median ?? 0) >= (nr.median ?? 0) ? ["ioredis", io] as const : ["node-redis", nr] as const;
+    const faster = (io.median ?? 0) >= (nr.median ?? 0) ? (["ioredis", io] as const) : (["node-redis", nr] as const);
     const note = `raw = ${faster[0]} (ioredis median ${io.median?.toFixed(0)}, node-redis ${nr.median?.toFixed(0)})`;
-    results.push(makeResult("redis", workload, workload === "pipelined" ? "cmd/s" : "rt/s", faster[1], sideStats(samples.torsion, 0), { op: ">=", value: target }, note));
+    results.push(
+      makeResult(
+        "redis",
+        workload,
+        workload === "pipelined" ? "cmd/s" : "rt/s",
+        faster[1],
+        sideStats(samples.torsion, 0),
+        { op: ">=", value: target },
+        note,
+      ),
+    );
   }
   return results;
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(path.basename(process.argv[1])) && path.basename(process.argv[1]) === "redis.js") {
-  const log = (m: string): void => { process.stderr.write(`${m}\n`); };
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url.endsWith(path.basename(process.argv[1])) &&
+  path.basename(process.argv[1]) === "redis.js"
+) {
+  const log = (m: string): void => {
+    process.stderr.write(`${m}\n`);
+  };
   const results = await runRedisBench({ log, fail: log, config: { rounds: Number(process.env["ROUNDS"] ?? "3") } });
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }

@@ -50,7 +50,8 @@ function lineClient(port: number): Promise<{ socket: Socket; waitFor: (pattern: 
             };
             check();
           }),
-      }));
+      }),
+    );
   });
 }
 
@@ -63,7 +64,11 @@ it("redis-chat relays a message said on one server to a client of another server
   }
   const dir = mkdtempSync(join(tmpdir(), "torsion-redis-chat-"));
   const redisPort = await freePort();
-  const redis = spawn(REDIS_SERVER, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "ignore"] });
+  const redis = spawn(
+    REDIS_SERVER,
+    ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
   const servers: Array<ReturnType<typeof startNode>> = [];
   const sockets: Socket[] = [];
   try {
