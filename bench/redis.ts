@@ -50,7 +50,7 @@ async function startServer(port: number, dir: string): Promise<ChildProcess> {
   await new Promise<void>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       out += chunk;
       if (/ready to accept connections/i.test(out)) {
         clearTimeout(timer);
@@ -144,8 +144,8 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
   if (!existsSync(REDIS_SERVER)) {
     return ["pipelined", "sequential"].map((w) => skipped("redis", w, "cmd/s", null, `${REDIS_SERVER} missing`));
   }
-  const pipelineN = Number(process.env["REDIS_PIPELINE"] ?? "100000");
-  const sequentialN = Number(process.env["REDIS_SEQUENTIAL"] ?? "2000");
+  const pipelineN = Number(process.env.REDIS_PIPELINE ?? "100000");
+  const sequentialN = Number(process.env.REDIS_SEQUENTIAL ?? "2000");
   const value = "v".repeat(64);
   const dir = mkdtempSync(path.join(tmpdir(), "torsion-bench-redis-"));
   const server = await startServer(await freePort(), dir).catch((error: unknown) => error as Error);
@@ -170,7 +170,7 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
         pipelined[stack].push(await benches[stack].pipelined(pipelineN, value));
         sequential[stack].push(await benches[stack].sequential(sequentialN));
         ctx.log(
-          `redis round ${round + 1} ${stack}: pipelined ${pipelined[stack].at(-1)?.toFixed(0)} cmd/s, sequential ${sequential[stack].at(-1)?.toFixed(0)} rt/s`,
+          `redis round ${round + 1} ${stack}: pipelined ${(pipelined[stack].at(-1) ?? 0).toFixed(0)} cmd/s, sequential ${(sequential[stack].at(-1) ?? 0).toFixed(0)} rt/s`,
         );
       }
     }
@@ -188,7 +188,7 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
     const io = sideStats(samples.ioredis, 0);
     const nr = sideStats(samples["node-redis"], 0);
     const faster = (io.median ?? 0) >= (nr.median ?? 0) ? (["ioredis", io] as const) : (["node-redis", nr] as const);
-    const note = `raw = ${faster[0]} (ioredis median ${io.median?.toFixed(0)}, node-redis ${nr.median?.toFixed(0)})`;
+    const note = `raw = ${faster[0]} (ioredis median ${(io.median ?? 0).toFixed(0)}, node-redis ${(nr.median ?? 0).toFixed(0)})`;
     results.push(
       makeResult(
         "redis",
@@ -212,6 +212,6 @@ if (
   const log = (m: string): void => {
     process.stderr.write(`${m}\n`);
   };
-  const results = await runRedisBench({ log, fail: log, config: { rounds: Number(process.env["ROUNDS"] ?? "3") } });
+  const results = await runRedisBench({ log, fail: log, config: { rounds: Number(process.env.ROUNDS ?? "3") } });
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }

@@ -30,7 +30,7 @@ function lineClient(port: number): Promise<{ socket: Socket; waitFor: (pattern: 
   return new Promise((resolve, reject) => {
     const socket = createConnection(port, "127.0.0.1");
     let received = "";
-    const waiters: Array<() => void> = [];
+    const waiters: (() => void)[] = [];
     socket.setEncoding("utf8").on("data", (chunk: string) => {
       received += chunk;
       for (const wake of waiters.splice(0)) wake();
@@ -58,7 +58,7 @@ function lineClient(port: number): Promise<{ socket: Socket; waitFor: (pattern: 
 it("redis-chat relays a message said on one server to a client of another server", async (t) => {
   if (!existsSync(REDIS_SERVER)) {
     const reason = `${REDIS_SERVER} is missing (run scripts/install-test-deps.sh)`;
-    if (process.env["CI"] === "true") throw new Error(reason);
+    if (process.env.CI === "true") throw new Error(reason);
     t.skip(reason);
     return;
   }
@@ -69,7 +69,7 @@ it("redis-chat relays a message said on one server to a client of another server
     ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
     { stdio: ["ignore", "pipe", "ignore"] },
   );
-  const servers: Array<ReturnType<typeof startNode>> = [];
+  const servers: ReturnType<typeof startNode>[] = [];
   const sockets: Socket[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
