@@ -81,6 +81,7 @@ async function runEverything(ctx: BenchContext): Promise<{ results: Result[]; sa
       ...(await (await import("./tls.js")).runTLSBench(ctx)),
       ...(await (await import("./memcache.js")).runMemcacheBench(ctx)),
       ...(await (await import("./amqp.js")).runAmqpBench(ctx)),
+      ...(await (await import("./redis.js")).runRedisBench(ctx)),
     ],
     samples: { echo: echo.samples, idle: idle.samples, udp: udp.samples },
   };

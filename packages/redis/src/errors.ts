@@ -43,9 +43,9 @@ export class RedisError extends TorsionError {
 export class RedisExecAbortError extends RedisError {
   override name = "RedisExecAbortError";
   /** The queue-time error of each refused command (`undefined` where it was queued). */
-  readonly queueErrors: ReadonlyArray<RedisError | undefined>;
+  readonly queueErrors: readonly (RedisError | undefined)[];
 
-  constructor(reply: RedisError, queueErrors: ReadonlyArray<RedisError | undefined>) {
+  constructor(reply: RedisError, queueErrors: readonly (RedisError | undefined)[]) {
     super(reply.code, reply.reply, { cause: reply });
     this.queueErrors = queueErrors;
   }

@@ -52,7 +52,8 @@ export class RedisClient extends RedisCommands {
   readonly #channels: Registry = new Map();
   readonly #patterns: Registry = new Map();
   readonly #onChannel: MessageListener = (message, channel) => this.#dispatch(this.#channels, channel, message, channel);
-  readonly #onPattern: MessageListener = (message, channel, pattern) => this.#dispatch(this.#patterns, pattern ?? "", message, channel, pattern);
+  readonly #onPattern: MessageListener = (message, channel, pattern) =>
+    this.#dispatch(this.#patterns, pattern ?? "", message, channel, pattern);
 
   /**
    * @param reactor - the reactor (its time for retries and timeouts; its TCP/Unix support for a description)
@@ -102,14 +103,14 @@ export class RedisClient extends RedisCommands {
   /** The current connection, ready, now or as soon as there is one. */
   whenConnected(): Deferred<RedisProtocol> {
     const current = this.#current;
-    if (current !== null && current.ready) return succeed(current);
+    if (current?.ready === true) return succeed(current);
     return this.#service.whenConnected();
   }
 
   sendCommand<T = RespValue>(args: readonly RedisArgument[], convert?: ReplyConverter<T>): Deferred<T> {
     const current = this.#current;
-    if (current !== null && current.ready) return current.sendCommand(args, convert);
-    return this.#service.whenConnected().addCallback((protocol) => protocol.sendCommand(args, convert)) as Deferred<T>;
+    if (current?.ready === true) return current.sendCommand(args, convert);
+    return this.#service.whenConnected().addCallback<T>((protocol) => protocol.sendCommand(args, convert));
   }
 
   /** `SELECT db` now, and on every later connection. */
@@ -121,11 +122,12 @@ export class RedisClient extends RedisCommands {
   /** A transaction on the current connection; see {@link RedisProtocol.multi}. */
   multi(): RedisTransaction {
     return new RedisTransaction((commands) =>
-      this.whenConnected().addCallback((protocol) => {
+      this.whenConnected().addCallback<RespValue[] | null>((protocol) => {
         const tx = protocol.multi();
         for (const [name, ...args] of commands) tx.command(String(name), ...args);
         return tx.exec();
-      }) as Deferred<RespValue[] | null>);
+      }),
+    );
   }
 
   /** `SUBSCRIBE`, kept across reconnections. Fires once the current (or next) connection confirmed. */
@@ -160,7 +162,7 @@ export class RedisClient extends RedisCommands {
         debug("connection lost: %s", reason instanceof Error ? reason.message : String(reason));
         return null;
       });
-      const replay: Array<Deferred<null>> = [];
+      const replay: Deferred<null>[] = [];
       if (this.#channels.size > 0) replay.push(protocol.subscribe([...this.#channels.keys()], this.#onChannel));
       if (this.#patterns.size > 0) replay.push(protocol.psubscribe([...this.#patterns.keys()], this.#onPattern));
       debug("connected (RESP%d); replaying %d subscription commands", protocol.protocolVersion, replay.length);
@@ -168,7 +170,12 @@ export class RedisClient extends RedisCommands {
     });
   }
 
-  #add(registry: Registry, names: readonly string[], listener: MessageListener, send: (p: RedisProtocol, names: string[]) => Deferred<null>): Deferred<null> {
+  #add(
+    registry: Registry,
+    names: readonly string[],
+    listener: MessageListener,
+    send: (p: RedisProtocol, names: string[]) => Deferred<null>,
+  ): Deferred<null> {
     const fresh: string[] = [];
     for (const name of names) {
       let set = registry.get(name);
@@ -180,7 +187,7 @@ export class RedisClient extends RedisCommands {
     }
     const current = this.#current;
     if (fresh.length === 0) return succeed(null);
-    if (current !== null && current.ready) return send(current, fresh);
+    if (current?.ready === true) return send(current, fresh);
     // Not connected: the next connection's replay subscribes; fire once it is ready.
     return this.#service.whenConnected().addCallback(() => null);
   }
@@ -189,7 +196,7 @@ export class RedisClient extends RedisCommands {
     if (names.length === 0) registry.clear();
     for (const name of names) registry.delete(name);
     const current = this.#current;
-    if (current !== null && current.ready) return send(current, [...names]);
+    if (current?.ready === true) return send(current, [...names]);
     return succeed(null);
   }
 
@@ -210,8 +217,7 @@ class RedisFactory extends Factory<RedisProtocol> {
     this.noisy = false;
   }
 
-  override buildProtocol(addr: IAddress): RedisProtocol {
-    void addr;
+  override buildProtocol(_addr: IAddress): RedisProtocol {
     return new RedisProtocol(this.#options());
   }
 }

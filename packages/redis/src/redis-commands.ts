@@ -57,7 +57,8 @@ export abstract class RedisCommands {
   /** `PING [message]`: `"PONG"` (or the message). In RESP2 subscribed mode the `pong` array is unwrapped. */
   ping(message?: string): Deferred<string> {
     return this.sendCommand(message === undefined ? ["PING"] : ["PING", message], (value) =>
-      Array.isArray(value) ? (message === undefined ? "PONG" : to.toText(value[1] ?? "")) : to.toText(value));
+      Array.isArray(value) ? (message === undefined ? "PONG" : to.toText(value[1] ?? "")) : to.toText(value),
+    );
   }
   /** `ECHO message`. */
   echo(message: RedisArgument): Deferred<string> {
@@ -108,13 +109,15 @@ export abstract class RedisCommands {
     return this.sendCommand(["GETDEL", key], to.toBufferOrNull);
   }
   /** `MGET key...`: bytes or null per key. */
-  mget(...keys: RedisArgument[]): Deferred<Array<Buffer | null>> {
+  mget(...keys: RedisArgument[]): Deferred<(Buffer | null)[]> {
     return this.sendCommand(["MGET", ...keys], to.toBufferArray);
   }
   /** `MSET` from an object or pairs. */
-  mset(values: Record<string, RedisArgument> | ReadonlyArray<readonly [RedisArgument, RedisArgument]>): Deferred<boolean> {
-    const pairs = Array.isArray(values) ? values : Object.entries(values);
-    return this.sendCommand(["MSET", ...pairs.flat()], to.toOk);
+  mset(values: Record<string, RedisArgument> | readonly (readonly [RedisArgument, RedisArgument])[]): Deferred<boolean> {
+    const pairs: readonly (readonly [RedisArgument, RedisArgument])[] = isPairs(values) ? values : Object.entries(values);
+    const flat: RedisArgument[] = [];
+    for (const [k, v] of pairs) flat.push(k, v);
+    return this.sendCommand(["MSET", ...flat], to.toOk);
   }
   /** `INCR key`. */
   incr(key: RedisArgument): Deferred<number> {
@@ -198,7 +201,8 @@ export abstract class RedisCommands {
   // --- hashes
   /** `HSET key field value` or `HSET key {field: value...}`: how many fields were added. */
   hset(key: RedisArgument, field: RedisArgument | Record<string, RedisArgument>, value?: RedisArgument): Deferred<number> {
-    const pairs = typeof field === "object" && !(field instanceof Uint8Array) ? Object.entries(field).flat() : [field, value as RedisArgument];
+    const pairs =
+      typeof field === "object" && !(field instanceof Uint8Array) ? Object.entries(field).flat() : [field, value as RedisArgument];
     return this.sendCommand(["HSET", key, ...pairs], to.toInteger);
   }
   /** `HGET key field`. */
@@ -206,7 +210,7 @@ export abstract class RedisCommands {
     return this.sendCommand(["HGET", key, field], to.toBufferOrNull);
   }
   /** `HMGET key field...`. */
-  hmget(key: RedisArgument, ...fields: RedisArgument[]): Deferred<Array<Buffer | null>> {
+  hmget(key: RedisArgument, ...fields: RedisArgument[]): Deferred<(Buffer | null)[]> {
     return this.sendCommand(["HMGET", key, ...fields], to.toBufferArray);
   }
   /** `HGETALL key` as an object (empty for a missing key). */
@@ -304,8 +308,10 @@ export abstract class RedisCommands {
 
   // --- sorted sets
   /** `ZADD key score member...` from `[score, member]` pairs or `{member: score}`. */
-  zadd(key: RedisArgument, members: ReadonlyArray<readonly [number, RedisArgument]> | Record<string, number>): Deferred<number> {
-    const pairs = Array.isArray(members) ? members.flat() : Object.entries(members).flatMap(([member, score]) => [score, member]);
+  zadd(key: RedisArgument, members: readonly (readonly [number, RedisArgument])[] | Record<string, number>): Deferred<number> {
+    const pairs: RedisArgument[] = [];
+    if (isPairs(members)) for (const [score, member] of members) pairs.push(score, member);
+    else for (const [member, score] of Object.entries(members)) pairs.push(score, member);
     return this.sendCommand(["ZADD", key, ...pairs], to.toInteger);
   }
   /** `ZSCORE key member`. */
@@ -321,7 +327,7 @@ export abstract class RedisCommands {
     return this.sendCommand(["ZRANGE", key, start, stop], to.toBuffers);
   }
   /** `ZRANGE key start stop WITHSCORES` as `[member, score]` pairs. */
-  zrangeWithScores(key: RedisArgument, start: number, stop: number): Deferred<Array<[Buffer, number]>> {
+  zrangeWithScores(key: RedisArgument, start: number, stop: number): Deferred<[Buffer, number][]> {
     return this.sendCommand(["ZRANGE", key, start, stop, "WITHSCORES"], to.toScored);
   }
   /** `ZRANK key member`. */
@@ -359,4 +365,8 @@ export abstract class RedisCommands {
       for (const item of page.items) yield convert(item);
     } while (cursor !== "0");
   }
+}
+
+function isPairs<A, B>(value: readonly (readonly [A, B])[] | Record<string, unknown>): value is readonly (readonly [A, B])[] {
+  return Array.isArray(value);
 }

@@ -59,7 +59,10 @@ class Pending {
   ) {}
 }
 
-type Held = { readonly args: readonly RedisArgument[]; readonly entry: Pending };
+interface Held {
+  readonly args: readonly RedisArgument[];
+  readonly entry: Pending;
+}
 
 const State = { handshake: 0, ready: 1, closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -103,8 +106,8 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   #state: State = State.handshake;
   #flushScheduled = false;
   #version: 2 | 3 = 2;
-  #readyWaiters: Array<Deferred<RedisProtocol>> = [];
-  #lostWaiters: Array<Deferred<unknown>> = [];
+  #readyWaiters: Deferred<RedisProtocol>[] = [];
+  #lostWaiters: Deferred<unknown>[] = [];
   #failure: Failure | null = null;
 
   constructor(options: RedisProtocolOptions = {}) {
@@ -173,15 +176,19 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
       const args: RedisArgument[] = ["HELLO", "3"];
       if (o.password !== undefined) args.push("AUTH", o.username ?? "default", o.password);
       if (o.clientName !== undefined) args.push("SETNAME", o.clientName);
-      this.#internal(args, (value) => {
-        if (value instanceof RespMap) {
-          this.#version = 3;
-          this.#afterAuth(false);
-        } else if (value instanceof RedisError && (value.code === "NOPROTO" || /unknown command/i.test(value.reply))) {
-          debug("HELLO 3 refused (%s): RESP2", value.message);
-          this.#afterAuth(true);
-        } else this.#handshakeFailed("HELLO", value);
-      }, true);
+      this.#internal(
+        args,
+        (value) => {
+          if (value instanceof RespMap) {
+            this.#version = 3;
+            this.#afterAuth(false);
+          } else if (value instanceof RedisError && (value.code === "NOPROTO" || /unknown command/i.test(value.reply))) {
+            debug("HELLO 3 refused (%s): RESP2", value.message);
+            this.#afterAuth(true);
+          } else this.#handshakeFailed("HELLO", value);
+        },
+        true,
+      );
     } else this.#afterAuth(true);
     this.flush();
   }
@@ -198,7 +205,8 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     this.#state = State.closed;
     this.#failure = reason;
     debug("connection lost: %s", reason.getErrorMessage());
-    const lost = (): RedisConnectionLostError => new RedisConnectionLostError(`connection lost: ${reason.getErrorMessage()}`, { cause: reason.value });
+    const lost = (): RedisConnectionLostError =>
+      new RedisConnectionLostError(`connection lost: ${reason.getErrorMessage()}`, { cause: reason.value });
     this.#failAll(lost);
     if (!wasClosed) for (const d of this.#readyWaiters.splice(0)) d.errback(lost());
     for (const d of this.#lostWaiters.splice(0)) d.callback(reason.value);
@@ -287,8 +295,8 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     return deferred as Deferred<null>;
   }
 
-  #exec(commands: ReadonlyArray<readonly RedisArgument[]>): Deferred<RespValue[] | null> {
-    const queueErrors: Array<RedisError | undefined> = new Array(commands.length).fill(undefined);
+  #exec(commands: readonly (readonly RedisArgument[])[]): Deferred<RespValue[] | null> {
+    const queueErrors: (RedisError | undefined)[] = commands.map(() => undefined);
     this.#internal(["MULTI"], () => undefined);
     commands.forEach((args, i) => {
       this.#internal(args, (value) => {
@@ -341,12 +349,17 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
       const args = o.username === undefined ? ["AUTH", o.password] : ["AUTH", o.username, o.password];
       this.#internal(args, (value) => this.#check("AUTH", value), true);
     }
-    if (resp2 && o.clientName !== undefined) this.#internal(["CLIENT", "SETNAME", o.clientName], (value) => this.#check("CLIENT SETNAME", value), true);
+    if (resp2 && o.clientName !== undefined)
+      this.#internal(["CLIENT", "SETNAME", o.clientName], (value) => this.#check("CLIENT SETNAME", value), true);
     if (o.db !== undefined && o.db !== 0) this.#internal(["SELECT", o.db], (value) => this.#check("SELECT", value), true);
-    this.#internal(["PING"], (value) => {
-      if (this.#state === State.handshake && !(value instanceof RedisError)) this.#becomeReady();
-      else this.#check("PING", value);
-    }, true);
+    this.#internal(
+      ["PING"],
+      (value) => {
+        if (this.#state === State.handshake && !(value instanceof RedisError)) this.#becomeReady();
+        else this.#check("PING", value);
+      },
+      true,
+    );
     this.flush();
   }
 
@@ -365,7 +378,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
 
   #handshakeFailed(what: string, value: RespValue): void {
     if (this.#state !== State.handshake) return;
-    const cause = value instanceof RedisError ? value : new Error(`unexpected reply ${String(value)}`);
+    const cause = value instanceof RedisError ? value : new Error(`unexpected reply ${describe(value)}`);
     const error = new RedisHandshakeError(`${what} failed: ${cause.message}`, { cause });
     this.#state = State.closed;
     this.#failure = new Failure(error);
@@ -410,7 +423,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     if (PubSub.isConfirmation(kind)) {
       this.#pubsub.confirmed(values);
       const entry = this.#queue[this.#head];
-      if (entry !== undefined && entry.pubsub !== null && PubSub.matches(entry.pubsub, kind)) {
+      if (entry?.pubsub != null && PubSub.matches(entry.pubsub, kind)) {
         entry.confirmations -= 1;
         if (entry.confirmations <= 0) {
           this.#shift();
@@ -489,19 +502,19 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     const seconds = this.#options.replyTimeout ?? 0;
     debug("no reply for %s s: aborting", seconds);
     this.#failAll(() => new RedisTimeoutError(`no reply from Redis for ${seconds} s`));
-    const transport = this.transport as (ITransport & { abortConnection?: () => void }) | null;
-    if (typeof transport?.abortConnection === "function") transport.abortConnection();
+    const transport = this.transport;
+    if (transport !== null && canAbort(transport)) transport.abortConnection();
     else transport?.loseConnection();
   }
 }
 
 /** A transaction being built; see {@link RedisProtocol.multi}. */
 export class RedisTransaction {
-  readonly #commands: Array<readonly RedisArgument[]> = [];
-  readonly #run: (commands: ReadonlyArray<readonly RedisArgument[]>) => Deferred<RespValue[] | null>;
+  readonly #commands: (readonly RedisArgument[])[] = [];
+  readonly #run: (commands: readonly (readonly RedisArgument[])[]) => Deferred<RespValue[] | null>;
   #done = false;
 
-  constructor(run: (commands: ReadonlyArray<readonly RedisArgument[]>) => Deferred<RespValue[] | null>) {
+  constructor(run: (commands: readonly (readonly RedisArgument[])[]) => Deferred<RespValue[] | null>) {
     this.#run = run;
   }
 
@@ -523,4 +536,14 @@ export class RedisTransaction {
     this.#done = true;
     return this.#run(this.#commands);
   }
+}
+
+function describe(value: RespValue): string {
+  return Buffer.isBuffer(value)
+    ? `bulk string ${JSON.stringify(value.toString("latin1"))}`
+    : JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+function canAbort(transport: ITransport): transport is ITransport & { abortConnection(): void } {
+  return typeof (transport as Partial<{ abortConnection: unknown }>).abortConnection === "function";
 }

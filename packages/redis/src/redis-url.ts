@@ -30,7 +30,8 @@ export function parseRedisAddress(address: string): RedisAddress {
   const port = url.port === "" ? 6379 : Number(url.port);
   const path = url.pathname.replace(/^\//, "");
   const db = path === "" ? undefined : Number(path);
-  if (db !== undefined && (!Number.isInteger(db) || db < 0)) throw new RedisUrlError(`bad database number ${JSON.stringify(path)} in ${address}`);
+  if (db !== undefined && (!Number.isInteger(db) || db < 0))
+    throw new RedisUrlError(`bad database number ${JSON.stringify(path)} in ${address}`);
   const username = url.username === "" ? undefined : decodeURIComponent(url.username);
   const password = url.password === "" ? undefined : decodeURIComponent(url.password);
   return {

@@ -10,7 +10,15 @@ import { RespMap, RespSet, VerbatimString, respToString, type RespValue } from "
 export type ReplyConverter<T> = (value: RespValue) => T;
 
 function wrong(expected: string, value: RespValue): never {
-  const shown = Buffer.isBuffer(value) ? "bulk string" : Array.isArray(value) ? "array" : value === null ? "null" : typeof value === "object" ? value.constructor.name : typeof value;
+  const shown = Buffer.isBuffer(value)
+    ? "bulk string"
+    : Array.isArray(value)
+      ? "array"
+      : value === null
+        ? "null"
+        : typeof value === "object"
+          ? value.constructor.name
+          : typeof value;
   throw new RedisReplyTypeError(`expected ${expected}, got ${shown}`);
 }
 
@@ -81,13 +89,13 @@ export function elements(value: RespValue): RespValue[] {
 }
 
 /** An array of bulk strings (nulls kept) as bytes. */
-export const toBufferArray: ReplyConverter<Array<Buffer | null>> = (value) => elements(value).map(toBufferOrNull);
+export const toBufferArray: ReplyConverter<(Buffer | null)[]> = (value) => elements(value).map(toBufferOrNull);
 
 /** An array of bulk strings, none null (e.g. `LRANGE`, `SMEMBERS`), as bytes. */
 export const toBuffers: ReplyConverter<Buffer[]> = (value) =>
   elements(value).map((item) => {
     const buffer = toBufferOrNull(item);
-    return buffer === null ? wrong("a bulk string", item) : buffer;
+    return buffer ?? wrong("a bulk string", item);
   });
 
 /** An array of strings as text. */
@@ -112,9 +120,9 @@ export const toHash: ReplyConverter<Record<string, Buffer>> = (value) => {
 };
 
 /** Members with scores (`ZRANGE ... WITHSCORES`): RESP2's flat array or RESP3's pairs. */
-export const toScored: ReplyConverter<Array<[Buffer, number]>> = (value) => {
+export const toScored: ReplyConverter<[Buffer, number][]> = (value) => {
   const items = elements(value);
-  const out: Array<[Buffer, number]> = [];
+  const out: [Buffer, number][] = [];
   if (items.length > 0 && Array.isArray(items[0])) {
     for (const pair of items) {
       const [member, score] = elements(pair);

@@ -322,8 +322,8 @@ export class RespDecoder implements IDecoder<RespValue> {
   }
 }
 
-function pairs(items: RespValue[]): Array<[RespValue, RespValue]> {
-  const out: Array<[RespValue, RespValue]> = new Array(items.length / 2);
+function pairs(items: RespValue[]): [RespValue, RespValue][] {
+  const out = new Array<[RespValue, RespValue]>(items.length / 2);
   for (let i = 0; i < items.length; i += 2) out[i / 2] = [items[i] as RespValue, items[i + 1] as RespValue];
   return out;
 }

@@ -44,7 +44,7 @@ export class CommandWriter {
         parts.push(Buffer.from(text), Buffer.isBuffer(arg) ? arg : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength));
         text = "\r\n";
       } else {
-        throw new RedisArgumentError(`argument ${i} has unsupported type ${arg === null ? "null" : typeof arg}`);
+        throw new RedisArgumentError(`argument ${i} has unsupported type ${describeType(arg)}`);
       }
     }
     this.#count += 1;
@@ -80,4 +80,8 @@ export function encodeCommand(args: readonly RedisArgument[]): Buffer {
   writer.append(args);
   const parts = writer.take();
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+}
+
+function describeType(value: unknown): string {
+  return value === null ? "null" : typeof value;
 }

@@ -18,18 +18,7 @@ import type { RedisError } from "./errors.js";
  * - push `>` → {@link RespPush} (top level only).
  */
 export type RespValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | null
-  | Buffer
-  | RedisError
-  | VerbatimString
-  | RespMap
-  | RespSet
-  | RespPush
-  | RespValue[];
+  string | number | bigint | boolean | null | Buffer | RedisError | VerbatimString | RespMap | RespSet | RespPush | RespValue[];
 
 /** A RESP3 verbatim string (`=`): a three-letter format (`txt`, `mkd`) and the bytes. */
 export class VerbatimString {
@@ -49,6 +38,7 @@ export class VerbatimString {
 export function respToString(value: RespValue): string {
   if (Buffer.isBuffer(value)) return value.toString("utf8");
   if (value instanceof VerbatimString) return value.toString();
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
   return String(value);
 }
 
@@ -57,7 +47,7 @@ export function respToString(value: RespValue): string {
  * {@link get} looks a key up by its text; {@link toObject} gives a plain object.
  */
 export class RespMap {
-  constructor(readonly entries: Array<[RespValue, RespValue]>) {}
+  constructor(readonly entries: [RespValue, RespValue][]) {}
 
   /** How many pairs. */
   get size(): number {

@@ -55,7 +55,9 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
   const reported: string[] = [];
   let previousReporter: ErrorReporter;
   before(() => {
-    previousReporter = setErrorReporter((error, context) => reported.push(`${context}: ${String(error)} ${(error as { value?: { stack?: string } }).value?.stack ?? ""}`));
+    previousReporter = setErrorReporter((error, context) =>
+      reported.push(`${context}: ${String(error)} ${(error as { value?: { stack?: string } }).value?.stack ?? ""}`),
+    );
   });
   after(() => {
     setErrorReporter(previousReporter);
@@ -67,7 +69,7 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
   after(async () => {
     for (const c of clients.splice(0)) await c.close();
     for (const call of reactor.getDelayedCalls()) call.cancel();
-    await server?.dispose();
+    await server.dispose();
   });
 
   for (const protocol of [2, 3] as const) {
@@ -88,7 +90,10 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
       assert.equal(await redis.incrbyfloat("f", 1.5), 1.5);
       assert.equal(await redis.append("s", "!"), 7);
       await redis.mset({ a: "1", b: "2" });
-      assert.deepEqual((await redis.mget("a", "b", "zz")).map((v) => v?.toString() ?? null), ["1", "2", null]);
+      assert.deepEqual(
+        (await redis.mget("a", "b", "zz")).map((v) => v?.toString() ?? null),
+        ["1", "2", null],
+      );
       assert.equal(await redis.exists("a", "b", "zz"), 2);
       assert.equal(await redis.ttl("a"), -1);
       assert.equal(await redis.expire("a", 100), true);
@@ -112,7 +117,11 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
       assert.equal(await redis.hset("h", { f1: "a", f2: "b" }), 2);
       assert.equal(await redis.hset("h", "f3", "c"), 1);
       assert.equal((await redis.hget("h", "f1"))?.toString(), "a");
-      assert.deepEqual(Object.fromEntries(Object.entries(await redis.hgetall("h")).map(([k, v]) => [k, v.toString()])), { f1: "a", f2: "b", f3: "c" });
+      assert.deepEqual(Object.fromEntries(Object.entries(await redis.hgetall("h")).map(([k, v]) => [k, v.toString()])), {
+        f1: "a",
+        f2: "b",
+        f3: "c",
+      });
       assert.deepEqual(await redis.hgetall("nothing"), {});
       assert.equal(await redis.hexists("h", "f2"), true);
       assert.equal(await redis.hincrby("h", "n", 5), 5);
@@ -131,13 +140,25 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
       assert.equal(await redis.scard("s"), 2);
       const raw = await redis.command("SMEMBERS", "s");
       assert.equal(raw instanceof RespSet, protocol === 3);
-      assert.equal(await redis.zadd("z", [[1, "one"], [2.5, "two"]]), 2);
+      assert.equal(
+        await redis.zadd("z", [
+          [1, "one"],
+          [2.5, "two"],
+        ]),
+        2,
+      );
       assert.equal(await redis.zadd("z", { three: 3 }), 1);
       assert.equal(await redis.zscore("z", "two"), 2.5);
       assert.equal(await redis.zscore("z", "none"), null);
       assert.equal(await redis.zincrby("z", 1, "one"), 2);
       assert.deepEqual((await redis.zrange("z", 0, -1)).map(String), ["one", "two", "three"]);
-      assert.deepEqual((await redis.zrangeWithScores("z", 0, 1)).map(([m, s]) => [m.toString(), s]), [["one", 2], ["two", 2.5]]);
+      assert.deepEqual(
+        (await redis.zrangeWithScores("z", 0, 1)).map(([m, s]) => [m.toString(), s]),
+        [
+          ["one", 2],
+          ["two", 2.5],
+        ],
+      );
       assert.equal(await redis.zrank("z", "three"), 2);
       assert.equal(await redis.zcard("z"), 3);
     });
@@ -171,9 +192,9 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
     it(`pipelines 100,000 commands and matches every reply in order over RESP${protocol}`, async () => {
       const redis = client({ protocol, db: 12 + protocol });
       const protocolConnection = await redis.whenConnected();
-      const sets: Array<Deferred<boolean>> = [];
+      const sets: Deferred<boolean>[] = [];
       for (let i = 0; i < 50_000; i += 1) sets.push(redis.set(`p${i}`, `value-${i}`));
-      const gets: Array<Deferred<string | null>> = [];
+      const gets: Deferred<string | null>[] = [];
       for (let i = 0; i < 50_000; i += 1) gets.push(redis.getString(`p${i}`));
       assert.equal(protocolConnection.pendingCount, 100_000);
       for (const d of sets) assert.equal(await d, true);
@@ -185,7 +206,7 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
       const publisher = client({ protocol });
       const got: string[] = [];
       await subscriber.subscribe(["news", "sport"], (message, channel) => got.push(`${channel}:${message.toString()}`));
-      await subscriber.psubscribe(["log.*"], (message, channel, pattern) => got.push(`${pattern}|${channel}:${message.toString()}`));
+      await subscriber.psubscribe(["log.*"], (message, channel, pattern) => got.push(`${pattern ?? "-"}|${channel}:${message.toString()}`));
       assert.equal(await publisher.publish("news", "hello"), 1);
       assert.equal(await publisher.publish("log.db", "slow"), 1);
       assert.equal(await publisher.publish("other", "unheard"), 0);

@@ -16,15 +16,24 @@ import {
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A connected protocol, handshake answered for RESP`version`. */
-async function connected(version: 2 | 3, options: RedisProtocolOptions = {}): Promise<{ redis: RedisProtocol; transport: StringTransportWithDisconnection; writes: () => number }> {
+function connected(
+  version: 2 | 3,
+  options: RedisProtocolOptions = {},
+): { redis: RedisProtocol; transport: StringTransportWithDisconnection; writes: () => number } {
   const redis = new RedisProtocol({ protocol: version, ...options });
   const transport = new StringTransportWithDisconnection();
   transport.protocol = redis;
   let writes = 0;
   const write = transport.write.bind(transport);
   const writeSequence = transport.writeSequence.bind(transport);
-  transport.write = (data) => { writes += 1; write(data); };
-  transport.writeSequence = (data) => { writes += 1; writeSequence(data); };
+  transport.write = (data) => {
+    writes += 1;
+    write(data);
+  };
+  transport.writeSequence = (data) => {
+    writes += 1;
+    writeSequence(data);
+  };
   redis.makeConnection(transport);
   if (version === 3) {
     assert.deepEqual(transport.value(), encodeCommand(["HELLO", "3"]));
@@ -49,13 +58,16 @@ async function failure(d: Deferred<unknown>): Promise<unknown> {
 
 describe("RedisProtocol", () => {
   it("writes the commands issued in one tick as one write and matches replies in order", async () => {
-    const { redis, transport, writes } = await connected(2);
+    const { redis, transport, writes } = connected(2);
     const before = writes();
     const replies = [redis.set("a", "1"), redis.get("a"), redis.incr("n")];
     assert.equal(transport.value().length, 0, "nothing written before the microtask");
     await Promise.resolve();
     assert.equal(writes() - before, 1);
-    assert.deepEqual(transport.value(), Buffer.concat([encodeCommand(["SET", "a", "1"]), encodeCommand(["GET", "a"]), encodeCommand(["INCR", "n"])]));
+    assert.deepEqual(
+      transport.value(),
+      Buffer.concat([encodeCommand(["SET", "a", "1"]), encodeCommand(["GET", "a"]), encodeCommand(["INCR", "n"])]),
+    );
     redis.dataReceived(Buffer.from("+OK\r\n$1\r\n1\r\n:7\r\n"));
     assert.deepEqual(await Promise.all(replies), [true, Buffer.from("1"), 7]);
   });
@@ -69,7 +81,10 @@ describe("RedisProtocol", () => {
     assert.deepEqual(transport.value(), encodeCommand(["HELLO", "3", "AUTH", "default", "pw"]));
     transport.clear();
     redis.dataReceived(Buffer.from("-NOPROTO sorry, this protocol version is not supported\r\n"));
-    assert.deepEqual(transport.value(), Buffer.concat([encodeCommand(["AUTH", "pw"]), encodeCommand(["SELECT", 4]), encodeCommand(["PING"])]));
+    assert.deepEqual(
+      transport.value(),
+      Buffer.concat([encodeCommand(["AUTH", "pw"]), encodeCommand(["SELECT", 4]), encodeCommand(["PING"])]),
+    );
     transport.clear();
     redis.dataReceived(Buffer.from("+OK\r\n+OK\r\n+PONG\r\n"));
     assert.equal(redis.protocolVersion, 2);
@@ -80,7 +95,7 @@ describe("RedisProtocol", () => {
   });
 
   it("routes RESP3 pushes to pub/sub and never to the pending replies", async () => {
-    const { redis } = await connected(3);
+    const { redis } = connected(3);
     const messages: string[] = [];
     const subscribed = redis.subscribe(["a", "b"], (message, channel) => messages.push(`${channel}=${message.toString()}`));
     const get = redis.get("k");
@@ -93,14 +108,20 @@ describe("RedisProtocol", () => {
   });
 
   it("tells RESP2 messages from replies by the subscribed mode", async () => {
-    const { redis } = await connected(2);
+    const { redis } = connected(2);
     const messages: string[] = [];
     const listRange = redis.lrange("l", 0, -1);
     redis.dataReceived(Buffer.from("*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$1\r\nb\r\n"));
     assert.deepEqual((await listRange).map(String), ["message", "a", "b"], "not subscribed: a plain reply");
-    const subscribed = redis.psubscribe(["n.*"], (message, channel, pattern) => messages.push(`${pattern}:${channel}=${message.toString()}`));
+    const subscribed = redis.psubscribe(["n.*"], (message, channel, pattern) =>
+      messages.push(`${pattern ?? "-"}:${channel}=${message.toString()}`),
+    );
     const ping = redis.ping();
-    redis.dataReceived(Buffer.from("*3\r\n$10\r\npsubscribe\r\n$3\r\nn.*\r\n:1\r\n*4\r\n$8\r\npmessage\r\n$3\r\nn.*\r\n$3\r\nn.x\r\n$1\r\n1\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n"));
+    redis.dataReceived(
+      Buffer.from(
+        "*3\r\n$10\r\npsubscribe\r\n$3\r\nn.*\r\n:1\r\n*4\r\n$8\r\npmessage\r\n$3\r\nn.*\r\n$3\r\nn.x\r\n$1\r\n1\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n",
+      ),
+    );
     assert.equal(await subscribed, null);
     assert.equal(await ping, "PONG");
     assert.deepEqual(messages, ["n.*:n.x=1"]);
@@ -113,7 +134,7 @@ describe("RedisProtocol", () => {
   });
 
   it("drops the reply of a cancelled command and keeps the next ones aligned", async () => {
-    const { redis } = await connected(2);
+    const { redis } = connected(2);
     const first = redis.get("a");
     const second = redis.get("b");
     first.cancel();
@@ -124,7 +145,7 @@ describe("RedisProtocol", () => {
   });
 
   it("fails an error reply's command only, as RedisError with its code", async () => {
-    const { redis } = await connected(3);
+    const { redis } = connected(3);
     const bad = redis.incr("list");
     const good = redis.ping();
     redis.dataReceived(Buffer.from("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n+PONG\r\n"));
@@ -134,7 +155,7 @@ describe("RedisProtocol", () => {
   });
 
   it("fails the waiting commands with RedisConnectionLostError and later ones with RedisConnectionClosedError", async () => {
-    const { redis, transport } = await connected(2);
+    const { redis, transport } = connected(2);
     const waiting = failure(redis.get("a"));
     transport.peerClosed(new ConnectionDone());
     const lost = await waiting;
@@ -144,7 +165,7 @@ describe("RedisProtocol", () => {
 
   it("times out when no reply comes for replyTimeout seconds, on the injected clock", async () => {
     const clock = new Clock();
-    const { redis, transport } = await connected(2, { clock, replyTimeout: 5 });
+    const { redis, transport } = connected(2, { clock, replyTimeout: 5 });
     const first = redis.get("a");
     const second = failure(redis.get("b"));
     clock.advance(4);
@@ -158,7 +179,7 @@ describe("RedisProtocol", () => {
   });
 
   it("closes the connection on a malformed reply", async () => {
-    const { redis, transport } = await connected(2);
+    const { redis, transport } = connected(2);
     const waiting = failure(redis.get("a"));
     redis.dataReceived(Buffer.from("?garbage\r\n"));
     assert.equal(transport.disconnecting, true);
@@ -166,10 +187,13 @@ describe("RedisProtocol", () => {
   });
 
   it("sends MULTI, the queued commands and EXEC together", async () => {
-    const { redis, transport } = await connected(2);
+    const { redis, transport } = connected(2);
     const exec = redis.multi().command("INCR", "a").command("GET", "b").exec();
     await Promise.resolve();
-    assert.deepEqual(transport.value(), Buffer.concat([encodeCommand(["MULTI"]), encodeCommand(["INCR", "a"]), encodeCommand(["GET", "b"]), encodeCommand(["EXEC"])]));
+    assert.deepEqual(
+      transport.value(),
+      Buffer.concat([encodeCommand(["MULTI"]), encodeCommand(["INCR", "a"]), encodeCommand(["GET", "b"]), encodeCommand(["EXEC"])]),
+    );
     redis.dataReceived(Buffer.from("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n$-1\r\n"));
     assert.deepEqual(await exec, [1, null]);
   });

@@ -15,7 +15,7 @@ export const REDIS_SERVER = "/usr/bin/redis-server";
 export function redisMissing(): string | null {
   if (existsSync(REDIS_SERVER)) return null;
   const reason = `${REDIS_SERVER} is missing (run scripts/install-test-deps.sh)`;
-  if (process.env["CI"] === "true") throw new Error(reason);
+  if (process.env.CI === "true") throw new Error(reason);
   return reason;
 }
 
@@ -57,7 +57,20 @@ export class RedisServer {
   }
 
   async #spawn(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, "--enable-debug-command", "yes"];
+    const args = [
+      "--port",
+      String(this.port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      this.dir,
+      "--enable-debug-command",
+      "yes",
+    ];
     if (this.socket !== null) args.push("--unixsocket", this.socket);
     const child = spawn(REDIS_SERVER, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.#child = child;
@@ -67,7 +80,7 @@ export class RedisServer {
         child.kill("SIGKILL");
         reject(new Error(`redis-server did not start: ${output}`));
       }, 10_000);
-      child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
         output += chunk;
         if (/ready to accept connections/i.test(output)) {
           clearTimeout(timer);
@@ -76,18 +89,18 @@ export class RedisServer {
       });
       child.once("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`redis-server exited with ${code}: ${output}`));
+        reject(new Error(`redis-server exited with ${String(code)}: ${output}`));
       });
     });
-    child.stdout?.resume();
-    child.stderr?.resume();
+    child.stdout.resume();
+    child.stderr.resume();
   }
 
   /** Stops the process (SIGKILL when `hard`) and waits for its exit. */
   async stop(hard = false): Promise<void> {
     const child = this.#child;
     this.#child = null;
-    if (child === null || child.exitCode !== null) return;
+    if (child?.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill(hard ? "SIGKILL" : "SIGTERM");
     await exited;

@@ -4,7 +4,11 @@ import { RedisUrlError, parseRedisAddress } from "@torsion/redis";
 
 test("a redis:// URL gives a tcp description, the database and the credentials", () => {
   assert.deepEqual(parseRedisAddress("redis://127.0.0.1:6380/2"), { description: "tcp:host=127.0.0.1:port=6380", db: 2 });
-  assert.deepEqual(parseRedisAddress("redis://al%40ce:p%3Ass@localhost"), { description: "tcp:host=localhost:port=6379", username: "al@ce", password: "p:ss" });
+  assert.deepEqual(parseRedisAddress("redis://al%40ce:p%3Ass@localhost"), {
+    description: "tcp:host=localhost:port=6379",
+    username: "al@ce",
+    password: "p:ss",
+  });
   assert.deepEqual(parseRedisAddress("redis://:secret@[::1]:7000"), { description: "tcp:host=\\:\\:1:port=7000", password: "secret" });
 });
 

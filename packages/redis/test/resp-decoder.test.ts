@@ -41,19 +41,57 @@ function decode(input: Buffer, size: number, options?: RespDecoderOptions): unkn
   return out;
 }
 
-const VECTORS: Array<[string, string, unknown[]]> = [
+const VECTORS: [string, string, unknown[]][] = [
   ["simple strings", "+OK\r\n+hello world\r\n", ["OK", "hello world"]],
-  ["errors split into code and message", "-WRONGTYPE Operation against a key\r\n-ERR\r\n", [{ error: "WRONGTYPE", message: "Operation against a key" }, { error: "ERR", message: "" }]],
+  [
+    "errors split into code and message",
+    "-WRONGTYPE Operation against a key\r\n-ERR\r\n",
+    [
+      { error: "WRONGTYPE", message: "Operation against a key" },
+      { error: "ERR", message: "" },
+    ],
+  ],
   ["integers", ":0\r\n:-42\r\n:1000\r\n:+7\r\n", [0, -42, 1000, 7]],
-  ["integers beyond 2^53 as bigint", ":9007199254740993\r\n:-9223372036854775808\r\n:9007199254740991\r\n", [{ big: "9007199254740993" }, { big: "-9223372036854775808" }, 9007199254740991]],
+  [
+    "integers beyond 2^53 as bigint",
+    ":9007199254740993\r\n:-9223372036854775808\r\n:9007199254740991\r\n",
+    [{ big: "9007199254740993" }, { big: "-9223372036854775808" }, 9007199254740991],
+  ],
   ["bulk strings, empty and null", "$5\r\nhello\r\n$0\r\n\r\n$-1\r\n", [{ bulk: "hello" }, { bulk: "" }, null]],
   ["binary bulk strings with CRLF inside", "$4\r\n\r\n\x00\xff\r\n", [{ bulk: "\r\n\x00\xff" }]],
-  ["arrays, empty, null and nested", "*2\r\n$1\r\na\r\n:1\r\n*0\r\n*-1\r\n*2\r\n*1\r\n+x\r\n*0\r\n", [[{ bulk: "a" }, 1], [], null, [["x"], []]]],
+  [
+    "arrays, empty, null and nested",
+    "*2\r\n$1\r\na\r\n:1\r\n*0\r\n*-1\r\n*2\r\n*1\r\n+x\r\n*0\r\n",
+    [[{ bulk: "a" }, 1], [], null, [["x"], []]],
+  ],
   ["errors inside arrays", "*2\r\n+OK\r\n-ERR bad\r\n", [["OK", { error: "ERR", message: "bad" }]]],
-  ["RESP3 null, booleans and doubles", "_\r\n#t\r\n#f\r\n,1.5\r\n,-2\r\n,inf\r\n,-inf\r\n,1e3\r\n,nan\r\n", [null, true, false, 1.5, -2, Infinity, -Infinity, 1000, { nan: true }]],
+  [
+    "RESP3 null, booleans and doubles",
+    "_\r\n#t\r\n#f\r\n,1.5\r\n,-2\r\n,inf\r\n,-inf\r\n,1e3\r\n,nan\r\n",
+    [null, true, false, 1.5, -2, Infinity, -Infinity, 1000, { nan: true }],
+  ],
   ["RESP3 big numbers", "(3492890328409238509324850943850943825024385\r\n", [{ big: "3492890328409238509324850943850943825024385" }]],
-  ["RESP3 blob errors and verbatim strings", "!21\r\nSYNTAX invalid syntax\r\n=15\r\ntxt:Some string\r\n", [{ error: "SYNTAX", message: "invalid syntax" }, { verbatim: "txt", text: "Some string" }]],
-  ["RESP3 maps and sets", "%2\r\n+first\r\n:1\r\n$6\r\nsecond\r\n~2\r\n:2\r\n:3\r\n%0\r\n", [{ map: [["first", 1], [{ bulk: "second" }, { set: [2, 3] }]] }, { map: [] }]],
+  [
+    "RESP3 blob errors and verbatim strings",
+    "!21\r\nSYNTAX invalid syntax\r\n=15\r\ntxt:Some string\r\n",
+    [
+      { error: "SYNTAX", message: "invalid syntax" },
+      { verbatim: "txt", text: "Some string" },
+    ],
+  ],
+  [
+    "RESP3 maps and sets",
+    "%2\r\n+first\r\n:1\r\n$6\r\nsecond\r\n~2\r\n:2\r\n:3\r\n%0\r\n",
+    [
+      {
+        map: [
+          ["first", 1],
+          [{ bulk: "second" }, { set: [2, 3] }],
+        ],
+      },
+      { map: [] },
+    ],
+  ],
   ["RESP3 pushes", ">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n", [{ push: [{ bulk: "subscribe" }, { bulk: "a" }, 1] }]],
   ["RESP3 attributes are not frames", "|1\r\n+ttl\r\n:3600\r\n*2\r\n:1\r\n|1\r\n+a\r\n+b\r\n:2\r\n", [[1, 2]]],
 ];
@@ -110,12 +148,15 @@ describe("RespDecoder", () => {
   it("refuses a bulk string over maxBulkLength from its header, before its payload", () => {
     const decoder = new RespDecoder({ maxBulkLength: 10 });
     decoder.feed(Buffer.from("$11\r\n"));
-    assert.throws(() => decoder.next(), (e: unknown) => e instanceof RespLimitError && e.limit === "bulk" && e.code === "ERR_REDIS_LIMIT");
+    assert.throws(
+      () => decoder.next(),
+      (e: unknown) => e instanceof RespLimitError && e.limit === "bulk" && e.code === "ERR_REDIS_LIMIT",
+    );
     assert.equal(decoder.next(), undefined, "broken for good");
   });
 
   it("refuses aggregates, lines and nesting over their limits", () => {
-    const cases: Array<[string, RespDecoderOptions, string]> = [
+    const cases: [string, RespDecoderOptions, string][] = [
       ["*5\r\n", { maxAggregateLength: 4 }, "aggregate"],
       ["%3\r\n", { maxAggregateLength: 2 }, "aggregate"],
       [`+${"x".repeat(100)}\r\n`, { maxLineLength: 50 }, "line"],
@@ -124,13 +165,31 @@ describe("RespDecoder", () => {
     ];
     for (const [wire, options, limit] of cases) {
       for (const size of [1, 3, wire.length]) {
-        assert.throws(() => decode(Buffer.from(wire), size, options), (e: unknown) => e instanceof RespLimitError && e.limit === limit, `${JSON.stringify(wire)} at ${size}`);
+        assert.throws(
+          () => decode(Buffer.from(wire), size, options),
+          (e: unknown) => e instanceof RespLimitError && e.limit === limit,
+          `${JSON.stringify(wire)} at ${size}`,
+        );
       }
     }
   });
 
   it("throws RespProtocolError for malformed input", () => {
-    for (const wire of ["?\r\n", "+OK\n", "$3\r\nabcd\r\n", "$x\r\n", ":12a\r\n", "#x\r\n", ",1.2.3\r\n", "*-2\r\n", "%-1\r\n", "=2\r\nab\r\n", "$?\r\n", "\r\n", "_x\r\n"]) {
+    for (const wire of [
+      "?\r\n",
+      "+OK\n",
+      "$3\r\nabcd\r\n",
+      "$x\r\n",
+      ":12a\r\n",
+      "#x\r\n",
+      ",1.2.3\r\n",
+      "*-2\r\n",
+      "%-1\r\n",
+      "=2\r\nab\r\n",
+      "$?\r\n",
+      "\r\n",
+      "_x\r\n",
+    ]) {
       assert.throws(() => decode(Buffer.from(wire), 1), RespProtocolError, JSON.stringify(wire));
     }
   });

@@ -3,7 +3,10 @@ import { test } from "node:test";
 import { CommandWriter, RedisArgumentError, RespDecoder, encodeCommand } from "@torsion/redis";
 
 test("a command is an array of bulk strings with byte lengths", () => {
-  assert.equal(encodeCommand(["SET", "k", "é", 12, 9007199254740993n]).toString("utf8"), "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\né\r\n$2\r\n12\r\n$16\r\n9007199254740993\r\n");
+  assert.equal(
+    encodeCommand(["SET", "k", "é", 12, 9007199254740993n]).toString("utf8"),
+    "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\né\r\n$2\r\n12\r\n$16\r\n9007199254740993\r\n",
+  );
 });
 
 test("byte arguments are sent as they are and decode back intact", () => {

@@ -5,9 +5,23 @@ import { seededRandom } from "@torsion/protocols";
 import { RespDecoder, encodeCommand } from "@torsion/redis";
 
 const SEEDS = [
-  "+OK\r\n", "-ERR x\r\n", ":123\r\n", "$3\r\nabc\r\n", "$-1\r\n", "*2\r\n:1\r\n:2\r\n", "_\r\n", "#t\r\n", ",1.5\r\n",
-  "(12345678901234567890\r\n", "!3\r\nERR\r\n", "=7\r\ntxt:abc\r\n", "%1\r\n+a\r\n:1\r\n", "~1\r\n:1\r\n", ">2\r\n+a\r\n+b\r\n",
-  "|1\r\n+a\r\n+b\r\n+c\r\n", "*1\r\n*1\r\n*1\r\n$0\r\n\r\n",
+  "+OK\r\n",
+  "-ERR x\r\n",
+  ":123\r\n",
+  "$3\r\nabc\r\n",
+  "$-1\r\n",
+  "*2\r\n:1\r\n:2\r\n",
+  "_\r\n",
+  "#t\r\n",
+  ",1.5\r\n",
+  "(12345678901234567890\r\n",
+  "!3\r\nERR\r\n",
+  "=7\r\ntxt:abc\r\n",
+  "%1\r\n+a\r\n:1\r\n",
+  "~1\r\n:1\r\n",
+  ">2\r\n+a\r\n+b\r\n",
+  "|1\r\n+a\r\n+b\r\n+c\r\n",
+  "*1\r\n*1\r\n*1\r\n$0\r\n\r\n",
 ];
 const ALPHABET = "\r\n+-:$*%~>|_#,(!=0123456789?-.tfinax";
 
