@@ -34,12 +34,8 @@ export const AMQP_CONSTANTS = {
 } as const;
 
 /** Reply codes the spec classes as channel errors (soft) and connection errors (hard). */
-export const HARD_ERROR_CODES: ReadonlySet<number> = new Set([
-  320, 402, 501, 502, 503, 504, 505, 506, 530, 540, 541,
-]);
-export const SOFT_ERROR_CODES: ReadonlySet<number> = new Set([
-  311, 313, 403, 404, 405, 406,
-]);
+export const HARD_ERROR_CODES: ReadonlySet<number> = new Set([320, 402, 501, 502, 503, 504, 505, 506, 530, 540, 541]);
+export const SOFT_ERROR_CODES: ReadonlySet<number> = new Set([311, 313, 403, 404, 405, 406]);
 
 /** Class ids by name. */
 export const CLASS_IDS = {
@@ -418,12 +414,7 @@ export type MethodName = keyof MethodArgsMap;
 
 /** A decoded method: a union discriminated by `name`. */
 export type AmqpMethod = {
-  [K in MethodName]: {
-    readonly name: K;
-    readonly classId: number;
-    readonly methodId: number;
-    readonly args: MethodArgsMap[K];
-  };
+  [K in MethodName]: { readonly name: K; readonly classId: number; readonly methodId: number; readonly args: MethodArgsMap[K] };
 }[MethodName];
 
 /** The static description of one method, from the XML. */
@@ -440,10 +431,7 @@ export interface MethodInfo {
 }
 
 /** Every method's description, keyed by `classId * 65536 + methodId`. */
-export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
-  number,
-  MethodInfo
->([
+export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<number, MethodInfo>([
   [
     655370,
     {
@@ -580,18 +568,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    655411,
-    {
-      name: "connection.close-ok",
-      classId: 10,
-      methodId: 51,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [655411, { name: "connection.close-ok", classId: 10, methodId: 51, synchronous: true, content: false, responses: [], fields: [] }],
   [
     655420,
     {
@@ -604,18 +581,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       fields: [["reason", "shortstr", false]],
     },
   ],
-  [
-    655421,
-    {
-      name: "connection.unblocked",
-      classId: 10,
-      methodId: 61,
-      synchronous: false,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [655421, { name: "connection.unblocked", classId: 10, methodId: 61, synchronous: false, content: false, responses: [], fields: [] }],
   [
     655430,
     {
@@ -633,15 +599,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
   ],
   [
     655431,
-    {
-      name: "connection.update-secret-ok",
-      classId: 10,
-      methodId: 71,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
+    { name: "connection.update-secret-ok", classId: 10, methodId: 71, synchronous: true, content: false, responses: [], fields: [] },
   ],
   [
     1310730,
@@ -708,18 +666,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    1310761,
-    {
-      name: "channel.close-ok",
-      classId: 20,
-      methodId: 41,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [1310761, { name: "channel.close-ok", classId: 20, methodId: 41, synchronous: true, content: false, responses: [], fields: [] }],
   [
     2621450,
     {
@@ -742,18 +689,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    2621451,
-    {
-      name: "exchange.declare-ok",
-      classId: 40,
-      methodId: 11,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [2621451, { name: "exchange.declare-ok", classId: 40, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
   [
     2621460,
     {
@@ -771,18 +707,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    2621461,
-    {
-      name: "exchange.delete-ok",
-      classId: 40,
-      methodId: 21,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [2621461, { name: "exchange.delete-ok", classId: 40, methodId: 21, synchronous: true, content: false, responses: [], fields: [] }],
   [
     2621470,
     {
@@ -802,18 +727,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    2621471,
-    {
-      name: "exchange.bind-ok",
-      classId: 40,
-      methodId: 31,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [2621471, { name: "exchange.bind-ok", classId: 40, methodId: 31, synchronous: true, content: false, responses: [], fields: [] }],
   [
     2621480,
     {
@@ -833,18 +747,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    2621491,
-    {
-      name: "exchange.unbind-ok",
-      classId: 40,
-      methodId: 51,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [2621491, { name: "exchange.unbind-ok", classId: 40, methodId: 51, synchronous: true, content: false, responses: [], fields: [] }],
   [
     3276810,
     {
@@ -901,18 +804,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    3276821,
-    {
-      name: "queue.bind-ok",
-      classId: 50,
-      methodId: 21,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [3276821, { name: "queue.bind-ok", classId: 50, methodId: 21, synchronous: true, content: false, responses: [], fields: [] }],
   [
     3276850,
     {
@@ -931,18 +823,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    3276851,
-    {
-      name: "queue.unbind-ok",
-      classId: 50,
-      methodId: 51,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [3276851, { name: "queue.unbind-ok", classId: 50, methodId: 51, synchronous: true, content: false, responses: [], fields: [] }],
   [
     3276830,
     {
@@ -1017,18 +898,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    3932171,
-    {
-      name: "basic.qos-ok",
-      classId: 60,
-      methodId: 11,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [3932171, { name: "basic.qos-ok", classId: 60, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
   [
     3932180,
     {
@@ -1242,18 +1112,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       fields: [["requeue", "bit", false]],
     },
   ],
-  [
-    3932271,
-    {
-      name: "basic.recover-ok",
-      classId: 60,
-      methodId: 111,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [3932271, { name: "basic.recover-ok", classId: 60, methodId: 111, synchronous: true, content: false, responses: [], fields: [] }],
   [
     3932280,
     {
@@ -1270,78 +1129,15 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       ],
     },
   ],
-  [
-    5898250,
-    {
-      name: "tx.select",
-      classId: 90,
-      methodId: 10,
-      synchronous: true,
-      content: false,
-      responses: ["tx.select-ok"],
-      fields: [],
-    },
-  ],
-  [
-    5898251,
-    {
-      name: "tx.select-ok",
-      classId: 90,
-      methodId: 11,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
-  [
-    5898260,
-    {
-      name: "tx.commit",
-      classId: 90,
-      methodId: 20,
-      synchronous: true,
-      content: false,
-      responses: ["tx.commit-ok"],
-      fields: [],
-    },
-  ],
-  [
-    5898261,
-    {
-      name: "tx.commit-ok",
-      classId: 90,
-      methodId: 21,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [5898250, { name: "tx.select", classId: 90, methodId: 10, synchronous: true, content: false, responses: ["tx.select-ok"], fields: [] }],
+  [5898251, { name: "tx.select-ok", classId: 90, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
+  [5898260, { name: "tx.commit", classId: 90, methodId: 20, synchronous: true, content: false, responses: ["tx.commit-ok"], fields: [] }],
+  [5898261, { name: "tx.commit-ok", classId: 90, methodId: 21, synchronous: true, content: false, responses: [], fields: [] }],
   [
     5898270,
-    {
-      name: "tx.rollback",
-      classId: 90,
-      methodId: 30,
-      synchronous: true,
-      content: false,
-      responses: ["tx.rollback-ok"],
-      fields: [],
-    },
+    { name: "tx.rollback", classId: 90, methodId: 30, synchronous: true, content: false, responses: ["tx.rollback-ok"], fields: [] },
   ],
-  [
-    5898271,
-    {
-      name: "tx.rollback-ok",
-      classId: 90,
-      methodId: 31,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [5898271, { name: "tx.rollback-ok", classId: 90, methodId: 31, synchronous: true, content: false, responses: [], fields: [] }],
   [
     5570570,
     {
@@ -1354,18 +1150,7 @@ export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<
       fields: [["nowait", "bit", false]],
     },
   ],
-  [
-    5570571,
-    {
-      name: "confirm.select-ok",
-      classId: 85,
-      methodId: 11,
-      synchronous: true,
-      content: false,
-      responses: [],
-      fields: [],
-    },
-  ],
+  [5570571, { name: "confirm.select-ok", classId: 85, methodId: 11, synchronous: true, content: false, responses: [], fields: [] }],
 ]);
 
 /** Method ids (`classId * 65536 + methodId`) by name. */
@@ -1437,9 +1222,7 @@ export const METHOD_IDS: { readonly [K in MethodName]: number } = {
 };
 
 /** Writes a method's arguments (after the class and method ids). */
-export const ENCODERS: {
-  readonly [K in MethodName]: (w: Writer, a: MethodArgsMap[K]) => void;
-} = {
+export const ENCODERS: { readonly [K in MethodName]: (w: Writer, a: MethodArgsMap[K]) => void } = {
   "connection.start": (w, a) => {
     w.octet(a.versionMajor);
     w.octet(a.versionMinor);
@@ -1516,13 +1299,7 @@ export const ENCODERS: {
     w.short(0);
     w.shortstr(a.exchange);
     w.shortstr(a.type);
-    w.octet(
-      (a.passive ? 1 : 0) |
-        (a.durable ? 2 : 0) |
-        (a.autoDelete ? 4 : 0) |
-        (a.internal ? 8 : 0) |
-        (a.noWait ? 16 : 0),
-    );
+    w.octet((a.passive ? 1 : 0) | (a.durable ? 2 : 0) | (a.autoDelete ? 4 : 0) | (a.internal ? 8 : 0) | (a.noWait ? 16 : 0));
     w.table(a.arguments);
   },
   "exchange.declare-ok": (w, _a) => {},
@@ -1553,13 +1330,7 @@ export const ENCODERS: {
   "queue.declare": (w, a) => {
     w.short(0);
     w.shortstr(a.queue);
-    w.octet(
-      (a.passive ? 1 : 0) |
-        (a.durable ? 2 : 0) |
-        (a.exclusive ? 4 : 0) |
-        (a.autoDelete ? 8 : 0) |
-        (a.noWait ? 16 : 0),
-    );
+    w.octet((a.passive ? 1 : 0) | (a.durable ? 2 : 0) | (a.exclusive ? 4 : 0) | (a.autoDelete ? 8 : 0) | (a.noWait ? 16 : 0));
     w.table(a.arguments);
   },
   "queue.declare-ok": (w, a) => {
@@ -1610,12 +1381,7 @@ export const ENCODERS: {
     w.short(0);
     w.shortstr(a.queue);
     w.shortstr(a.consumerTag);
-    w.octet(
-      (a.noLocal ? 1 : 0) |
-        (a.noAck ? 2 : 0) |
-        (a.exclusive ? 4 : 0) |
-        (a.noWait ? 8 : 0),
-    );
+    w.octet((a.noLocal ? 1 : 0) | (a.noAck ? 2 : 0) | (a.exclusive ? 4 : 0) | (a.noWait ? 8 : 0));
     w.table(a.arguments);
   },
   "basic.consume-ok": (w, a) => {
@@ -1694,10 +1460,7 @@ export const ENCODERS: {
 };
 
 /** Reads a method's arguments (after the class and method ids), by method id. */
-export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
-  number,
-  (r: Reader) => object
->([
+export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<number, (r: Reader) => object>([
   [
     655370,
     (r): ConnectionStartArgs => {
@@ -1722,12 +1485,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_mechanism = r.shortstr();
       const v_response = r.longstr();
       const v_locale = r.shortstr();
-      return {
-        clientProperties: v_clientProperties,
-        mechanism: v_mechanism,
-        response: v_response,
-        locale: v_locale,
-      };
+      return { clientProperties: v_clientProperties, mechanism: v_mechanism, response: v_response, locale: v_locale };
     },
   ],
   [
@@ -1750,11 +1508,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_channelMax = r.short();
       const v_frameMax = r.long();
       const v_heartbeat = r.short();
-      return {
-        channelMax: v_channelMax,
-        frameMax: v_frameMax,
-        heartbeat: v_heartbeat,
-      };
+      return { channelMax: v_channelMax, frameMax: v_frameMax, heartbeat: v_heartbeat };
     },
   ],
   [
@@ -1763,11 +1517,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_channelMax = r.short();
       const v_frameMax = r.long();
       const v_heartbeat = r.short();
-      return {
-        channelMax: v_channelMax,
-        frameMax: v_frameMax,
-        heartbeat: v_heartbeat,
-      };
+      return { channelMax: v_channelMax, frameMax: v_frameMax, heartbeat: v_heartbeat };
     },
   ],
   [
@@ -1793,12 +1543,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_replyText = r.shortstr();
       const v_classId = r.short();
       const v_methodId = r.short();
-      return {
-        replyCode: v_replyCode,
-        replyText: v_replyText,
-        classId: v_classId,
-        methodId: v_methodId,
-      };
+      return { replyCode: v_replyCode, replyText: v_replyText, classId: v_classId, methodId: v_methodId };
     },
   ],
   [
@@ -1871,12 +1616,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_replyText = r.shortstr();
       const v_classId = r.short();
       const v_methodId = r.short();
-      return {
-        replyCode: v_replyCode,
-        replyText: v_replyText,
-        classId: v_classId,
-        methodId: v_methodId,
-      };
+      return { replyCode: v_replyCode, replyText: v_replyText, classId: v_classId, methodId: v_methodId };
     },
   ],
   [
@@ -1943,13 +1683,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const bits1 = r.octet();
       const v_noWait = (bits1 & 1) !== 0;
       const v_arguments = r.table();
-      return {
-        destination: v_destination,
-        source: v_source,
-        routingKey: v_routingKey,
-        noWait: v_noWait,
-        arguments: v_arguments,
-      };
+      return { destination: v_destination, source: v_source, routingKey: v_routingKey, noWait: v_noWait, arguments: v_arguments };
     },
   ],
   [
@@ -1968,13 +1702,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const bits1 = r.octet();
       const v_noWait = (bits1 & 1) !== 0;
       const v_arguments = r.table();
-      return {
-        destination: v_destination,
-        source: v_source,
-        routingKey: v_routingKey,
-        noWait: v_noWait,
-        arguments: v_arguments,
-      };
+      return { destination: v_destination, source: v_source, routingKey: v_routingKey, noWait: v_noWait, arguments: v_arguments };
     },
   ],
   [
@@ -2012,11 +1740,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_queue = r.shortstr();
       const v_messageCount = r.long();
       const v_consumerCount = r.long();
-      return {
-        queue: v_queue,
-        messageCount: v_messageCount,
-        consumerCount: v_consumerCount,
-      };
+      return { queue: v_queue, messageCount: v_messageCount, consumerCount: v_consumerCount };
     },
   ],
   [
@@ -2029,13 +1753,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const bits1 = r.octet();
       const v_noWait = (bits1 & 1) !== 0;
       const v_arguments = r.table();
-      return {
-        queue: v_queue,
-        exchange: v_exchange,
-        routingKey: v_routingKey,
-        noWait: v_noWait,
-        arguments: v_arguments,
-      };
+      return { queue: v_queue, exchange: v_exchange, routingKey: v_routingKey, noWait: v_noWait, arguments: v_arguments };
     },
   ],
   [
@@ -2052,12 +1770,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_exchange = r.shortstr();
       const v_routingKey = r.shortstr();
       const v_arguments = r.table();
-      return {
-        queue: v_queue,
-        exchange: v_exchange,
-        routingKey: v_routingKey,
-        arguments: v_arguments,
-      };
+      return { queue: v_queue, exchange: v_exchange, routingKey: v_routingKey, arguments: v_arguments };
     },
   ],
   [
@@ -2092,12 +1805,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_ifUnused = (bits1 & 1) !== 0;
       const v_ifEmpty = (bits1 & 2) !== 0;
       const v_noWait = (bits1 & 4) !== 0;
-      return {
-        queue: v_queue,
-        ifUnused: v_ifUnused,
-        ifEmpty: v_ifEmpty,
-        noWait: v_noWait,
-      };
+      return { queue: v_queue, ifUnused: v_ifUnused, ifEmpty: v_ifEmpty, noWait: v_noWait };
     },
   ],
   [
@@ -2114,11 +1822,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_prefetchCount = r.short();
       const bits1 = r.octet();
       const v_global = (bits1 & 1) !== 0;
-      return {
-        prefetchSize: v_prefetchSize,
-        prefetchCount: v_prefetchCount,
-        global: v_global,
-      };
+      return { prefetchSize: v_prefetchSize, prefetchCount: v_prefetchCount, global: v_global };
     },
   ],
   [
@@ -2182,12 +1886,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const bits1 = r.octet();
       const v_mandatory = (bits1 & 1) !== 0;
       const v_immediate = (bits1 & 2) !== 0;
-      return {
-        exchange: v_exchange,
-        routingKey: v_routingKey,
-        mandatory: v_mandatory,
-        immediate: v_immediate,
-      };
+      return { exchange: v_exchange, routingKey: v_routingKey, mandatory: v_mandatory, immediate: v_immediate };
     },
   ],
   [
@@ -2197,12 +1896,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const v_replyText = r.shortstr();
       const v_exchange = r.shortstr();
       const v_routingKey = r.shortstr();
-      return {
-        replyCode: v_replyCode,
-        replyText: v_replyText,
-        exchange: v_exchange,
-        routingKey: v_routingKey,
-      };
+      return { replyCode: v_replyCode, replyText: v_replyText, exchange: v_exchange, routingKey: v_routingKey };
     },
   ],
   [
@@ -2305,11 +1999,7 @@ export const DECODERS: ReadonlyMap<number, (r: Reader) => object> = new Map<
       const bits1 = r.octet();
       const v_multiple = (bits1 & 1) !== 0;
       const v_requeue = (bits1 & 2) !== 0;
-      return {
-        deliveryTag: v_deliveryTag,
-        multiple: v_multiple,
-        requeue: v_requeue,
-      };
+      return { deliveryTag: v_deliveryTag, multiple: v_multiple, requeue: v_requeue };
     },
   ],
   [
