@@ -59,7 +59,11 @@ async function libPublish(ch: amqplib.ConfirmChannel, queue: string, n: number):
   for (let sent = 0; sent < n; sent += BATCH) {
     const batch = [];
     for (let i = 0; i < BATCH && sent + i < n; i += 1) {
-      batch.push(new Promise<void>((resolve, reject) => ch.publish("", queue, BODY, {}, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error("nacked")) : resolve()))));
+      batch.push(
+        new Promise<void>((resolve, reject) =>
+          ch.publish("", queue, BODY, {}, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error("nacked")) : resolve())),
+        ),
+      );
     }
     await Promise.all(batch);
   }
@@ -72,13 +76,15 @@ async function torsionConsume(ch: AmqpChannel, queue: string, n: number): Promis
   const t0 = process.hrtime.bigint();
   let consumerTag = "";
   await new Promise<void>((resolve) => {
-    void ch.basicConsume(queue, {
-      onMessage: (m) => {
-        ch.basicAck(m);
-        got += 1;
-        if (got === n) resolve();
-      },
-    }).addCallback((c) => void (consumerTag = c.consumerTag));
+    void ch
+      .basicConsume(queue, {
+        onMessage: (m) => {
+          ch.basicAck(m);
+          got += 1;
+          if (got === n) resolve();
+        },
+      })
+      .addCallback((c) => void (consumerTag = c.consumerTag));
   });
   const rate = n / (Number(process.hrtime.bigint() - t0) / 1e9);
   await ch.basicCancel(consumerTag);
@@ -113,7 +119,10 @@ function percentiles(samples: number[]): { p50: number; p99: number } {
 async function torsionRpc(connection: AmqpConnection, calls: number): Promise<{ p50: number; p99: number }> {
   const server = await connection.channel();
   const { queue } = await server.queueDeclare("", { exclusive: true });
-  await server.basicConsume(queue, { noAck: true, onMessage: (m) => server.basicPublish("", m.properties.replyTo ?? "", m.body, { correlationId: m.properties.correlationId }) });
+  await server.basicConsume(queue, {
+    noAck: true,
+    onMessage: (m) => server.basicPublish("", m.properties.replyTo ?? "", m.body, { correlationId: m.properties.correlationId }),
+  });
   const client = await connection.channel();
   let answer: () => void = () => undefined;
   await client.basicConsume("amq.rabbitmq.reply-to", { noAck: true, onMessage: () => answer() });
@@ -134,7 +143,12 @@ async function torsionRpc(connection: AmqpConnection, calls: number): Promise<{ 
 async function libRpc(lib: amqplib.ChannelModel, calls: number): Promise<{ p50: number; p99: number }> {
   const server = await lib.createChannel();
   const { queue } = await server.assertQueue("", { exclusive: true });
-  await server.consume(queue, (m: amqplib.ConsumeMessage | null) => m && server.sendToQueue(m.properties.replyTo as string, m.content, { correlationId: m.properties.correlationId as string }), { noAck: true });
+  await server.consume(
+    queue,
+    (m: amqplib.ConsumeMessage | null) =>
+      m && server.sendToQueue(m.properties.replyTo as string, m.content, { correlationId: m.properties.correlationId as string }),
+    { noAck: true },
+  );
   const client = await lib.createChannel();
   let answer: () => void = () => undefined;
   await client.consume("amq.rabbitmq.reply-to", () => answer(), { noAck: true });
@@ -187,11 +201,15 @@ export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
       for (const side of (round % 2 === 0 ? ["torsion", "amqplib"] : ["amqplib", "torsion"]) as Side[]) {
         ctx.log(`amqp round ${round + 1}: ${side}`);
         await tch.queuePurge("bench.amqp");
-        const p = await withBrokerCpu(node, () => (side === "torsion" ? torsionPublish(tch, "bench.amqp", n) : libPublish(lch, "bench.amqp", n)));
+        const p = await withBrokerCpu(node, () =>
+          side === "torsion" ? torsionPublish(tch, "bench.amqp", n) : libPublish(lch, "bench.amqp", n),
+        );
         pub[side].push(p.value);
         cpuPub[side].push(p.cpu);
         cliPub[side].push(p.client);
-        const c = await withBrokerCpu(node, () => (side === "torsion" ? torsionConsume(cch, "bench.amqp", n) : libConsume(lcons, "bench.amqp", n)));
+        const c = await withBrokerCpu(node, () =>
+          side === "torsion" ? torsionConsume(cch, "bench.amqp", n) : libConsume(lcons, "bench.amqp", n),
+        );
         con[side].push(c.value);
         cpuCon[side].push(c.cpu);
         cliCon[side].push(c.client);
@@ -213,9 +231,33 @@ export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
   }
   const s = (xs: number[]): ReturnType<typeof sideStats> => sideStats(xs, 0);
   return [
-    makeResult("amqp", "publish-confirm-1k", "msg/s", s(pub.amqplib), s(pub.torsion), { op: ">=", value: 1.0 }, `raw = amqplib; batches of ${BATCH} in flight; ${cpuNote(cpuPub, cliPub)}`),
-    makeResult("amqp", "consume-ack-prefetch100-1k", "msg/s", s(con.amqplib), s(con.torsion), { op: ">=", value: 1.0 }, `raw = amqplib; ${cpuNote(cpuCon, cliCon)}`),
-    makeResult("amqp", "rpc-p50", "us", s(p50.amqplib), s(p50.torsion), null, `raw = amqplib; direct reply-to, one call at a time; lower is better; ${cpuNote(cpuRpc, cliRpc)}`),
+    makeResult(
+      "amqp",
+      "publish-confirm-1k",
+      "msg/s",
+      s(pub.amqplib),
+      s(pub.torsion),
+      { op: ">=", value: 1.0 },
+      `raw = amqplib; batches of ${BATCH} in flight; ${cpuNote(cpuPub, cliPub)}`,
+    ),
+    makeResult(
+      "amqp",
+      "consume-ack-prefetch100-1k",
+      "msg/s",
+      s(con.amqplib),
+      s(con.torsion),
+      { op: ">=", value: 1.0 },
+      `raw = amqplib; ${cpuNote(cpuCon, cliCon)}`,
+    ),
+    makeResult(
+      "amqp",
+      "rpc-p50",
+      "us",
+      s(p50.amqplib),
+      s(p50.torsion),
+      null,
+      `raw = amqplib; direct reply-to, one call at a time; lower is better; ${cpuNote(cpuRpc, cliRpc)}`,
+    ),
     makeResult("amqp", "rpc-p99", "us", s(p99.amqplib), s(p99.torsion), null, "raw = amqplib; lower is better"),
   ];
 }

@@ -60,11 +60,12 @@ describe("the RabbitMQ tutorials", { skip, concurrency: false }, () => {
     for (const w of workers) await w.waitForLine(/Waiting for messages/, 20_000);
     for (let i = 0; i < 6; i += 1) await run("new-task", [`task ${i}..`]);
     const deadline = Date.now() + 15_000;
-    while (workers.reduce((n, w) => n + (w.output().match(/Done/g)?.length ?? 0), 0) < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (workers.reduce((n, w) => n + (w.output().match(/Done/g)?.length ?? 0), 0) < 6 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const outputs = await Promise.all(workers.map(stop));
     const received = outputs.flatMap((o) => [...o.matchAll(/Received 'task (\d)/g)].map((m) => m[1]));
     assert.deepEqual(received.sort(), ["0", "1", "2", "3", "4", "5"]);
-    for (const o of outputs) assert.ok(o.includes('Received'), "both workers got work");
+    for (const o of outputs) assert.ok(o.includes("Received"), "both workers got work");
   });
 
   it("3. publish/subscribe: every receive-logs gets every emit-log message", async () => {
@@ -109,8 +110,14 @@ describe("the RabbitMQ tutorials", { skip, concurrency: false }, () => {
     const lib = await amqplib.connect(node.url);
     try {
       const ch = await lib.createChannel();
-      for (const [name, queue] of [["worker", "task_queue"], ["rpc-server", "rpc_queue"], ["receive", "hello"]] as const) {
-        const module = (await import(pathToFileURL(`${repoRoot}${dir}/${name}.js`).href)) as { makeService(o: object): { startService(): void; stopService(): PromiseLike<unknown>; whenConnected(): PromiseLike<unknown> } };
+      for (const [name, queue] of [
+        ["worker", "task_queue"],
+        ["rpc-server", "rpc_queue"],
+        ["receive", "hello"],
+      ] as const) {
+        const module = (await import(pathToFileURL(`${repoRoot}${dir}/${name}.js`).href)) as {
+          makeService(o: object): { startService(): void; stopService(): PromiseLike<unknown>; whenConnected(): PromiseLike<unknown> };
+        };
         const service = module.makeService({ reactor, args: [], listen: [] });
         service.startService();
         await service.whenConnected();
@@ -138,9 +145,16 @@ describe("the RabbitMQ tutorials", { skip, concurrency: false }, () => {
       await ch.assertExchange("logs", "fanout", { durable: false });
       const sub = await ch.assertQueue("", { exclusive: true });
       await ch.bindQueue(sub.queue, "logs", "");
-      const fanned = new Promise<string>((resolve) => void ch.consume(sub.queue, (m) => {
-        if (m !== null) resolve(m.content.toString());
-      }, { noAck: true }));
+      const fanned = new Promise<string>(
+        (resolve) =>
+          void ch.consume(
+            sub.queue,
+            (m) => {
+              if (m !== null) resolve(m.content.toString());
+            },
+            { noAck: true },
+          ),
+      );
       await run("emit-log", ["fanned to amqplib"]);
       assert.equal(await fanned, "fanned to amqplib");
       // amqplib emit_log_direct -> Torsion receive-logs-direct
@@ -162,16 +176,25 @@ describe("the RabbitMQ tutorials", { skip, concurrency: false }, () => {
       await ch.assertExchange("topic_logs", "topic", { durable: false });
       const q = await ch.assertQueue("", { exclusive: true });
       await ch.bindQueue(q.queue, "topic_logs", "lib.#");
-      const got = new Promise<string>((resolve) => void ch.consume(q.queue, (m) => m && resolve(`${m.fields.routingKey}: ${m.content.toString()}`), { noAck: true }));
+      const got = new Promise<string>(
+        (resolve) => void ch.consume(q.queue, (m) => m && resolve(`${m.fields.routingKey}: ${m.content.toString()}`), { noAck: true }),
+      );
       await run("emit-log-topic", ["lib.x.y", "to amqplib"]);
       assert.equal(await got, "lib.x.y: to amqplib");
       // amqplib RPC client -> Torsion rpc-server
       const server = start("rpc-server");
       await server.waitForLine(/Awaiting RPC requests/, 20_000);
       const replies = await ch.assertQueue("", { exclusive: true });
-      const answer = new Promise<string>((resolve) => void ch.consume(replies.queue, (m) => {
-        if (m?.properties.correlationId === "lib-1") resolve(m.content.toString());
-      }, { noAck: true }));
+      const answer = new Promise<string>(
+        (resolve) =>
+          void ch.consume(
+            replies.queue,
+            (m) => {
+              if (m?.properties.correlationId === "lib-1") resolve(m.content.toString());
+            },
+            { noAck: true },
+          ),
+      );
       ch.sendToQueue("rpc_queue", Buffer.from("20"), { correlationId: "lib-1", replyTo: replies.queue });
       assert.equal(await answer, "6765");
       await stop(server);
@@ -180,7 +203,9 @@ describe("the RabbitMQ tutorials", { skip, concurrency: false }, () => {
       await ch.prefetch(1);
       const consumer = await ch.consume("rpc_queue", (m) => {
         if (m === null) return;
-        ch.sendToQueue(m.properties.replyTo as string, Buffer.from(`lib:${m.content.toString()}`), { correlationId: m.properties.correlationId as string });
+        ch.sendToQueue(m.properties.replyTo as string, Buffer.from(`lib:${m.content.toString()}`), {
+          correlationId: m.properties.correlationId as string,
+        });
         ch.ack(m);
       });
       assert.match(await run("rpc-client", ["7"]), /Got lib:7/);

@@ -15,7 +15,11 @@ export function makeService(options: ServiceOptions = {}): AmqpClient {
       queue = (await channel.queueDeclare("", { exclusive: true })).queue;
       for (const key of bindingKeys) await channel.queueBind(queue, "topic_logs", key);
     })
-    .consume(() => queue, (m) => console.log(` [x] ${m.routingKey}: '${m.body.toString()}'`), { noAck: true, prefetch: 0 });
+    .consume(
+      () => queue,
+      (m) => console.log(` [x] ${m.routingKey}: '${m.body.toString()}'`),
+      { noAck: true, prefetch: 0 },
+    );
 }
 
 if (isMain(import.meta.url)) {

@@ -14,7 +14,11 @@ export function makeService(options: ServiceOptions = {}): AmqpClient {
       queue = (await channel.queueDeclare("", { exclusive: true })).queue;
       await channel.queueBind(queue, "logs");
     })
-    .consume(() => queue, (message) => console.log(` [x] ${message.body.toString()}`), { noAck: true, prefetch: 0 });
+    .consume(
+      () => queue,
+      (message) => console.log(` [x] ${message.body.toString()}`),
+      { noAck: true, prefetch: 0 },
+    );
 }
 
 if (isMain(import.meta.url)) {

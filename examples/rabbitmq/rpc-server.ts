@@ -22,7 +22,8 @@ export function makeService(options: ServiceOptions = {}): AmqpClient {
         const n = Number(message.body.toString());
         console.log(` [.] fib(${n})`);
         const replyTo = message.properties.replyTo;
-        if (replyTo !== undefined) channel.basicPublish("", replyTo, fib(n).toString(), { correlationId: message.properties.correlationId });
+        if (replyTo !== undefined)
+          channel.basicPublish("", replyTo, fib(n).toString(), { correlationId: message.properties.correlationId });
         channel.basicAck(message);
       },
       { prefetch: 1 },

@@ -66,7 +66,14 @@ function field(a) {
 // RabbitMQ extensions missing from the XML (see the header comment).
 const connection = classes.find((c) => c.name === "connection");
 connection.methods.push(
-  { name: "blocked", index: 60, synchronous: false, content: false, responses: [], fields: [{ name: "reason", type: "shortstr", reserved: false }] },
+  {
+    name: "blocked",
+    index: 60,
+    synchronous: false,
+    content: false,
+    responses: [],
+    fields: [{ name: "reason", type: "shortstr", reserved: false }],
+  },
   { name: "unblocked", index: 61, synchronous: false, content: false, responses: [], fields: [] },
   {
     name: "update-secret",
@@ -95,7 +102,17 @@ const TS_TYPE = {
   timestamp: "Date",
   table: "FieldTable",
 };
-const DEFAULT = { bit: "false", octet: "0", short: "0", long: "0", longlong: "0n", shortstr: '""', longstr: '""', timestamp: "new Date(0)", table: "{}" };
+const DEFAULT = {
+  bit: "false",
+  octet: "0",
+  short: "0",
+  long: "0",
+  longlong: "0n",
+  shortstr: '""',
+  longstr: '""',
+  timestamp: "new Date(0)",
+  table: "{}",
+};
 
 const lines = [];
 const out = (s = "") => lines.push(s);
@@ -112,8 +129,22 @@ for (const c of constants) out(`  ${JSON.stringify(c.name)}: ${c.value},`);
 out("} as const;");
 out();
 out("/** Reply codes the spec classes as channel errors (soft) and connection errors (hard). */");
-out("export const HARD_ERROR_CODES: ReadonlySet<number> = new Set([" + constants.filter((c) => c.class === "hard-error").map((c) => c.value).join(", ") + "]);");
-out("export const SOFT_ERROR_CODES: ReadonlySet<number> = new Set([" + constants.filter((c) => c.class === "soft-error").map((c) => c.value).join(", ") + "]);");
+out(
+  "export const HARD_ERROR_CODES: ReadonlySet<number> = new Set([" +
+    constants
+      .filter((c) => c.class === "hard-error")
+      .map((c) => c.value)
+      .join(", ") +
+    "]);",
+);
+out(
+  "export const SOFT_ERROR_CODES: ReadonlySet<number> = new Set([" +
+    constants
+      .filter((c) => c.class === "soft-error")
+      .map((c) => c.value)
+      .join(", ") +
+    "]);",
+);
 out();
 out("/** Class ids by name. */");
 out("export const CLASS_IDS = {");
@@ -128,7 +159,9 @@ for (const c of classes) {
     const full = `${c.name}.${m.name}`;
     const iface = `${pascal(c.name)}${pascal(m.name)}Args`;
     all.push({ c, m, full, iface, id: c.index * 65536 + m.index });
-    out(`/** Arguments of \`${full}\` (${c.index}/${m.index}${m.synchronous ? ", synchronous" : ""}${m.content ? ", carries content" : ""}). */`);
+    out(
+      `/** Arguments of \`${full}\` (${c.index}/${m.index}${m.synchronous ? ", synchronous" : ""}${m.content ? ", carries content" : ""}). */`,
+    );
     const args = m.fields.filter((f) => !f.reserved);
     if (args.length === 0) out(`export interface ${iface} {}`);
     else {
@@ -148,7 +181,9 @@ out("/** A method name, `class.method` (`basic.publish`). */");
 out("export type MethodName = keyof MethodArgsMap;");
 out();
 out("/** A decoded method: a union discriminated by `name`. */");
-out("export type AmqpMethod = { [K in MethodName]: { readonly name: K; readonly classId: number; readonly methodId: number; readonly args: MethodArgsMap[K] } }[MethodName];");
+out(
+  "export type AmqpMethod = { [K in MethodName]: { readonly name: K; readonly classId: number; readonly methodId: number; readonly args: MethodArgsMap[K] } }[MethodName];",
+);
 out();
 out("/** The static description of one method, from the XML. */");
 out("export interface MethodInfo {");
@@ -168,7 +203,9 @@ out("export const METHOD_INFO: ReadonlyMap<number, MethodInfo> = new Map<number,
 for (const a of all) {
   const responses = a.m.responses.map((r) => JSON.stringify(`${a.c.name}.${r}`)).join(", ");
   const fields = a.m.fields.map((f) => `[${JSON.stringify(camel(f.name))}, ${JSON.stringify(f.type)}, ${f.reserved}]`).join(", ");
-  out(`  [${a.id}, { name: ${JSON.stringify(a.full)}, classId: ${a.c.index}, methodId: ${a.m.index}, synchronous: ${a.m.synchronous}, content: ${a.m.content}, responses: [${responses}], fields: [${fields}] }],`);
+  out(
+    `  [${a.id}, { name: ${JSON.stringify(a.full)}, classId: ${a.c.index}, methodId: ${a.m.index}, synchronous: ${a.m.synchronous}, content: ${a.m.content}, responses: [${responses}], fields: [${fields}] }],`,
+  );
 }
 out("]);");
 out();

@@ -94,7 +94,11 @@ export class AmqpClient extends Service {
    * more is done with it: ack when the work is done. `queue` may be a function, read at
    * each connection (for a server-named queue a `declare` step just declared).
    */
-  consume(queue: string | (() => string), handler: (message: AmqpMessage, channel: AmqpChannel) => unknown, options: Omit<ConsumeOptions, "onMessage"> & { readonly prefetch?: number } = {}): this {
+  consume(
+    queue: string | (() => string),
+    handler: (message: AmqpMessage, channel: AmqpChannel) => unknown,
+    options: Omit<ConsumeOptions, "onMessage"> & { readonly prefetch?: number } = {},
+  ): this {
     const { prefetch, ...rest } = options;
     this.#consumers.push({ queue, prefetch: prefetch ?? 1, options: rest, handler });
     return this;
@@ -109,7 +113,13 @@ export class AmqpClient extends Service {
    * Publishes on a confirm-mode channel of the current connection (waiting for one if
    * the client is reconnecting); resolves when the broker confirms.
    */
-  async publish(exchange: string, routingKey: string, body: Uint8Array | string, properties: BasicProperties = {}, mandatory = false): Promise<void> {
+  async publish(
+    exchange: string,
+    routingKey: string,
+    body: Uint8Array | string,
+    properties: BasicProperties = {},
+    mandatory = false,
+  ): Promise<void> {
     const channel = await this.#channel();
     await channel.basicPublish(exchange, routingKey, body, properties, { mandatory });
   }
@@ -139,7 +149,10 @@ export class AmqpClient extends Service {
     for (const spec of this.#consumers) {
       const channel = await connection.channel();
       await channel.basicQos(spec.prefetch);
-      await channel.basicConsume(typeof spec.queue === "string" ? spec.queue : spec.queue(), { ...spec.options, onMessage: (m) => spec.handler(m, channel) });
+      await channel.basicConsume(typeof spec.queue === "string" ? spec.queue : spec.queue(), {
+        ...spec.options,
+        onMessage: (m) => spec.handler(m, channel),
+      });
     }
     debug("connected: %d topology steps, %d consumers", this.#steps.length, this.#consumers.length);
   }
@@ -161,7 +174,10 @@ export class AmqpClient extends Service {
   async #stop(): Promise<void> {
     if (this.#service.state === "connected") {
       const connection = await this.#service.whenConnected();
-      await connection.close().asPromise().catch(() => undefined);
+      await connection
+        .close()
+        .asPromise()
+        .catch(() => undefined);
     }
     await this.#service.stopService();
   }

@@ -167,7 +167,13 @@ export class ChannelBase implements ConsumerHost {
    * confirm mode the Deferred fires when the broker acks it and fails with
    * {@link PublishNacked} or {@link MessageReturned}; otherwise it has already fired.
    */
-  protected publish(exchange: string, routingKey: string, body: Uint8Array, properties: BasicProperties, mandatory: boolean): Deferred<void> {
+  protected publish(
+    exchange: string,
+    routingKey: string,
+    body: Uint8Array,
+    properties: BasicProperties,
+    mandatory: boolean,
+  ): Deferred<void> {
     this.assertOpen();
     const w = this.host.writer;
     const mark = w.pos;
@@ -309,7 +315,10 @@ export class ChannelBase implements ConsumerHost {
   #methodReceived(method: AmqpMethod): void {
     if (this.#state === State.closing) {
       // After sending close, only close-ok (or the broker's own close) matters.
-      if (method.name === "channel.close-ok") this.#closed(this.#closeError ?? new ChannelClosed(this.id, { replyCode: 200, replyText: "Goodbye", classId: 0, methodId: 0 }, false));
+      if (method.name === "channel.close-ok")
+        this.#closed(
+          this.#closeError ?? new ChannelClosed(this.id, { replyCode: 200, replyText: "Goodbye", classId: 0, methodId: 0 }, false),
+        );
       else if (method.name === "channel.close") {
         this.#send("channel.close-ok", {});
         this.#closed(new ChannelClosed(this.id, method.args, true));
@@ -393,12 +402,29 @@ export class ChannelBase implements ConsumerHost {
     if (method.name === "basic.deliver") {
       const a = method.args;
       const consumer = this.consumers.get(a.consumerTag);
-      const message: AmqpMessage = { body, properties, deliveryTag: a.deliveryTag, redelivered: a.redelivered, exchange: a.exchange, routingKey: a.routingKey, consumerTag: a.consumerTag };
+      const message: AmqpMessage = {
+        body,
+        properties,
+        deliveryTag: a.deliveryTag,
+        redelivered: a.redelivered,
+        exchange: a.exchange,
+        routingKey: a.routingKey,
+        consumerTag: a.consumerTag,
+      };
       if (consumer === undefined) debug("channel %d: delivery for unknown consumer %s dropped", this.id, a.consumerTag);
       else consumer.deliver(message);
     } else if (method.name === "basic.get-ok") {
       const a = method.args;
-      const message: AmqpMessage = { body, properties, deliveryTag: a.deliveryTag, redelivered: a.redelivered, exchange: a.exchange, routingKey: a.routingKey, consumerTag: "", messageCount: a.messageCount };
+      const message: AmqpMessage = {
+        body,
+        properties,
+        deliveryTag: a.deliveryTag,
+        redelivered: a.redelivered,
+        exchange: a.exchange,
+        routingKey: a.routingKey,
+        consumerTag: "",
+        messageCount: a.messageCount,
+      };
       this.#answer(message, METHOD_IDS["basic.get-ok"]);
     } else if (method.name === "basic.return") {
       const returned: ReturnedMessage = { ...method.args, body, properties };
@@ -423,7 +449,8 @@ export class ChannelBase implements ConsumerHost {
     const returned = this.#returned;
     this.#returned = null;
     const settle = (seq: number, d: Deferred<void>): void => {
-      if (returned !== null && seq === tag) d.errback(new MessageReturned(returned.replyCode, returned.replyText, returned.exchange, returned.routingKey));
+      if (returned !== null && seq === tag)
+        d.errback(new MessageReturned(returned.replyCode, returned.replyText, returned.exchange, returned.routingKey));
       else if (ack) d.callback(undefined);
       else d.errback(new PublishNacked(seq));
     };

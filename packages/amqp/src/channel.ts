@@ -92,17 +92,23 @@ export class AmqpChannel extends ChannelBase {
 
   /** `exchange.delete`. */
   exchangeDelete(exchange: string, options: { readonly ifUnused?: boolean } = {}): Deferred<void> {
-    return this.rpc("exchange.delete", { exchange, ifUnused: options.ifUnused ?? false, noWait: false }, ["exchange.delete-ok"]).addCallback(() => undefined);
+    return this.rpc("exchange.delete", { exchange, ifUnused: options.ifUnused ?? false, noWait: false }, [
+      "exchange.delete-ok",
+    ]).addCallback(() => undefined);
   }
 
   /** `exchange.bind` (RabbitMQ's exchange-to-exchange binding): messages from `source` matching `routingKey` go to `destination`. */
   exchangeBind(destination: string, source: string, routingKey = "", args: FieldTable = {}): Deferred<void> {
-    return this.rpc("exchange.bind", { destination, source, routingKey, noWait: false, arguments: args }, ["exchange.bind-ok"]).addCallback(() => undefined);
+    return this.rpc("exchange.bind", { destination, source, routingKey, noWait: false, arguments: args }, ["exchange.bind-ok"]).addCallback(
+      () => undefined,
+    );
   }
 
   /** `exchange.unbind`. */
   exchangeUnbind(destination: string, source: string, routingKey = "", args: FieldTable = {}): Deferred<void> {
-    return this.rpc("exchange.unbind", { destination, source, routingKey, noWait: false, arguments: args }, ["exchange.unbind-ok"]).addCallback(() => undefined);
+    return this.rpc("exchange.unbind", { destination, source, routingKey, noWait: false, arguments: args }, [
+      "exchange.unbind-ok",
+    ]).addCallback(() => undefined);
   }
 
   /** `queue.declare`; `""` asks the broker to name the queue. */
@@ -127,7 +133,9 @@ export class AmqpChannel extends ChannelBase {
 
   /** `queue.bind`. */
   queueBind(queue: string, exchange: string, routingKey = "", args: FieldTable = {}): Deferred<void> {
-    return this.rpc("queue.bind", { queue, exchange, routingKey, noWait: false, arguments: args }, ["queue.bind-ok"]).addCallback(() => undefined);
+    return this.rpc("queue.bind", { queue, exchange, routingKey, noWait: false, arguments: args }, ["queue.bind-ok"]).addCallback(
+      () => undefined,
+    );
   }
 
   /** `queue.unbind`. */
@@ -137,19 +145,23 @@ export class AmqpChannel extends ChannelBase {
 
   /** `queue.purge`; fires with how many messages were removed. */
   queuePurge(queue: string): Deferred<number> {
-    return this.rpc("queue.purge", { queue, noWait: false }, ["queue.purge-ok"]).addCallback((answer) => (answer as { args: { messageCount: number } }).args.messageCount);
-  }
-
-  /** `queue.delete`; fires with how many messages it held. */
-  queueDelete(queue: string, options: { readonly ifUnused?: boolean; readonly ifEmpty?: boolean } = {}): Deferred<number> {
-    return this.rpc("queue.delete", { queue, ifUnused: options.ifUnused ?? false, ifEmpty: options.ifEmpty ?? false, noWait: false }, ["queue.delete-ok"]).addCallback(
+    return this.rpc("queue.purge", { queue, noWait: false }, ["queue.purge-ok"]).addCallback(
       (answer) => (answer as { args: { messageCount: number } }).args.messageCount,
     );
   }
 
+  /** `queue.delete`; fires with how many messages it held. */
+  queueDelete(queue: string, options: { readonly ifUnused?: boolean; readonly ifEmpty?: boolean } = {}): Deferred<number> {
+    return this.rpc("queue.delete", { queue, ifUnused: options.ifUnused ?? false, ifEmpty: options.ifEmpty ?? false, noWait: false }, [
+      "queue.delete-ok",
+    ]).addCallback((answer) => (answer as { args: { messageCount: number } }).args.messageCount);
+  }
+
   /** `basic.qos`: at most `prefetchCount` unacked deliveries per consumer (or per channel with `global`). 0 = no limit. */
   basicQos(prefetchCount: number, options: { readonly prefetchSize?: number; readonly global?: boolean } = {}): Deferred<void> {
-    return this.rpc("basic.qos", { prefetchSize: options.prefetchSize ?? 0, prefetchCount, global: options.global ?? false }, ["basic.qos-ok"]).addCallback(() => undefined);
+    return this.rpc("basic.qos", { prefetchSize: options.prefetchSize ?? 0, prefetchCount, global: options.global ?? false }, [
+      "basic.qos-ok",
+    ]).addCallback(() => undefined);
   }
 
   /**
@@ -160,7 +172,13 @@ export class AmqpChannel extends ChannelBase {
    * returns). Throws `ShortStringTooLong` (nothing sent) for an exchange, routing key or
    * property over 255 bytes, and `AmqpStateError` on a closed channel.
    */
-  basicPublish(exchange: string, routingKey: string, body: Uint8Array | string, properties: BasicProperties = {}, options: PublishOptions = {}): Deferred<void> {
+  basicPublish(
+    exchange: string,
+    routingKey: string,
+    body: Uint8Array | string,
+    properties: BasicProperties = {},
+    options: PublishOptions = {},
+  ): Deferred<void> {
     return this.publish(exchange, routingKey, toBody(body), properties, options.mandatory ?? false);
   }
 
@@ -181,7 +199,9 @@ export class AmqpChannel extends ChannelBase {
         arguments: options.arguments ?? {},
       },
       ["basic.consume-ok"],
-    ).addCallback((answer) => this.addConsumer(queue, (answer as { args: { consumerTag: string } }).args.consumerTag, options.onMessage ?? null));
+    ).addCallback((answer) =>
+      this.addConsumer(queue, (answer as { args: { consumerTag: string } }).args.consumerTag, options.onMessage ?? null),
+    );
   }
 
   /** `basic.cancel`: stops a consumer; fires with its tag once the broker confirmed. */

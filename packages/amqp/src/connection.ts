@@ -4,7 +4,17 @@ import { Deferred, succeed, type Failure } from "@torsion/defer";
 import { FramingDriver } from "@torsion/protocols";
 import { AmqpChannel } from "./channel.js";
 import type { ChannelHost } from "./channel-base.js";
-import { AmqpError, AmqpSyntaxError, ChannelLimitError, CloseTimeout, ConnectionClosed, ConnectionLost, HandshakeTimeout, HeartbeatTimeout, type CloseReason } from "./errors.js";
+import {
+  AmqpError,
+  AmqpSyntaxError,
+  ChannelLimitError,
+  CloseTimeout,
+  ConnectionClosed,
+  ConnectionLost,
+  HandshakeTimeout,
+  HeartbeatTimeout,
+  type CloseReason,
+} from "./errors.js";
 import type { FieldTable } from "./field-table.js";
 import { HEARTBEAT_FRAME, PROTOCOL_HEADER, decodeMethod, writeMethod } from "./frame-codec.js";
 import { FrameDecoder, FrameType, type Frame } from "./frame-decoder.js";
@@ -77,7 +87,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   readonly #closedWaiters: Deferred<Error | null>[] = [];
   readonly #unblockWaiters: Deferred<void>[] = [];
   readonly #publishers = new Set<IPushProducer>();
-  readonly #secretWaiters: Array<Deferred<void>> = [];
+  readonly #secretWaiters: Deferred<void>[] = [];
   #tune: TuneParameters = { channelMax: 0, frameMax: 4096, heartbeat: 0 };
   #serverProperties: FieldTable = {};
   #heartbeat: Heartbeat | null = null;
@@ -276,7 +286,8 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     this.#heartbeat?.stop();
     this.#stopHandshakeTimer();
     const clean = this.#closing && this.#closeError === null;
-    const error = this.#closeError ?? (clean ? null : new ConnectionLost(`connection lost: ${reason.getErrorMessage()}`, { cause: reason.value }));
+    const error =
+      this.#closeError ?? (clean ? null : new ConnectionLost(`connection lost: ${reason.getErrorMessage()}`, { cause: reason.value }));
     this.#closeError = error;
     debug("connection lost%s", error === null ? " (closed cleanly)" : `: ${error.message}`);
     const channelError = error ?? new ConnectionClosed({ replyCode: 200, replyText: "Goodbye", classId: 0, methodId: 0 }, false);
@@ -439,7 +450,12 @@ export class AmqpConnection extends Protocol implements ChannelHost {
     this.#decoder.frameMax = tune.frameMax === 0 ? 0xffff_ffff : tune.frameMax;
     this.#sendMethod("connection.tune-ok", tune);
     if (tune.heartbeat > 0) {
-      this.#heartbeat = new Heartbeat(this.#clock, tune.heartbeat, () => this.#send(HEARTBEAT_FRAME), () => this.#heartbeatMissed());
+      this.#heartbeat = new Heartbeat(
+        this.#clock,
+        tune.heartbeat,
+        () => this.#send(HEARTBEAT_FRAME),
+        () => this.#heartbeatMissed(),
+      );
       this.#heartbeat.start();
     }
     this.#sendMethod("connection.open", { virtualHost: o.vhost ?? "/" });

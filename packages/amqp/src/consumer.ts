@@ -121,7 +121,8 @@ export class AmqpConsumer implements IPushProducer, AsyncIterable<AmqpMessage> {
     if (this.#handler !== null) {
       try {
         const result: unknown = this.#handler(message);
-        if (result instanceof Promise) result.catch((error: unknown) => reportError(error, `the onMessage handler of consumer ${this.consumerTag}`));
+        if (result instanceof Promise)
+          result.catch((error: unknown) => reportError(error, `the onMessage handler of consumer ${this.consumerTag}`));
       } catch (error) {
         // A failing handler is the program's bug: report it, keep the connection and the consumer.
         reportError(error, `the onMessage handler of consumer ${this.consumerTag}`);

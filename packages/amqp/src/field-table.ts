@@ -46,17 +46,7 @@ export function typed(type: FieldTypeCode, value: FieldValue): TypedFieldValue {
  * object `F`.
  */
 export type FieldValue =
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | Date
-  | null
-  | AmqpDecimal
-  | TypedFieldValue
-  | readonly FieldValue[]
-  | FieldTable;
+  boolean | number | bigint | string | Uint8Array | Date | null | AmqpDecimal | TypedFieldValue | readonly FieldValue[] | FieldTable;
 
 /** A field table: names (short strings) to values. Keys whose value is `undefined` are left out. */
 export interface FieldTable {
@@ -132,7 +122,9 @@ function encodeValue(w: Writer, value: FieldValue, depth: number): void {
 function num(value: FieldValue, code: FieldTypeCode, min: number, max: number): number {
   const n = typeof value === "bigint" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-    throw new FieldValueError(`type ${code} needs an integer in [${min}, ${max}], got ${typeof value === "number" || typeof value === "bigint" ? value.toString() : typeof value}`);
+    throw new FieldValueError(
+      `type ${code} needs an integer in [${min}, ${max}], got ${typeof value === "number" || typeof value === "bigint" ? value.toString() : typeof value}`,
+    );
   }
   return n;
 }

@@ -60,7 +60,14 @@ export function writeMethod<K extends MethodName>(w: Writer, channel: number, na
  * Appends a content header frame and the body frames (each payload at most
  * `frameMax − 8` bytes; an empty body sends no body frame) to `w`.
  */
-export function writeContent(w: Writer, channel: number, classId: number, properties: BasicProperties, body: Uint8Array, frameMax: number): void {
+export function writeContent(
+  w: Writer,
+  channel: number,
+  classId: number,
+  properties: BasicProperties,
+  body: Uint8Array,
+  frameMax: number,
+): void {
   const mark = w.pos;
   try {
     const start = beginFrame(w, FrameType.header, channel);

@@ -119,7 +119,8 @@ export class FrameDecoder implements IDecoder<Frame> {
     const type = chunk[at] as number;
     const channel = chunk.readUInt16BE(at + 1);
     this.#check(type, size);
-    if (chunk[at + 7 + size] !== FRAME_END) throw new AmqpFrameError(`bad frame-end octet 0x${(chunk[at + 7 + size] as number).toString(16)}`);
+    if (chunk[at + 7 + size] !== FRAME_END)
+      throw new AmqpFrameError(`bad frame-end octet 0x${(chunk[at + 7 + size] as number).toString(16)}`);
     this.#advance(size + 8);
     return this.#finishFrame(type, channel, size === 0 ? EMPTY : chunk.subarray(at + 7, at + 7 + size));
   }
@@ -138,7 +139,8 @@ export class FrameDecoder implements IDecoder<Frame> {
 
   #check(type: number, size: number): void {
     if (type !== 1 && type !== 2 && type !== 3 && type !== 8) throw new AmqpFrameError(`unknown frame type ${type}`);
-    if (size > this.frameMax - FRAME_OVERHEAD) throw new AmqpFrameError(`frame of ${size + FRAME_OVERHEAD} bytes exceeds frame-max ${this.frameMax}`);
+    if (size > this.frameMax - FRAME_OVERHEAD)
+      throw new AmqpFrameError(`frame of ${size + FRAME_OVERHEAD} bytes exceeds frame-max ${this.frameMax}`);
   }
 
   #fillHeader(): boolean {

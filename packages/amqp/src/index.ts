@@ -24,9 +24,26 @@ export {
   ShortStringTooLong,
   type CloseReason,
 } from "./errors.js";
-export { AmqpDecimal, TypedFieldValue, typed, encodeFieldTable, decodeFieldTable, type FieldTable, type FieldValue, type FieldTypeCode } from "./field-table.js";
+export {
+  AmqpDecimal,
+  TypedFieldValue,
+  typed,
+  encodeFieldTable,
+  decodeFieldTable,
+  type FieldTable,
+  type FieldValue,
+  type FieldTypeCode,
+} from "./field-table.js";
 export { FrameDecoder, FrameType, FRAME_END, FRAME_MIN_SIZE, FRAME_OVERHEAD, type Frame } from "./frame-decoder.js";
-export { PROTOCOL_HEADER, HEARTBEAT_FRAME, writeMethod, writeContent, decodeMethod, decodeContentHeader, type ContentHeader } from "./frame-codec.js";
+export {
+  PROTOCOL_HEADER,
+  HEARTBEAT_FRAME,
+  writeMethod,
+  writeContent,
+  decodeMethod,
+  decodeContentHeader,
+  type ContentHeader,
+} from "./frame-codec.js";
 export { Reader, Writer } from "./spec/codec-io.js";
 export {
   AMQP_CONSTANTS,
@@ -43,7 +60,14 @@ export {
 } from "./spec/amqp-spec.generated.js";
 export type { AmqpContent, AmqpMessage, ReturnedMessage } from "./message.js";
 export { AmqpConsumer } from "./consumer.js";
-export { AmqpChannel, type ConsumeOptions, type ExchangeDeclareOptions, type PublishOptions, type QueueDeclareOptions, type QueueDeclared } from "./channel.js";
+export {
+  AmqpChannel,
+  type ConsumeOptions,
+  type ExchangeDeclareOptions,
+  type PublishOptions,
+  type QueueDeclareOptions,
+  type QueueDeclared,
+} from "./channel.js";
 export { AmqpConnection, type AmqpConnectionOptions, type TuneParameters } from "./connection.js";
 export { parseAmqpUrl, type AmqpUrl } from "./url.js";
 export { connectAmqp, type ConnectAmqpOptions, type AmqpReactor } from "./connect.js";

@@ -82,19 +82,27 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     await ch.queueBind(q.queue, "t.ops.dst");
     await ch.basicPublish("t.ops.src", "k", "via e2e");
     await ch.basicPublish("t.ops.src", "other", "dropped");
-    const got = await within(5000, "get", (async () => {
-      for (;;) {
-        const m = await ch.basicGet(q.queue, { noAck: true });
-        if (m !== null) return m;
-      }
-    })());
+    const got = await within(
+      5000,
+      "get",
+      (async () => {
+        for (;;) {
+          const m = await ch.basicGet(q.queue, { noAck: true });
+          if (m !== null) return m;
+        }
+      })(),
+    );
     assert.equal(got.body.toString(), "via e2e");
     assert.equal(got.exchange, "t.ops.src");
     await ch.basicPublish("", q.queue, "a");
     await ch.basicPublish("", q.queue, "b");
-    await within(5000, "queued", (async () => {
-      while ((await ch.queueDeclare(q.queue, { passive: true })).messageCount < 2);
-    })());
+    await within(
+      5000,
+      "queued",
+      (async () => {
+        while ((await ch.queueDeclare(q.queue, { passive: true })).messageCount < 2);
+      })(),
+    );
     assert.equal(await ch.queuePurge(q.queue), 2);
     assert.equal(await ch.basicGet(q.queue), null);
     await ch.queueUnbind(q.queue, "t.ops.dst");
@@ -173,21 +181,29 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     await Promise.all(["1", "2", "3"].map((b) => ch.basicPublish("", queue, b)));
     const consumer = await ch.basicConsume(queue);
     const seen: string[] = [];
-    await within(5000, "iterate", (async () => {
-      for await (const m of consumer) {
-        seen.push(m.body.toString());
-        if (seen.length === 3) break;
-      }
-    })());
+    await within(
+      5000,
+      "iterate",
+      (async () => {
+        for await (const m of consumer) {
+          seen.push(m.body.toString());
+          if (seen.length === 3) break;
+        }
+      })(),
+    );
     assert.deepEqual(seen, ["1", "2", "3"]);
     assert.ok(consumer.ended);
     await ch.basicRecover(true);
-    const again = await within(5000, "requeued", (async () => {
-      for (;;) {
-        const m = await ch.basicGet(queue, { noAck: true });
-        if (m !== null) return m;
-      }
-    })());
+    const again = await within(
+      5000,
+      "requeued",
+      (async () => {
+        for (;;) {
+          const m = await ch.basicGet(queue, { noAck: true });
+          if (m !== null) return m;
+        }
+      })(),
+    );
     assert.equal(again.redelivered, true);
   });
 
@@ -216,7 +232,10 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     assert.equal((await ch.queueDeclare(queue, { passive: true })).messageCount, 10_000);
     const returned: string[] = [];
     ch.onReturn = (m) => returned.push(m.routingKey);
-    await assert.rejects(ch.basicPublish("", "t.no.such.queue", "x", {}, { mandatory: true }).asPromise(), (e: unknown) => e instanceof MessageReturned && e.replyCode === 312);
+    await assert.rejects(
+      ch.basicPublish("", "t.no.such.queue", "x", {}, { mandatory: true }).asPromise(),
+      (e: unknown) => e instanceof MessageReturned && e.replyCode === 312,
+    );
     assert.deepEqual(returned, ["t.no.such.queue"]);
   });
 
@@ -249,18 +268,25 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     const [, chB] = await channel();
     await chB.basicQos(1);
     const done: AmqpMessage[] = [];
-    await within(10_000, "worker B", new Promise<void>((resolve) => {
-      void chB.basicConsume("t.tasks", {
-        onMessage: (m) => {
-          done.push(m);
-          chB.basicAck(m);
-          if (done.length === 5) resolve();
-        },
-      });
-    }));
+    await within(
+      10_000,
+      "worker B",
+      new Promise<void>((resolve) => {
+        void chB.basicConsume("t.tasks", {
+          onMessage: (m) => {
+            done.push(m);
+            chB.basicAck(m);
+            if (done.length === 5) resolve();
+          },
+        });
+      }),
+    );
     const redelivered = done.find((m) => m.body.equals(taken.body));
     assert.equal(redelivered?.redelivered, true);
-    assert.deepEqual(done.map((m) => m.body.toString()).sort(), [0, 1, 2, 3, 4].map((i) => `task ${i}`));
+    assert.deepEqual(
+      done.map((m) => m.body.toString()).sort(),
+      [0, 1, 2, 3, 4].map((i) => `task ${i}`),
+    );
     await setup.queueDelete("t.tasks");
   });
 
@@ -278,11 +304,14 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
       await ch.basicConsume("t.fair", {
         onMessage: (m) => {
           counts[kind] += 1;
-          setTimeout(() => {
-            ch.basicAck(m);
-            total += 1;
-            if (total === 20) finish();
-          }, kind === "slow" ? 300 : 5);
+          setTimeout(
+            () => {
+              ch.basicAck(m);
+              total += 1;
+              if (total === 20) finish();
+            },
+            kind === "slow" ? 300 : 5,
+          );
         },
       });
     }
@@ -302,14 +331,29 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
       queues[p] = (await ch.queueDeclare("", { exclusive: true })).queue;
       await ch.queueBind(queues[p], "t.topics", p);
     }
-    const keys = ["quick.orange.rabbit", "lazy.orange.elephant", "quick.orange.fox", "lazy.brown.fox", "lazy", "a", "a.b.c", "quick.orange.new.rabbit", "orange"];
+    const keys = [
+      "quick.orange.rabbit",
+      "lazy.orange.elephant",
+      "quick.orange.fox",
+      "lazy.brown.fox",
+      "lazy",
+      "a",
+      "a.b.c",
+      "quick.orange.new.rabbit",
+      "orange",
+    ];
     await ch.confirmSelect();
     await Promise.all(keys.map((k) => ch.basicPublish("t.topics", k, k)));
     const got: Record<string, string[]> = {};
     for (const p of patterns) {
       const list: string[] = [];
       got[p] = list;
-      for (let m = await ch.basicGet(queues[p] as string, { noAck: true }); m !== null; m = await ch.basicGet(queues[p] as string, { noAck: true })) list.push(m.routingKey);
+      for (
+        let m = await ch.basicGet(queues[p] as string, { noAck: true });
+        m !== null;
+        m = await ch.basicGet(queues[p] as string, { noAck: true })
+      )
+        list.push(m.routingKey);
     }
     assert.deepEqual(got, {
       "*.orange.*": ["quick.orange.rabbit", "lazy.orange.elephant", "quick.orange.fox"],
@@ -343,10 +387,19 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
         else resolve(m.body.toString());
       },
     });
-    const answers = await within(10_000, "rpc", Promise.all([1, 2, 3].map((n) => new Promise<string>((resolve) => {
-      pending.set(`id${n}`, resolve);
-      client.basicPublish("", "t.rpc", String(n), { correlationId: `id${n}`, replyTo: "amq.rabbitmq.reply-to" });
-    }))));
+    const answers = await within(
+      10_000,
+      "rpc",
+      Promise.all(
+        [1, 2, 3].map(
+          (n) =>
+            new Promise<string>((resolve) => {
+              pending.set(`id${n}`, resolve);
+              client.basicPublish("", "t.rpc", String(n), { correlationId: `id${n}`, replyTo: "amq.rabbitmq.reply-to" });
+            }),
+        ),
+      ),
+    );
     assert.deepEqual(answers, ["2", "4", "6"]);
     assert.ok(ignored >= 2);
   });
@@ -361,14 +414,29 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
       const receiving = collect(ch, "t.interop.in", 3);
       for (const s of ["x", "y", "z"]) libCh.sendToQueue("t.interop.in", Buffer.from(s), { correlationId: s, headers: { n: 1 } });
       const got = await within(5000, "amqplib → torsion", receiving);
-      assert.deepEqual(got.map((m) => [m.body.toString(), m.properties.correlationId, m.properties.headers?.n]), [["x", "x", 1], ["y", "y", 1], ["z", "z", 1]]);
+      assert.deepEqual(
+        got.map((m) => [m.body.toString(), m.properties.correlationId, m.properties.headers?.n]),
+        [
+          ["x", "x", 1],
+          ["y", "y", 1],
+          ["z", "z", 1],
+        ],
+      );
       await ch.confirmSelect();
       await ch.basicPublish("", "t.interop.out", "from torsion", { messageId: "t1", deliveryMode: 2, headers: { big: 5n } });
-      const libGot = await within(5000, "torsion → amqplib", new Promise<amqplib.ConsumeMessage>((resolve) => {
-        void libCh.consume("t.interop.out", (m) => {
-          if (m !== null) resolve(m);
-        }, { noAck: true });
-      }));
+      const libGot = await within(
+        5000,
+        "torsion → amqplib",
+        new Promise<amqplib.ConsumeMessage>((resolve) => {
+          void libCh.consume(
+            "t.interop.out",
+            (m) => {
+              if (m !== null) resolve(m);
+            },
+            { noAck: true },
+          );
+        }),
+      );
       assert.equal(libGot.content.toString(), "from torsion");
       assert.equal(libGot.properties.messageId, "t1");
       await libCh.deleteQueue("t.interop.in");
@@ -400,18 +468,25 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
       (first.transport as unknown as { abortConnection(): void }).abortConnection();
       // The exclusive queue died with the connection: the message is lost with it, and the
       // topology step declares a fresh queue on the new connection.
-      const second = await within(10_000, "reconnected", (async () => {
-        for (;;) {
-          const c = await client.whenConnected();
-          if (c !== first) return c;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })());
+      const second = await within(
+        10_000,
+        "reconnected",
+        (async () => {
+          for (;;) {
+            const c = await client.whenConnected();
+            if (c !== first) return c;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        })(),
+      );
       assert.ok(second.isOpen);
       waiting = next();
       await client.publish("", "t.client", "b");
       await within(5000, "delivery after reconnect", waiting);
-      assert.deepEqual(got.map((m) => m.body.toString()), ["a", "b"]);
+      assert.deepEqual(
+        got.map((m) => m.body.toString()),
+        ["a", "b"],
+      );
     } finally {
       await within(5000, "stop", client.stopService());
     }
@@ -442,38 +517,54 @@ describe("@torsion/amqp against RabbitMQ", { skip, concurrency: false }, () => {
     consumer.pauseProducing();
     await ch.confirmSelect();
     await Promise.all(Array.from({ length: 20 }, (_, i) => ch.basicPublish("", queue, `m${i}`)));
-    await within(5000, "prefetch filled", (async () => {
-      while (consumer.heldCount < 5) await new Promise((r) => setTimeout(r, 20));
-    })());
+    await within(
+      5000,
+      "prefetch filled",
+      (async () => {
+        while (consumer.heldCount < 5) await new Promise((r) => setTimeout(r, 20));
+      })(),
+    );
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(handled.length, 0);
     assert.equal(consumer.heldCount, 5, "the broker sends no more than the prefetch");
     consumer.resumeProducing();
     assert.equal(handled.length, 5);
     let acked = 0;
-    await within(5000, "the other 15 after acks", (async () => {
-      while (acked < 20) {
-        const batch = handled.splice(0);
-        for (const m of batch) ch.basicAck(m);
-        acked += batch.length;
-        if (batch.length === 0) await new Promise((r) => setTimeout(r, 10));
-      }
-    })());
+    await within(
+      5000,
+      "the other 15 after acks",
+      (async () => {
+        while (acked < 20) {
+          const batch = handled.splice(0);
+          for (const m of batch) ch.basicAck(m);
+          acked += batch.length;
+          if (batch.length === 0) await new Promise((r) => setTimeout(r, 10));
+        }
+      })(),
+    );
     assert.equal(acked, 20);
   });
 
   it("pauses registered publishers while the broker blocks the connection (memory alarm) and resumes them", async () => {
     const c = await connect();
     const events: string[] = [];
-    c.registerPublisher({ pauseProducing: () => events.push("pause"), resumeProducing: () => events.push("resume"), stopProducing: () => undefined });
+    c.registerPublisher({
+      pauseProducing: () => events.push("pause"),
+      resumeProducing: () => events.push("resume"),
+      stopProducing: () => undefined,
+    });
     const ch = await c.channel();
     await node.ctl(["set_vm_memory_high_watermark", "0.000001"]);
     try {
       // RabbitMQ blocks a connection when it next publishes during the alarm.
       ch.basicPublish("", "t.none", "x");
-      await within(15_000, "connection.blocked", (async () => {
-        while (!c.blocked) await new Promise((r) => setTimeout(r, 50));
-      })());
+      await within(
+        15_000,
+        "connection.blocked",
+        (async () => {
+          while (!c.blocked) await new Promise((r) => setTimeout(r, 50));
+        })(),
+      );
       assert.deepEqual(events, ["pause"]);
       assert.ok(c.blockedReason !== null);
     } finally {

@@ -38,14 +38,25 @@ describe("the generated method tables", () => {
   });
 
   it("are what the checked-in generator makes from the XML", { skip: existsSync(XML) ? false : `${XML} is missing (amqp-specs)` }, () => {
-    execFileSync(process.execPath, ["packages/amqp/scripts/generate-spec.mjs", "--check"], { cwd: new URL("../../../", import.meta.url).pathname, stdio: "pipe" });
+    execFileSync(process.execPath, ["packages/amqp/scripts/generate-spec.mjs", "--check"], {
+      cwd: new URL("../../../", import.meta.url).pathname,
+      stdio: "pipe",
+    });
   });
 });
 
 describe("the method codec", () => {
   it("packs consecutive bits into one octet, least significant first", () => {
     const w = new Writer();
-    writeMethod(w, 3, "queue.declare", { queue: "q", passive: false, durable: true, exclusive: false, autoDelete: true, noWait: false, arguments: {} });
+    writeMethod(w, 3, "queue.declare", {
+      queue: "q",
+      passive: false,
+      durable: true,
+      exclusive: false,
+      autoDelete: true,
+      noWait: false,
+      arguments: {},
+    });
     const [frame] = frames(w.take());
     assert.equal(frame?.type, FrameType.method);
     assert.equal(frame.channel, 3);
@@ -60,7 +71,17 @@ describe("the method codec", () => {
   });
 
   it("round-trips every method with sample arguments", () => {
-    const samples: Record<string, unknown> = { bit: true, octet: 7, short: 513, long: 70000, longlong: 2n ** 63n + 5n, shortstr: "héllo", longstr: "long\0str", timestamp: new Date(1_700_000_000_000), table: { a: 1, b: "x" } };
+    const samples: Record<string, unknown> = {
+      bit: true,
+      octet: 7,
+      short: 513,
+      long: 70000,
+      longlong: 2n ** 63n + 5n,
+      shortstr: "héllo",
+      longstr: "long\0str",
+      timestamp: new Date(1_700_000_000_000),
+      table: { a: 1, b: "x" },
+    };
     for (const info of METHOD_INFO.values()) {
       const args: Record<string, unknown> = {};
       for (const [name, type, reserved] of info.fields) if (!reserved) args[name] = samples[type];
@@ -75,7 +96,19 @@ describe("the method codec", () => {
 
   it("refuses a short string over 255 bytes locally and writes nothing", () => {
     const w = new Writer();
-    assert.throws(() => writeMethod(w, 1, "queue.declare", { queue: "é".repeat(128), passive: false, durable: false, exclusive: false, autoDelete: false, noWait: false, arguments: {} }), ShortStringTooLong);
+    assert.throws(
+      () =>
+        writeMethod(w, 1, "queue.declare", {
+          queue: "é".repeat(128),
+          passive: false,
+          durable: false,
+          exclusive: false,
+          autoDelete: false,
+          noWait: false,
+          arguments: {},
+        }),
+      ShortStringTooLong,
+    );
     assert.equal(w.take().length, 0);
     writeMethod(w, 1, "queue.delete", { queue: "x".repeat(255), ifUnused: false, ifEmpty: false, noWait: false });
     assert.ok(w.take().length > 255);
@@ -129,7 +162,10 @@ describe("the content codec", () => {
     const w = new Writer();
     writeContent(w, 1, 60, {}, body, 4096);
     const parts = frames(w.take()).slice(1);
-    assert.deepEqual(parts.map((p) => p.payload.length), [4088, 4088, 1824]);
+    assert.deepEqual(
+      parts.map((p) => p.payload.length),
+      [4088, 4088, 1824],
+    );
     assert.deepEqual(Buffer.concat(parts.map((p) => p.payload)), body);
   });
 

@@ -19,7 +19,10 @@ import {
 } from "@torsion/amqp";
 import { FakeBroker, type FakeBrokerOptions } from "@torsion/amqp/testing";
 
-function setUp(options: FakeBrokerOptions = {}, connectionOptions: Partial<ConstructorParameters<typeof AmqpConnection>[0]> = {}): { clock: Clock; broker: FakeBroker; connection: AmqpConnection } {
+function setUp(
+  options: FakeBrokerOptions = {},
+  connectionOptions: Partial<ConstructorParameters<typeof AmqpConnection>[0]> = {},
+): { clock: Clock; broker: FakeBroker; connection: AmqpConnection } {
   const clock = new Clock();
   const connection = new AmqpConnection({ clock, username: "u", password: "p", vhost: "v", heartbeat: 0, ...connectionOptions });
   const broker = new FakeBroker(connection, options).start();
@@ -39,7 +42,15 @@ describe("AmqpConnection over the fake broker", () => {
     assert.equal(startOk?.mechanism, "PLAIN");
     assert.equal(startOk.response, "\0u\0p");
     const capabilities = startOk.clientProperties.capabilities as Record<string, unknown>;
-    for (const name of ["publisher_confirms", "consumer_cancel_notify", "exchange_exchange_bindings", "basic.nack", "connection.blocked", "authentication_failure_close"]) assert.equal(capabilities[name], true, name);
+    for (const name of [
+      "publisher_confirms",
+      "consumer_cancel_notify",
+      "exchange_exchange_bindings",
+      "basic.nack",
+      "connection.blocked",
+      "authentication_failure_close",
+    ])
+      assert.equal(capabilities[name], true, name);
     assert.deepEqual(broker.methods("connection.tune-ok")[0]?.method.args, { channelMax: 100, frameMax: 8192, heartbeat: 10 });
     assert.equal(broker.methods("connection.open")[0]?.method.args.virtualHost, "v");
     assert.equal(successResultOf(connection.whenReady()), connection);
@@ -51,9 +62,20 @@ describe("AmqpConnection over the fake broker", () => {
     const connection = new AmqpConnection({ clock });
     const broker = new FakeBroker(connection, { autoReply: false });
     broker.start();
-    broker.sendMethod(0, "connection.start", { versionMajor: 0, versionMinor: 9, serverProperties: {}, mechanisms: "PLAIN", locales: "en_US" });
+    broker.sendMethod(0, "connection.start", {
+      versionMajor: 0,
+      versionMinor: 9,
+      serverProperties: {},
+      mechanisms: "PLAIN",
+      locales: "en_US",
+    });
     broker.flush();
-    broker.sendMethod(0, "connection.close", { replyCode: 403, replyText: "ACCESS_REFUSED - Login was refused", classId: 10, methodId: 11 });
+    broker.sendMethod(0, "connection.close", {
+      replyCode: 403,
+      replyText: "ACCESS_REFUSED - Login was refused",
+      classId: 10,
+      methodId: 11,
+    });
     const failure = failureResultOf(connection.whenReady(), ConnectionClosed);
     assert.equal((failure.value as ConnectionClosed).replyCode, 403);
     assert.ok(broker.transport.closed);
@@ -91,7 +113,12 @@ describe("AmqpConnection over the fake broker", () => {
     const declare = channel.queueDeclare("q", { durable: true });
     const queued = channel.queuePurge("q");
     broker.flush();
-    broker.sendMethod(1, "channel.close", { replyCode: 406, replyText: "PRECONDITION_FAILED - inequivalent arg 'durable'", classId: 50, methodId: 10 });
+    broker.sendMethod(1, "channel.close", {
+      replyCode: 406,
+      replyText: "PRECONDITION_FAILED - inequivalent arg 'durable'",
+      classId: 50,
+      methodId: 10,
+    });
     const error = failureResultOf(declare, ChannelClosed).value as ChannelClosed;
     assert.deepEqual([error.replyCode, error.classId, error.methodId, error.byBroker, error.channel], [406, 50, 10, true, 1]);
     failureResultOf(queued, ChannelClosed);
@@ -140,7 +167,14 @@ describe("AmqpConnection over the fake broker", () => {
   it("assembles deliveries at every chunking and hands them to the consumer in order", () => {
     const bodies = [Buffer.alloc(0), Buffer.from("small"), Buffer.alloc(300_000, 9)];
     const expected = bodies.map((b) => b.toString("hex"));
-    for (const options of [{ chunkSize: 1 }, { chunkSize: 7 }, { chunkSize: 4096 }, { seed: 42, maxChunk: 5000 }, { seed: 7, maxChunk: 17 }, {}]) {
+    for (const options of [
+      { chunkSize: 1 },
+      { chunkSize: 7 },
+      { chunkSize: 4096 },
+      { seed: 42, maxChunk: 5000 },
+      { seed: 7, maxChunk: 17 },
+      {},
+    ]) {
       const { broker, connection } = setUp(options);
       const channel = openChannel(broker, connection);
       const got: AmqpMessage[] = [];
@@ -148,9 +182,18 @@ describe("AmqpConnection over the fake broker", () => {
       broker.flush();
       const tag = successResultOf(consumer).consumerTag;
       assert.equal(tag, "amq.ctag-1");
-      bodies.forEach((body, i) => broker.deliver(1, tag, body, { deliveryTag: BigInt(i + 1), routingKey: "q", properties: { messageId: `m${i}` } }));
-      assert.deepEqual(got.map((m) => m.body.toString("hex")), expected, JSON.stringify(options));
-      assert.deepEqual(got.map((m) => m.deliveryTag), [1n, 2n, 3n]);
+      bodies.forEach((body, i) =>
+        broker.deliver(1, tag, body, { deliveryTag: BigInt(i + 1), routingKey: "q", properties: { messageId: `m${i}` } }),
+      );
+      assert.deepEqual(
+        got.map((m) => m.body.toString("hex")),
+        expected,
+        JSON.stringify(options),
+      );
+      assert.deepEqual(
+        got.map((m) => m.deliveryTag),
+        [1n, 2n, 3n],
+      );
       assert.equal(got[2]?.properties.messageId, "m2");
     }
   });
@@ -234,7 +277,11 @@ describe("AmqpConnection over the fake broker", () => {
   it("pauses registered publishers on connection.blocked and resumes them on unblocked", () => {
     const { broker, connection } = setUp();
     const events: string[] = [];
-    connection.registerPublisher({ pauseProducing: () => events.push("pause"), resumeProducing: () => events.push("resume"), stopProducing: () => events.push("stop") });
+    connection.registerPublisher({
+      pauseProducing: () => events.push("pause"),
+      resumeProducing: () => events.push("resume"),
+      stopProducing: () => events.push("stop"),
+    });
     broker.sendMethod(0, "connection.blocked", { reason: "low on memory" });
     assert.ok(connection.blocked);
     assert.equal(connection.blockedReason, "low on memory");
@@ -275,7 +322,13 @@ describe("a scripted broker transcript in arbitrary chunkings", () => {
     const frames: Buffer[][] = [[], []];
     for (let i = 0; i < 6; i += 1) {
       for (const ch of [0, 1] as const) {
-        writeMethod(w, ch + 1, "basic.deliver", { consumerTag: tags[ch], deliveryTag: BigInt(i + 1), redelivered: i % 2 === 1, exchange: "ex", routingKey: `rk.${ch}.${i}` });
+        writeMethod(w, ch + 1, "basic.deliver", {
+          consumerTag: tags[ch],
+          deliveryTag: BigInt(i + 1),
+          redelivered: i % 2 === 1,
+          exchange: "ex",
+          routingKey: `rk.${ch}.${i}`,
+        });
         frames[ch]?.push(w.take());
         writeContent(w, ch + 1, 60, { headers: { i, ch }, correlationId: `c${i}` }, Buffer.alloc(i * 3000, 65 + i), 4096);
         frames[ch]?.push(w.take());
@@ -288,14 +341,22 @@ describe("a scripted broker transcript in arbitrary chunkings", () => {
 
   it("gives the same deliveries for 40 seeded random chunkings and sizes 1 to 9", () => {
     let reference: string | null = null;
-    const runs: FakeBrokerOptions[] = [...Array.from({ length: 40 }, (_, i) => ({ seed: i + 1, maxChunk: 1 + ((i * 37) % 700) })), ...Array.from({ length: 9 }, (_, i) => ({ chunkSize: i + 1 }))];
+    const runs: FakeBrokerOptions[] = [
+      ...Array.from({ length: 40 }, (_, i) => ({ seed: i + 1, maxChunk: 1 + ((i * 37) % 700) })),
+      ...Array.from({ length: 9 }, (_, i) => ({ chunkSize: i + 1 })),
+    ];
     for (const options of runs) {
       const { broker, connection } = setUp({ ...options, tune: { channelMax: 0, frameMax: 4096, heartbeat: 0 } });
       const got: string[] = [];
       const tags: string[] = [];
       for (let n = 0; n < 2; n += 1) {
         const channel = openChannel(broker, connection);
-        const d = channel.basicConsume("q", { onMessage: (m) => got.push(`${channel.id}|${m.routingKey}|${m.redelivered}|${m.deliveryTag}|${m.properties.correlationId ?? ""}|${JSON.stringify(m.properties.headers)}|${m.body.length}|${m.body.toString("latin1", 0, 1)}`) });
+        const d = channel.basicConsume("q", {
+          onMessage: (m) =>
+            got.push(
+              `${channel.id}|${m.routingKey}|${m.redelivered}|${m.deliveryTag}|${m.properties.correlationId ?? ""}|${JSON.stringify(m.properties.headers)}|${m.body.length}|${m.body.toString("latin1", 0, 1)}`,
+            ),
+        });
         broker.flush();
         tags.push(successResultOf(d).consumerTag);
       }

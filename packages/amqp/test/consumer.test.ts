@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AmqpConsumer, ChannelClosed, ConnectionClosed, ShortStringTooLong, AmqpFrameError, type AmqpMessage } from "@torsion/amqp";
 
-const message = (text: string): AmqpMessage => ({ body: Buffer.from(text), properties: {}, deliveryTag: 1n, redelivered: false, exchange: "", routingKey: "q", consumerTag: "t" });
+const message = (text: string): AmqpMessage => ({
+  body: Buffer.from(text),
+  properties: {},
+  deliveryTag: 1n,
+  redelivered: false,
+  exchange: "",
+  routingKey: "q",
+  consumerTag: "t",
+});
 
 describe("AmqpConsumer", () => {
   it("hands messages to its handler, holds them while paused, and releases them in order on resume", () => {
@@ -42,9 +50,15 @@ describe("AmqpConsumer", () => {
 describe("the errors", () => {
   it("carry a name, a stable code and the broker's close reason", () => {
     const closed = new ConnectionClosed({ replyCode: 320, replyText: "CONNECTION_FORCED", classId: 0, methodId: 0 }, true);
-    assert.deepEqual([closed.name, closed.code, closed.replyCode, closed.byBroker], ["ConnectionClosed", "ERR_AMQP_CONNECTION_CLOSED", 320, true]);
+    assert.deepEqual(
+      [closed.name, closed.code, closed.replyCode, closed.byBroker],
+      ["ConnectionClosed", "ERR_AMQP_CONNECTION_CLOSED", 320, true],
+    );
     const channel = new ChannelClosed(3, { replyCode: 406, replyText: "PRECONDITION_FAILED", classId: 50, methodId: 10 }, true);
-    assert.deepEqual([channel.name, channel.code, channel.channel, channel.classId, channel.methodId], ["ChannelClosed", "ERR_AMQP_CHANNEL_CLOSED", 3, 50, 10]);
+    assert.deepEqual(
+      [channel.name, channel.code, channel.channel, channel.classId, channel.methodId],
+      ["ChannelClosed", "ERR_AMQP_CHANNEL_CLOSED", 3, 50, 10],
+    );
     assert.equal(new ShortStringTooLong(300).code, "ERR_AMQP_SHORTSTR_TOO_LONG");
     assert.equal(new AmqpFrameError("x").replyCode, 501);
   });

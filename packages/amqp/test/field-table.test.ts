@@ -11,7 +11,19 @@ function roundTrip(table: Parameters<typeof encodeFieldTable>[1]): ReturnType<ty
 describe("field tables", () => {
   it("use RabbitMQ's type codes for inferred values", () => {
     const w = new Writer();
-    encodeFieldTable(w, { a: true, b: 1, c: 2 ** 40, d: 1.5, e: 7n, f: "s", g: Buffer.from([1]), h: null, i: [1], j: { k: 1 }, l: new Date(5000) });
+    encodeFieldTable(w, {
+      a: true,
+      b: 1,
+      c: 2 ** 40,
+      d: 1.5,
+      e: 7n,
+      f: "s",
+      g: Buffer.from([1]),
+      h: null,
+      i: [1],
+      j: { k: 1 },
+      l: new Date(5000),
+    });
     const bytes = w.take();
     assert.ok(bytes.includes(Buffer.from("at")), "a boolean is t");
     assert.ok(bytes.includes(Buffer.from("bI")), "an int32 number is I");

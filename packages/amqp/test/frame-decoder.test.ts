@@ -28,8 +28,21 @@ describe("FrameDecoder", () => {
   it("gives the same frames at every chunk size", () => {
     const bytes = transcript();
     const whole = decodeAll(bytes, bytes.length);
-    assert.deepEqual(whole.map(([type, channel]) => [type, channel]), [[1, 0], [8, 0], [1, 1], [2, 1], [3, 1], [3, 1], [3, 1], [1, 2]]);
-    for (const size of [1, 2, 3, 5, 7, 8, 9, 13, 64, 100, 4095, 4096, 4097, 8191]) assert.deepEqual(decodeAll(bytes, size), whole, `chunk ${size}`);
+    assert.deepEqual(
+      whole.map(([type, channel]) => [type, channel]),
+      [
+        [1, 0],
+        [8, 0],
+        [1, 1],
+        [2, 1],
+        [3, 1],
+        [3, 1],
+        [3, 1],
+        [1, 2],
+      ],
+    );
+    for (const size of [1, 2, 3, 5, 7, 8, 9, 13, 64, 100, 4095, 4096, 4097, 8191])
+      assert.deepEqual(decodeAll(bytes, size), whole, `chunk ${size}`);
   });
 
   it("rejects a bad frame-end octet", () => {

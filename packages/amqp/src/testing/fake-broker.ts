@@ -81,7 +81,14 @@ export class FakeBroker {
       if (!this.#headerSeen) {
         this.#headerSeen = true;
         at = 8;
-        if (this.#auto) this.sendMethod(0, "connection.start", { versionMajor: 0, versionMinor: 9, serverProperties: { product: "FakeBroker" }, mechanisms: "PLAIN AMQPLAIN", locales: "en_US" });
+        if (this.#auto)
+          this.sendMethod(0, "connection.start", {
+            versionMajor: 0,
+            versionMinor: 9,
+            serverProperties: { product: "FakeBroker" },
+            mechanisms: "PLAIN AMQPLAIN",
+            locales: "en_US",
+          });
       }
       this.#decoder.feed(bytes.subarray(at));
       for (let frame = this.#decoder.next(); frame !== undefined; frame = this.#decoder.next()) this.#clientFrame(frame);
@@ -106,7 +113,12 @@ export class FakeBroker {
   }
 
   /** Sends `basic.deliver` and its content. */
-  deliver(channel: number, consumerTag: string, body: Uint8Array | string, fields: { deliveryTag?: bigint; redelivered?: boolean; exchange?: string; routingKey?: string; properties?: BasicProperties } = {}): void {
+  deliver(
+    channel: number,
+    consumerTag: string,
+    body: Uint8Array | string,
+    fields: { deliveryTag?: bigint; redelivered?: boolean; exchange?: string; routingKey?: string; properties?: BasicProperties } = {},
+  ): void {
     this.sendMethod(channel, "basic.deliver", {
       consumerTag,
       deliveryTag: fields.deliveryTag ?? 1n,
@@ -119,7 +131,7 @@ export class FakeBroker {
 
   /** Sends bytes to the client, split per the chunking option, then reads its answers. */
   sendRaw(bytes: Uint8Array): void {
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const n = Math.min(this.#nextChunk(), bytes.length - at);
       if (this.transport.disconnecting) return;
       this.connection.dataReceived(Buffer.from(bytes.subarray(at, at + n)));
@@ -216,7 +228,11 @@ export class FakeBroker {
         this.sendMethod(ch, "exchange.unbind-ok", {});
         return;
       case "queue.declare":
-        this.sendMethod(ch, "queue.declare-ok", { queue: method.args.queue || `amq.gen-${++this.#names}`, messageCount: 0, consumerCount: 0 });
+        this.sendMethod(ch, "queue.declare-ok", {
+          queue: method.args.queue || `amq.gen-${++this.#names}`,
+          messageCount: 0,
+          consumerCount: 0,
+        });
         return;
       case "queue.bind":
         this.sendMethod(ch, "queue.bind-ok", {});

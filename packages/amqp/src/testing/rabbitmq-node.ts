@@ -46,11 +46,53 @@ function openssl(args: readonly string[], cwd: string): void {
 function makeCertificates(dir: string): { ca: string; cert: string; key: string; caDir: string } {
   const caDir = join(dir, "ca");
   mkdirSync(caDir, { recursive: true });
-  writeFileSync(join(dir, "server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca/ca.pem", "-days", "2", "-subj", "/CN=torsion test CA",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
+  writeFileSync(
+    join(dir, "server.ext"),
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+  );
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca/ca.pem",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=torsion test CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    ],
+    dir,
+  );
   openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], dir);
-  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca/ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext"], dir);
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      "server.csr",
+      "-CA",
+      "ca/ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      "server.pem",
+      "-days",
+      "2",
+      "-extfile",
+      "server.ext",
+    ],
+    dir,
+  );
   return { ca: join(caDir, "ca.pem"), cert: join(dir, "server.pem"), key: join(dir, "server.key"), caDir };
 }
 
@@ -122,7 +164,9 @@ export class RabbitMQNode {
 
   /** The AMQPS URL (host `localhost`, trusting the test CA), when started with `tls`. */
   get tlsUrl(): string | null {
-    return this.tlsPort === null ? null : `amqps://guest:guest@localhost:${this.tlsPort}/?cacertdir=${encodeURIComponent(this.caDir ?? "")}`;
+    return this.tlsPort === null
+      ? null
+      : `amqps://guest:guest@localhost:${this.tlsPort}/?cacertdir=${encodeURIComponent(this.caDir ?? "")}`;
   }
 
   /**
@@ -163,7 +207,11 @@ export class RabbitMQNode {
   /** Runs `rabbitmqctl -n NODE ...args` against this node (same HOME, cookie and epmd); resolves with its stdout. */
   ctl(args: readonly string[], timeoutMs = 30_000): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", this.nodeName, ...args], { cwd: this.dir, env: this.#env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", this.nodeName, ...args], {
+        cwd: this.dir,
+        env: this.#env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       child.stdout.setEncoding("utf8").on("data", (s: string) => (out += s));
       child.stderr.setEncoding("utf8").on("data", (s: string) => (out += s));
