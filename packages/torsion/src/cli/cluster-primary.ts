@@ -17,6 +17,9 @@ export const READY_MESSAGE = "torsion:worker-ready";
 
 /** A `cluster.Worker` as a {@link WorkerHandle}. */
 export function clusterWorkerHandle(worker: Worker): WorkerHandle {
+  // A worker that dies while the primary writes to it (cluster's own messages) gives
+  // EPIPE on this emitter; its exit is handled through 'exit'.
+  worker.on("error", (error: Error) => debug("worker %s: %s", worker.process.pid, error.message));
   return {
     pid: worker.process.pid,
     kill: (signal) => {

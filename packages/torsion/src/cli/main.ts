@@ -94,7 +94,9 @@ async function runPlugin(plugin: RunnerPlugin, options: RunnerOptions, env: CliE
     const onStarted = role === "worker" && process.send !== undefined ? () => void process.send!(READY_MESSAGE) : undefined;
     const status = await runService({ reactor: env.reactor, service, log, ...(onStarted === undefined ? {} : { onStarted }) });
     // A worker's IPC channel to the primary would keep it alive after the reactor stopped.
-    if (role === "worker" && process.connected) process.disconnect();
+    // cluster's own disconnect marks the exit as intended (a bare process.disconnect()
+    // makes cluster call process.exit(0), losing the exit status).
+    if (role === "worker" && cluster.worker !== undefined && process.connected) cluster.worker.disconnect();
     return status;
   } finally {
     undoLogging();
