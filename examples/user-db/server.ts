@@ -30,7 +30,7 @@ class UserDB extends LineReceiver {
       case "ADD":
         return `OK ${await this.#db.runInteraction(addUser, name, fullname)}`;
       case "GET": {
-        const rows = (await this.#db.runQuery("SELECT id, name, fullname FROM users WHERE name = ?", [name])) as Array<{ id: number; name: string; fullname: string }>;
+        const rows = (await this.#db.runQuery("SELECT id, name, fullname FROM users WHERE name = ?", [name])) as { id: number; name: string; fullname: string }[];
         const user = rows[0];
         return user === undefined ? "NONE" : `USER ${user.id} ${user.name} ${user.fullname}`;
       }
@@ -42,7 +42,7 @@ class UserDB extends LineReceiver {
           return `ROLLED BACK ${Failure.from(error).getErrorMessage()}`;
         }
       case "LIST": {
-        const rows = (await this.#db.runQuery("SELECT name FROM users ORDER BY id")) as Array<{ name: string }>;
+        const rows = (await this.#db.runQuery("SELECT name FROM users ORDER BY id")) as { name: string }[];
         return `USERS ${rows.map((row) => row.name).join(" ")}`.trimEnd();
       }
       default:

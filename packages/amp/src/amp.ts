@@ -129,7 +129,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   locateResponder(name: string): BoxResponder | undefined {
     const own = this.#responders.get(name) ?? this.#locator?.locateResponder(name);
     if (own !== undefined) return own;
-    if (name === StartTLS.commandName && canStartTLS(this.transport)) return () => special(new AmpBox(), { kind: "tls" });
+    if (name === StartTLS.commandName && canStartTLS(this.transportOrNull)) return () => special(new AmpBox(), { kind: "tls" });
     return undefined;
   }
 
@@ -176,7 +176,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const sent = this.#sendBoxCommand(command.commandName, command.makeArguments(args), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(command, sent) as unknown as Deferred<OutputOf<R>>;
     this.lockForSwitch();
-    return parsed.addCallbacks<OutputOf<R>, never>(
+    return parsed.addCallbacks<OutputOf<R>>(
       (response) => {
         const protocol = factory.buildProtocol((this.transport as NonNullable<typeof this.transport>).getPeer());
         if (protocol !== null) this.switchTo(protocol, factory);
@@ -198,16 +198,17 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const requiresAnswer = options.requiresAnswer ?? true;
     const box = new AmpBox(args);
     const sent = this.#sendBoxCommand(name, box, requiresAnswer);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
     return sent === null ? null : sent.addErrback<never>((failure: Failure) => massageError(null, failure));
   }
 
   #callStartTLS(): Deferred<OutputOf<Schema>> {
-    if (!canStartTLS(this.transport)) return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
+    if (!canStartTLS(this.transportOrNull)) return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
     if (this.tlsStarted) throw new OnlyOneTLS("TLS was already started on this connection");
     const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(StartTLS, sent);
     this.prepareTLS();
-    return parsed.addCallbacks<OutputOf<Schema>, never>(
+    return parsed.addCallbacks<OutputOf<Schema>>(
       (response) => {
         this.startTLS(this.#tlsOptions);
         return response;
@@ -215,17 +216,17 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       (failure: Failure) => {
         // Twisted keeps buffering forever here. Torsion never sends the held boxes in the
         // clear: if there are any, the connection is closed (their calls fail with the reason).
-        if (this.abandonTLS() > 0) this.transport?.loseConnection();
+        if (this.abandonTLS() > 0) this.transportOrNull?.loseConnection();
         return failure;
       },
     );
   }
 
   #parseAnswer(command: Command, sent: Deferred<AmpBox>): Deferred<OutputOf<Schema>> {
-    return sent.addCallbacks<OutputOf<Schema>, never>(
+    return sent.addCallbacks<OutputOf<Schema>>(
       (box: AmpBox) => command.parseResponse(box),
       (failure: Failure) => massageError(command, failure),
-    ) as Deferred<OutputOf<Schema>>;
+    );
   }
 
   #sendBoxCommand(name: string, box: AmpBox, requiresAnswer: boolean): Deferred<AmpBox> | null {
@@ -333,7 +334,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       throw error;
     }
     if (what === undefined) return;
-    if (what.kind === "quit") this.transport?.loseConnection();
+    if (what.kind === "quit") this.transportOrNull?.loseConnection();
     else if (what.kind === "tls") this.startTLS(this.#tlsOptions);
     else {
       this.lockForSwitch();
@@ -343,7 +344,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   #unhandledError(failure: Failure): void {
     reportError(failure, UNHANDLED_FAILURE_CONTEXT);
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
   override stopReceivingBoxes(reason: Failure): void {

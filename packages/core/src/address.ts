@@ -95,6 +95,9 @@ export class UNIXAddress implements IAddress {
   }
 }
 
+/** What an IP (TCP or UDP) endpoint reports from `getHost()`/`getPeer()`. */
+export type IPAddress = IPv4Address | IPv6Address;
+
 /** Builds the right IP address class for a host: IPv6 when it contains a colon. */
 export function ipAddress(type: IPAddressType, host: string, port: number): IPv4Address | IPv6Address {
   return host.includes(":") ? new IPv6Address(type, host, port) : new IPv4Address(type, host, port);

@@ -1,5 +1,6 @@
 import createDebug from "debug";
-import type { IAddress } from "./address.js";
+import type { IPAddress } from "./address.js";
+import { NotConnectedError } from "./errors.js";
 import type { IDatagramProtocol } from "./interfaces/i-datagram-protocol.js";
 import type { CallbackResult } from "./interfaces/i-protocol.js";
 import type { IUDPTransport } from "./interfaces/i-udp-transport.js";
@@ -19,14 +20,35 @@ const debug = createDebug("torsion:core:datagram-protocol");
  * what `stopProtocol` returned, so the port sees it.
  */
 export class DatagramProtocol implements IDatagramProtocol {
-  /** The port this protocol writes to; `null` when no port is attached. */
-  transport: IUDPTransport | null = null;
+  #transport: IUDPTransport | null = null;
+
+  /**
+   * The port this protocol writes to (set by `makeConnection`, cleared when the last
+   * port stops).
+   *
+   * @throws NotConnectedError when no port is attached (see {@link transportOrNull})
+   */
+  get transport(): IUDPTransport {
+    const transport = this.#transport;
+    if (transport === null) throw new NotConnectedError(`${this.constructor.name}.transport was used while no port is attached`);
+    return transport;
+  }
+
+  /** Sets (or clears) the port. */
+  set transport(transport: IUDPTransport | null) {
+    this.#transport = transport;
+  }
+
+  /** The port, or `null` when none is attached; never throws. */
+  get transportOrNull(): IUDPTransport | null {
+    return this.#transport;
+  }
   /** How many ports use this protocol now. */
   numPorts = 0;
 
   /** Called by a port once it is bound. Sets `transport`, then counts the port in. */
   makeConnection(transport: IUDPTransport): CallbackResult {
-    this.transport = transport;
+    this.#transport = transport;
     return this.doStart();
   }
 
@@ -47,7 +69,7 @@ export class DatagramProtocol implements IDatagramProtocol {
     this.numPorts--;
     if (this.numPorts !== 0) return undefined;
     debug("stopping %s", this.constructor.name);
-    this.transport = null;
+    this.#transport = null;
     return this.stopProtocol();
   }
 
@@ -55,8 +77,11 @@ export class DatagramProtocol implements IDatagramProtocol {
   startProtocol(): CallbackResult {}
   /** Override: the last port stopped. */
   stopProtocol(): CallbackResult {}
-  /** Override: a datagram arrived from `addr`. */
-  datagramReceived(data: Buffer, addr: IAddress): CallbackResult {
+  /**
+   * Override: a datagram arrived from `addr`, which `this.transport.write(reply, addr)`
+   * takes back as it is.
+   */
+  datagramReceived(data: Buffer, addr: IPAddress): CallbackResult {
     debug("%s discarded a %d-byte datagram from %s", this.constructor.name, data.length, addr);
   }
   /** Override: in connected mode, the peer's port was unreachable (ICMP). */

@@ -238,6 +238,45 @@ export class ProtocolLifecycleError extends TorsionError {
 }
 
 /**
+ * A protocol's `transport` (or `factory`) was read before it was attached: before
+ * `makeConnection` (or, for `factory`, when no factory built the protocol). Read
+ * `transportOrNull`/`factoryOrNull` to test for it without throwing.
+ */
+export class NotConnectedError extends ProtocolLifecycleError {
+  override name = "NotConnectedError";
+  override readonly code: string = "ERR_NOT_CONNECTED";
+}
+
+/**
+ * A send method (`sendLine`, `sendString`, ...) was given something other than bytes
+ * (`Uint8Array`/`Buffer`), e.g. a string. A `TypeError`, as a transport's `write` throws
+ * for non-bytes; nothing is sent.
+ */
+export class NotBytesError extends TypeError {
+  override name = "NotBytesError";
+  readonly code: string = "ERR_NOT_BYTES";
+  constructor(message = "expected bytes (Uint8Array)", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A short description of a non-bytes value for error messages; never throws. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}); encode it, e.g. Buffer.from(text)`;
+  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
+  return `${typeof value === "undefined" ? "undefined" : `a ${typeof value}`}`;
+}
+
+/**
+ * Checks that `value`, the argument of the send method `method`, is bytes; throws
+ * {@link NotBytesError} naming the method otherwise.
+ */
+export function assertBytes(value: unknown, method: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new NotBytesError(`${method}() takes bytes (Uint8Array), not ${describeValue(value)}`);
+}
+
+/**
  * The bytes a peer sent cannot be decoded: malformed, or over a decoder's limit (see
  * `IDecoder`). Each wire protocol subclasses it with its own name and code. The framing
  * driver (`FramingDriver` in `@torsion/protocols`) answers one thrown by `next()` by

@@ -21,12 +21,15 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
   noisy = true;
 
   /**
-   * Makes a factory of this class (constructed with `args`) whose `protocol` is
-   * `protocol`.
+   * Makes a factory of this class, constructed with `args` (as Twisted's
+   * `Factory.forProtocol(protocol, *args)`), whose `protocol` is `protocol`. The types
+   * check `args` against the constructor, and that this factory class fits the factory type
+   * the protocol declares (`class Chat extends Protocol<ChatFactory>` is built by a
+   * `ChatFactory` only).
    */
   static forProtocol<P extends IProtocol, F extends Factory<IProtocol>, A extends unknown[]>(
     this: new (...args: A) => F,
-    protocol: new () => P,
+    protocol: (new () => P) & FactoryFits<P, F>,
     ...args: A
   ): Omit<F, keyof ProtocolFactoryOf<P>> & ProtocolFactoryOf<P>;
   static forProtocol<F extends Factory<IProtocol>, A extends unknown[]>(
@@ -87,6 +90,17 @@ export interface ProtocolFactoryOf<P extends IProtocol> {
   protocol: new () => P;
   buildProtocol(addr: IAddress): P | null;
 }
+
+/**
+ * `unknown` when a factory of type `F` may build protocol `P` (`P` declares no factory type,
+ * or one `F` is assignable to); otherwise a type no class satisfies, naming the factory
+ * type `P` expects, so `forProtocol` reports the mismatch.
+ */
+export type FactoryFits<P, F> = P extends { readonly factoryOrNull: infer X }
+  ? F extends NonNullable<X>
+    ? unknown
+    : { readonly "this protocol is built by a factory of type": NonNullable<X> }
+  : unknown;
 
 /** A factory for servers (a marker, as in Twisted). */
 export class ServerFactory<P extends IProtocol = IProtocol> extends Factory<P> {}

@@ -1,8 +1,9 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { ProtocolLifecycleError } from "./errors.js";
+import { NotConnectedError, ProtocolLifecycleError } from "./errors.js";
 import type { CallbackResult, IProtocol } from "./interfaces/i-protocol.js";
 import type { IProtocolFactory } from "./interfaces/i-protocol-factory.js";
+import type { ITCPTransport } from "./interfaces/i-tcp-transport.js";
 import type { ITransport } from "./interfaces/i-transport.js";
 
 const debug = createDebug("torsion:core:protocol");
@@ -10,15 +11,41 @@ const debug = createDebug("torsion:core:protocol");
 /**
  * The common base of stream protocols: the `connected` flag, the `transport`, and
  * `makeConnection`, which sets both and calls `connectionMade`.
+ *
+ * `T` is the transport type the protocol sees: `ITCPTransport` by default (what TCP and
+ * Unix stream transports, and `StringTransport`, provide). Name a narrower one (e.g.
+ * `ITCPTransport<IPAddress>` to type `getPeer()`) or a wider one (`ITransport`) as needed.
  */
-export class BaseProtocol {
+export class BaseProtocol<T extends ITransport = ITCPTransport> {
   /**
    * True between `makeConnection` and `connectionLost`: set by `makeConnection`, cleared
    * by the transport (through {@link endConnection}) just before it calls `connectionLost`.
    */
   connected = false;
-  /** The transport, set by `makeConnection`; `null` before. */
-  transport: ITransport | null = null;
+  #transport: T | null = null;
+
+  /**
+   * The transport, set by `makeConnection` (and kept after the connection closed).
+   *
+   * @throws NotConnectedError when read before `makeConnection` (see {@link transportOrNull})
+   */
+  get transport(): T {
+    const transport = this.#transport;
+    if (transport === null) {
+      throw new NotConnectedError(`${this.constructor.name}.transport was used before makeConnection: the protocol is not connected`);
+    }
+    return transport;
+  }
+
+  /** Sets (or, with `null`, clears) the transport; transports and wrappers use it. */
+  set transport(transport: T | null) {
+    this.#transport = transport;
+  }
+
+  /** The transport, or `null` before `makeConnection`; never throws. */
+  get transportOrNull(): T | null {
+    return this.#transport;
+  }
 
   /**
    * Attaches `transport` and calls `connectionMade`, returning what it returns (see
@@ -26,10 +53,10 @@ export class BaseProtocol {
    * {@link ProtocolLifecycleError}, so one protocol instance is never run over two
    * connections.
    */
-  makeConnection(transport: ITransport): CallbackResult {
-    if (this.transport !== null) throw new ProtocolLifecycleError(`makeConnection called twice on ${this.constructor.name}`);
+  makeConnection(transport: T): CallbackResult {
+    if (this.#transport !== null) throw new ProtocolLifecycleError(`makeConnection called twice on ${this.constructor.name}`);
     this.connected = true;
-    this.transport = transport;
+    this.#transport = transport;
     return this.connectionMade();
   }
 
@@ -55,21 +82,45 @@ export class BaseProtocol {
  * (every other connection is untouched). A failure of `connectionLost`'s own promise is
  * only reported. Any thrown or rejected value is accepted, `Error` or not.
  *
+ * **Types.** `F` is the factory type `this.factory` has (say `Protocol<ChatFactory>` to
+ * reach a custom factory's members without a cast); `T` the transport type (see
+ * {@link BaseProtocol}). Both default to the general interfaces.
+ *
  * @example
  * ```ts
  * class Echo extends Protocol {
- *   override dataReceived(data: Buffer) { this.transport!.write(data); }
+ *   override dataReceived(data: Buffer) { this.transport.write(data); }
  * }
- * class Lookup extends Protocol {
+ * class Lookup extends Protocol<LookupFactory> {
  *   override async dataReceived(data: Buffer) {   // a rejection aborts this connection
- *     this.transport!.write(await lookUp(data));
+ *     this.transport.write(await this.factory.lookUp(data));
  *   }
  * }
  * ```
  */
-export class Protocol extends BaseProtocol implements IProtocol {
-  /** The factory that built this protocol (set by `Factory.buildProtocol`). */
-  factory: IProtocolFactory | null = null;
+export class Protocol<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends BaseProtocol<T> implements IProtocol {
+  #factory: F | null = null;
+
+  /**
+   * The factory that built this protocol (set by `Factory.buildProtocol`).
+   *
+   * @throws NotConnectedError when no factory set it (see {@link factoryOrNull})
+   */
+  get factory(): F {
+    const factory = this.#factory;
+    if (factory === null) throw new NotConnectedError(`${this.constructor.name}.factory is not set: no factory built this protocol`);
+    return factory;
+  }
+
+  /** Sets (or clears) the factory; `Factory.buildProtocol` uses it. */
+  set factory(factory: F | null) {
+    this.#factory = factory;
+  }
+
+  /** The factory, or `null` when none set it; never throws. */
+  get factoryOrNull(): F | null {
+    return this.#factory;
+  }
 
   /**
    * Override: bytes arrived, in arbitrary chunks (buffer partial messages yourself). The

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DatagramProtocol, IPv4Address, type IAddress } from "@torsion/core";
+import { DatagramProtocol, IPv4Address, NotConnectedError, type IAddress } from "@torsion/core";
 import { FakeDatagramTransport } from "@torsion/testing";
 
 class Counting extends DatagramProtocol {
@@ -38,11 +38,12 @@ describe("DatagramProtocol", () => {
     assert.equal(protocol.numPorts, 2);
     protocol.doStop();
     assert.equal(protocol.stops, 0);
-    assert.notEqual(protocol.transport, null);
+    assert.notEqual(protocol.transportOrNull, null);
     protocol.doStop();
     assert.equal(protocol.stops, 1);
     assert.equal(protocol.numPorts, 0);
-    assert.equal(protocol.transport, null);
+    assert.equal(protocol.transportOrNull, null);
+    assert.throws(() => protocol.transport, (error: unknown) => error instanceof NotConnectedError && /Counting\.transport was used while no port is attached/.test(error.message));
   });
 
   it("ignores extra doStop calls", () => {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Deferred, Failure, succeed } from "@torsion/defer";
-import { BaseProtocol, ConnectionDone, endConnection, Protocol, ProtocolLifecycleError, watchResult } from "@torsion/core";
+import { BaseProtocol, ConnectionDone, endConnection, Factory, NotConnectedError, Protocol, ProtocolLifecycleError, watchResult } from "@torsion/core";
 import { StringTransport } from "@torsion/testing";
 
 class Recorder extends Protocol {
@@ -29,9 +29,32 @@ describe("BaseProtocol", () => {
       }
     })();
     assert.equal(protocol.connected, false);
-    assert.equal(protocol.transport, null);
+    assert.equal(protocol.transportOrNull, null);
     protocol.makeConnection(transport);
     assert.deepEqual(seen, [[true, transport]]);
+    assert.equal(protocol.transportOrNull, transport);
+  });
+
+  it("throws NotConnectedError, naming the class, when transport is read before makeConnection", () => {
+    class Early extends Protocol {}
+    const protocol = new Early();
+    assert.throws(() => protocol.transport.write(Buffer.from("x")), (error: unknown) => {
+      assert.ok(error instanceof NotConnectedError);
+      assert.ok(error instanceof ProtocolLifecycleError);
+      assert.equal(error.code, "ERR_NOT_CONNECTED");
+      assert.match(error.message, /Early\.transport was used before makeConnection/);
+      return true;
+    });
+  });
+
+  it("lets a transport be set and cleared through the transport setter", () => {
+    const protocol = new Recorder();
+    const transport = new StringTransport();
+    protocol.transport = transport;
+    assert.equal(protocol.transport, transport);
+    protocol.transport = null;
+    assert.equal(protocol.transportOrNull, null);
+    assert.throws(() => protocol.transport, NotConnectedError);
   });
 });
 
@@ -109,8 +132,26 @@ describe("Protocol", () => {
 
   it("starts with no factory and names itself in logPrefix", () => {
     const protocol = new Recorder();
-    assert.equal(protocol.factory, null);
+    assert.equal(protocol.factoryOrNull, null);
+    assert.throws(() => protocol.factory, (error: unknown) => error instanceof NotConnectedError && /Recorder\.factory is not set/.test(error.message));
     assert.equal(protocol.logPrefix(), "Recorder");
+  });
+
+  it("gets its typed factory from buildProtocol", () => {
+    class Counter extends Factory<Counted> {
+      built = 0;
+    }
+    class Counted extends Protocol<Counter> {
+      override connectionMade(): void {
+        this.factory.built++;
+      }
+    }
+    const factory = Counter.forProtocol(Counted);
+    const protocol = factory.buildProtocol(new StringTransport().getPeer());
+    assert.ok(protocol instanceof Counted);
+    assert.equal(protocol.factory, factory);
+    protocol.makeConnection(new StringTransport());
+    assert.equal(factory.built, 1);
   });
 });
 

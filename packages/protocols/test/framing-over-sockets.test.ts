@@ -293,7 +293,7 @@ class Streamer extends Protocol implements IPushProducer {
 
 /** Aborts the client's connection if it is still open (after a failed assertion), so the test process can end. */
 function abort(client: IProtocol): void {
-  const transport = (client as { transport?: ITCPTransport | null }).transport;
+  const transport = (client as { transportOrNull?: ITCPTransport | null }).transportOrNull;
   if (transport !== null && transport !== undefined && !transport.disconnecting) transport.abortConnection();
 }
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectionDone, ConnectionLost, ConnectionRefusedError, ConnectorState, IPv4Address } from "@torsion/core";
+import { ConnectionDone, ConnectionLost, ConnectionRefusedError, ConnectorState, IPv4Address, Protocol } from "@torsion/core";
 import { Failure } from "@torsion/defer";
 import { AccumulatingProtocol, Clock, ConnectionCompleter, FakeConnector, MemoryReactorClock } from "@torsion/testing";
 import { NoClockError, NoConnectorError, ReconnectingClientFactory, seededRandom } from "@torsion/protocols";
@@ -19,7 +19,7 @@ function setUp(options: { jitter?: number; maxRetries?: number | null } = {}): {
 
 describe("ReconnectingClientFactory", () => {
   it("has Twisted's parameters, with delay starting at 1.0", () => {
-    const factory = new ReconnectingClientFactory();
+    const factory = new ReconnectingClientFactory({ clock: new Clock() });
     assert.equal(factory.initialDelay, 1.0);
     assert.equal(factory.factor, 2.7182818284590451);
     assert.equal(factory.maxDelay, 3600);
@@ -75,14 +75,25 @@ describe("ReconnectingClientFactory", () => {
     assert.throws(() => factory.retry(), NoConnectorError);
   });
 
-  it("throws NoClockError when a retry is needed and no clock was given", () => {
-    const factory = new ReconnectingClientFactory();
-    const connector = new FakeConnector(DEST, factory);
-    assert.throws(() => factory.clientConnectionFailed(connector, refused()), NoClockError);
+  it("throws NoClockError at construction when no clock is given, not at the first failure", () => {
+    const untyped = ReconnectingClientFactory as unknown as new (options?: object) => ReconnectingClientFactory;
+    for (const options of [undefined, {}, { jitter: 0 }, { clock: {} }]) {
+      assert.throws(() => new untyped(options), (error: unknown) => error instanceof NoClockError && /needs a clock/.test(error.message));
+    }
+  });
+
+  it("passes forProtocol's arguments to its constructor, so the clock comes along", () => {
+    const clock = new Clock();
+    class Client extends Protocol {}
+    const factory = ReconnectingClientFactory.forProtocol(Client, { clock, jitter: 0 });
+    assert.equal(factory.clock, clock);
+    assert.equal(factory.jitter, 0);
+    factory.clientConnectionFailed(new FakeConnector(DEST, factory), refused());
+    assert.equal(clock.getDelayedCalls().length, 1);
   });
 
   it("uses the clock set as a property after construction", () => {
-    const factory = new ReconnectingClientFactory({ jitter: 0 });
+    const factory = new ReconnectingClientFactory({ clock: new Clock(), jitter: 0 });
     const clock = new Clock();
     factory.clock = clock;
     factory.retry(new FakeConnector(DEST, factory));

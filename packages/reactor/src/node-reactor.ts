@@ -10,6 +10,8 @@ import {
   type IDatagramProtocol,
   type IDelayedCall,
   type IListeningPort,
+  type IPAddress,
+  type UNIXAddress,
   type IMulticastTransport,
   type IProtocolFactory,
   type IReactorCore,
@@ -181,7 +183,7 @@ export class NodeReactor
    * @throws RangeError if `delay` is negative or NaN
    */
   callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall {
-    return this.#timers.schedule(delay, fn as (...args: never[]) => unknown, args);
+    return this.#timers.schedule(delay, fn, args);
   }
 
   /** Every pending delayed call, earliest first. */
@@ -291,7 +293,7 @@ export class NodeReactor
    * @throws InvalidEventPhaseError for an unknown phase
    */
   addSystemEventTrigger<A extends unknown[]>(phase: EventPhase, event: string, fn: (...args: A) => unknown, ...args: A): TriggerId {
-    return this.#events.add(phase, event, fn as (...args: never[]) => unknown, args);
+    return this.#events.add(phase, event, fn, args);
   }
 
   /** Unregisters a trigger. @throws UnknownTriggerError for an id that is not pending */
@@ -365,7 +367,7 @@ export class NodeReactor
   // ---- Transports --------------------------------------------------------------------------
 
   /** Listens on TCP `port` (0 picks one); see `@torsion/tcp`. @throws CannotListenError */
-  listenTCP(port: number, factory: IProtocolFactory, options?: ListenTCPOptions): IListeningPort {
+  listenTCP(port: number, factory: IProtocolFactory, options?: ListenTCPOptions): IListeningPort<IPAddress> {
     return tcp.listenTCP(this, port, factory, options);
   }
 
@@ -402,7 +404,7 @@ export class NodeReactor
   }
 
   /** Listens on the Unix socket `address`; see `@torsion/unix`. @throws CannotListenError */
-  listenUNIX(address: string, factory: IProtocolFactory, options?: ListenUNIXOptions): IListeningPort {
+  listenUNIX(address: string, factory: IProtocolFactory, options?: ListenUNIXOptions): IListeningPort<UNIXAddress> {
     return unix.listenUNIX(this, address, factory, options);
   }
 
@@ -418,8 +420,6 @@ export class NodeReactor
    * @throws UnsupportedAddressFamily always
    */
   listenUNIXDatagram(address: string, protocol: IDatagramProtocol, options?: ListenUNIXDatagramOptions): never {
-    void protocol;
-    void options;
     throw unsupportedUnixDatagram("listenUNIXDatagram", address);
   }
 
@@ -429,8 +429,6 @@ export class NodeReactor
    * @throws UnsupportedAddressFamily always
    */
   connectUNIXDatagram(address: string, protocol: IDatagramProtocol, options?: ConnectUNIXDatagramOptions): never {
-    void protocol;
-    void options;
     throw unsupportedUnixDatagram("connectUNIXDatagram", address);
   }
 

@@ -2,7 +2,7 @@
  * The two entry points a transport package calls: they take any `ITransportHost` (the
  * reactor, or a test host), so a new transport needs no change to core or the reactor.
  */
-import type { IClientFactory, IProtocolFactory, ITransportHost } from "@torsion/core";
+import type { IAddress, IClientFactory, IProtocolFactory, ITransportHost } from "@torsion/core";
 import type { StreamConnectorTarget, StreamPortBinding } from "./stream-binding.js";
 import { StreamConnector, type StreamConnectorOptions } from "./stream-connector.js";
 import { StreamPort, type StreamTuning } from "./stream-port.js";
@@ -11,8 +11,8 @@ import { StreamPort, type StreamTuning } from "./stream-port.js";
  * Listens with `binding` and returns the port; `factory.doStart()` has been called.
  * Throws what `binding.bind` throws (`CannotListenError`), synchronously.
  */
-export function listenStream(host: ITransportHost, factory: IProtocolFactory, binding: StreamPortBinding, tuning: StreamTuning = {}): StreamPort {
-  const port = new StreamPort(host, factory, binding, tuningOf(tuning));
+export function listenStream<A extends IAddress>(host: ITransportHost, factory: IProtocolFactory, binding: StreamPortBinding<A>, tuning: StreamTuning = {}): StreamPort<A> {
+  const port = new StreamPort<A>(host, factory, binding, tuningOf(tuning));
   port.startListening();
   return port;
 }

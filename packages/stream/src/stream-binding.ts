@@ -45,8 +45,8 @@ export interface StreamBinding {
   prepare?(socket: net.Socket, outcome: PrepareOutcome): void;
 }
 
-/** What differs between listening ports (TCP, Unix, ...). */
-export interface StreamPortBinding extends StreamBinding {
+/** What differs between listening ports (TCP, Unix, ...); `A` is the address type it binds. */
+export interface StreamPortBinding<A extends IAddress = IAddress> extends StreamBinding {
   /**
    * Optional: creates the listening server (not yet listening), calling `onConnection`
    * for each accepted socket. @default `net.createServer(options, onConnection)`
@@ -58,7 +58,7 @@ export interface StreamPortBinding extends StreamBinding {
    */
   bind(server: net.Server, onLateError: (error: Error) => void): void;
   /** The bound address (after `bind`). */
-  localAddress(server: net.Server): IAddress;
+  localAddress(server: net.Server): A;
   /** The addresses of an accepted (ready) socket. */
   addresses(socket: net.Socket): SocketAddresses;
   /** Called once the listening socket is closed (e.g. to remove a socket file). */

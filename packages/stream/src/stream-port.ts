@@ -48,12 +48,12 @@ export type AcceptPath = "intercept" | "rewrap" | "events";
  * `null` or throws (reported through the host) closes the accepted socket at once.
  * Failed accepts (`EMFILE`, ...) are reported as `AcceptError`, at most once per second.
  */
-export class StreamPort implements IListeningPort {
+export class StreamPort<A extends IAddress = IAddress> implements IListeningPort<A> {
   /** For `reactor.stop()`: ports are stopped before connections are closed. */
   readonly kind = "port" as const;
   readonly #host: ITransportHost;
   readonly #factory: IProtocolFactory;
-  readonly #binding: StreamPortBinding;
+  readonly #binding: StreamPortBinding<A>;
   readonly #fast: boolean;
   readonly #fastAccept: boolean;
   readonly #highWaterMark: number;
@@ -64,11 +64,11 @@ export class StreamPort implements IListeningPort {
   readonly #preparing = new Set<net.Socket>();
   #acceptPath: AcceptPath;
   #server: net.Server | null = null;
-  #address: IAddress | null = null;
+  #address: A | null = null;
   #unregister: (() => void) | null = null;
   #stopping: Deferred<void> | null = null;
 
-  constructor(host: ITransportHost, factory: IProtocolFactory, binding: StreamPortBinding, tuning: StreamTuning = {}) {
+  constructor(host: ITransportHost, factory: IProtocolFactory, binding: StreamPortBinding<A>, tuning: StreamTuning = {}) {
     this.#host = host;
     this.#factory = factory;
     this.#binding = binding;
@@ -142,7 +142,7 @@ export class StreamPort implements IListeningPort {
   }
 
   /** The bound address; after binding port 0 it reports the real port. */
-  getHost(): IAddress {
+  getHost(): A {
     if (this.#address === null) throw new Error("the port has never listened");
     return this.#address;
   }
@@ -211,6 +211,7 @@ export class StreamPort implements IListeningPort {
       transport.socket.destroy();
       return;
     }
+    debug("accepted a connection from %s on %s", String(peer), String(local));
     transport.attach(protocol, { noDelay: this.#binding.noDelay, peer, local });
   }
 

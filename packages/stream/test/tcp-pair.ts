@@ -42,7 +42,7 @@ export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean;
       idle: () => ioTurns(),
       close: async () => {
         for (const p of [server, client]) {
-          const t = (p as { transport?: { abortConnection?: () => void } | null }).transport;
+          const t = (p as { transportOrNull?: { abortConnection?: () => void } | null }).transportOrNull;
           t?.abortConnection?.();
         }
         await waitFor(() => !connected(server) && !connected(client), 5000, "close");

@@ -5,6 +5,7 @@ import {
   ipAddress,
   type ConnectTCPOptions,
   type IClientFactory,
+  type IPAddress,
   type IProtocolFactory,
   type ITransportHost,
   type ListenTCPOptions,
@@ -50,7 +51,7 @@ function isWildcard(host: string): boolean {
   return host === "0.0.0.0" || host === "::" || host.includes("%");
 }
 
-class TCPBinding implements StreamPortBinding {
+class TCPBinding implements StreamPortBinding<IPAddress> {
   readonly noDelay = true;
   readonly resetOnAbort = true;
   readonly #port: number;
@@ -108,7 +109,7 @@ class TCPBinding implements StreamPortBinding {
  * `EADDRINUSE`, as `cause`). Accepted sockets have TCP_NODELAY on and use the `onread`
  * fast path unless `options.fastPath` is false. Used by `NodeReactor.listenTCP`.
  */
-export function listenTCP(host: ITransportHost, port: number, factory: IProtocolFactory, options: TCPListenOptions = {}): StreamPort {
+export function listenTCP(host: ITransportHost, port: number, factory: IProtocolFactory, options: TCPListenOptions = {}): StreamPort<IPAddress> {
   return listenStream(host, factory, new TCPBinding(port, options.interface ?? "", options.backlog ?? 50), options);
 }
 

@@ -33,7 +33,7 @@ export class AccumulatingProtocol extends Protocol {
 
   override connectionMade(): void {
     this.made = true;
-    const factory = this.factory;
+    const factory = this.factoryOrNull;
     if (factory instanceof AccumulatingFactory && factory.protocolConnectionMade !== null) {
       const deferred = factory.protocolConnectionMade;
       factory.protocolConnectionMade = null;

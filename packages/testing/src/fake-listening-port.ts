@@ -6,13 +6,13 @@ import { AlreadyListeningError, type IAddress, type IListeningPort, type IProtoc
  * construction (the factory's `doStart` has run) and accepts nothing: tests hand
  * connections to the factory themselves.
  */
-export class FakeListeningPort implements IListeningPort {
+export class FakeListeningPort<A extends IAddress = IAddress> implements IListeningPort<A> {
   /** The factory given to listen. */
   readonly factory: IProtocolFactory;
-  readonly #address: IAddress;
+  readonly #address: A;
   #listening = false;
 
-  constructor(address: IAddress, factory: IProtocolFactory) {
+  constructor(address: A, factory: IProtocolFactory) {
     this.#address = address;
     this.factory = factory;
     this.startListening();
@@ -48,7 +48,7 @@ export class FakeListeningPort implements IListeningPort {
   }
 
   /** The address given at construction (a real port number even when 0 was asked). */
-  getHost(): IAddress {
+  getHost(): A {
     return this.#address;
   }
 }

@@ -40,7 +40,7 @@ function contexts() {
 }
 
 const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;
-const layerOf = (p: IProtocol) => (p as { transport?: unknown }).transport as TLSProtocol | null;
+const layerOf = (p: IProtocol) => ((p as { transportOrNull?: unknown }).transportOrNull ?? null) as TLSProtocol | null;
 const secure = (p: IProtocol) => layerOf(p)?.handshakeDone === true;
 
 async function memoryPair(server: IProtocol, client: IProtocol, chunkSize: number): Promise<StreamPair> {

@@ -29,7 +29,7 @@ export function isAbstract(address: string): boolean {
   return address.startsWith("\0");
 }
 
-class UNIXBinding implements StreamPortBinding {
+class UNIXBinding implements StreamPortBinding<UNIXAddress> {
   readonly noDelay = false;
   readonly resetOnAbort = false;
   readonly #path: string;
@@ -138,8 +138,8 @@ class UNIXBinding implements StreamPortBinding {
  * name longer than 107 bytes after its NUL, or a NUL byte inside the path throws
  * `CannotListenError` before any system call (the kernel would bind a truncated path).
  */
-export function listenUNIX(host: ITransportHost, address: string, factory: IProtocolFactory, options: UNIXListenOptions = {}): StreamPort {
-  const port = new StreamPort(host, factory, new UNIXBinding(address, options), tuningOf(options));
+export function listenUNIX(host: ITransportHost, address: string, factory: IProtocolFactory, options: UNIXListenOptions = {}): StreamPort<UNIXAddress> {
+  const port = new StreamPort<UNIXAddress>(host, factory, new UNIXBinding(address, options), tuningOf(options));
   port.startListening();
   return port;
 }

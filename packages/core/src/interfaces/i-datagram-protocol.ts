@@ -1,4 +1,4 @@
-import type { IAddress } from "../address.js";
+import type { IPAddress } from "../address.js";
 import type { CallbackResult } from "./i-protocol.js";
 import type { IUDPTransport } from "./i-udp-transport.js";
 
@@ -16,8 +16,11 @@ export interface IDatagramProtocol {
   makeConnection(transport: IUDPTransport): CallbackResult;
   /** Called when a port using this protocol stops (balanced with `makeConnection`). */
   doStop(): CallbackResult;
-  /** A datagram arrived from `addr`. The buffer belongs to the protocol. */
-  datagramReceived(data: Buffer, addr: IAddress): CallbackResult;
+  /**
+   * A datagram arrived from `addr` (an address object that `transport.write(data, addr)`
+   * accepts back). The buffer belongs to the protocol.
+   */
+  datagramReceived(data: Buffer, addr: IPAddress): CallbackResult;
   /** In connected mode, the peer answered with ICMP port unreachable. */
   connectionRefused(): CallbackResult;
 }

@@ -1,8 +1,11 @@
 import type { Deferred } from "@torsion/defer";
 import type { IAddress } from "../address.js";
 
-/** A listening stream socket (`listenTCP`, `listenUNIX`). */
-export interface IListeningPort {
+/**
+ * A listening stream socket (`listenTCP`, `listenUNIX`). `A` is what `getHost()` returns:
+ * `IPAddress` for `listenTCP`, `UNIXAddress` for `listenUNIX`.
+ */
+export interface IListeningPort<A extends IAddress = IAddress> {
   /**
    * Starts listening again after `stopListening` (a port returned by `listenTCP` already
    * listens). Throws `CannotListenError` when binding fails.
@@ -15,5 +18,5 @@ export interface IListeningPort {
    */
   stopListening(): Deferred<void>;
   /** The bound address: after binding port 0 this reports the real port. */
-  getHost(): IAddress;
+  getHost(): A;
 }

@@ -1,3 +1,4 @@
+import type { IPAddress } from "../address.js";
 import type { IConnector } from "./i-connector.js";
 import type { IListeningPort } from "./i-listening-port.js";
 import type { IClientFactory, IProtocolFactory } from "./i-protocol-factory.js";
@@ -21,7 +22,7 @@ export interface ConnectTCPOptions {
 /** TCP servers and clients. */
 export interface IReactorTCP {
   /** Listens on `port` (0 picks a free one). Throws `CannotListenError` synchronously. */
-  listenTCP(port: number, factory: IProtocolFactory, options?: ListenTCPOptions): IListeningPort;
+  listenTCP(port: number, factory: IProtocolFactory, options?: ListenTCPOptions): IListeningPort<IPAddress>;
   /** Connects to `host:port`; events reach the factory (see `IClientFactory`). */
   connectTCP(host: string, port: number, factory: IClientFactory, options?: ConnectTCPOptions): IConnector;
 }

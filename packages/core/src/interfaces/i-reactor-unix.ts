@@ -1,3 +1,4 @@
+import type { UNIXAddress } from "../address.js";
 import type { IConnector } from "./i-connector.js";
 import type { IListeningPort } from "./i-listening-port.js";
 import type { IClientFactory, IProtocolFactory } from "./i-protocol-factory.js";
@@ -22,6 +23,6 @@ export interface ConnectUNIXOptions {
 
 /** Unix stream sockets; a name starting with `"\0"` is a Linux abstract address. */
 export interface IReactorUNIX {
-  listenUNIX(address: string, factory: IProtocolFactory, options?: ListenUNIXOptions): IListeningPort;
+  listenUNIX(address: string, factory: IProtocolFactory, options?: ListenUNIXOptions): IListeningPort<UNIXAddress>;
   connectUNIX(address: string, factory: IClientFactory, options?: ConnectUNIXOptions): IConnector;
 }

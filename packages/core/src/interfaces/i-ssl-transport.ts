@@ -1,12 +1,12 @@
 import type { X509Certificate } from "node:crypto";
-import type { ITransport } from "./i-transport.js";
+import type { ITCPTransport } from "./i-tcp-transport.js";
 
 /**
  * A transport that carries TLS (Twisted's `ISSLTransport` plus `INegotiated`): what a
  * protocol's `transport` is under `listenSSL`, `connectSSL`, `wrapClientTLS` or after
  * `startTLS`.
  */
-export interface ISSLTransport extends ITransport {
+export interface ISSLTransport extends ITCPTransport {
   /**
    * The peer's certificate, or `null` before the handshake has completed and when the
    * peer sent none (a server that did not ask for client certificates sees `null`).

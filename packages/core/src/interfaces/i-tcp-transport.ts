@@ -1,8 +1,12 @@
 import type { IAddress } from "../address.js";
 import type { ITransport } from "./i-transport.js";
 
-/** A stream transport with TCP's extra controls (also provided by Unix stream sockets). */
-export interface ITCPTransport extends ITransport {
+/**
+ * A stream transport with TCP's extra controls (also provided by Unix stream sockets):
+ * what `Protocol.transport` is by default. `A` types `getPeer()`/`getHost()` (see
+ * {@link ITransport}).
+ */
+export interface ITCPTransport<A extends IAddress = IAddress> extends ITransport<A> {
   /**
    * Half-close: sends FIN once the write buffer drains; reading continues. A protocol that
    * implements `IHalfCloseableProtocol` gets `writeConnectionLost()` when it is done.
@@ -19,6 +23,6 @@ export interface ITCPTransport extends ITransport {
   /** Whether SO_KEEPALIVE is on. */
   getTcpKeepAlive(): boolean;
   setTcpKeepAlive(enabled: boolean): void;
-  getPeer(): IAddress;
-  getHost(): IAddress;
+  getPeer(): A;
+  getHost(): A;
 }

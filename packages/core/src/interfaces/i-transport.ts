@@ -7,8 +7,12 @@ import type { IPushProducer } from "./i-producer.js";
  *
  * Every Torsion transport is also an {@link IConsumer} (register a producer to stream
  * into it with flow control) and an {@link IPushProducer} (pause it to stop reading).
+ *
+ * `A` is the type of the addresses `getPeer()`/`getHost()` return: `IPAddress` over TCP,
+ * `UNIXAddress` over a Unix socket; `IAddress` (the default) when the protocol may run
+ * over either.
  */
-export interface ITransport extends IConsumer, IPushProducer {
+export interface ITransport<A extends IAddress = IAddress> extends IConsumer, IPushProducer {
   /**
    * Queues `data` (a `Uint8Array`/`Buffer`) for sending, in order, without blocking and
    * without losing it unless the connection dies. Anything other than bytes throws
@@ -40,7 +44,7 @@ export interface ITransport extends IConsumer, IPushProducer {
    */
   readonly disconnecting: boolean;
   /** The address of the other end. Stays valid after close. */
-  getPeer(): IAddress;
+  getPeer(): A;
   /** The address of this end. Stays valid after close. */
-  getHost(): IAddress;
+  getHost(): A;
 }

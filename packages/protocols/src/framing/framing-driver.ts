@@ -6,7 +6,7 @@ const debug = createDebug("torsion:protocols:framing-driver");
 /** What a {@link FramingDriver} needs of its protocol: the transport, read at each use. */
 export interface FramingOwner {
   /** `null` before `makeConnection`; the driver then delivers but cannot pause or close. */
-  readonly transport: ITransport | null;
+  readonly transportOrNull: ITransport | null;
 }
 
 /** Options of {@link FramingDriver}. */
@@ -83,7 +83,8 @@ type State = (typeof State)[keyof typeof State];
  * first `dataReceived` (or first use), after a subclass's field initialisers have run, so
  * it can read settings such as `MAX_LENGTH` that subclasses override with class fields.
  *
- * @example A protocol of NUL-terminated messages: a decoder (see `IDecoder`) plus the driver.
+ * @example NUL-terminated messages
+ * A protocol of NUL-terminated messages: a decoder (see `IDecoder`) plus the driver.
  * ```ts
  * class NulProtocol extends Protocol {
  *   readonly #framing = new FramingDriver(this, () => new NulDecoder(), {
@@ -180,13 +181,13 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   /** Pauses delivery and the transport. Idempotent. */
   pauseProducing(): void {
     this.#paused = true;
-    this.#owner.transport?.pauseProducing();
+    this.#owner.transportOrNull?.pauseProducing();
   }
 
   /** Resumes the transport, then delivers the frames held while paused. */
   resumeProducing(): void {
     this.#paused = false;
-    this.#owner.transport?.resumeProducing();
+    this.#owner.transportOrNull?.resumeProducing();
     const decoder = this.#decoder;
     if (this.#busy || decoder === null || this.#state !== State.open) return;
     if (this.#closing()) return;
@@ -196,7 +197,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   /** Stops for good: stays paused and stops the transport. */
   stopProducing(): void {
     this.#paused = true;
-    this.#owner.transport?.stopProducing();
+    this.#owner.transportOrNull?.stopProducing();
   }
 
   /**
@@ -234,7 +235,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   }
 
   #closing(): boolean {
-    const closing = this.#owner.transport?.disconnecting === true;
+    const closing = this.#owner.transportOrNull?.disconnecting === true;
     if (closing) this.#stoppedByClose = true;
     return closing;
   }
@@ -244,7 +245,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
     let decoding = false;
     try {
       while (!this.#paused) {
-        if (this.#owner.transport?.disconnecting === true) {
+        if (this.#owner.transportOrNull?.disconnecting === true) {
           this.#stoppedByClose = true;
           return;
         }
@@ -280,7 +281,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
     this.#decoder = null;
     debug("%s: %s: %s; closing", this.#name, error.name, error.message);
     if (this.#decodeFailed !== undefined) this.#decodeFailed(error);
-    this.#owner.transport?.loseConnection();
+    this.#owner.transportOrNull?.loseConnection();
   }
 
   #drop(data: Uint8Array): void {

@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol, type IDecoder } from "@torsion/core";
+import { Protocol, assertBytes, type IDecoder, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
 import { StringTooLongError } from "./errors.js";
 import { FramingDriver } from "./framing-driver.js";
 import { IntPrefixDecoder, type PrefixLength } from "./int-prefix-decoder.js";
@@ -33,7 +33,7 @@ export interface IntNStringReceiverOptions {
  *   A partial frame at the end is dropped. (Delivery is the framing driver's, see
  *   `FramingDriver`.)
  */
-export abstract class IntNStringReceiver extends Protocol {
+export abstract class IntNStringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends Protocol<F, T> {
   /** Size of the length prefix in bytes (set by each concrete class). */
   abstract readonly prefixLength: PrefixLength;
   /** The longest payload accepted, in bytes. @default 99999 */
@@ -88,20 +88,23 @@ export abstract class IntNStringReceiver extends Protocol {
    */
   lengthLimitExceeded(length: number): void {
     debug("%s: frame of %d bytes exceeds MAX_LENGTH %d; closing", this.constructor.name, length, this.MAX_LENGTH);
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
   /**
    * Writes the prefix and `data` in one `write`.
    * @throws StringTooLongError when `data.length >= 2 ** (8 * prefixLength)` (nothing is written)
+   * @throws NotBytesError when `data` is not bytes (e.g. a string); nothing is written
+   * @throws NotConnectedError before `makeConnection`
    */
   sendString(data: Uint8Array): void {
+    assertBytes(data, "sendString");
     const limit = 2 ** (8 * this.prefixLength) - 1;
     if (data.length > limit) throw new StringTooLongError(data.length, limit);
     const frame = Buffer.allocUnsafe(this.prefixLength + data.length);
     frame.writeUIntBE(data.length, 0, this.prefixLength);
     frame.set(data, this.prefixLength);
-    this.transport?.write(frame);
+    this.transport.write(frame);
   }
 
   /** Pauses delivery and the transport; complete frames stay buffered. Idempotent. */
@@ -158,16 +161,16 @@ class IntNFrames implements IDecoder<Buffer | number> {
 }
 
 /** Frames with a 1-byte length prefix (payloads up to 255 bytes). Twisted's `Int8StringReceiver`. */
-export class Int8StringReceiver extends IntNStringReceiver {
+export class Int8StringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends IntNStringReceiver<F, T> {
   override readonly prefixLength = 1;
 }
 
 /** Frames with a 2-byte big-endian length prefix (up to 65535 bytes). Twisted's `Int16StringReceiver`. */
-export class Int16StringReceiver extends IntNStringReceiver {
+export class Int16StringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends IntNStringReceiver<F, T> {
   override readonly prefixLength = 2;
 }
 
 /** Frames with a 4-byte big-endian length prefix (up to 2^32 - 1 bytes). Twisted's `Int32StringReceiver`. */
-export class Int32StringReceiver extends IntNStringReceiver {
+export class Int32StringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends IntNStringReceiver<F, T> {
   override readonly prefixLength = 4;
 }

@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol } from "@torsion/core";
+import { Protocol, assertBytes, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
 import { FramingDriver } from "./framing-driver.js";
 import { LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
 import { LineDecoderSlot, type LineSlotFrame } from "./line-decoder-slot.js";
@@ -24,7 +24,7 @@ const CRLF = Buffer.from("\r\n");
  * An unfinished last line is dropped at the end. (Delivery is the framing driver's, see
  * `FramingDriver`.)
  */
-export class LineOnlyReceiver extends Protocol {
+export class LineOnlyReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends Protocol<F, T> {
   /** The line terminator. @default "\r\n" */
   delimiter: Uint8Array = CRLF;
   /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
@@ -84,12 +84,18 @@ export class LineOnlyReceiver extends Protocol {
    */
   lineLengthExceeded(line: Buffer): void {
     debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
-  /** Writes `line` and the delimiter with one `writeSequence`. No length or content check. */
+  /**
+   * Writes `line` and the delimiter with one `writeSequence`. No length or content check.
+   *
+   * @throws NotBytesError when `line` is not bytes (e.g. a string); nothing is written
+   * @throws NotConnectedError before `makeConnection`
+   */
   sendLine(line: Uint8Array): void {
-    this.transport?.writeSequence([line, this.delimiter]);
+    assertBytes(line, "sendLine");
+    this.transport.writeSequence([line, this.delimiter]);
   }
 
   /** How many received bytes are buffered and not yet delivered. */

@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol } from "@torsion/core";
+import { Protocol, assertBytes, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
 import { asBuffer } from "./chunk-queue.js";
 import { FramingDriver } from "./framing-driver.js";
 import { LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
@@ -46,7 +46,7 @@ export interface LineReceiverOptions {
  *   handler returns, so handlers are never nested.
  * - End of stream: an unfinished last line (no delimiter) is dropped, as in Twisted.
  */
-export class LineReceiver extends Protocol {
+export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends Protocol<F, T> {
   /** The line terminator. @default "\r\n" */
   delimiter: Uint8Array = CRLF;
   /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
@@ -137,12 +137,18 @@ export class LineReceiver extends Protocol {
    */
   lineLengthExceeded(line: Buffer): void {
     debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
-    this.transport?.loseConnection();
+    this.transportOrNull?.loseConnection();
   }
 
-  /** Writes `line` followed by the delimiter, in one `write`. No length or content check. */
+  /**
+   * Writes `line` followed by the delimiter, in one `write`. No length or content check.
+   *
+   * @throws NotBytesError when `line` is not bytes (e.g. a string); nothing is written
+   * @throws NotConnectedError before `makeConnection`
+   */
   sendLine(line: Uint8Array): void {
-    this.transport?.write(Buffer.concat([line, this.delimiter]));
+    assertBytes(line, "sendLine");
+    this.transport.write(Buffer.concat([line, this.delimiter]));
   }
 
   /**

@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol, type DecodeError, type IDecoder } from "@torsion/core";
+import { Protocol, assertBytes, type DecodeError, type IDecoder, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
 import { NetstringParseError } from "./errors.js";
 import { FramingDriver } from "./framing-driver.js";
 import { NetstringDecoder } from "./netstring-decoder.js";
@@ -31,7 +31,7 @@ export interface NetstringReceiverOptions {
  * A partial netstring at the end is dropped. (Delivery is the framing driver's, see
  * `FramingDriver`; the parse error is its decode error.)
  */
-export class NetstringReceiver extends Protocol {
+export class NetstringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends Protocol<F, T> {
   /** The longest payload accepted, in bytes. @default 99999 */
   MAX_LENGTH = 99999;
   /** Set when the peer sent malformed data (Twisted's `brokenPeer`). */
@@ -52,7 +52,7 @@ export class NetstringReceiver extends Protocol {
   /** Parses `data` and delivers complete strings. Called by the transport. */
   override dataReceived(data: Buffer): void {
     if (this.#framing.decodeError !== null) {
-      this.transport?.loseConnection();
+      this.transportOrNull?.loseConnection();
       return;
     }
     this.#framing.dataReceived(data);
@@ -83,9 +83,15 @@ export class NetstringReceiver extends Protocol {
     debug("%s discarded a string of %d bytes", this.constructor.name, data.length);
   }
 
-  /** Writes `data` as one netstring (`<length>:<data>,`) in one `write`. */
+  /**
+   * Writes `data` as one netstring (`<length>:<data>,`) in one `write`.
+   *
+   * @throws NotBytesError when `data` is not bytes (e.g. a string); nothing is written
+   * @throws NotConnectedError before `makeConnection`
+   */
   sendString(data: Uint8Array): void {
-    this.transport?.write(Buffer.concat([Buffer.from(String(data.length), "latin1"), COLON, data, COMMA]));
+    assertBytes(data, "sendString");
+    this.transport.write(Buffer.concat([Buffer.from(String(data.length), "latin1"), COLON, data, COMMA]));
   }
 
   /** How many received bytes are buffered and not yet delivered. */

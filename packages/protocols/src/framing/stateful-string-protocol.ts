@@ -11,7 +11,7 @@ export const DONE_STATE = "done";
 /** What {@link dispatchStatefulString} needs: a `state` and (maybe) a transport. */
 export interface StatefulStringTarget {
   state: string;
-  readonly transport: ITransport | null;
+  readonly transportOrNull: ITransport | null;
 }
 
 /**
@@ -39,12 +39,12 @@ export function dispatchStatefulString(target: StatefulStringTarget, data: Buffe
     return;
   }
   target.state = next;
-  if (next === DONE_STATE) target.transport?.loseConnection();
+  if (next === DONE_STATE) target.transportOrNull?.loseConnection();
 }
 
 /** A string receiver class (any of the framing protocols with `stringReceived`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires `any[]` for mixin constructors
-export type StringReceiverClass = abstract new (...args: any[]) => { stringReceived(data: Buffer): void; readonly transport: ITransport | null };
+export type StringReceiverClass = abstract new (...args: any[]) => { stringReceived(data: Buffer): void; readonly transportOrNull: ITransport | null };
 
 /**
  * Makes a subclass of `Base` (a string receiver such as `NetstringReceiver` or

@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import { Protocol, ProtocolLifecycleError, endConnection, isHalfCloseable, type CallbackResult } from "@torsion/core";
-import type { IAddress, IProducer, IProtocol, ITCPTransport, ITransport } from "@torsion/core";
+import type { IAddress, IProducer, IProtocol, IProtocolFactory, ITCPTransport, ITransport } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
 import { UnsupportedTransportMethodError } from "./errors.js";
 
@@ -39,7 +39,7 @@ type TransportMethod = "loseWriteConnection" | "abortConnection" | "getTcpNoDela
  *
  * Subclasses override the forwarding methods to observe or limit traffic, calling `super`.
  */
-export class ProtocolWrapper extends Protocol implements ITCPTransport {
+export class ProtocolWrapper extends Protocol<IProtocolFactory, ITransport> implements ITCPTransport {
   /** The protocol this wrapper drives. */
   readonly wrappedProtocol: IProtocol;
   /** The factory that built the wrapper and tracks it. */
@@ -59,7 +59,7 @@ export class ProtocolWrapper extends Protocol implements ITCPTransport {
 
   /** Whether `loseConnection`/`abortConnection` was called through the wrapper (or the real transport is disconnecting). */
   get disconnecting(): boolean {
-    return this.#disconnecting || this.transport?.disconnecting === true;
+    return this.#disconnecting || this.transportOrNull?.disconnecting === true;
   }
 
   override makeConnection(transport: ITransport): CallbackResult {
@@ -152,10 +152,11 @@ export class ProtocolWrapper extends Protocol implements ITCPTransport {
   }
 
   #real(): ITransport {
-    if (this.transport === null) {
+    const transport = this.transportOrNull;
+    if (transport === null) {
       throw new ProtocolLifecycleError(`${this.constructor.name} used as a transport before makeConnection`);
     }
-    return this.transport;
+    return transport;
   }
 
   #tcp<M extends TransportMethod>(method: M): Pick<ITCPTransport, M> {

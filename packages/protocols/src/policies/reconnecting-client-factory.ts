@@ -10,8 +10,12 @@ const debug = createDebug("torsion:protocols:reconnecting-client-factory");
 
 /** Options of {@link ReconnectingClientFactory}; each sets the property of the same name. */
 export interface ReconnectingClientFactoryOptions {
-  /** Schedules the retries. Required before the first retry (there is no global fallback). */
-  readonly clock?: IReactorTime;
+  /**
+   * Schedules the retries: the reactor, or a test `Clock`. Required (library code has no
+   * global reactor to fall back on); a missing clock throws `NoClockError` at construction,
+   * so a client can never fail to reconnect silently.
+   */
+  readonly clock: IReactorTime;
   /** Uniform `[0, 1)` source for the jitter. @default Math.random */
   readonly random?: RandomSource;
   /** @default 1.0 */
@@ -60,15 +64,23 @@ export class ReconnectingClientFactory<P extends IProtocol = IProtocol> extends 
   continueTrying = true;
   /** The connector remembered from the last failure or loss. */
   connector: IConnector | null = null;
-  /** The clock retries are scheduled on. */
-  clock: IReactorTime | null;
+  /** The clock retries are scheduled on (may be replaced, e.g. by a test clock). */
+  clock: IReactorTime;
   /** Uniform `[0, 1)` source for the jitter. */
   random: RandomSource;
   #callID: IDelayedCall | null = null;
 
-  constructor(options: ReconnectingClientFactoryOptions = {}) {
+  /**
+   * @throws NoClockError when `options.clock` is missing (for JavaScript callers; the type
+   *   requires it)
+   */
+  constructor(options: ReconnectingClientFactoryOptions) {
     super();
-    this.clock = options.clock ?? null;
+    const clock = (options as Partial<ReconnectingClientFactoryOptions> | undefined)?.clock;
+    if (clock === undefined || clock === null || typeof clock.callLater !== "function") {
+      throw new NoClockError(`${new.target.name} needs a clock to schedule retries: pass { clock: reactor } (or a test Clock)`);
+    }
+    this.clock = clock;
     this.random = options.random ?? Math.random;
     if (options.initialDelay !== undefined) this.initialDelay = options.initialDelay;
     if (options.factor !== undefined) this.factor = options.factor;
@@ -104,9 +116,8 @@ export class ReconnectingClientFactory<P extends IProtocol = IProtocol> extends 
    * delay) once {@link maxRetries} is exceeded. Each call schedules its own attempt: two
    * calls without the clock moving make two attempts.
    *
-   * @param connector - defaults to the remembered {@link connector}
+   * @param connector - defaults to the remembered {@link ReconnectingClientFactory.connector | connector}
    * @throws NoConnectorError when no connector is given or remembered
-   * @throws NoClockError when {@link clock} is not set
    */
   retry(connector?: IConnector): void {
     if (!this.continueTrying) {
@@ -116,7 +127,6 @@ export class ReconnectingClientFactory<P extends IProtocol = IProtocol> extends 
     const target = connector ?? this.connector;
     if (target === null) throw new NoConnectorError();
     const clock = this.clock;
-    if (clock === null) throw new NoClockError(`${this.constructor.name} needs a clock to schedule retries: pass { clock } or set .clock`);
     this.retries++;
     if (this.maxRetries !== null && this.retries > this.maxRetries) {
       debug("abandoning after %d retries", this.retries);

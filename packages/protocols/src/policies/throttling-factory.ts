@@ -80,14 +80,14 @@ export class ThrottlingProtocol extends ProtocolWrapper {
 
   /** Pauses reading from the transport (once; repeated calls do nothing). */
   throttleReads(): void {
-    if (this.#readsPaused || this.transport === null) return;
+    if (this.#readsPaused || this.transportOrNull === null) return;
     this.#readsPaused = true;
     this.transport.pauseProducing();
   }
 
   /** Resumes reading, if {@link throttleReads} paused it. */
   unthrottleReads(): void {
-    if (!this.#readsPaused || this.transport === null) return;
+    if (!this.#readsPaused || this.transportOrNull === null) return;
     this.#readsPaused = false;
     this.transport.resumeProducing();
   }

@@ -342,21 +342,21 @@ describe("FramingDriver", () => {
   });
 
   it("delivers before makeConnection without a transport to pause or close", () => {
-    const driver = new FramingDriver<Buffer>({ transport: null }, new NulDecoder(), { deliver: () => {} });
+    const driver = new FramingDriver<Buffer>({ transportOrNull: null }, new NulDecoder(), { deliver: () => {} });
     driver.pauseProducing();
     driver.resumeProducing();
     driver.stopProducing();
     const seen: string[] = [];
-    const open = new FramingDriver<Buffer>({ transport: null }, new NulDecoder(), { deliver: (m) => seen.push(m.toString()) });
+    const open = new FramingDriver<Buffer>({ transportOrNull: null }, new NulDecoder(), { deliver: (m) => seen.push(m.toString()) });
     open.dataReceived(nul("x"));
     assert.deepEqual(seen, ["x"]);
   });
 
   it("passes its owner to deliver, so one shared function can serve every instance", () => {
     const owners: unknown[] = [];
-    const deliver = (frame: Buffer, owner: { readonly transport: null }): void => void owners.push(owner, frame.toString());
-    const a = { transport: null };
-    const b = { transport: null };
+    const deliver = (frame: Buffer, owner: { readonly transportOrNull: null }): void => void owners.push(owner, frame.toString());
+    const a = { transportOrNull: null };
+    const b = { transportOrNull: null };
     new FramingDriver(a, new NulDecoder(), { deliver }).dataReceived(nul("1"));
     new FramingDriver(b, new NulDecoder(), { deliver }).dataReceived(nul("2"));
     assert.deepEqual(owners, [a, "1", b, "2"]);

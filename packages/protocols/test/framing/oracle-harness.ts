@@ -3,7 +3,7 @@
  * (test/fixtures/twisted-oracle/*.json; rules in the oracle's FORMAT.md §3).
  */
 import { readFileSync } from "node:fs";
-import { IPv4Address, type IAddress, type IProducer, type ITransport } from "@torsion/core";
+import { IPv4Address, type IAddress, type IProducer, type ITCPTransport } from "@torsion/core";
 
 export type OracleEvent = [string, ...(string | number)[]];
 
@@ -53,7 +53,7 @@ export class Recorder {
  * `loseConnection` are recorded (the latter also sets `disconnecting`); nothing else
  * happens, and the connection is never torn down.
  */
-export class RecordingTransport implements ITransport {
+export class RecordingTransport implements ITCPTransport {
   disconnecting = false;
   readonly #recorder: Recorder;
   readonly #address: IAddress = new IPv4Address("TCP", "127.0.0.1", 0);
@@ -86,6 +86,22 @@ export class RecordingTransport implements ITransport {
   pauseProducing(): void {}
   resumeProducing(): void {}
   stopProducing(): void {}
+  loseWriteConnection(): void {}
+  abortConnection(): void {
+    this.disconnecting = true;
+  }
+  getTcpNoDelay(): boolean {
+    return true;
+  }
+  setTcpNoDelay(enabled: boolean): void {
+    void enabled;
+  }
+  getTcpKeepAlive(): boolean {
+    return false;
+  }
+  setTcpKeepAlive(enabled: boolean): void {
+    void enabled;
+  }
 }
 
 /** A protocol under test, connected to a recording transport. */

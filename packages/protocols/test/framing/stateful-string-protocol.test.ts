@@ -83,7 +83,7 @@ describe("StatefulStringProtocol", () => {
   });
 
   it("reports a handler that returns something other than a state name", () => {
-    const target = { state: "init", transport: null, proto_init: (): unknown => undefined };
+    const target = { state: "init", transportOrNull: null, proto_init: (): unknown => undefined };
     const { reports } = captureReports(() => dispatchStatefulString(target, Buffer.from("x")));
     assert.ok(reports[0]?.[0].value instanceof UnknownStateError);
     assert.equal(target.state, "init");
