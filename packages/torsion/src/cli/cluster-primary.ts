@@ -26,7 +26,7 @@ export function clusterWorkerHandle(worker: Worker): WorkerHandle {
       if (worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill(signal);
     },
     on(event: "ready" | "exit", listener: (...args: never[]) => void): void {
-      if (event === "ready") worker.on("message", (message: unknown) => message === READY_MESSAGE && (listener as () => void)());
+      if (event === "ready") worker.on("message", (message: unknown) => message === READY_MESSAGE && listener());
       else worker.on("exit", listener as (code: number | null, signal: NodeJS.Signals | null) => void);
     },
   };
