@@ -73,7 +73,11 @@ describe("the example servers under torsion serve", { timeout: 60_000 }, () => {
     const child = spawn("npx", ["--no-install", "torsion", "--version"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => (out += t));
-    const code = await withDeadline(new Promise<number | null>((resolve) => child.on("exit", resolve)), 20_000, () => "npx torsion did not exit");
+    const code = await withDeadline(
+      new Promise<number | null>((resolve) => child.on("exit", resolve)),
+      20_000,
+      () => "npx torsion did not exit",
+    );
     assert.equal(code, 0);
     assert.match(out, /^torsion \d+\.\d+\.\d+\n$/);
   });

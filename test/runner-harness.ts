@@ -31,7 +31,12 @@ const started = new Set<RunnerProcess>();
 export function startRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunnerProcess {
   const childEnv = { ...process.env, ...env };
   delete childEnv["NODE_TEST_CONTEXT"];
-  const child = spawn(process.execPath, [torsionBin, ...args], { cwd: repoRoot, env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, [torsionBin, ...args], {
+    cwd: repoRoot,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let out = "";
   let err = "";
   const wakers = new Set<() => void>();
@@ -40,12 +45,21 @@ export function startRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}
     for (const wake of [...wakers]) wake();
   });
   child.stderr!.setEncoding("utf8").on("data", (text: string) => (err += text));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const runner: RunnerProcess = {
     child,
     stdout: () => out,
     stderr: () => err,
-    waitFor: (pattern, ms) => waitForMatch(() => out, pattern, ms, wakers, () => err),
+    waitFor: (pattern, ms) =>
+      waitForMatch(
+        () => out,
+        pattern,
+        ms,
+        wakers,
+        () => err,
+      ),
     matches: (pattern) => [...out.matchAll(pattern)],
     exited: (ms) => withDeadline(exit, ms, () => `torsion ${args.join(" ")} did not exit within ${ms} ms; stdout: ${out}; stderr: ${err}`),
     killGroup: () => {
@@ -66,7 +80,13 @@ export function killAllRunners(): void {
   started.clear();
 }
 
-function waitForMatch(text: () => string, pattern: RegExp, ms: number, wakers: Set<() => void>, stderr: () => string): Promise<RegExpMatchArray> {
+function waitForMatch(
+  text: () => string,
+  pattern: RegExp,
+  ms: number,
+  wakers: Set<() => void>,
+  stderr: () => string,
+): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const check = (): void => {
       const match = text().match(pattern);

@@ -88,7 +88,10 @@ describe("the torsion runner", () => {
 
   it("answers health checks with OK and closes", { timeout: 15_000 }, async () => {
     const runner = startRunner(["--health", "tcp:0:interface=127.0.0.1:backlog=5", "echo", "--listen", LOOPBACK]);
-    const match = await runner.waitFor(/\[torsion\.runner\.health#info\] listening on tcp:0:interface=127\.0\.0\.1:backlog=5 \(.*port=(\d+)\)\)/, 10_000);
+    const match = await runner.waitFor(
+      /\[torsion\.runner\.health#info\] listening on tcp:0:interface=127\.0\.0\.1:backlog=5 \(.*port=(\d+)\)\)/,
+      10_000,
+    );
     assert.equal((await exchange(Number(match[1]), null)).toString(), "OK\n");
     assert.equal((await exchange(Number(match[1]), Buffer.from("ignored"))).toString(), "OK\n");
     const echoPort = await listeningPort(runner);

@@ -25,14 +25,16 @@ const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").hre
 if (runDirectly) {
   const [description = "ssl:8443:interface=127.0.0.1:privateKey=server.key:certKey=server.pem"] = process.argv.slice(2);
   try {
-    serverFromString(reactor, description).listen(Factory.forProtocol(Echo)).addCallbacks(
-      (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${port.getHost()}`)),
-      (failure) => {
-        console.log(`cannot listen on ${description}: ${failure.getErrorMessage()}`);
-        process.exitCode = 1;
-        reactor.callWhenRunning(() => reactor.stop());
-      },
-    );
+    serverFromString(reactor, description)
+      .listen(Factory.forProtocol(Echo))
+      .addCallbacks(
+        (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${port.getHost()}`)),
+        (failure) => {
+          console.log(`cannot listen on ${description}: ${failure.getErrorMessage()}`);
+          process.exitCode = 1;
+          reactor.callWhenRunning(() => reactor.stop());
+        },
+      );
     void reactor.run();
   } catch (error) {
     console.log(`bad description ${description}: ${(error as Error).message}`);

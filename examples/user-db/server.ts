@@ -30,7 +30,11 @@ class UserDB extends LineReceiver {
       case "ADD":
         return `OK ${await this.#db.runInteraction(addUser, name, fullname)}`;
       case "GET": {
-        const rows = (await this.#db.runQuery("SELECT id, name, fullname FROM users WHERE name = ?", [name])) as { id: number; name: string; fullname: string }[];
+        const rows = (await this.#db.runQuery("SELECT id, name, fullname FROM users WHERE name = ?", [name])) as {
+          id: number;
+          name: string;
+          fullname: string;
+        }[];
         const user = rows[0];
         return user === undefined ? "NONE" : `USER ${user.id} ${user.name} ${user.fullname}`;
       }

@@ -4,7 +4,14 @@
  * ways, with backpressure both ways and half-close passed through.
  */
 import createDebug from "debug";
-import { Factory, Protocol, type IHalfCloseableProtocol, type IPushProducer, type IStreamClientEndpoint, type ITransport } from "@torsion/core";
+import {
+  Factory,
+  Protocol,
+  type IHalfCloseableProtocol,
+  type IPushProducer,
+  type IStreamClientEndpoint,
+  type ITransport,
+} from "@torsion/core";
 import type { Deferred, Failure } from "@torsion/defer";
 
 const debug = createDebug("torsion:protocols:portforward");
@@ -34,13 +41,13 @@ export class ProxyProtocol extends Protocol implements IHalfCloseableProtocol {
   /** Joins this side and `peer`: each side's transport pauses the other when its send buffer is full. */
   setPeer(peer: ProxyProtocol): void {
     this.peer = peer;
-    const mine = this.transport!;
-    const theirs = peer.transport!;
+    const mine = this.transport;
+    const theirs = peer.transport;
     mine.registerProducer(pauserOf(theirs), true);
   }
 
   override dataReceived(data: Buffer): void {
-    this.peer?.transportOrNull?.write(data);
+    this.peer?.transport.write(data);
   }
 
   /** The other end sent FIN: send ours to the peer once its queued bytes are out. */
@@ -57,7 +64,7 @@ export class ProxyProtocol extends Protocol implements IHalfCloseableProtocol {
     debug("%s side lost: %s", this.constructor.name, reason.getErrorMessage());
     const peer = this.peer;
     this.peer = null;
-    if (peer === null || peer.transportOrNull === null) return;
+    if (peer === null) return;
     peer.peer = null;
     peer.transport.unregisterProducer();
     peer.transport.loseConnection();
@@ -78,15 +85,16 @@ export class ProxyServer extends ProxyProtocol {
   #readClosed = false;
 
   override connectionMade(): void {
-    const transport = this.transport!;
+    const transport = this.transport;
     transport.pauseProducing();
-    const factory = this.factory as ProxyFactory;
+    const factory = this.factory;
+    if (!(factory instanceof ProxyFactory)) throw new TypeError("a ProxyServer must be built by a ProxyFactory");
     const connecting = (this.#connecting = factory.dest.connect(Factory.forProtocol(ProxyClient)));
     connecting.addCallbacks(
       (client) => this.#joined(client),
       (failure) => {
         debug("could not reach the destination: %s", failure.getErrorMessage());
-        if (this.transportOrNull !== null && !this.transportOrNull.disconnecting) this.transportOrNull.loseConnection();
+        if (!this.transport.disconnecting) this.transport.loseConnection();
         return null;
       },
     );
@@ -95,15 +103,15 @@ export class ProxyServer extends ProxyProtocol {
   #joined(client: ProxyClient): null {
     this.#connecting = null;
     if (!this.connected) {
-      client.transport!.loseConnection();
+      client.transport.loseConnection();
       return null;
     }
     client.peer = this;
     this.setPeer(client);
     client.setPeer(this);
-    for (const data of this.#pending.splice(0)) client.transport!.write(data);
+    for (const data of this.#pending.splice(0)) client.transport.write(data);
     if (this.#readClosed) this.readConnectionLost();
-    this.transport!.resumeProducing();
+    this.transport.resumeProducing();
     return null;
   }
 

@@ -1,6 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectionDone, ConnectionRefusedError, IPv4Address, type IProtocol, type IProtocolFactoryOf, type IPushProducer } from "@torsion/core";
+import {
+  ConnectionDone,
+  ConnectionRefusedError,
+  IPv4Address,
+  type IProtocol,
+  type IProtocolFactoryOf,
+  type IPushProducer,
+} from "@torsion/core";
 import { Deferred, Failure } from "@torsion/defer";
 import { ProxyFactory, type ProxyServer } from "@torsion/protocols";
 import { StringTransport } from "@torsion/testing";

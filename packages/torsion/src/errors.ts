@@ -11,7 +11,11 @@ export class RunnerUsageError extends TorsionError {
 export class PluginNotFoundError extends TorsionError {
   override name = "PluginNotFoundError";
   override readonly code: string = "ERR_PLUGIN_NOT_FOUND";
-  constructor(readonly pluginName: string, tried: readonly string[], options?: ErrorOptions) {
+  constructor(
+    readonly pluginName: string,
+    tried: readonly string[],
+    options?: ErrorOptions,
+  ) {
     super(`no plugin named ${JSON.stringify(pluginName)} (tried ${tried.join(", ")})`, options);
   }
 }

@@ -20,7 +20,12 @@ function environment(argv: string[], builtins: RunnerPlugin[] = []): { env: CliE
     cpuCount: 2,
     reactor: new NodeReactor({ installSignalHandlers: false }),
     role: "primary",
-    lookup: { builtins, resolve: () => { throw new Error("no modules here"); } },
+    lookup: {
+      builtins,
+      resolve: () => {
+        throw new Error("no modules here");
+      },
+    },
   };
   return { env, out, err };
 }

@@ -33,7 +33,10 @@ describe("parseOptions", () => {
   });
 
   it("refuses unknown options, missing values, values for flags and repeats of single options", () => {
-    assert.throws(() => parseOptions(["--nope"], SPECS), (e: unknown) => e instanceof RunnerUsageError && /unknown option --nope/.test(e.message));
+    assert.throws(
+      () => parseOptions(["--nope"], SPECS),
+      (e: unknown) => e instanceof RunnerUsageError && /unknown option --nope/.test(e.message),
+    );
     assert.throws(() => parseOptions(["--dest"], SPECS), /--dest needs a value/);
     assert.throws(() => parseOptions(["--help=yes"], SPECS), /--help takes no value/);
     assert.throws(() => parseOptions(["--dest", "a", "--dest", "b"], SPECS), /--dest given more than once/);
@@ -52,7 +55,10 @@ describe("parseRunnerOptions", () => {
   });
 
   it("reads the runner's options before the plugin name only", () => {
-    const options = parseRunnerOptions(["--log-level=debug", "--log-format", "json", "--workers", "auto", "--health", "tcp:9", "serve", "--help"], 4);
+    const options = parseRunnerOptions(
+      ["--log-level=debug", "--log-format", "json", "--workers", "auto", "--health", "tcp:9", "serve", "--help"],
+      4,
+    );
     assert.equal(options.logLevel, "debug");
     assert.equal(options.logFormat, "json");
     assert.equal(options.workers, 4);

@@ -9,11 +9,21 @@ import type { RunnerPlugin } from "../dist/cli/plugin.js";
 import { serveTargetOf } from "../dist/cli/user-module.js";
 import { ModuleExportError, ModuleLoadError, PluginNotFoundError, RunnerUsageError, ServiceStartError } from "../dist/errors.js";
 
-const fake: RunnerPlugin = { name: "fake", summary: "", usage: "", makeService: () => { throw new Error("unused"); } };
+const fake: RunnerPlugin = {
+  name: "fake",
+  summary: "",
+  usage: "",
+  makeService: () => {
+    throw new Error("unused");
+  },
+};
 
 describe("plugin lookup", () => {
   it("finds the built-in serve, echo and portforward plugins by name", async () => {
-    assert.deepEqual(BUILTIN_PLUGINS.map((p) => p.name), ["serve", "echo", "portforward"]);
+    assert.deepEqual(
+      BUILTIN_PLUGINS.map((p) => p.name),
+      ["serve", "echo", "portforward"],
+    );
     assert.equal((await lookUpPlugin("echo", { cwd: "/" })).name, "echo");
   });
 
@@ -36,8 +46,16 @@ describe("plugin lookup", () => {
   });
 
   it("says what it tried when no plugin fits", async () => {
-    const missing = { cwd: "/app", resolve: () => { throw new ModuleLoadError("no such module"); } };
-    await assert.rejects(lookUpPlugin("web", missing), (e: unknown) => e instanceof PluginNotFoundError && /tried the built-in plugins, torsion-plugin-web/.test(e.message));
+    const missing = {
+      cwd: "/app",
+      resolve: () => {
+        throw new ModuleLoadError("no such module");
+      },
+    };
+    await assert.rejects(
+      lookUpPlugin("web", missing),
+      (e: unknown) => e instanceof PluginNotFoundError && /tried the built-in plugins, torsion-plugin-web/.test(e.message),
+    );
     const notAPlugin = { cwd: "/app", resolve: () => "file:///x.js", importer: async () => ({ plugin: 42 }) };
     await assert.rejects(lookUpPlugin("web", notAPlugin), /torsion-plugin-web has no plugin export/);
   });
@@ -61,7 +79,10 @@ describe("what a served module exports", () => {
   });
 
   it("refuses a missing export or one of the wrong kind with ModuleExportError", () => {
-    assert.throws(() => serveTargetOf({}, null, "m.js"), (e: unknown) => e instanceof ModuleExportError && /m\.js has none of the exports makeService, factory, default/.test(e.message));
+    assert.throws(
+      () => serveTargetOf({}, null, "m.js"),
+      (e: unknown) => e instanceof ModuleExportError && /m\.js has none of the exports makeService, factory, default/.test(e.message),
+    );
     assert.throws(() => serveTargetOf({ factory }, "nope", "m.js"), /no export named "nope"/);
     assert.throws(() => serveTargetOf({ factory: 3 }, null, "m.js"), /is not a protocol factory/);
   });

@@ -26,7 +26,10 @@ class FakeWorker implements WorkerHandle {
   }
 }
 
-function supervisor(count: number, onFatal?: (code: number) => void): { sup: WorkerSupervisor; workers: FakeWorker[]; clock: Clock; log: BufferingObserver } {
+function supervisor(
+  count: number,
+  onFatal?: (code: number) => void,
+): { sup: WorkerSupervisor; workers: FakeWorker[]; clock: Clock; log: BufferingObserver } {
   const workers: FakeWorker[] = [];
   const clock = new Clock();
   const publisher = new LogPublisher();
@@ -54,7 +57,10 @@ describe("WorkerSupervisor", () => {
     const { sup, workers } = supervisor(3);
     sup.start();
     assert.equal(workers.length, 3);
-    assert.deepEqual(sup.pids, workers.map((w) => w.pid));
+    assert.deepEqual(
+      sup.pids,
+      workers.map((w) => w.pid),
+    );
   });
 
   it("restarts a crashed worker after the retry policy's delay, backing off while crashes continue", () => {

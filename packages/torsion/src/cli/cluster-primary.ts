@@ -17,13 +17,16 @@ export const READY_MESSAGE = "torsion:worker-ready";
 
 /** A `cluster.Worker` as a {@link WorkerHandle}. */
 export function clusterWorkerHandle(worker: Worker): WorkerHandle {
+  // A worker that dies while the primary writes to it (cluster's own messages) gives
+  // EPIPE on this emitter; its exit is handled through 'exit'.
+  worker.on("error", (error: Error) => debug("worker %s: %s", worker.process.pid, error.message));
   return {
     pid: worker.process.pid,
     kill: (signal) => {
       if (worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill(signal);
     },
     on(event: "ready" | "exit", listener: (...args: never[]) => void): void {
-      if (event === "ready") worker.on("message", (message: unknown) => message === READY_MESSAGE && (listener as () => void)());
+      if (event === "ready") worker.on("message", (message: unknown) => message === READY_MESSAGE && listener());
       else worker.on("exit", listener as (code: number | null, signal: NodeJS.Signals | null) => void);
     },
   };

@@ -8,7 +8,7 @@ import type { RunnerPlugin } from "./plugin.js";
 /** Sends every byte back. */
 export class EchoProtocol extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
@@ -22,7 +22,7 @@ Sends every byte received back. --listen takes a server endpoint description
 `,
   makeService(args, context) {
     const parsed = parseOptions(args, [{ name: "listen", takesValue: true, repeatable: true }]);
-    if (parsed.positionals.length > 0) throw new RunnerUsageError(`echo: unexpected argument ${parsed.positionals[0]!}`);
+    if (parsed.positionals.length > 0) throw new RunnerUsageError(`echo: unexpected argument ${parsed.positionals.join(" ")}`);
     return listenService(context.reactor, parsed.values.get("listen") ?? [], Factory.forProtocol(EchoProtocol), context.log, "echo");
   },
 };

@@ -7,8 +7,8 @@ import type { PluginReactor } from "./plugin.js";
 /** Writes `OK\n` and closes (after the write is flushed). */
 export class HealthCheckProtocol extends Protocol {
   override connectionMade(): void {
-    this.transport!.write(Buffer.from("OK\n"));
-    this.transport!.loseConnection();
+    this.transport.write(Buffer.from("OK\n"));
+    this.transport.loseConnection();
   }
 }
 

@@ -25,7 +25,11 @@ export class AnnouncedServerService extends StreamServerEndpointService {
     return super.startService().addCallback((port) => {
       const address = this.port?.getHost();
       debug("%s listening on %s", this.description, String(address));
-      this.#log.info("listening on {description} ({address})", { description: this.description, address: String(address), pid: process.pid });
+      this.#log.info("listening on {description} ({address})", {
+        description: this.description,
+        address: String(address),
+        pid: process.pid,
+      });
       return port;
     });
   }
@@ -35,7 +39,13 @@ export class AnnouncedServerService extends StreamServerEndpointService {
  * One {@link AnnouncedServerService} per description, under one `MultiService`.
  * @throws RunnerUsageError if `descriptions` is empty; `EndpointDescriptionError` for a bad one
  */
-export function listenService(reactor: PluginReactor, descriptions: readonly string[], factory: IProtocolFactory, log: Logger, command: string): MultiService {
+export function listenService(
+  reactor: PluginReactor,
+  descriptions: readonly string[],
+  factory: IProtocolFactory,
+  log: Logger,
+  command: string,
+): MultiService {
   if (descriptions.length === 0) throw new RunnerUsageError(`${command}: at least one --listen DESCRIPTION is required`);
   const parent = new MultiService();
   for (const description of descriptions) new AnnouncedServerService(reactor, description, factory, log).setServiceParent(parent);

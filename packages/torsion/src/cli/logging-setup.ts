@@ -1,6 +1,16 @@
 /** The runner's log: one observer (text or JSON lines) on stdout or a file, filtered by level. */
 import createDebug from "debug";
-import { captureErrorReporter, FileLogOutput, filteringObserver, globalLogPublisher, jsonFileObserver, textFileObserver, type LogLevel, type LogOutput, type LogPublisher } from "@torsion/logger";
+import {
+  captureErrorReporter,
+  FileLogOutput,
+  filteringObserver,
+  globalLogPublisher,
+  jsonFileObserver,
+  textFileObserver,
+  type LogLevel,
+  type LogOutput,
+  type LogPublisher,
+} from "@torsion/logger";
 import type { LogFormat } from "./runner-options.js";
 
 const debug = createDebug("torsion:cli:logging-setup");

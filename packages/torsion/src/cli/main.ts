@@ -42,7 +42,7 @@ export async function runCli(env: CliEnvironment): Promise<number> {
     options = parseRunnerOptions(env.argv, env.cpuCount);
     const early = answerWithoutRunning(options, env);
     if (early !== null) return early;
-    plugin = await lookUpPlugin(options.plugin!, { cwd: env.cwd, ...env.lookup });
+    plugin = await lookUpPlugin(options.plugin ?? "", { cwd: env.cwd, ...env.lookup });
     if (wantsHelp(options.pluginArgs)) {
       env.stdout.write(plugin.usage);
       return ExitStatus.EX_OK;
@@ -75,7 +75,8 @@ function reportFailure(error: unknown, plugin: RunnerPlugin | null, env: CliEnvi
   const status = exitStatusFor(error);
   const message = error instanceof Error ? error.message : String(error);
   env.stderr.write(`torsion: ${message}\n`);
-  if (error instanceof Error && error.cause instanceof Error && !message.includes(error.cause.message)) env.stderr.write(`  caused by: ${error.cause.message}\n`);
+  if (error instanceof Error && error.cause instanceof Error && !message.includes(error.cause.message))
+    env.stderr.write(`  caused by: ${error.cause.message}\n`);
   if (status === ExitStatus.EX_USAGE) env.stderr.write(plugin === null ? "Try torsion --help\n" : `Try torsion ${plugin.name} --help\n`);
   if (status === ExitStatus.EX_SOFTWARE && error instanceof Error && error.stack !== undefined) env.stderr.write(`${error.stack}\n`);
   debug("failed with status %d: %O", status, error);
@@ -91,10 +92,13 @@ async function runPlugin(plugin: RunnerPlugin, options: RunnerOptions, env: CliE
     if (options.workers !== null && role === "primary") {
       return await runPrimary({ reactor: env.reactor, count: options.workers, log: new Logger({ namespace: "torsion.runner.primary" }) });
     }
-    const onStarted = role === "worker" && process.send !== undefined ? () => void process.send!(READY_MESSAGE) : undefined;
+    const send = process.send?.bind(process);
+    const onStarted = role === "worker" && send !== undefined ? () => void send(READY_MESSAGE) : undefined;
     const status = await runService({ reactor: env.reactor, service, log, ...(onStarted === undefined ? {} : { onStarted }) });
     // A worker's IPC channel to the primary would keep it alive after the reactor stopped.
-    if (role === "worker" && process.connected) process.disconnect();
+    // cluster's own disconnect marks the exit as intended (a bare process.disconnect()
+    // makes cluster call process.exit(0), losing the exit status).
+    if (role === "worker" && cluster.worker !== undefined && process.connected) cluster.worker.disconnect();
     return status;
   } finally {
     undoLogging();

@@ -44,7 +44,7 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
   const values = new Map<string, string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i] ?? "";
     if (arg === "--") {
       positionals.push(...args.slice(i + 1));
       break;
@@ -62,7 +62,7 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
 
 /** Records the option at `args[i]` (and its value); returns the index of the last argument used. */
 function takeOption(args: readonly string[], i: number, specs: readonly OptionSpec[], values: Map<string, string[]>): number {
-  const arg = args[i]!;
+  const arg = args[i] ?? "";
   const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
   const key = eq >= 0 ? arg.slice(2, eq) : arg.startsWith("--") ? arg.slice(2) : arg.slice(1);
   const spec = specs.find((s) => (arg.startsWith("--") ? s.name === key : s.short === key));
@@ -71,7 +71,7 @@ function takeOption(args: readonly string[], i: number, specs: readonly OptionSp
   let last = i;
   if (spec.takesValue) {
     if (eq >= 0) value = arg.slice(eq + 1);
-    else if (i + 1 < args.length) value = args[(last = i + 1)]!;
+    else if (i + 1 < args.length) value = args[(last = i + 1)] ?? "";
     else throw new RunnerUsageError(`option --${spec.name} needs a value`);
   } else if (eq >= 0) {
     throw new RunnerUsageError(`option --${spec.name} takes no value`);

@@ -48,7 +48,7 @@ export async function lookUpPlugin(name: string, options: LookupOptions): Promis
       continue;
     }
     const module = await importModule(url, options.importer ?? ((u) => import(u) as Promise<Record<string, unknown>>));
-    const plugin = [module["plugin"], module["default"]].find(isRunnerPlugin);
+    const plugin = [module.plugin, module.default].find(isRunnerPlugin);
     if (plugin !== undefined) return plugin;
     throw new PluginNotFoundError(name, [...tried, `(${specifier} has no plugin export)`]);
   }

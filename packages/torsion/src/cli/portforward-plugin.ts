@@ -23,7 +23,7 @@ Example:
       { name: "port", takesValue: true, repeatable: true },
       { name: "dest", takesValue: true },
     ]);
-    if (parsed.positionals.length > 0) throw new RunnerUsageError(`portforward: unexpected argument ${parsed.positionals[0]!}`);
+    if (parsed.positionals.length > 0) throw new RunnerUsageError(`portforward: unexpected argument ${parsed.positionals.join(" ")}`);
     if (!parsed.values.has("port")) throw new RunnerUsageError("portforward: at least one --port DESCRIPTION is required");
     const dest = clientFromString(context.reactor, requiredValue(parsed, "dest", "portforward"));
     return listenService(context.reactor, parsed.values.get("port") ?? [], new ProxyFactory(dest), context.log, "portforward");

@@ -61,9 +61,11 @@ Options:
 export function parseRunnerOptions(argv: readonly string[], cpuCount: number): RunnerOptions {
   const parsed = parseOptions(argv, RUNNER_OPTIONS, { stopAtPositional: true });
   const logLevel = optionValue(parsed, "log-level") ?? "info";
-  if (!isLogLevel(logLevel)) throw new RunnerUsageError(`--log-level must be one of debug, info, warn, error, critical (got ${JSON.stringify(logLevel)})`);
+  if (!isLogLevel(logLevel))
+    throw new RunnerUsageError(`--log-level must be one of debug, info, warn, error, critical (got ${JSON.stringify(logLevel)})`);
   const logFormat = optionValue(parsed, "log-format") ?? "text";
-  if (logFormat !== "text" && logFormat !== "json") throw new RunnerUsageError(`--log-format must be text or json (got ${JSON.stringify(logFormat)})`);
+  if (logFormat !== "text" && logFormat !== "json")
+    throw new RunnerUsageError(`--log-format must be text or json (got ${JSON.stringify(logFormat)})`);
   const options: RunnerOptions = {
     logLevel,
     logFormat,

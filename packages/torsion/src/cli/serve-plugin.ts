@@ -8,7 +8,15 @@ import { RunnerUsageError, ServiceStartError } from "../errors.js";
 import { listenService } from "./listen-service.js";
 import { parseOptions } from "./parse-options.js";
 import type { PluginContext, PluginReactor, RunnerPlugin } from "./plugin.js";
-import { importModule, isFactory, isService, parseModuleReference, resolveModule, serveTargetOf, type ModuleImporter } from "./user-module.js";
+import {
+  importModule,
+  isFactory,
+  isService,
+  parseModuleReference,
+  resolveModule,
+  serveTargetOf,
+  type ModuleImporter,
+} from "./user-module.js";
 
 /** What a `makeService(options)` export is called with. */
 export interface ServeOptions {

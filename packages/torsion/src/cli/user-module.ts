@@ -31,9 +31,10 @@ export const DEFAULT_EXPORTS = ["makeService", "factory", "default"] as const;
 
 /** Splits `MODULE[:EXPORT]`; EXPORT is an identifier after the last colon. */
 export function parseModuleReference(reference: string): ModuleReference {
-  const match = /^(.+):([A-Za-z_$][\w$]*)$/.exec(reference);
-  if (match === null || /^[A-Za-z]$/.test(match[1]!)) return { specifier: reference, exportName: null };
-  return { specifier: match[1]!, exportName: match[2]! };
+  const [, specifier, exportName] = /^(.+):([A-Za-z_$][\w$]*)$/.exec(reference) ?? [];
+  if (specifier === undefined || exportName === undefined || /^[A-Za-z]$/.test(specifier))
+    return { specifier: reference, exportName: null };
+  return { specifier, exportName };
 }
 
 /**
@@ -69,13 +70,16 @@ export async function importModule(url: string, importer: ModuleImporter): Promi
  */
 export function serveTargetOf(module: Record<string, unknown>, exportName: string | null, where: string): ServeTarget {
   const name = exportName ?? DEFAULT_EXPORTS.find((n) => module[n] !== undefined && module[n] !== null);
-  if (name === undefined) throw new ModuleExportError(`${where} has none of the exports ${DEFAULT_EXPORTS.join(", ")}; name one as MODULE:EXPORT`);
+  if (name === undefined)
+    throw new ModuleExportError(`${where} has none of the exports ${DEFAULT_EXPORTS.join(", ")}; name one as MODULE:EXPORT`);
   const value = module[name];
   if (value === undefined) throw new ModuleExportError(`${where} has no export named ${JSON.stringify(name)}`);
   debug("serving export %s of %s", name, where);
   const target = classify(value, name);
   if (target === null) {
-    throw new ModuleExportError(`export ${JSON.stringify(name)} of ${where} is not a protocol factory, a Protocol class or a makeService(options) function`);
+    throw new ModuleExportError(
+      `export ${JSON.stringify(name)} of ${where} is not a protocol factory, a Protocol class or a makeService(options) function`,
+    );
   }
   return target;
 }

@@ -38,7 +38,7 @@ interface Slot {
   worker: WorkerHandle;
   ready: boolean;
   retiring: boolean;
-  readonly readyWaiters: Array<() => void>;
+  readonly readyWaiters: (() => void)[];
   readonly exited: Deferred<null>;
 }
 
@@ -98,7 +98,11 @@ export class WorkerSupervisor {
     }
     this.#failures++;
     const delay = this.#policy(this.#failures);
-    this.#options.log.warn("worker {pid} died ({status}); restarting in {delay} s", { pid: slot.worker.pid, status, delay: delay.toFixed(2) });
+    this.#options.log.warn("worker {pid} died ({status}); restarting in {delay} s", {
+      pid: slot.worker.pid,
+      status,
+      delay: delay.toFixed(2),
+    });
     const call = this.#options.clock.callLater(delay, () => {
       this.#restarts.delete(call);
       if (this.#stopping === null) this.#spawn();
@@ -118,7 +122,7 @@ export class WorkerSupervisor {
     this.#options.log.info("reloading {count} workers one by one", { count: this.#slots.size });
     try {
       for (const old of [...this.#slots]) {
-        if (this.#stopping !== null) break;
+        if (this.#isStopping()) break;
         const fresh = this.#spawn();
         await new Promise<void>((resolve) => (fresh.ready || !this.#slots.has(fresh) ? resolve() : fresh.readyWaiters.push(resolve)));
         if (!fresh.ready) break;
@@ -130,6 +134,10 @@ export class WorkerSupervisor {
       this.#rolling = false;
     }
     this.#options.log.info("reload done", {});
+  }
+
+  #isStopping(): boolean {
+    return this.#stopping !== null;
   }
 
   /** Stops every worker gracefully (SIGTERM; each flushes its connections) and fires when all have exited. */
