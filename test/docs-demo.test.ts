@@ -49,7 +49,7 @@ function occupyPort(): Promise<{ server: Server; port: number }> {
 describe("the npm start demo", () => {
   it("is what npm start runs", () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    assert.equal(manifest.scripts["start"], `node ${DEMO}`);
+    assert.equal(manifest.scripts.start, `node ${DEMO}`);
   });
 
   it("explains a busy port in one line with the --port hint, without a stack, and exits 1", { timeout: 20_000 }, async () => {
@@ -86,7 +86,8 @@ describe("the npm start demo", () => {
     const listening = find(new RegExp(`torsion:stream:stream-port listening on ${server}`));
     const accepted = find(new RegExp(`torsion:stream:stream-port accepted a connection from IPv4Address\\(.*\\) on ${server}`));
     const connected = find(new RegExp(`torsion:stream:stream-connector connected to ${server} from IPv4Address`));
-    const [, clientPort] = /accepted a connection from IPv4Address\(type='TCP', host='127\.0\.0\.1', port=(\d+)\)/.exec(lines[accepted]!) ?? [];
+    const [, clientPort] =
+      /accepted a connection from IPv4Address\(type='TCP', host='127\.0\.0\.1', port=(\d+)\)/.exec(lines[accepted]!) ?? [];
     assert.ok(clientPort !== undefined && clientPort !== port, lines[accepted]);
     const client = `IPv4Address\\(type='TCP', host='127\\.0\\.0\\.1', port=${clientPort}\\)`;
     assert.match(lines[connected]!, new RegExp(`from ${client}`), "the client's local address is the peer the server accepted");

@@ -117,7 +117,7 @@ describe("the howto snippets", () => {
   for (const file of Object.keys(EXPECTED)) {
     it(`${file} runs to completion and prints what the page says`, { timeout: 30_000 }, async () => {
       const result = await runSnippet(file, 20_000);
-      assert.equal(result.code, 0, `exit ${result.code} ${result.signal}; stderr: ${result.stderr}`);
+      assert.equal(result.code, 0, `exit ${String(result.code)} ${String(result.signal)}; stderr: ${result.stderr}`);
       assert.equal(result.stdout, EXPECTED[file]);
       assert.equal(result.stderr, "");
     });

@@ -66,8 +66,8 @@ function listen(port: number): IListeningPort | undefined {
     return reactor.listenTCP(port, Factory.forProtocol(Echo), { interface: "127.0.0.1" });
   } catch (error) {
     if (!(error instanceof CannotListenError)) throw error;
-    const code = (error.cause as { code?: unknown } | undefined)?.code;
-    const why = code === "EADDRINUSE" ? "is in use" : `cannot be used (${String(code ?? error.message)})`;
+    const code = (error.cause as { code?: string } | undefined)?.code;
+    const why = code === "EADDRINUSE" ? "is in use" : `cannot be used (${code ?? error.message})`;
     console.error(`port ${port} ${why}; try npm start -- --port ${port === 65535 ? 8001 : port + 1} (or --port 0 for any free port)`);
     return undefined;
   }

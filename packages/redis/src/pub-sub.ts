@@ -8,7 +8,7 @@ import { respToString, type RespValue } from "./resp-types.js";
  */
 export type MessageListener = (message: Buffer, channel: string, pattern?: string) => void;
 
-/** The pub/sub commands whose confirmations {@link PubSub} counts. */
+/** The pub/sub commands whose confirmations `PubSub` counts. */
 export type PubSubKind = "subscribe" | "psubscribe" | "unsubscribe" | "punsubscribe";
 
 const CONFIRMATIONS = new Set(["subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ssubscribe", "sunsubscribe"]);

@@ -1,15 +1,7 @@
 // snippet: clients/endpoint-await.ts
 // The same client with an endpoint: connect() gives a Deferred of the connected protocol,
 // and a Deferred can be awaited. A refused connection is a typed error.
-import {
-  reactor,
-  Protocol,
-  Factory,
-  ConnectionRefusedError,
-  TCP4ClientEndpoint,
-  connectProtocol,
-  type IPv4Address,
-} from "torsion";
+import { reactor, Protocol, Factory, ConnectionRefusedError, TCP4ClientEndpoint, connectProtocol, type IPv4Address } from "torsion";
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
@@ -18,7 +10,7 @@ class Echo extends Protocol {
 }
 
 class Asker extends Protocol {
-  readonly #answers: Array<(text: string) => void> = [];
+  readonly #answers: ((text: string) => void)[] = [];
   ask(question: string): Promise<string> {
     this.transport!.write(Buffer.from(question));
     return new Promise((resolve) => this.#answers.push(resolve));
@@ -42,5 +34,5 @@ async function main(): Promise<void> {
   }
 }
 
-main().finally(() => reactor.stop());
+void main().finally(() => reactor.stop());
 await reactor.run();

@@ -12,14 +12,14 @@ function slowDouble(n: number): Deferred<number> {
 
 async function sumOfDoubles(numbers: number[]): Promise<number> {
   let total = 0;
-  for (const n of numbers) total += await slowDouble(n);    // awaiting a Deferred
+  for (const n of numbers) total += await slowDouble(n); // awaiting a Deferred
   return total;
 }
 
 const sum = ensureDeferred(sumOfDoubles([1, 2, 3]));
 for (let second = 0; second < 3; second += 1) {
   clock.advance(1);
-  await new Promise((resolve) => setImmediate(resolve));  // let the awaits resume
+  await new Promise((resolve) => setImmediate(resolve)); // let the awaits resume
 }
 console.log(`sum of doubles: ${successResultOf(sum)}`);
 

@@ -11,10 +11,10 @@ d.addCallback((n) => n * 2)
   })
   .addErrback((failure) => {
     console.log(`errback: ${failure.getErrorMessage()}`);
-    return -1;                                   // handled: the chain goes on with -1
+    return -1; // handled: the chain goes on with -1
   })
   .addCallback((n) => console.log(`result: ${n}`));
-d.callback(21);                                    // runs the whole chain, synchronously
+d.callback(21); // runs the whole chain, synchronously
 
 // A callback may return another Deferred: the chain waits for it.
 const inner = new Deferred<string>();

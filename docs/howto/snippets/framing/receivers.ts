@@ -30,7 +30,7 @@ for (const size of [1, 3, 1000]) {
   const lines = new Lines();
   lines.makeConnection(new StringTransport());
   feedInChunks(lines, Buffer.from("first\r\nsecond\r\nthird"), size);
-  assert.deepEqual(lines.lines, ["first", "second"]);          // "third" has no delimiter yet
+  assert.deepEqual(lines.lines, ["first", "second"]); // "third" has no delimiter yet
 }
 
 // What one receiver sends, the same receiver on the other side understands.

@@ -16,12 +16,17 @@ import {
 
 const publisher = new LogPublisher();
 const seen = new Set<string>();
-publisher.addObserver(filteringObserver((event) => {
-  // One line per debug namespace, and every message of our own "echo" namespace.
-  if (event.namespace !== "echo" && seen.has(event.namespace)) return;
-  seen.add(event.namespace);
-  console.log(`[${event.level}] ${event.namespace}: ${event.namespace === "echo" ? formatEvent(event) : "..."}`);
-}, { level: "debug" }));
+publisher.addObserver(
+  filteringObserver(
+    (event) => {
+      // One line per debug namespace, and every message of our own "echo" namespace.
+      if (event.namespace !== "echo" && seen.has(event.namespace)) return;
+      seen.add(event.namespace);
+      console.log(`[${event.level}] ${event.namespace}: ${event.namespace === "echo" ? formatEvent(event) : "..."}`);
+    },
+    { level: "debug" },
+  ),
+);
 
 const log = new Logger({ namespace: "echo", publisher });
 const restore = captureDebug("torsion:stream:*", publisher);

@@ -10,23 +10,25 @@ class ChunkProducer implements IPullProducer {
   #sent = 0;
   constructor(readonly transport: ITransport) {}
 
-  resumeProducing(): void {                 // "the buffer has room: write some more"
+  resumeProducing(): void {
+    // "the buffer has room: write some more"
     if (this.#sent === CHUNKS) {
       this.transport.unregisterProducer();
-      this.transport.loseConnection();      // flushed, then closed
+      this.transport.loseConnection(); // flushed, then closed
       return;
     }
     this.#sent += 1;
     this.transport.write(CHUNK);
   }
-  stopProducing(): void {                   // the connection went away
+  stopProducing(): void {
+    // the connection went away
     this.#sent = CHUNKS;
   }
 }
 
 class Streamer extends Protocol {
   override connectionMade(): void {
-    this.transport!.registerProducer(new ChunkProducer(this.transport!), false);  // false: pull
+    this.transport!.registerProducer(new ChunkProducer(this.transport!), false); // false: pull
   }
 }
 

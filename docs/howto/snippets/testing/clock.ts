@@ -7,8 +7,8 @@ import { Clock, successResultOf, assertNoResult } from "torsion/testing";
 const clock = new Clock();
 const ticks: number[] = [];
 const loop = new LoopingCall(clock, () => ticks.push(clock.seconds()));
-loop.start(2);                    // runs now, then every 2 seconds
-for (let i = 0; i < 5; i += 1) clock.advance(1);   // one second at a time
+loop.start(2); // runs now, then every 2 seconds
+for (let i = 0; i < 5; i += 1) clock.advance(1); // one second at a time
 assert.deepEqual(ticks, [0, 2, 4]);
 loop.stop();
 

@@ -16,7 +16,7 @@ class Idle extends Protocol {
     this.timeout.setTimeout(30);
   }
   override dataReceived(_data: Buffer): void {
-    this.timeout.resetTimeout();                  // activity: start the 30 s again
+    this.timeout.resetTimeout(); // activity: start the 30 s again
   }
   override connectionLost(): void {
     this.timeout.cancel();
@@ -26,12 +26,12 @@ class Idle extends Protocol {
 const clock = new Clock();
 const idle = new Idle(clock);
 const transport = new StringTransportWithDisconnection();
-transport.protocol = idle;                       // so the close reaches the protocol
+transport.protocol = idle; // so the close reaches the protocol
 idle.makeConnection(transport);
 clock.advance(20);
 idle.dataReceived(Buffer.from("still here"));
 clock.advance(20);
-assert.equal(transport.closed, false);           // 20 s since the data
+assert.equal(transport.closed, false); // 20 s since the data
 clock.advance(10);
 assert.equal(transport.closed, true);
 console.log(`Timeout: closed at t=${clock.seconds()}`);

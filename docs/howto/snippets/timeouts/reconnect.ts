@@ -15,7 +15,7 @@ for (let attempt = 0; attempt < 5; attempt += 1) {
   connector.connectionFailed(new Failure(new ConnectionRefusedError()));
   delays.push(factory.delay);
   const before = connector.connectCalls;
-  reactor.advance(factory.delay);                 // the retry is due: connect() is called again
+  reactor.advance(factory.delay); // the retry is due: connect() is called again
   assert.equal(connector.connectCalls, before + 1);
 }
 console.log(`retry delays: ${delays.join(", ")}`);

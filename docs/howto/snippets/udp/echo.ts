@@ -11,7 +11,10 @@ class Echo extends DatagramProtocol {
 
 class Client extends DatagramProtocol {
   readonly #left: string[];
-  constructor(private readonly server: IPv4Address, messages: string[]) {
+  constructor(
+    private readonly server: IPv4Address,
+    messages: string[],
+  ) {
     super();
     this.#left = [...messages];
   }
@@ -30,5 +33,5 @@ class Client extends DatagramProtocol {
 }
 
 const server = reactor.listenUDP(0, new Echo(), { interface: "127.0.0.1" });
-reactor.listenUDP(0, new Client(server.getHost() as IPv4Address, ["one", "two"]), { interface: "127.0.0.1" });
+reactor.listenUDP(0, new Client(server.getHost(), ["one", "two"]), { interface: "127.0.0.1" });
 await reactor.run();

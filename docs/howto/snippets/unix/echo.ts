@@ -14,7 +14,7 @@ class Echo extends Protocol {
 class Hello extends Protocol {
   override connectionMade(): void {
     const peer = (this.transport!.getPeer() as UNIXAddress).name;
-    console.log(`connected; the peer is ${peer === path ? "the socket path" : peer}`);
+    console.log(`connected; the peer is ${peer === path ? "the socket path" : String(peer)}`);
     this.transport!.write(Buffer.from("over a unix socket"));
   }
   override dataReceived(data: Buffer): void {
