@@ -32,8 +32,8 @@ describe("ProcessEndpoint", () => {
     const { reactor } = testReactor();
     const endpoint = new ProcessEndpoint(reactor, "sh", ["sh", "-c", 'read line; echo "got $line"']);
     const protocol = (await endpoint.connect(Factory.forProtocol(Collect))) as Collect;
-    assert.ok(protocol.transport!.getPeer().equals(new ProcessAddress()));
-    protocol.transport!.write(Buffer.from("over stdio\n"));
+    assert.ok(protocol.transport.getPeer().equals(new ProcessAddress()));
+    protocol.transport.write(Buffer.from("over stdio\n"));
     const reason = await protocol.lost;
     assert.equal(Buffer.concat(protocol.chunks).toString(), "got over stdio\n");
     assert.ok(reason.value instanceof ProcessDone);
@@ -43,9 +43,9 @@ describe("ProcessEndpoint", () => {
   it("closes every pipe on loseConnection; a reading child then sees EOF and exits cleanly", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
     const protocol = (await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "cat >/dev/null"]).connect(Factory.forProtocol(Collect))) as Collect;
-    protocol.transport!.write(Buffer.from("discarded"));
-    protocol.transport!.loseConnection();
-    assert.equal(protocol.transport!.disconnecting, true);
+    protocol.transport.write(Buffer.from("discarded"));
+    protocol.transport.loseConnection();
+    assert.equal(protocol.transport.disconnecting, true);
     assert.ok((await protocol.lost).value instanceof ProcessDone);
   });
 
@@ -65,7 +65,7 @@ describe("ProcessEndpoint", () => {
     const record = reactor.processes[0]!;
     assert.deepEqual([record.executable, record.args, record.options.env], ["/bin/tool", ["tool", "-v"], "empty"]);
     record.transport.writeStdout("fake output");
-    protocol.transport!.write(Buffer.from("input"));
+    protocol.transport.write(Buffer.from("input"));
     assert.equal(record.transport.value().toString(), "input");
     assert.equal(Buffer.concat(protocol.chunks).toString(), "fake output");
   });
@@ -98,7 +98,7 @@ describe("ProcessEndpoint as an IStreamClientEndpoint", () => {
     assert.deepEqual([record.executable, record.args], ["cat", ["cat", "-u"]]);
     record.transport.writeStdout("from the child");
     assert.equal(Buffer.concat(mine.chunks).toString(), "from the child");
-    mine.transport!.write(Buffer.from("to the child"));
+    mine.transport.write(Buffer.from("to the child"));
     assert.equal(record.transport.value(0).toString(), "to the child");
   });
 
