@@ -31,7 +31,7 @@ describe("ProcessEndpoint", () => {
   it("connects a stream protocol to a child's stdin and stdout", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
     const endpoint = new ProcessEndpoint(reactor, "sh", ["sh", "-c", 'read line; echo "got $line"']);
-    const protocol = (await endpoint.connect(Factory.forProtocol(Collect))) as Collect;
+    const protocol = await endpoint.connect(Factory.forProtocol(Collect));
     assert.ok(protocol.transport.getPeer().equals(new ProcessAddress()));
     protocol.transport.write(Buffer.from("over stdio\n"));
     const reason = await protocol.lost;
@@ -42,7 +42,7 @@ describe("ProcessEndpoint", () => {
 
   it("closes every pipe on loseConnection; a reading child then sees EOF and exits cleanly", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
-    const protocol = (await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "cat >/dev/null"]).connect(Factory.forProtocol(Collect))) as Collect;
+    const protocol = await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "cat >/dev/null"]).connect(Factory.forProtocol(Collect));
     protocol.transport.write(Buffer.from("discarded"));
     protocol.transport.loseConnection();
     assert.equal(protocol.transport.disconnecting, true);
@@ -51,17 +51,17 @@ describe("ProcessEndpoint", () => {
 
   it("delivers only stdout to the protocol and ends it with a spawn failure", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
-    const out = (await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "echo visible; echo hidden >&2"], { errFlag: "drop" })
-      .connect(Factory.forProtocol(Collect))) as Collect;
+    const out = await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "echo visible; echo hidden >&2"], { errFlag: "drop" })
+      .connect(Factory.forProtocol(Collect));
     await out.lost;
     assert.equal(Buffer.concat(out.chunks).toString(), "visible\n");
-    const missing = (await new ProcessEndpoint(reactor, "/no/such/program").connect(Factory.forProtocol(Collect))) as Collect;
+    const missing = await new ProcessEndpoint(reactor, "/no/such/program").connect(Factory.forProtocol(Collect));
     assert.ok((await missing.lost).value instanceof ProcessSpawnError);
   });
 
   it("spawns through the reactor it is given, so MemoryReactor records it", () => {
     const reactor = new MemoryReactor();
-    const protocol = successResultOf(new ProcessEndpoint(reactor, "/bin/tool", ["tool", "-v"], { env: "empty" }).connect(Factory.forProtocol(Collect))) as Collect;
+    const protocol = successResultOf(new ProcessEndpoint(reactor, "/bin/tool", ["tool", "-v"], { env: "empty" }).connect(Factory.forProtocol(Collect)));
     const record = reactor.processes[0]!;
     assert.deepEqual([record.executable, record.args, record.options.env], ["/bin/tool", ["tool", "-v"], "empty"]);
     record.transport.writeStdout("fake output");
