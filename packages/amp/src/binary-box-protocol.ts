@@ -255,7 +255,7 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     const remainder = this.#decoder.takeRemainder();
     this.innerProtocol = protocol;
     this.innerProtocolClientFactory = clientFactory;
-    protocol.makeConnection(this.transport as ITransport);
+    protocol.makeConnection(this.transport);
     if (remainder.length > 0) protocol.dataReceived(remainder);
   }
 

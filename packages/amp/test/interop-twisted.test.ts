@@ -132,7 +132,7 @@ async function torsionClientStartsTLSWithTwisted(t: TestContext): Promise<void> 
   assert.equal(counted.count, BigInt(TLS_CALLS / 50));
   await assert.rejects(Promise.resolve(amp.callRemote(Fail, { kind: "bad" })), (e: unknown) => e instanceof BadInput);
   assert.equal((await amp.callRemote(Sum, { a: 1n, b: 2n })).total, 3n, "still open over TLS after a declared error");
-  amp.transport?.loseConnection();
+  amp.transport.loseConnection();
   await amp.lost;
 }
 
@@ -148,13 +148,13 @@ async function twistedClientStartsTLSWithTorsion(t: TestContext): Promise<void> 
     return amp;
   });
   const summary = await runPythonClient("tcp", server.address, 23, TLS_CALLS, IN_FLIGHT, { TLS_CA: certs.caPath });
-  assert.equal(summary["tlsPeerCN"], "localhost", "the Twisted client verified our certificate against its CA");
-  assert.deepEqual((summary["mismatches"] as unknown[]).slice(0, 5), []);
-  assert.equal(summary["ok"], TLS_CALLS);
-  assert.equal(summary["countOk"], true);
-  assert.equal(summary["declared"], "BadInput:bad input: bad");
-  assert.equal(summary["fatal"], "Fatal:fatal: fatal");
-  assert.equal(summary["closedAfterFatal"], true);
+  assert.equal(summary.tlsPeerCN, "localhost", "the Twisted client verified our certificate against its CA");
+  assert.deepEqual((summary.mismatches as unknown[]).slice(0, 5), []);
+  assert.equal(summary.ok, TLS_CALLS);
+  assert.equal(summary.countOk, true);
+  assert.equal(summary.declared, "BadInput:bad input: bad");
+  assert.equal(summary.fatal, "Fatal:fatal: fatal");
+  assert.equal(summary.closedAfterFatal, true);
   assert.equal(servers.length, 1);
   assert.equal(servers[0]?.tlsStarted, true, "the Torsion server switched to TLS");
 }

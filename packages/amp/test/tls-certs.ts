@@ -35,7 +35,7 @@ export function requireOpenSSL(t: TestContext): boolean {
   }
   if (opensslAvailable) return true;
   const reason = "the openssl CLI is missing (run scripts/install-test-deps.sh)";
-  if (process.env["CI"] === "true") throw new Error(reason);
+  if (process.env.CI === "true") throw new Error(reason);
   t.skip(reason);
   return false;
 }

@@ -31,9 +31,9 @@ describe("ProcessEndpoint", () => {
   it("connects a stream protocol to a child's stdin and stdout", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
     const endpoint = new ProcessEndpoint(reactor, "sh", ["sh", "-c", 'read line; echo "got $line"']);
-    const protocol = (await endpoint.connect(Factory.forProtocol(Collect))) as Collect;
-    assert.ok(protocol.transport!.getPeer().equals(new ProcessAddress()));
-    protocol.transport!.write(Buffer.from("over stdio\n"));
+    const protocol = await endpoint.connect(Factory.forProtocol(Collect));
+    assert.ok(protocol.transport.getPeer().equals(new ProcessAddress()));
+    protocol.transport.write(Buffer.from("over stdio\n"));
     const reason = await protocol.lost;
     assert.equal(Buffer.concat(protocol.chunks).toString(), "got over stdio\n");
     assert.ok(reason.value instanceof ProcessDone);
@@ -42,30 +42,30 @@ describe("ProcessEndpoint", () => {
 
   it("closes every pipe on loseConnection; a reading child then sees EOF and exits cleanly", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
-    const protocol = (await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "cat >/dev/null"]).connect(Factory.forProtocol(Collect))) as Collect;
-    protocol.transport!.write(Buffer.from("discarded"));
-    protocol.transport!.loseConnection();
-    assert.equal(protocol.transport!.disconnecting, true);
+    const protocol = await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "cat >/dev/null"]).connect(Factory.forProtocol(Collect));
+    protocol.transport.write(Buffer.from("discarded"));
+    protocol.transport.loseConnection();
+    assert.equal(protocol.transport.disconnecting, true);
     assert.ok((await protocol.lost).value instanceof ProcessDone);
   });
 
   it("delivers only stdout to the protocol and ends it with a spawn failure", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
-    const out = (await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "echo visible; echo hidden >&2"], { errFlag: "drop" })
-      .connect(Factory.forProtocol(Collect))) as Collect;
+    const out = await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "echo visible; echo hidden >&2"], { errFlag: "drop" })
+      .connect(Factory.forProtocol(Collect));
     await out.lost;
     assert.equal(Buffer.concat(out.chunks).toString(), "visible\n");
-    const missing = (await new ProcessEndpoint(reactor, "/no/such/program").connect(Factory.forProtocol(Collect))) as Collect;
+    const missing = await new ProcessEndpoint(reactor, "/no/such/program").connect(Factory.forProtocol(Collect));
     assert.ok((await missing.lost).value instanceof ProcessSpawnError);
   });
 
   it("spawns through the reactor it is given, so MemoryReactor records it", () => {
     const reactor = new MemoryReactor();
-    const protocol = successResultOf(new ProcessEndpoint(reactor, "/bin/tool", ["tool", "-v"], { env: "empty" }).connect(Factory.forProtocol(Collect))) as Collect;
+    const protocol = successResultOf(new ProcessEndpoint(reactor, "/bin/tool", ["tool", "-v"], { env: "empty" }).connect(Factory.forProtocol(Collect)));
     const record = reactor.processes[0]!;
     assert.deepEqual([record.executable, record.args, record.options.env], ["/bin/tool", ["tool", "-v"], "empty"]);
     record.transport.writeStdout("fake output");
-    protocol.transport!.write(Buffer.from("input"));
+    protocol.transport.write(Buffer.from("input"));
     assert.equal(record.transport.value().toString(), "input");
     assert.equal(Buffer.concat(protocol.chunks).toString(), "fake output");
   });
@@ -98,7 +98,7 @@ describe("ProcessEndpoint as an IStreamClientEndpoint", () => {
     assert.deepEqual([record.executable, record.args], ["cat", ["cat", "-u"]]);
     record.transport.writeStdout("from the child");
     assert.equal(Buffer.concat(mine.chunks).toString(), "from the child");
-    mine.transport!.write(Buffer.from("to the child"));
+    mine.transport.write(Buffer.from("to the child"));
     assert.equal(record.transport.value(0).toString(), "to the child");
   });
 

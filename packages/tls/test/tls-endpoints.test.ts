@@ -30,7 +30,7 @@ describe("ssl: and tls: endpoint descriptions over @torsion/tls", { skip }, () =
         assert.equal(protocol, factory.built[0]);
         await waitFor(() => protocol.received >= 13, "the echo");
         assert.equal(protocol.text(), "via endpoints");
-        protocol.transport?.loseConnection();
+        protocol.transport.loseConnection();
         assert.ok((await protocol.lost()).value instanceof ConnectionDone);
       } finally {
         await port.stopListening();

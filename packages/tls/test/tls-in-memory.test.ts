@@ -39,7 +39,7 @@ describe("TLS in memory (no sockets)", { skip }, () => {
     await pumpUntil(pump, () => client.text() === "early write");
     assert.deepEqual(client.events, ["connectionMade", "handshakeCompleted", "data"]);
     assert.deepEqual(server.events, ["connectionMade", "handshakeCompleted", "data"]);
-    client.transport?.loseConnection();
+    client.transport.loseConnection();
     await pumpUntil(pump, () => client.reason !== null && server.reason !== null);
     assert.ok(client.reason!.value instanceof ConnectionDone);
     assert.ok(server.reason!.value instanceof ConnectionDone);
@@ -65,7 +65,7 @@ describe("TLS in memory (no sockets)", { skip }, () => {
     await pumpUntil(pump, () => client.events.includes("handshakeCompleted") && server.events.includes("handshakeCompleted"));
     // The server stops reading: the client's close_notify is never pumped, so its lower transport cannot close.
     (serverTLS.transport as FakeTransport).pauseProducing();
-    client.transport?.loseConnection();
+    client.transport.loseConnection();
     await pumpIdle(pump, 20);
     assert.equal(client.reason, null, "still closing: the peer has not taken the close_notify");
     assert.equal(clock.getDelayedCalls().length, 1, "the close timeout is on the injected clock");
@@ -84,7 +84,7 @@ describe("TLS in memory (no sockets)", { skip }, () => {
     const client = new TLSRecorder();
     const { pump } = pair(server, client, "trusted", clock);
     await pumpUntil(pump, () => client.events.includes("handshakeCompleted"));
-    client.transport?.loseConnection();
+    client.transport.loseConnection();
     await pumpUntil(pump, () => client.reason !== null && server.reason !== null);
     assert.ok(client.reason!.value instanceof ConnectionDone);
     assert.equal(clock.getDelayedCalls().length, 0, "no close timeout left pending");
@@ -100,7 +100,7 @@ describe("TLS in memory (no sockets)", { skip }, () => {
     assert.equal(serverTLS.getHostCertificate(), serverTLS.getHostCertificate(), "parsed once, then cached");
     assert.match(Certificate.hostFromTransport(server.transport as never).getSubject(), /CN=localhost/);
     assert.equal((client.transport as unknown as { getHostCertificate(): unknown }).getHostCertificate(), null);
-    client.transport?.loseConnection();
+    client.transport.loseConnection();
     await pumpUntil(pump, () => client.reason !== null && server.reason !== null);
   });
 });

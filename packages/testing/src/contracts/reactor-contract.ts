@@ -393,7 +393,10 @@ function describeSSL(make: MakeReactorHarness, ssl: ReactorContractOptions["ssl"
   };
   const clause = (title: string, body: (h: ReactorHarness, contexts: NonNullable<typeof ssl>) => Promise<void> | void): void => {
     if (ssl === undefined && skips[title] === undefined) skips = { ...skips, [title]: NO_SSL };
-    it(title, make, (h) => body(h, ssl!));
+    it(title, make, (h) => {
+      if (ssl === undefined) throw new Error(NO_SSL);
+      return body(h, ssl);
+    });
   };
   clause("listenSSL(0) returns a listening port whose getHost reports the chosen TCP port, and starts the factory", async (h, contexts) => {
     const factory = serverFactory();
