@@ -52,5 +52,5 @@ class ChatFactory extends ServerFactory<Chat> {
 }
 
 const port = reactor.listenTCP(Number(process.argv[2] ?? "8123"), new ChatFactory(), { interface: "127.0.0.1" });
-reactor.callWhenRunning(() => console.log(`chat server listening on ${port.getHost()}`));
+reactor.callWhenRunning(() => console.log(`chat server listening on ${String(port.getHost())}`));
 void reactor.run();

@@ -15,5 +15,5 @@ const factory = Factory.forProtocol(Echo);
 const port = /^\d+$/.test(target)
   ? reactor.listenTCP(Number(target), factory, { interface: "127.0.0.1" })
   : reactor.listenUNIX(target, factory);
-reactor.callWhenRunning(() => console.log(`echo server listening on ${port.getHost()}`));
+reactor.callWhenRunning(() => console.log(`echo server listening on ${String(port.getHost())}`));
 void reactor.run();

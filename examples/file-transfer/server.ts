@@ -23,5 +23,5 @@ class SendFile extends Protocol {
 }
 
 const port = reactor.listenTCP(Number(portText), Factory.forProtocol(SendFile), { interface: "127.0.0.1" });
-reactor.callWhenRunning(() => console.log(`file server listening on ${port.getHost()}`));
+reactor.callWhenRunning(() => console.log(`file server listening on ${String(port.getHost())}`));
 void reactor.run();

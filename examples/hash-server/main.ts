@@ -32,5 +32,5 @@ class HashProtocol extends LineReceiver {
 
 reactor.getThreadPool().adjustPoolsize(0, 2);
 const port = reactor.listenTCP(Number(process.argv[2] ?? "8126"), ServerFactory.forProtocol(HashProtocol), { interface: "127.0.0.1" });
-reactor.callWhenRunning(() => console.log(`hash server listening on ${port.getHost()}`));
+reactor.callWhenRunning(() => console.log(`hash server listening on ${String(port.getHost())}`));
 void reactor.run();

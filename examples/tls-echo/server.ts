@@ -19,7 +19,7 @@ class Echo extends Protocol {
 const [description = "ssl:8443:interface=127.0.0.1:privateKey=server.key:certKey=server.pem"] = process.argv.slice(2);
 try {
   serverFromString(reactor, description).listen(Factory.forProtocol(Echo)).addCallbacks(
-    (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${port.getHost()}`)),
+    (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${String(port.getHost())}`)),
     (failure) => {
       console.log(`cannot listen on ${description}: ${failure.getErrorMessage()}`);
       process.exitCode = 1;

@@ -10,5 +10,5 @@ class Echo extends Protocol {
 
 const path = process.argv[2] ?? "/tmp/torsion-echo.sock";
 const port = reactor.listenUNIX(path, Factory.forProtocol(Echo));
-reactor.callWhenRunning(() => console.log(`unix echo server listening on ${port.getHost()}`));
+reactor.callWhenRunning(() => console.log(`unix echo server listening on ${String(port.getHost())}`));
 void reactor.run();

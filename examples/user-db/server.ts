@@ -64,5 +64,5 @@ const [portArg = "8125", filename = "users.db"] = process.argv.slice(2);
 const db = new ConnectionPool(SQLITE_ADAPTER, { filename }, { min: 1, max: 2, reactor });
 await db.runInteraction(createSchema);
 const port = reactor.listenTCP(Number(portArg), new UserDBFactory(db), { interface: "127.0.0.1" });
-reactor.callWhenRunning(() => console.log(`user-db server listening on ${port.getHost()}`));
+reactor.callWhenRunning(() => console.log(`user-db server listening on ${String(port.getHost())}`));
 void reactor.run();
