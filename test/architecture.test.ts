@@ -37,4 +37,17 @@ describe("the package architecture", () => {
       }
     }
   });
+
+  it("confines undocumented Node internals (_handle, process.nextTick =, Symbol.species) to node-internals.ts files", () => {
+    const tricks = [/\b_handle\b/, /process\.nextTick\s*=(?!=)/, /Symbol\.species/];
+    const offenders: string[] = [];
+    for (const pkg of readdirSync(join(repoRoot, "packages"))) {
+      for (const file of sources(join(repoRoot, "packages", pkg, "src"))) {
+        if (file.endsWith("node-internals.ts")) continue;
+        const text = readFileSync(file, "utf8");
+        for (const trick of tricks) if (trick.test(text)) offenders.push(`${file.slice(repoRoot.length + 1)}: ${trick.source}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
 });

@@ -12,7 +12,7 @@ const portPattern = /listening on .*port=(\d+)/;
 async function stop(server: Running): Promise<void> {
   server.child.kill("SIGTERM");
   const result = await server.finished(10_000);
-  assert.equal(result.code, 0, `server exit ${result.code} ${result.signal}: ${result.stderr}`);
+  assert.equal(result.code, 0, `server exit ${String(result.code)} ${String(result.signal)}: ${result.stderr}`);
 }
 
 /** A loopback client that collects CRLF-terminated lines. */

@@ -13,7 +13,7 @@ const portPattern = /listening on .*port=(\d+)/;
 async function stop(server: Running): Promise<void> {
   server.child.kill("SIGTERM");
   const result = await server.finished(15_000);
-  assert.equal(result.code, 0, `exit ${result.code} ${result.signal}: ${result.stderr}`);
+  assert.equal(result.code, 0, `exit ${String(result.code)} ${String(result.signal)}: ${result.stderr}`);
 }
 
 /** A loopback client that collects CRLF-terminated lines. */

@@ -33,7 +33,7 @@ function makeCertificates(dir: string): void {
 async function stop(server: Running): Promise<void> {
   server.child.kill("SIGTERM");
   const result = await server.finished(10_000);
-  assert.equal(result.code, 0, `server exit ${result.code} ${result.signal}: ${result.stderr}`);
+  assert.equal(result.code, 0, `server exit ${String(result.code)} ${String(result.signal)}: ${result.stderr}`);
 }
 
 const skip = haveOpenSSL() || process.env.CI === "true" ? false : "the openssl CLI is not installed (scripts/install-test-deps.sh)";

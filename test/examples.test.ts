@@ -18,7 +18,7 @@ describe("the examples", () => {
       server.child.kill("SIGTERM");
     }
     const stopped = await server.finished(10_000);
-    assert.equal(stopped.code, 0, `server exit: ${stopped.code} ${stopped.signal} ${stopped.stderr}`);
+    assert.equal(stopped.code, 0, `server exit: ${String(stopped.code)} ${String(stopped.signal)} ${stopped.stderr}`);
   });
 
   it("echo-client reports a refused connection and exits with status 1", { timeout: 20_000 }, async () => {

@@ -27,7 +27,7 @@ function rawServer(key: string, cert: string): void {
   const server = tls.createServer({ key: readFileSync(key), cert: readFileSync(cert), minVersion: "TLSv1.3", ciphers: CIPHERS }, (socket) => {
     socket.setNoDelay(true);
     socket.on("error", () => socket.destroy());
-    socket.on("data", (d) => socket.write(d));
+    socket.on("data", (d: Buffer) => socket.write(d));
     socket.on("end", () => socket.end());
   });
   server.listen(0, "127.0.0.1", () => console.log(`listening ${(server.address() as { port: number }).port}`));

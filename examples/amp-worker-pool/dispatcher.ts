@@ -25,7 +25,7 @@ async function dispatch(): Promise<void> {
   await Promise.all(connected.map(drain));
   console.log(`done: ${total} tasks on ${perWorker.size} workers (${[...perWorker.values()].join(", ")})`);
   for (const worker of connected) worker.transport?.loseConnection();
-  await reactor.stop();
+  reactor.stop();
 }
 
 class Worker extends AMP {

@@ -14,7 +14,7 @@ class Echo extends Protocol {
 
 function listen(endpoint: IStreamServerEndpoint, description: string): void {
   endpoint.listen(Factory.forProtocol(Echo)).addCallbacks(
-    (port) => reactor.callWhenRunning(() => console.log(`endpoint echo server listening on ${port.getHost()}`)),
+    (port) => reactor.callWhenRunning(() => console.log(`endpoint echo server listening on ${String(port.getHost())}`)),
     (failure) => {
       console.log(`cannot listen on ${description}: ${failure.getErrorMessage()}`);
       process.exitCode = 1;

@@ -9,5 +9,5 @@ class Echo extends DatagramProtocol {
 }
 
 const port = reactor.listenUDP(Number(process.argv[2] ?? "9999"), new Echo(), { interface: "127.0.0.1" });
-reactor.callWhenRunning(() => console.log(`udp echo server listening on ${port.getHost()}`));
+reactor.callWhenRunning(() => console.log(`udp echo server listening on ${String(port.getHost())}`));
 void reactor.run();

@@ -8,7 +8,7 @@ export const MAX_VALUE_LENGTH = 65535;
 /** A box key: ASCII text, or bytes. */
 export type BoxKey = string | Uint8Array;
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\x80-\uffff]/;
 
 /** Converts a key to the latin1 string of its bytes (the form keys are stored in). */
 export function keyString(key: BoxKey): string {

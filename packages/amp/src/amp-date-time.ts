@@ -131,7 +131,7 @@ const FIELDS: readonly [keyof AmpDateTimeFields, number, number][] = [
 
 /** Parses the 32-character wire form as Twisted does (fixed positions, separators not checked). */
 export function parseAmpDateTime(text: string): AmpDateTime {
-  if (text.length !== 32 || /[^\x00-\x7f]/.test(text)) throw new BadValueError("DateTime", `invalid date format ${JSON.stringify(text)}`);
+  if (text.length !== 32 || /[\x80-\uffff]/.test(text)) throw new BadValueError("DateTime", `invalid date format ${JSON.stringify(text)}`);
   const field = (start: number, end: number): number => {
     const value = parsePythonInt(text.slice(start, end));
     if (value === null) throw new BadValueError("DateTime", `invalid field ${JSON.stringify(text.slice(start, end))} in ${JSON.stringify(text)}`);

@@ -19,7 +19,8 @@ export class AmpDecimal {
   readonly exponent: DecimalExponent;
 
   constructor(sign: 0 | 1, digits: string, exponent: DecimalExponent) {
-    if (sign !== 0 && sign !== 1) throw new BadLocalValueError("Decimal", "sign must be 0 or 1");
+    // `as unknown`: callers in plain JavaScript may pass anything.
+    if ((sign as unknown) !== 0 && (sign as unknown) !== 1) throw new BadLocalValueError("Decimal", "sign must be 0 or 1");
     if (!/^[0-9]*$/.test(digits)) throw new BadLocalValueError("Decimal", `digits must be decimal digits, got ${JSON.stringify(digits)}`);
     const special = exponent === "F" || exponent === "n" || exponent === "N";
     if (!special && (!Number.isSafeInteger(exponent) || digits.length === 0)) {
@@ -117,7 +118,7 @@ export function Decimal<const O extends ArgumentOptions | undefined = undefined>
     return Buffer.from(decimal.toString(), "latin1");
   }, (wire) => {
     const text = wire.toString("latin1");
-    if (/[^\x00-\x7f]/.test(text)) throw new BadValueError("Decimal", "non-ASCII decimal");
+    if (/[\x80-\uffff]/.test(text)) throw new BadValueError("Decimal", "non-ASCII decimal");
     return AmpDecimal.parse(text);
   });
 }

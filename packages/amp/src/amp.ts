@@ -13,7 +13,6 @@ import {
   RemoteAmpError,
   TLSUnsupportedError,
   UnhandledCommand,
-  UnknownRemoteError,
 } from "./errors.js";
 import { pyBytesRepr } from "./py-repr.js";
 import { SPECIAL, massageError, special, wrapResponder, type OutgoingBox } from "./responder-support.js";
@@ -292,7 +291,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   #dispatchCommand(box: AmpBox): Deferred<AmpBox> {
     const raw = box.get("_command") as Buffer;
     const name = raw.toString("latin1");
-    if (/[^\x00-\x7f]/.test(name)) throw new AmpProtocolError("nonAsciiCommand", `a command name that is not ASCII: ${pyBytesRepr(raw)}`);
+    if (/[\x80-\uffff]/.test(name)) throw new AmpProtocolError("nonAsciiCommand", `a command name that is not ASCII: ${pyBytesRepr(raw)}`);
     const responder = this.locateResponder(name);
     if (responder === undefined) {
       const description = `Unhandled Command: ${pyBytesRepr(raw)}`;

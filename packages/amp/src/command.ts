@@ -30,7 +30,7 @@ export interface CommandDefinition<A extends Schema, R extends Schema, RA extend
 export type CommandKind = "command" | "startTLS" | "protocolSwitch";
 
 const ASCII_NAME = /^[\x21-\x7e]+$/;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[^\x80-\uffff]*$/;
 
 /** A declared error found for a thrown value: its wire code and whether it is fatal. */
 export interface DeclaredError {
@@ -139,7 +139,8 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
 
   /** The answer box for a responder's result (extra keys ignored). @throws MissingKeyError, BadLocalValueError */
   makeResponse(values: InputOf<R>): AmpBox {
-    if (typeof values !== "object" || values === null) throw new InvalidSignature(`a responder of ${this.commandName} must return an object`);
+    // `as unknown`: responders written in plain JavaScript may return anything.
+    if (typeof (values as unknown) !== "object" || (values as unknown) === null) throw new InvalidSignature(`a responder of ${this.commandName} must return an object`);
     return encodeSchema(this.response, values, new AmpBox());
   }
 

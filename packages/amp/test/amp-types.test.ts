@@ -41,7 +41,7 @@ function _misuse(amp: AMP): void {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- the line is a deliberate type error
   void amp.callRemote(Sum, { a: 1, b: 2 }).addCallback((r) => r.sum);
   // @ts-expect-error a no-answer command returns nothing to wait on
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- the line is a deliberate type error
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-confusing-void-expression -- the line is a deliberate type error
   void amp.callRemote(Notify, { text: "x" }).addCallback(() => 1);
   // @ts-expect-error a responder must return the response fields
   amp.responder(Sum, ({ a, b }) => ({ sum: a + b }));

@@ -7,7 +7,7 @@ import { Deferred, Failure, type ErrorClass } from "@torsion/defer";
 import {
   AMP, AmpProtocolError, BadLocalValueError, BadValueError, Command, InvalidSignature, MissingKeyError, OnlyOneTLS,
   ProtocolSwitchCommand, ProtocolSwitched, StartTLS, TooLong, UnhandledCommand, UnknownRemoteError, type AMPOptions,
-  type ErrorMap, type Schema,
+  type ErrorMap,
 } from "@torsion/amp";
 import { RecordingTransport } from "./binary-box-decoder.test.js";
 import { b64, unb64, type OracleEvent, type OracleVector } from "./oracle.js";
@@ -191,7 +191,7 @@ export class CommandsReplay {
     try {
       result = spec.special === "ProtocolSwitch"
         ? this.client.switchProtocol(command as unknown as ProtocolSwitchCommand, this.#factory(), args)
-        : (this.client.callRemote(command, args) as Deferred<Record<string, unknown>> | void);
+        : this.client.callRemote(command, args);
     } catch (error) {
       this.events.push(["c:raises", callId, this.#pick("c:raises", twistedNames(error as Error, this.exceptions))]);
       return;

@@ -58,6 +58,8 @@ export function serveInterop(amp: AMP, setTimer: (ms: number, fn: () => void) =>
     .responder(Stats, ({ values }) => ({ count: BigInt(values.length), total: values.reduce((s, v) => s + v, 0n), reversed: [...values].reverse() }))
     .responder(Records, ({ items }) => ({ items: [...items].reverse().map((item) => ({ ...item, n: item.n + 1n })) }))
     .responder(Child, ({ path }) => ({ path: posix.join(path, "x") }))
+    // `||`, not `??`: an empty title becomes "dear", as the Python peer's `title or "dear"`
+    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
     .responder(Greet, ({ name, title }) => ({ text: `${title || "dear"} ${name}` }))
     .responder(Fail, ({ kind }) => {
       if (kind === "bad") throw new BadInput(`bad input: ${kind}`);
@@ -187,6 +189,8 @@ export class CallPlanner {
       case 10: {
         const name = this.#text();
         const title = this.#random() < 0.5 ? this.#text() : null;
+        // `||` as the Python peer's `title or "dear"`: an empty title becomes "dear"
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
         return plan(Greet, { name, title }, (r) => r.text === `${title || "dear"} ${name}`);
       }
       default: {

@@ -1,5 +1,5 @@
 /** Starting the Python Twisted AMP peer (test/peers/amp_peer.py) and connecting Torsion AMP over real sockets. */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -230,6 +230,8 @@ export class Deferred<T> implements PromiseLike<T> {
       const canceller = this.#canceller;
       if (canceller !== undefined) canceller(this as never);
       else this.#suppressAlreadyCalled = true;
+      // The canceller may have fired this Deferred: TypeScript does not see that.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (!this.#called) this.errback(new CancelledError("Deferred was cancelled"));
       return;
     }

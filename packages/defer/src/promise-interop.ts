@@ -26,7 +26,7 @@ export function adoptPromise<T>(promise: PromiseLike<T>, deferred: Deferred<T>):
   try {
     promise.then(
       (value) => settle(() => deferred.callback(value)),
-      (reason) => settle(() => deferred.errback(reason)),
+      (reason: unknown) => settle(() => deferred.errback(reason)),
     );
   } catch (error) {
     deferred.errback(error);

@@ -9,8 +9,4 @@ export class TorsionError extends Error {
   override name = "TorsionError";
   /** Stable machine-readable identifier; compare this rather than messages. */
   readonly code: string = "ERR_TORSION";
-
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }

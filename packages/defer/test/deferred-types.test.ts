@@ -12,23 +12,26 @@ import {
   Failure,
 } from "@torsion/defer";
 
+// The generic-function trick compares types exactly; X is used once on purpose.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the asserted type
 function expectType<T>(_value: T): void {}
 
 describe("Deferred public types", () => {
   it("infer the next result type through values, Deferreds, promises and Failures", () => {
     const d = new Deferred<number>();
     const viaValue = d.addCallback((n) => String(n));
-    const viaDeferred = new Deferred<number>().addCallback(() => new Deferred<boolean>());
-    const viaPromise = new Deferred<number>().addCallback(async () => [1, 2]);
-    const viaFailure = new Deferred<number>().addCallback((n) => (n > 0 ? n : new Failure(new Error("neg"))));
-    const recovered = new Deferred<number>().addErrback(() => "fallback");
+    const _viaDeferred = new Deferred<number>().addCallback(() => new Deferred<boolean>());
+    const _viaPromise = new Deferred<number>().addCallback(() => Promise.resolve([1, 2]));
+    const _viaFailure = new Deferred<number>().addCallback((n) => (n > 0 ? n : new Failure(new Error("neg"))));
+    const _recovered = new Deferred<number>().addErrback(() => "fallback");
     const typed: [
       Equal<typeof viaValue, Deferred<string>>,
-      Equal<typeof viaDeferred, Deferred<boolean>>,
-      Equal<typeof viaPromise, Deferred<number[]>>,
-      Equal<typeof viaFailure, Deferred<number>>,
-      Equal<typeof recovered, Deferred<number | string>>,
+      Equal<typeof _viaDeferred, Deferred<boolean>>,
+      Equal<typeof _viaPromise, Deferred<number[]>>,
+      Equal<typeof _viaFailure, Deferred<number>>,
+      Equal<typeof _recovered, Deferred<number | string>>,
     ] = [true, true, true, true, true];
     assert.deepEqual(typed, [true, true, true, true, true]);
     d.callback(5);

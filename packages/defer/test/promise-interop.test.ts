@@ -5,7 +5,7 @@ import { Deferred, Failure, NotACoroutineError, maybeDeferred } from "@torsion/d
 import { trackReports } from "./helpers.js";
 
 /** A minimal thenable that settles when told to, synchronously. */
-function manualThenable<T>(): { thenable: PromiseLike<T>; resolve(value: T): void } {
+function manualThenable<T>(): { thenable: PromiseLike<T>; resolve: (value: T) => void } {
   const handlers: ((value: T) => unknown)[] = [];
   return {
     thenable: {
@@ -48,6 +48,7 @@ describe("promise interop", () => {
 
   it("treats a function with a then method as a thenable in maybeDeferred", () => {
     const { thenable, resolve } = manualThenable<number>();
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the fake `then` ignores `this`
     const callable = Object.assign(() => 0, { then: thenable.then });
     const d = maybeDeferred(() => callable as unknown as PromiseLike<number>);
     assert.equal(d.called, false);

@@ -27,6 +27,8 @@ import { TCP4ClientEndpoint, TCP4ServerEndpoint, TCP6ServerEndpoint, type BindAd
 import type { ClientTLSDescription, ServerTLSDescription } from "./tls-provider.js";
 import { UNIXClientEndpoint, UNIXServerEndpoint } from "./unix-endpoints.js";
 
+// R is the interface whose methods the loop checks; the cast at the end is that check.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 function requireMethods<R>(reactor: object, type: string, iface: string, methods: readonly string[]): R {
   for (const method of methods) {
     if (typeof (reactor as Record<string, unknown>)[method] !== "function") {

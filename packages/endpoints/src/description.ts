@@ -29,7 +29,7 @@ export function parseArguments(description: string): { args: string[]; kwargs: R
   let current = "";
   const end = (): void => {
     if (key === null) args.push(current);
-    else if (/[^\x00-\x7f]/.test(key)) {
+    else if (/[\x80-\uffff]/.test(key)) {
       throw new EndpointSyntaxError(`endpoint description keyword names must be ASCII: ${JSON.stringify(key)}`);
     } else kwargs[key] = current;
     key = null;

@@ -63,7 +63,8 @@ export function resolve(resolver: HostnameResolver, host: string, family: 0 | 4 
   maybeDeferred(() => resolver(host, { family })).addCallbacks(
     (addresses) => {
       if (result.called) return;
-      const usable = addresses.filter((a) => a.family === 4 || a.family === 6);
+      // `as number`: an injected lookup may return other families.
+      const usable = addresses.filter((a) => (a.family as number) === 4 || (a.family as number) === 6);
       if (usable.length === 0) result.errback(new DNSLookupError(`no results for hostname lookup: ${host}`));
       else result.callback(usable);
     },

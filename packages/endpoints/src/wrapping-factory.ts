@@ -144,7 +144,7 @@ export function connectWrapped<P extends IProtocol>(
   const wrapping = new WrappingFactory(factory);
   try {
     const connector = connect(wrapping);
-    if (wrapping.connector === null) wrapping.connector = connector;
+    wrapping.connector ??= connector;
   } catch (error) {
     const failed = new Deferred<P>();
     failed.errback(error);

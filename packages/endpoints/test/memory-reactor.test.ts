@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Factory, type IListeningPort } from "@torsion/core";
+import { Factory } from "@torsion/core";
 import { ConnectionCompleter, MemoryReactorClock, connectPending, failureResultOf, successResultOf } from "@torsion/testing";
 import { ConnectionRefusedError } from "@torsion/core";
 import { clientFromString, serverFromString } from "@torsion/endpoints";

@@ -7,7 +7,7 @@ export function checkBytes(data: unknown): asserts data is Uint8Array {
 
 /** Checks every element first, so that a bad element means nothing is written. */
 export function checkSequence(data: Iterable<Uint8Array>): Uint8Array[] {
-  if (data === null || typeof (data as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function") {
+  if ((data as unknown) === null || typeof (data as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function") {
     throw new TypeError("writeSequence needs an iterable of Uint8Array");
   }
   const chunks = [...data];

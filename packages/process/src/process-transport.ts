@@ -125,7 +125,7 @@ export class ProcessTransport implements IProcessTransport {
       return;
     }
     const pipe = this.#pipes.get(fd);
-    if (pipe === undefined || pipe.role !== "w") throw new ChildFDError(`child fd ${fd} is not a pipe the parent writes ('w' in childFDs)`);
+    if (pipe?.role !== "w") throw new ChildFDError(`child fd ${fd} is not a pipe the parent writes ('w' in childFDs)`);
     if (pipe.lost || pipe.stream === null || pipe.stream.writableEnded) return;
     pipe.stream.write(data);
   }

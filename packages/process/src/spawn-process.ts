@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { ChildFDError, type ChildFDs, type IProcessProtocol, type IProcessTransport, type ITransportHost, type SpawnProcessOptions } from "@torsion/core";
 import { PTYNotSupportedError } from "./errors.js";
 import { ProcessTransport } from "./process-transport.js";
@@ -13,7 +13,7 @@ type StdioEntry = "pipe" | "ignore" | number;
 
 /** Node's dense `stdio` array for `childFDs`, and the parent's role on each piped fd. */
 export function stdioFor(childFDs: ChildFDs): { stdio: StdioEntry[]; pipes: Map<number, "r" | "w"> } {
-  if (childFDs === null || typeof childFDs !== "object") throw new ChildFDError("childFDs must be an object mapping child fds to 'r', 'w' or a parent fd");
+  if ((childFDs as unknown) === null || typeof (childFDs as unknown) !== "object") throw new ChildFDError("childFDs must be an object mapping child fds to 'r', 'w' or a parent fd");
   const pipes = new Map<number, "r" | "w">();
   const entries = new Map<number, StdioEntry>();
   for (const [key, value] of Object.entries(childFDs)) {
@@ -49,7 +49,7 @@ function checkArguments(executable: unknown, args: unknown): readonly string[] {
 function environment(env: SpawnProcessOptions["env"]): NodeJS.ProcessEnv {
   if (env === undefined || env === "inherit") return process.env;
   if (env === "empty") return {};
-  if (env === null || typeof env !== "object") throw new TypeError(`env must be "inherit", "empty" or an object, not ${String(env)}`);
+  if ((env as unknown) === null || typeof (env as unknown) !== "object") throw new TypeError(`env must be "inherit", "empty" or an object, not ${String(env)}`);
   return { ...env };
 }
 
@@ -84,7 +84,7 @@ export function spawnProcess(
   const { stdio, pipes } = stdioFor(options.childFDs ?? DEFAULT_CHILD_FDS);
   const env = environment(options.env);
   const onShutdown = options.onShutdown ?? "terminate";
-  if (onShutdown !== "terminate" && onShutdown !== "leave") throw new TypeError(`onShutdown must be "terminate" or "leave"`);
+  if ((onShutdown as string) !== "terminate" && (onShutdown as string) !== "leave") throw new TypeError(`onShutdown must be "terminate" or "leave"`);
   let child: ChildProcess | null = null;
   let spawnError: (Error & { code?: unknown }) | null = null;
   try {

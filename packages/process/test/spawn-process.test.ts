@@ -44,7 +44,7 @@ describe("spawnProcess", () => {
     const reason = await recorder.ended;
     assert.ok(reason.value instanceof ProcessTerminated);
     const exited = recorder.events.find((e) => e.kind === "exited");
-    assert.ok(exited !== undefined && exited.kind === "exited" && exited.reason.value instanceof ProcessTerminated);
+    assert.ok(exited?.kind === "exited" && exited.reason.value instanceof ProcessTerminated);
     assert.deepEqual([reason.value.exitCode, reason.value.signal, reason.value.status], [3, null, 768]);
   });
 

@@ -26,11 +26,17 @@ const SCENARIOS: Record<string, { argv: string[]; childFDs?: ChildFDs; onMade?: 
   exit3: { argv: ["sh", "-c", "exit 3"] },
   sigterm: { argv: ["sh", "-c", "kill -TERM $$"] },
   sigkill: { argv: ["sleep", "30"], onMade: (t) => t.signalProcess("KILL") },
-  cat: { argv: ["cat"], onMade: (t) => (t.write(Buffer.from("through cat")), t.closeStdin()) },
+  cat: { argv: ["cat"], onMade: (t) => {
+    t.write(Buffer.from("through cat"));
+    t.closeStdin();
+  } },
   extrafds: {
     argv: ["sh", "-c", 'echo three >&3; read line <&4; echo "got $line"'],
     childFDs: { 0: "w", 1: "r", 2: "r", 3: "r", 4: "w" },
-    onMade: (t) => (t.writeToChild(4, Buffer.from("four\n")), t.closeChildFD(4)),
+    onMade: (t) => {
+      t.writeToChild(4, Buffer.from("four\n"));
+      t.closeChildFD(4);
+    },
   },
   noexec: { argv: ["/no/such/program"] },
 };
@@ -89,7 +95,7 @@ const skip = typeof expected === "string" && process.env.CI !== "true" ? expecte
 describe("spawnProcess compared with Twisted 22.4 on the same children", { skip }, () => {
   for (const name of Object.keys(SCENARIOS).filter((n) => n !== "noexec")) {
     it(`gives the same reason, status, output and lost fds as Twisted (${name})`, { timeout: 20_000 }, async () => {
-      if (expected instanceof Error || typeof expected === "string") throw expected;
+      if (expected instanceof Error || typeof expected === "string") throw expected instanceof Error ? expected : new Error(expected);
       const { outcome, recorder } = await torsion(name);
       assert.deepEqual(outcome, expected[name]);
       assert.equal(contractViolation(recorder.events, outcome.lost), null);
@@ -97,7 +103,7 @@ describe("spawnProcess compared with Twisted 22.4 on the same children", { skip 
   }
 
   it("reports a failed exec as ProcessSpawnError where Twisted shows exit code 1 and a traceback (documented deviation)", { timeout: 20_000 }, async () => {
-    if (expected instanceof Error || typeof expected === "string") throw expected;
+    if (expected instanceof Error || typeof expected === "string") throw expected instanceof Error ? expected : new Error(expected);
     const twistedOutcome = expected.noexec!;
     assert.deepEqual([twistedOutcome.reason, twistedOutcome.exitCode], ["ProcessTerminated", 1]);
     assert.match(twistedOutcome.err, /No such file|Upon exec/i);

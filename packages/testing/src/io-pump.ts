@@ -93,7 +93,10 @@ export class IOPump {
     if (data === null) return false;
     if (to.disconnected || to.disconnecting) return false;
     for (let offset = 0; offset < data.length; offset += this.#chunkSize) {
+      // The protocol may have paused or closed `to` while handling the previous chunk.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (to.readingPaused || to.disconnected || to.aborted || to.disconnecting) {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (!to.disconnected && !to.aborted && !to.disconnecting) from.unshiftOutput(data.subarray(offset));
         break;
       }

@@ -29,6 +29,7 @@ describe("AccumulatingProtocol", () => {
     p.makeConnection(new StringTransport());
     assert.equal(closed.peek().state, "pending");
     p.connectionLost(new Failure(new ConnectionDone()));
+    // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- asserts the void result
     assert.equal(successResultOf(closed), undefined);
     assert.equal(p.closedDeferred, null);
   });

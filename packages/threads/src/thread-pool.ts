@@ -174,7 +174,8 @@ export class ThreadPool {
   run<A extends unknown[], R>(task: TaskHandle<A, R>, args: TaskArgsOf<A>, options?: RunOptions): Deferred<R>;
   run(task: TaskRef, args: readonly unknown[], options?: RunOptions): Deferred<unknown>;
   run(task: TaskRef, args: readonly unknown[], options: RunOptions = {}): Deferred<unknown> {
-    if (typeof task !== "object" || task === null || typeof task.export !== "string" || (typeof task.module !== "string" && !(task.module instanceof URL))) {
+    // `as unknown`: callers in plain JavaScript may pass anything.
+    if (typeof (task as unknown) !== "object" || (task as unknown) === null || typeof (task.export as unknown) !== "string" || (typeof task.module !== "string" && !(task.module instanceof URL))) {
       throw new TypeError("a task is {module, export} or a defineTask handle");
     }
     const { args: plain, list } = unwrapArgs(args);
@@ -442,7 +443,7 @@ export class ThreadPool {
       case "result":
       case "error": {
         const job = slot.job;
-        if (job === null || job.id !== message.id) return;
+        if (job?.id !== message.id) return;
         if (message.t === "result") this.#settle(job, true, message.value);
         else this.#settle(job, false, rebuildError(message.error));
         if (slot.terminating) return;

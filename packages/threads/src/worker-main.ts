@@ -69,7 +69,7 @@ function run(message: RunMessage): void {
   }
 }
 
-parentPort?.on("message", (message: RunMessage | { t: "close" }) => {
+parentPort?.on("message", (message: RunMessage | { t: "close" } | null) => {
   if (message?.t === "close") {
     debug("closing");
     void runCloseHooks().finally(() => parentPort!.close());

@@ -44,7 +44,7 @@ export class AddressCache {
   get(host: string, port: number): IPv4Address | IPv6Address {
     const index = port & this.#mask;
     const cached = this.#slots[index];
-    if (cached !== undefined && cached.port === port && cached.host === host) return cached;
+    if (cached?.port === port && cached.host === host) return cached;
     const address = this.#family === "udp4" ? new IPv4Address("UDP", host, port) : new IPv6Address("UDP", host, port);
     if (cached === undefined) this.#size++;
     this.#slots[index] = address;

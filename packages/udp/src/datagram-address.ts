@@ -54,7 +54,7 @@ export function checkHost(host: unknown, family: SocketFamily): string {
  */
 export function splitAddress(addr: DatagramAddress): readonly [host: unknown, port: unknown] {
   if (addr instanceof IPv4Address || addr instanceof IPv6Address) return [addr.host, addr.port];
-  if (Array.isArray(addr) && addr.length === 2) return addr;
+  if (Array.isArray(addr) && (addr.length as number) === 2) return addr;
   throw new TypeError("UDP address must be an IPv4Address, an IPv6Address or a [host, port] pair");
 }
 

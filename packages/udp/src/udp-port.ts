@@ -253,7 +253,7 @@ export class UDPPort implements IUDPTransport {
 
   /** A description for logs, e.g. `UDPPort(IPv4Address(type='UDP', host='127.0.0.1', port=5353))`. */
   toString(): string {
-    return `UDPPort(${this.#boundAddress ?? this.#interface + ":" + this.#port})`;
+    return `UDPPort(${this.#boundAddress ?? `${this.#interface}:${this.#port}`})`;
   }
 
   #bind(): Socket {
@@ -267,8 +267,11 @@ export class UDPPort implements IUDPTransport {
     socket.once("listening", () => (listening = true));
     socket.bind({ port: this.#port, address: this.#bindAddress, exclusive: true });
     socket.removeListener("error", onError);
+    // Both are set by the listeners during the synchronous bind(): TypeScript does not see that.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (failure !== null || !listening) {
       socket.close();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       const cause = failure ?? new Error("node:dgram did not bind synchronously (unsupported Node.js version)");
       throw new CannotListenError(this.#interface, this.#port, cause);
     }
@@ -374,6 +377,6 @@ export class UDPPort implements IUDPTransport {
 
 function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "object") return value.constructor?.name ?? "object";
+  if (typeof value === "object") return (value.constructor as { name?: string } | undefined)?.name ?? "object";
   return typeof value;
 }

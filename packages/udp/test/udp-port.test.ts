@@ -42,8 +42,8 @@ for (const [label, iface, AddressClass] of [["IPv4", "127.0.0.1", IPv4Address], 
       for (let i = 0; i < 5; i++) clientPort.write(Buffer.from(`ping ${i}`), serverPort.getHost());
       await within(until(() => client.datagrams.length === 5, 2000, "5 echoes"), 3000, "echo");
       assert.deepEqual(client.datagrams.map((d) => d.data.toString()), ["ping 0", "ping 1", "ping 2", "ping 3", "ping 4"]);
-      for (const { addr } of client.datagrams) assert.ok(addr.equals(serverPort.getHost()), `echo came from ${addr}`);
-      for (const { addr } of server.datagrams) assert.ok(addr.equals(clientPort.getHost()), `ping came from ${addr}`);
+      for (const { addr } of client.datagrams) assert.ok(addr.equals(serverPort.getHost()), `echo came from ${String(addr)}`);
+      for (const { addr } of server.datagrams) assert.ok(addr.equals(clientPort.getHost()), `ping came from ${String(addr)}`);
       assert.ok(server.datagrams[0]?.addr instanceof AddressClass);
       assert.deepEqual(host.errors, []);
     });

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
+import { ClientFactory, type IProtocol } from "@torsion/core";
 import { connectUNIX, listenUNIX } from "@torsion/unix";
 import type { MakeStreamPair, StreamPair } from "../../stream/dist-test/stream-contract.js";
 import { ioTurns, waitFor } from "../../stream/dist-test/helpers.js";

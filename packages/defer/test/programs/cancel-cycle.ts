@@ -39,7 +39,9 @@ function pair(): Record<string, unknown> {
 /** A ring of three, and a fourth Deferred waiting on the ring from outside; cancel that one. */
 function ringWithEntry(): Record<string, unknown> {
   const ring = [0, 1, 2].map(() => new Deferred<number>(() => cancellerCalls++));
-  ring.forEach((d, i) => d.addCallback(() => ring[(i + 1) % ring.length]!));
+  ring.forEach((d, i) => {
+    d.addCallback(() => ring[(i + 1) % ring.length]!);
+  });
   for (const d of ring) d.callback(0);
   const entry = new Deferred<number>(() => cancellerCalls++);
   entry.addCallback(() => ring[0]!);

@@ -1,3 +1,5 @@
+import { BufferView } from "./node-internals.js";
+
 /**
  * The input side shared by the framing decoders: a queue of received chunks, held by
  * reference (never concatenated), with a read offset into the first one.
@@ -12,19 +14,6 @@ import { SMALL_FRAME_LIMIT, copiesSmallFrames, copyFrame } from "./frame-memory.
 
 const EMPTY = Buffer.alloc(0);
 
-type ViewConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
-
-/** Node's internal Buffer class (what `Buffer.from(arrayBuffer, ...)` builds), when reachable. */
-const BufferView: ViewConstructor | null = (() => {
-  const species = (Buffer as unknown as { readonly [Symbol.species]?: unknown })[Symbol.species];
-  if (typeof species !== "function") return null;
-  try {
-    const probe = new (species as ViewConstructor)(new ArrayBuffer(2), 1, 1);
-    return Buffer.isBuffer(probe) && probe.byteOffset === 1 && probe.length === 1 ? (species as ViewConstructor) : null;
-  } catch {
-    return null;
-  }
-})();
 
 /** A function making views of `chunk` (its buffer and offset looked up once). */
 export function viewMaker(chunk: Buffer): (start: number, end: number) => Buffer {

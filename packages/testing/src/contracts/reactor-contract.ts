@@ -148,7 +148,7 @@ function describeTime(make: MakeReactorHarness): void {
   it("a cancelled call never runs; cancelling again throws AlreadyCancelled, after running AlreadyCalled", make, async (h) => {
     const { reactor, unit } = h;
     let ran = 0;
-    const cancelled = reactor.callLater(unit, () => void ran++);
+    const cancelled = reactor.callLater(unit, () => { ran++; });
     const done = reactor.callLater(unit, () => undefined);
     cancelled.cancel();
     assert.equal(cancelled.active(), false);

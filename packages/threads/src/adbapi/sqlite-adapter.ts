@@ -47,7 +47,7 @@ function bind(params: readonly unknown[] | Readonly<Record<string, unknown>> | u
 
 /** Opens one SQLite connection (called by each pool worker). */
 export function connect(options: SQLiteOptions): IDatabaseConnection {
-  if (typeof options?.filename !== "string") throw new TypeError("the SQLite adapter needs {filename}");
+  if (typeof (options as SQLiteOptions | undefined)?.filename !== "string") throw new TypeError("the SQLite adapter needs {filename}");
   const Database = load();
   const db = new Database(options.filename, { readonly: options.readonly ?? false, timeout: options.timeout ?? 5000 });
   const statements = new Map<string, Statement>();
