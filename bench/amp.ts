@@ -47,9 +47,9 @@ async function once(ctx: BenchContext, stack: Stack, warm: number, dur: number):
 }
 
 export async function runAmpBench(ctx: BenchContext): Promise<Result[]> {
-  if (process.env["WORKLOADS"]?.trim()) return [skipped("amp", "sum-100-in-flight", "calls/s", null, "WORKLOADS selects other workloads")];
-  const warm = Number(process.env["AMP_WARM"] ?? "0.5");
-  const dur = Number(process.env["AMP_DUR"] ?? "1.5");
+  if (process.env.WORKLOADS?.trim()) return [skipped("amp", "sum-100-in-flight", "calls/s", null, "WORKLOADS selects other workloads")];
+  const warm = Number(process.env.AMP_WARM ?? "0.5");
+  const dur = Number(process.env.AMP_DUR ?? "1.5");
   const twistedOk = spawnSync(PYTHON, ["-c", "import twisted.protocols.amp"], { stdio: "ignore" }).status === 0;
   const stacks: Stack[] = twistedOk ? ["torsion", "jsonl", "twisted"] : ["torsion", "jsonl"];
   const samples: Record<Stack, number[]> = { torsion: [], jsonl: [], twisted: [] };

@@ -73,7 +73,7 @@ async function runLoad(ctx: BenchContext, loadgen: string, wl: EchoWorkload, tar
   const argv = pinned(loadgenCpu, [loadgen, "-t", target, ...wl.args, "-d", String(dur), "-w", String(warm), "-P", String(server.pid)]);
   const r = await runCommand(argv, (warm + dur + 20) * 1000);
   const j = lastJsonLine(r.stdout) ?? {};
-  const ok = r.code === 0 && j["ok"] === true;
+  const ok = r.code === 0 && j.ok === true;
   const value = numField(j, wl.unit === "MB/s" ? "MBps" : "msgs_per_s");
   const base = { round, side, workload: wl.name, rc: r.code, ok, value: ok ? value : null };
   const extra = { cpuUsPerOp: numField(j, "server_cpu_us_per_op"), hwmKb: numField(j, "server_hwm_kb"), p50Us: wl.unit === "MB/s" ? null : numField(j, "p50_us"), loadgenCpuPct: numField(j, "loadgen_cpu_pct"), serverCpuPct: numField(j, "server_cpu_pct") };

@@ -70,7 +70,18 @@ async function runEverything(ctx: BenchContext): Promise<{ results: Result[]; sa
   const framing = config.workloads.has("framing") ? await runFramingIfPresent(log) : [];
   const withNote = (rs: Result[], note: string): Result[] => (note === "" ? rs : rs.map((r) => ({ ...r, note: r.note === undefined ? note : `${r.note}; ${note}` })));
   return {
-    results: [...withNote(echo.results, echoSides.note), ...withNote(idle.results, echoSides.note), ...withNote(udp.results, udpSides.note), ...framing, ...(await (await import("./amp.js")).runAmpBench(ctx)), ...(await (await import("./process.js")).runProcessBench(ctx)), ...(await (await import("./threads.js")).runThreadsBench(ctx)), ...(await (await import("./tls.js")).runTLSBench(ctx))],
+    results: [
+      ...withNote(echo.results, echoSides.note),
+      ...withNote(idle.results, echoSides.note),
+      ...withNote(udp.results, udpSides.note),
+      ...framing,
+      ...(await (await import("./amp.js")).runAmpBench(ctx)),
+      ...(await (await import("./process.js")).runProcessBench(ctx)),
+      ...(await (await import("./threads.js")).runThreadsBench(ctx)),
+      ...(await (await import("./tls.js")).runTLSBench(ctx)),
+      ...(await (await import("./memcache.js")).runMemcacheBench(ctx)),
+      ...(await (await import("./amqp.js")).runAmqpBench(ctx)),
+    ],
     samples: { echo: echo.samples, idle: idle.samples, udp: udp.samples },
   };
 }

@@ -51,10 +51,10 @@ async function once(ctx: BenchContext, server: Server, workload: string, pki: { 
 }
 
 export async function runTLSBench(ctx: BenchContext): Promise<Result[]> {
-  if (process.env["WORKLOADS"]?.trim()) return [skipped("tls", "echo", "msg/s", null, "WORKLOADS selects other workloads")];
+  if (process.env.WORKLOADS?.trim()) return [skipped("tls", "echo", "msg/s", null, "WORKLOADS selects other workloads")];
   if (spawnSync("openssl", ["version"], { stdio: "ignore" }).status !== 0) return [skipped("tls", "echo", "msg/s", null, "the openssl CLI is missing")];
-  const warm = Number(process.env["TLS_WARM"] ?? "0.5");
-  const dur = Number(process.env["TLS_DUR"] ?? "1.5");
+  const warm = Number(process.env.TLS_WARM ?? "0.5");
+  const dur = Number(process.env.TLS_DUR ?? "1.5");
   const pki = certificates(ctx.tmpDir);
   const twistedOk = spawnSync(PYTHON, ["-c", "import twisted.internet.ssl, OpenSSL"], { stdio: "ignore" }).status === 0;
   const servers: Server[] = twistedOk ? ["raw", "torsion", "twisted"] : ["raw", "torsion"];

@@ -55,7 +55,7 @@ async function runLoad(ctx: BenchContext, udpgen: string, wl: UdpWorkload, port:
   const argv = pinned(loadgenCpu, [udpgen, "-t", `127.0.0.1:${port}`, "-c", String(SOCKETS), "-n", String(WINDOW), "-s", String(wl.size), "-d", String(dur), "-w", String(warm), "-P", String(server.pid)]);
   const r = await runCommand(argv, (warm + dur + 15) * 1000);
   const j = parse(r.stdout);
-  const ok = r.code === 0 && j["ok"] === true;
+  const ok = r.code === 0 && j.ok === true;
   const sample = {
     round, side, workload: wl.name, rc: r.code, ok, value: ok ? numField(j, "dgrams_per_s") : null,
     lost: numField(j, "lost") ?? 0, cpuUsPerOp: numField(j, "server_cpu_us_per_op"), hwmKb: numField(j, "server_hwm_kb"), p50Us: numField(j, "p50_us"),

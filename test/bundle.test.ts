@@ -28,7 +28,7 @@ async function bundle(name: string, banner: string | undefined): Promise<string>
 
 function runBundle(file: string): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
-  delete env["NODE_TEST_CONTEXT"];
+  delete env.NODE_TEST_CONTEXT;
   const result = spawnSync(process.execPath, [file], { encoding: "utf8", env, timeout: 20_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -24,7 +24,7 @@ function fib(n: number): bigint {
 function twistedAvailable(t: TestContext): boolean {
   if (spawnSync(PYTHON, ["-c", "import twisted.protocols.amp"], { stdio: "ignore" }).status === 0) return true;
   const reason = `${PYTHON} with Twisted is missing (run scripts/install-test-deps.sh)`;
-  if (process.env["CI"] === "true") throw new Error(reason);
+  if (process.env.CI === "true") throw new Error(reason);
   t.skip(reason);
   return false;
 }
@@ -34,7 +34,7 @@ function startPython(args: readonly string[]): Running {
   const child = spawn(PYTHON, [FIB_PEER, ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  const waiters: Array<() => void> = [];
+  const waiters: (() => void)[] = [];
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
     for (const wake of waiters.splice(0)) wake();

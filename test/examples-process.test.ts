@@ -20,7 +20,7 @@ async function stop(server: Running): Promise<void> {
 function lineClient(port: number): { socket: Socket; nextLine(): Promise<string>; send(line: string): void } {
   const socket = createConnection({ host: "127.0.0.1", port });
   const lines: string[] = [];
-  const waiters: Array<(line: string) => void> = [];
+  const waiters: ((line: string) => void)[] = [];
   let pending = "";
   socket.setEncoding("utf8").on("data", (chunk: string) => {
     pending += chunk;

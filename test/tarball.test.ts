@@ -21,10 +21,10 @@ let app = "";
 function run(command: string, args: string[], cwd: string): string {
   // The test runner's own variables would make a child `node` report to it; drop them.
   const env = { ...process.env };
-  delete env["NODE_TEST_CONTEXT"];
+  delete env.NODE_TEST_CONTEXT;
   // Under `npm run coverage`, c8 would also collect npm's and tsc's coverage: tens of MB
   // of profiles it then has to read and drop. The app's run is not Torsion's coverage.
-  delete env["NODE_V8_COVERAGE"];
+  delete env.NODE_V8_COVERAGE;
   try {
     return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
   } catch (error) {

@@ -5,17 +5,15 @@
 import { IPv4Address, type IAddress, type IProducer, type ITCPTransport } from "@torsion/core";
 
 /** Rounds per benchmark (env FRAMING_ROUNDS or ROUNDS). @default 5 */
-export const ROUNDS = Math.max(1, Number(process.env["FRAMING_ROUNDS"] ?? process.env["ROUNDS"] ?? 5));
+export const ROUNDS = Math.max(1, Number(process.env.FRAMING_ROUNDS ?? process.env.ROUNDS ?? 5));
 
 /** A transport that accepts everything and does nothing: the protocol runs alone. */
 export class NullTransport implements ITCPTransport {
   disconnecting = false;
   readonly #address: IAddress = new IPv4Address("TCP", "127.0.0.1", 0);
   write(data: Uint8Array): void {
-    void data;
   }
   writeSequence(data: Iterable<Uint8Array>): void {
-    void data;
   }
   loseConnection(): void {
     this.disconnecting = true;
@@ -27,8 +25,6 @@ export class NullTransport implements ITCPTransport {
     return this.#address;
   }
   registerProducer(producer: IProducer, streaming: boolean): void {
-    void producer;
-    void streaming;
   }
   unregisterProducer(): void {}
   pauseProducing(): void {}

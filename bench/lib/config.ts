@@ -52,7 +52,7 @@ function cmd(name: string, fallback: readonly string[]): readonly string[] {
 }
 
 function workloads(): ReadonlySet<WorkloadName> {
-  const raw = process.env["WORKLOADS"]?.trim();
+  const raw = process.env.WORKLOADS?.trim();
   if (!raw) return new Set(ALL_WORKLOADS);
   const wanted = raw.split(/[\s,]+/);
   const known = new Set<string>(ALL_WORKLOADS);
@@ -68,8 +68,8 @@ export function loadConfig(): BenchConfig {
     dur: num("DUR", 3, 0.2, 60),
     warm: num("WARM", 1, 0, 30),
     workloads: workloads(),
-    serverCpu: process.env["SERVER_CPU"] ?? "1",
-    loadgenCpu: process.env["LOADGEN_CPU"] ?? "0",
+    serverCpu: process.env.SERVER_CPU ?? "1",
+    loadgenCpu: process.env.LOADGEN_CPU ?? "0",
     idleConns: Math.round(num("IDLE_CONNS", 1000, 1, 10000)),
     rawEchoCmd: cmd("RAW_ECHO_CMD", [process.execPath, benchScript("servers/raw-net-echo.js")]),
     torsionEchoCmd: cmd("TORSION_ECHO_CMD", [process.execPath, TORSION_ECHO_JS]),

@@ -17,7 +17,7 @@ export const BUILD_DIR = path.join(BENCH_DIR, ".build");
 /** JSON results (git-ignored). */
 export const RESULTS_DIR = path.join(BENCH_DIR, "results");
 /** The read-only yardstick (`../shared/bench`), overridable with `SHARED_BENCH`. */
-export const SHARED_BENCH = process.env["SHARED_BENCH"] ?? path.resolve(REPO_DIR, "..", "shared", "bench");
+export const SHARED_BENCH = process.env.SHARED_BENCH ?? path.resolve(REPO_DIR, "..", "shared", "bench");
 
 /** The compiled Torsion echo example. */
 export const TORSION_ECHO_JS = path.join(REPO_DIR, "examples", "dist", "echo-server", "main.js");

@@ -135,7 +135,7 @@ export function runCommand(argv: readonly string[], timeoutMs: number): Promise<
 export function statusKb(pid: number, key: string): number | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/status`, "utf8");
-    const m = text.match(new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, "m"));
+    const m = new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, "m").exec(text);
     return m?.[1] === undefined ? undefined : Number(m[1]);
   } catch {
     return undefined;

@@ -36,7 +36,7 @@ class Worker extends AMP {
       dispatch().catch((error: unknown) => {
         console.error(`dispatch failed: ${String(error)}`);
         process.exitCode = 1;
-        void reactor.stop();
+        reactor.stop();
       });
     }
   }

@@ -1,6 +1,8 @@
 // A chat room: each client first picks a nickname, then every line it sends is relayed
 // to everyone else as "<nick> line".
 //   node examples/dist/chat-server/main.js [PORT]     (127.0.0.1; 0 picks a free port)
+//   or: npx torsion serve --listen tcp:8123:interface=127.0.0.1 examples/dist/chat-server/main.js
+import { pathToFileURL } from "node:url";
 import { reactor, LineReceiver, ServerFactory, type Failure } from "torsion";
 
 class Chat extends LineReceiver {
@@ -51,6 +53,12 @@ class ChatFactory extends ServerFactory<Chat> {
   readonly users = new Map<string, Chat>();
 }
 
-const port = reactor.listenTCP(Number(process.argv[2] ?? "8123"), new ChatFactory(), { interface: "127.0.0.1" });
-reactor.callWhenRunning(() => console.log(`chat server listening on ${port.getHost()}`));
-void reactor.run();
+/** What `torsion serve` serves: one chat room. */
+export const factory = new ChatFactory();
+
+const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (runDirectly) {
+  const port = reactor.listenTCP(Number(process.argv[2] ?? "8123"), factory, { interface: "127.0.0.1" });
+  reactor.callWhenRunning(() => console.log(`chat server listening on ${port.getHost()}`));
+  void reactor.run();
+}

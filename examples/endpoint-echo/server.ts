@@ -2,6 +2,8 @@
 //   node examples/dist/endpoint-echo/server.js [DESCRIPTION]
 // e.g. tcp:8000:interface=127.0.0.1 (the default), tcp:0:interface=127.0.0.1 (a free
 // port), tcp6:8000:interface=\:\:1, unix:/tmp/echo.sock. Stops on SIGINT/SIGTERM.
+//   or: npx torsion serve --listen tcp:8000:interface=127.0.0.1 examples/dist/endpoint-echo/server.js
+import { pathToFileURL } from "node:url";
 import { reactor, serverFromString, Factory, Protocol, type IStreamServerEndpoint } from "torsion";
 
 class Echo extends Protocol {
@@ -22,10 +24,16 @@ function listen(endpoint: IStreamServerEndpoint, description: string): void {
   void reactor.run();
 }
 
-const description = process.argv[2] ?? "tcp:8000:interface=127.0.0.1";
-try {
-  listen(serverFromString(reactor, description), description);
-} catch (error) {
-  console.log(`bad description ${description}: ${String(error)}`);
-  process.exitCode = 2;
+/** What `torsion serve` serves. */
+export const factory = Factory.forProtocol(Echo);
+
+const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (runDirectly) {
+  const description = process.argv[2] ?? "tcp:8000:interface=127.0.0.1";
+  try {
+    listen(serverFromString(reactor, description), description);
+  } catch (error) {
+    console.log(`bad description ${description}: ${String(error)}`);
+    process.exitCode = 2;
+  }
 }

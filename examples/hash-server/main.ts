@@ -1,6 +1,8 @@
 // A CPU-bound server that stays responsive: "HASH <rounds> <text>" is computed in worker
 // threads (deferToThread), so "PING" is answered at once even while workers hash.
 //   node examples/dist/hash-server/main.js [PORT]     (127.0.0.1; 0 picks a free port)
+//   or: npx torsion serve --listen tcp:8126:interface=127.0.0.1 examples/dist/hash-server/main.js
+import { pathToFileURL } from "node:url";
 import { reactor, deferToThread, LineReceiver, ServerFactory, type Failure } from "torsion";
 import { stretch } from "./hash-task.js";
 
@@ -30,7 +32,13 @@ class HashProtocol extends LineReceiver {
   }
 }
 
-reactor.getThreadPool().adjustPoolsize(0, 2);
-const port = reactor.listenTCP(Number(process.argv[2] ?? "8126"), ServerFactory.forProtocol(HashProtocol), { interface: "127.0.0.1" });
-reactor.callWhenRunning(() => console.log(`hash server listening on ${port.getHost()}`));
-void reactor.run();
+/** What `torsion serve` serves (the thread pool is the default reactor's). */
+export const factory = ServerFactory.forProtocol(HashProtocol);
+
+const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (runDirectly) {
+  reactor.getThreadPool().adjustPoolsize(0, 2);
+  const port = reactor.listenTCP(Number(process.argv[2] ?? "8126"), ServerFactory.forProtocol(HashProtocol), { interface: "127.0.0.1" });
+  reactor.callWhenRunning(() => console.log(`hash server listening on ${port.getHost()}`));
+  void reactor.run();
+}

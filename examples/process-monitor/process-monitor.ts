@@ -48,7 +48,7 @@ export class ProcessMonitor {
   readonly #killTime: number;
   readonly #log: (line: string) => void;
   #running = false;
-  #stopped: Array<() => void> = [];
+  #stopped: (() => void)[] = [];
 
   constructor(reactor: IReactorProcess & IReactorTime, options: MonitorOptions = {}) {
     this.#reactor = reactor;

@@ -3,6 +3,8 @@
 // e.g. ssl:8443:interface=127.0.0.1:privateKey=server.key:certKey=server.pem (a file
 // holding the key, and one holding the certificate), or tcp:8000:interface=127.0.0.1 for
 // plaintext. Each connection reports its TLS handshake. Stops on SIGINT/SIGTERM.
+//   or: npx torsion serve --listen ssl:8443:interface=127.0.0.1:privateKey=server.key:certKey=server.pem examples/dist/tls-echo/server.js
+import { pathToFileURL } from "node:url";
 import { reactor, serverFromString, Factory, Protocol, type ISSLTransport } from "torsion";
 
 class Echo extends Protocol {
@@ -16,18 +18,24 @@ class Echo extends Protocol {
   }
 }
 
-const [description = "ssl:8443:interface=127.0.0.1:privateKey=server.key:certKey=server.pem"] = process.argv.slice(2);
-try {
-  serverFromString(reactor, description).listen(Factory.forProtocol(Echo)).addCallbacks(
-    (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${port.getHost()}`)),
-    (failure) => {
-      console.log(`cannot listen on ${description}: ${failure.getErrorMessage()}`);
-      process.exitCode = 1;
-      reactor.callWhenRunning(() => reactor.stop());
-    },
-  );
-  void reactor.run();
-} catch (error) {
-  console.log(`bad description ${description}: ${(error as Error).message}`);
-  process.exitCode = 2;
+/** What `torsion serve` serves (e.g. --listen ssl:8443:interface=127.0.0.1:privateKey=server.key:certKey=server.pem). */
+export const factory = Factory.forProtocol(Echo);
+
+const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (runDirectly) {
+  const [description = "ssl:8443:interface=127.0.0.1:privateKey=server.key:certKey=server.pem"] = process.argv.slice(2);
+  try {
+    serverFromString(reactor, description).listen(Factory.forProtocol(Echo)).addCallbacks(
+      (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${port.getHost()}`)),
+      (failure) => {
+        console.log(`cannot listen on ${description}: ${failure.getErrorMessage()}`);
+        process.exitCode = 1;
+        reactor.callWhenRunning(() => reactor.stop());
+      },
+    );
+    void reactor.run();
+  } catch (error) {
+    console.log(`bad description ${description}: ${(error as Error).message}`);
+    process.exitCode = 2;
+  }
 }

@@ -1,5 +1,7 @@
 // Unix-socket echo server.
 //   node examples/dist/unix-echo/server.js /tmp/echo.sock
+//   or: npx torsion serve --listen unix:/tmp/echo.sock examples/dist/unix-echo/server.js
+import { pathToFileURL } from "node:url";
 import { reactor, Protocol, Factory } from "torsion";
 
 class Echo extends Protocol {
@@ -8,7 +10,13 @@ class Echo extends Protocol {
   }
 }
 
-const path = process.argv[2] ?? "/tmp/torsion-echo.sock";
-const port = reactor.listenUNIX(path, Factory.forProtocol(Echo));
-reactor.callWhenRunning(() => console.log(`unix echo server listening on ${port.getHost()}`));
-void reactor.run();
+/** What `torsion serve` serves. */
+export const factory = Factory.forProtocol(Echo);
+
+const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (runDirectly) {
+  const path = process.argv[2] ?? "/tmp/torsion-echo.sock";
+  const port = reactor.listenUNIX(path, factory);
+  reactor.callWhenRunning(() => console.log(`unix echo server listening on ${port.getHost()}`));
+  void reactor.run();
+}

@@ -27,12 +27,12 @@ export function startNode(script: string, args: readonly string[]): Running {
   const child = spawn(process.execPath, [script, ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  const lineWaiters: Array<() => void> = [];
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+  const lineWaiters: (() => void)[] = [];
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
     for (const wake of lineWaiters.splice(0)) wake();
   });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const exited = new Promise<Finished>((resolve) => {
     child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });

@@ -176,7 +176,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const sent = this.#sendBoxCommand(command.commandName, command.makeArguments(args), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(command, sent) as unknown as Deferred<OutputOf<R>>;
     this.lockForSwitch();
-    return parsed.addCallbacks<OutputOf<R>, never>(
+    return parsed.addCallbacks<OutputOf<R>>(
       (response) => {
         const protocol = factory.buildProtocol((this.transport as NonNullable<typeof this.transport>).getPeer());
         if (protocol !== null) this.switchTo(protocol, factory);
@@ -198,6 +198,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const requiresAnswer = options.requiresAnswer ?? true;
     const box = new AmpBox(args);
     const sent = this.#sendBoxCommand(name, box, requiresAnswer);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
     return sent === null ? null : sent.addErrback<never>((failure: Failure) => massageError(null, failure));
   }
 
@@ -207,7 +208,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(StartTLS, sent);
     this.prepareTLS();
-    return parsed.addCallbacks<OutputOf<Schema>, never>(
+    return parsed.addCallbacks<OutputOf<Schema>>(
       (response) => {
         this.startTLS(this.#tlsOptions);
         return response;
@@ -222,10 +223,10 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   }
 
   #parseAnswer(command: Command, sent: Deferred<AmpBox>): Deferred<OutputOf<Schema>> {
-    return sent.addCallbacks<OutputOf<Schema>, never>(
+    return sent.addCallbacks<OutputOf<Schema>>(
       (box: AmpBox) => command.parseResponse(box),
       (failure: Failure) => massageError(command, failure),
-    ) as Deferred<OutputOf<Schema>>;
+    );
   }
 
   #sendBoxCommand(name: string, box: AmpBox, requiresAnswer: boolean): Deferred<AmpBox> | null {

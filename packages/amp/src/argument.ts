@@ -45,7 +45,7 @@ export type OutOf<A> = A extends Argument<any, infer Out> ? Out : never;
 
 /** A set of named arguments (a command's arguments or response, an `AmpList` element). Keys are wire names. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Schema = { readonly [name: string]: Argument<any, any> };
+export type Schema = Readonly<Record<string, Argument<any, any>>>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type RequiredKeys<S> = { [K in keyof S]: S[K] extends { readonly optional: true } ? never : K }[keyof S];
@@ -165,7 +165,8 @@ const FALSE = Buffer.from("False");
  * Exported as `Boolean` from the package index.
  */
 export function BooleanArgument<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<boolean, boolean, O> {
-  return defineArgument("Boolean", options, (value: boolean) => {
+  // `unknown`: callers in plain JavaScript may pass anything, and get a typed error.
+  return defineArgument("Boolean", options, (value: unknown) => {
     if (value === true) return TRUE;
     if (value === false) return FALSE;
     throw new BadLocalValueError("Boolean", `expected a boolean, got ${typeof value}`);

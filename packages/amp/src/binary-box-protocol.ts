@@ -1,6 +1,7 @@
 import createDebug from "debug";
 import { ConnectionClosed, ConnectionLost, DecodeError, Protocol, type IProtocol, type IProtocolFactory, type ITransport } from "@torsion/core";
 import { Failure, reportError } from "@torsion/defer";
+import { FramingDriver } from "@torsion/protocols";
 import type { AmpBox } from "./amp-box.js";
 import { BinaryBoxDecoder, type BinaryBoxDecoderOptions, type BinaryBoxState } from "./binary-box-decoder.js";
 import { PeerVerifyError, ProtocolSwitched, TLSUnsupportedError } from "./errors.js";
@@ -44,25 +45,29 @@ const FLUSHING = new Set<PropertyKey>(["write", "writeSequence", "loseConnection
 
 /**
  * A protocol speaking AMP boxes over a byte stream (Twisted's `BinaryBoxProtocol`):
- * received bytes are decoded by a {@link BinaryBoxDecoder} and each box is handed to
- * {@link ampBoxReceived}; {@link sendBox} writes one box per `transport.write`.
+ * received bytes go through the one framing driver (`FramingDriver` of
+ * `@torsion/protocols`) with a {@link BinaryBoxDecoder} as its decoder, and each box is
+ * handed to {@link ampBoxReceived}; {@link sendBox} writes one box per `transport.write`
+ * (or, with `coalesceWrites`, one `writeSequence` per received chunk).
  *
- * Delivery stops as soon as `transport.disconnecting` is true (boxes after a close are
- * not dispatched), when the connection switched to another protocol, or after bad input.
- * Bad input (an over-long key, a box over the size limit, or an exception thrown by
+ * Delivery (the driver's rules) stops as soon as `transport.disconnecting` is true (boxes
+ * after a close are not dispatched); it also stops when the connection switched to
+ * another protocol (the decoder's unparsed bytes move to it), or after bad input. Bad
+ * input (an over-long key, a box over the size limit, or an exception thrown by
  * {@link ampBoxReceived}) goes to {@link badInput}: it is reported, the connection is
- * closed, and the error becomes the reason {@link stopReceivingBoxes} gets.
- *
- * TODO(framing-driver): the delivery loop below is private to AMP until the one framing
- * driver (`FramingDriver` in `@torsion/protocols`, issue 8) lands; then move onto it.
+ * closed, and the error becomes the reason {@link stopReceivingBoxes} gets. A partial box
+ * at the end of the stream is dropped.
  */
 export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   /** The protocol this connection switched to, or `null`. */
   innerProtocol: IProtocol | null = null;
   innerProtocolClientFactory: ISwitchClientFactory | null = null;
   readonly #decoder: BinaryBoxDecoder;
+  readonly #framing: FramingDriver<AmpBox, BinaryBoxProtocol>;
   #busy = false;
   #broken = false;
+  /** Set while {@link badInput} runs for a decode error: the driver closes right after it. */
+  #driverCloses = false;
   #locked = false;
   #stopReason: Error | null = null;
   #tlsBuffer: AmpBox[] | null = null;
@@ -75,8 +80,16 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   constructor(options: BinaryBoxProtocolOptions = {}) {
     super();
     this.#decoder = new BinaryBoxDecoder(options);
+    this.#framing = new FramingDriver<AmpBox, BinaryBoxProtocol>(this, this.#decoder, {
+      deliver: BinaryBoxProtocol.#deliverBox,
+      decodeFailed: (error) => this.#failed(error),
+      name: "BinaryBoxProtocol",
+    });
     this.#coalesce = options.coalesceWrites ?? true;
   }
+
+  /** The driver's frame handler: one function for every connection (a monomorphic call site). */
+  static readonly #deliverBox = (box: AmpBox, owner: BinaryBoxProtocol): void => owner.#receive(box);
 
   /**
    * With `coalesceWrites`, `transport` is a thin view of the real transport that first
@@ -141,12 +154,15 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
       return;
     }
     if (this.#broken) return;
-    this.#decoder.feed(data);
-    if (this.#busy) return;
+    if (this.#busy) {
+      // Re-entrant (from a box handler): the driver only queues; the outer call delivers.
+      this.#framing.dataReceived(data);
+      return;
+    }
     this.#busy = true;
     if (this.#coalesce) this.#batch = [];
     try {
-      this.#deliver();
+      this.#framing.dataReceived(data);
     } finally {
       this.#busy = false;
       this.flushWrites();
@@ -154,24 +170,26 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     }
   }
 
-  #deliver(): void {
-    while (!this.#broken && this.innerProtocol === null && this.transportOrNull !== null && !this.transport.disconnecting) {
-      let box: AmpBox | undefined;
-      try {
-        box = this.#decoder.next();
-      } catch (error) {
-        this.#broken = true;
-        this.badInput(error instanceof Error ? error : new Failure(error).value);
-        return;
-      }
-      if (box === undefined) return;
-      try {
-        this.ampBoxReceived(box);
-      } catch (error) {
-        this.#broken = true;
-        this.badInput(new Failure(error).value);
-        return;
-      }
+  /** One decoded box: dispatched unless the connection broke or switched meanwhile. */
+  #receive(box: AmpBox): void {
+    if (this.#broken || this.innerProtocol !== null || this.transportOrNull === null) return;
+    try {
+      this.ampBoxReceived(box);
+    } catch (error) {
+      this.#broken = true;
+      this.badInput(new Failure(error).value);
+    }
+  }
+
+  /** The decoder threw (bad framing, over a limit): the driver closes after this. */
+  #failed(error: Error): void {
+    if (this.#broken) return;
+    this.#broken = true;
+    this.#driverCloses = true;
+    try {
+      this.badInput(error);
+    } finally {
+      this.#driverCloses = false;
     }
   }
 
@@ -193,7 +211,7 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     this.#stopReason = error;
     if (error instanceof DecodeError) debug("bad input: %s", error.message);
     else reportError(new Failure(error), BAD_INPUT_CONTEXT);
-    this.transportOrNull?.loseConnection();
+    if (!this.#driverCloses) this.transportOrNull?.loseConnection();
   }
 
   /**
@@ -280,6 +298,7 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
 
   override connectionLost(reason: Failure): void {
     this.#batch = null;
+    this.#framing.connectionLost();
     if (this.innerProtocol !== null) {
       this.innerProtocol.connectionLost(reason);
       this.innerProtocolClientFactory?.clientConnectionLost(null, reason);

@@ -129,7 +129,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
 
   /** The request box for `values` (without `_command`/`_ask`). @throws BadLocalValueError */
   makeArguments(values: InputOf<A>): AmpBox {
-    return encodeSchema(this.arguments, values as Record<string, unknown>, new AmpBox());
+    return encodeSchema(this.arguments, values, new AmpBox());
   }
 
   /** The arguments carried by a request box (extra keys ignored). @throws MissingKeyError, BadValueError */
@@ -140,7 +140,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
   /** The answer box for a responder's result (extra keys ignored). @throws MissingKeyError, BadLocalValueError */
   makeResponse(values: InputOf<R>): AmpBox {
     if (typeof values !== "object" || values === null) throw new InvalidSignature(`a responder of ${this.commandName} must return an object`);
-    return encodeSchema(this.response, values as Record<string, unknown>, new AmpBox());
+    return encodeSchema(this.response, values, new AmpBox());
   }
 
   /** The response fields of an answer box (extra keys ignored). @throws MissingKeyError, BadValueError */

@@ -136,7 +136,7 @@ export class UnknownRemoteError extends AmpError {
   constructor(
     readonly description: string,
     /** The code the peer sent (`UNKNOWN` for an undeclared exception on its side). */
-    readonly remoteErrorCode: string = "UNKNOWN",
+    readonly remoteErrorCode = "UNKNOWN",
   ) {
     super(description);
   }

@@ -39,6 +39,7 @@ export function wrapResponder(command: Command, fn: Responder<Schema, Schema> | 
     const args = command.parseArguments(box);
     return maybeDeferred(fn as (a: OutputOf<Schema>, amp: AMP) => Awaitable<unknown>, args, amp)
       .addCallback((result: unknown) => makeResponseFor(command, result))
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
       .addErrback<never>((failure: Failure) => {
         const declared = command.declaredError(failure.value);
         if (declared === null) return failure;

@@ -28,7 +28,7 @@ describe("AmpBox replays every amp-box-encode vector", () => {
   });
   for (const vector of vectors) {
     it(`${vector.id} (${vector.category})`, () => {
-      const pairs = vector["pairs"] as [Datum, Datum][];
+      const pairs = vector.pairs as [Datum, Datum][];
       const event = vector.events[0] as [string, ...unknown[]];
       let result: Buffer | Error;
       try {

@@ -29,7 +29,8 @@ type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sumResponse: Exact<OutputOf<typeof Sum.response>, { total: number }> = true;
 const greetResponse: Exact<OutputOf<typeof Greet.response>, { text: string; tags: string[]; big: bigint | null }> = true;
 
-function misuse(amp: AMP): void {
+/** Compile-time checks only: never called, each line must fail to type-check. */
+function _misuse(amp: AMP): void {
   // @ts-expect-error b is missing
   void amp.callRemote(Sum, { a: 1 });
   // @ts-expect-error a must be a number or bigint
@@ -37,15 +38,16 @@ function misuse(amp: AMP): void {
   // @ts-expect-error c is not an argument of Sum
   void amp.callRemote(Sum, { a: 1, b: 2, c: 3 });
   // @ts-expect-error the response has no field "sum"
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- the line is a deliberate type error
   void amp.callRemote(Sum, { a: 1, b: 2 }).addCallback((r) => r.sum);
   // @ts-expect-error a no-answer command returns nothing to wait on
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- the line is a deliberate type error
   void amp.callRemote(Notify, { text: "x" }).addCallback(() => 1);
   // @ts-expect-error a responder must return the response fields
   amp.responder(Sum, ({ a, b }) => ({ sum: a + b }));
   // @ts-expect-error responder arguments are decoded numbers, not strings
   amp.responder(Sum, ({ a }: { a: string; b: number }) => ({ total: 1 }));
 }
-void misuse;
 
 describe("Command.define infers the types of callRemote and responders", () => {
   it("resolves callRemote(Sum, {a: 1, b: 2}) to {total: number} and optional fields to null", async () => {

@@ -49,10 +49,10 @@ describe("BinaryBoxProtocol replays every amp-box-decode vector (realistic mode,
   const vectors = loadSuite("amp-box-decode");
   it("the fixture holds the public vectors", () => assert.equal(vectors.length, 79));
   for (const vector of vectors) {
-    it(`${vector.id} (${vector.category}, ${String(vector["chunking"])})`, () => {
-      const chunks = vector["chunks"] as string[];
-      const ends = vector["chunkEventEnds"] as number[];
-      const disconnect = vector["disconnectChunk"] as number | null;
+    it(`${vector.id} (${vector.category}, ${String(vector.chunking)})`, () => {
+      const chunks = vector.chunks as string[];
+      const ends = vector.chunkEventEnds as number[];
+      const disconnect = vector.disconnectChunk as number | null;
       const events: OracleEvent[] = [];
       const protocol = new RecordingBoxProtocol(events);
       const transport = new RecordingTransport(events);
@@ -62,7 +62,7 @@ describe("BinaryBoxProtocol replays every amp-box-decode vector (realistic mode,
         protocol.dataReceived(unb64(chunks[i] as string));
         assert.deepEqual(events, vector.events.slice(0, ends[i]), `after chunk ${i}`);
       }
-      const final = vector["final"] as { state: string } | undefined;
+      const final = vector.final as { state: string } | undefined;
       if (final !== undefined) assert.equal(protocol.parserState, final.state);
       protocol.connectionLost(new Failure(new ConnectionDone()));
       assert.deepEqual(events, vector.events);

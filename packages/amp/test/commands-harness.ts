@@ -136,7 +136,7 @@ export class CommandsReplay {
   }
 
   #define(spec: CommandSpec): Command {
-    if (spec.special === "StartTLS") return StartTLS as unknown as Command;
+    if (spec.special === "StartTLS") return StartTLS;
     const definition = {
       commandName: spec.commandName,
       arguments: schemaOf(spec.arguments),
@@ -145,7 +145,7 @@ export class CommandsReplay {
       fatalErrors: this.#errors(spec.fatalErrors),
       requiresAnswer: spec.requiresAnswer,
     };
-    return (spec.special === "ProtocolSwitch" ? ProtocolSwitchCommand.define(definition) : Command.define(definition)) as unknown as Command;
+    return spec.special === "ProtocolSwitch" ? ProtocolSwitchCommand.define(definition) : Command.define(definition);
   }
 
   #settle(plan: Plan, spec: CommandSpec): unknown {
@@ -161,15 +161,15 @@ export class CommandsReplay {
   #serve(spec: CommandSpec, index: number): void {
     if (!spec.serverKnows || spec.special === "StartTLS") return;
     let invocation = 0;
-    const command = this.commands[index] as Command<Schema, Schema, boolean>;
+    const command = this.commands[index] as Command;
     this.server.responder(command, (args) => {
-      this.events.push(["s:responder", index, objectToJson(spec.arguments, args as Record<string, unknown>)]);
+      this.events.push(["s:responder", index, objectToJson(spec.arguments, args)]);
       const plan = spec.responses[invocation++];
       if (plan === undefined) return {};
       if (plan.kind === "later") {
         const deferred = new Deferred<unknown>();
         this.#later.push({ deferred, plan: plan.then, command: index });
-        return deferred as Deferred<Record<string, unknown>>;
+        return deferred;
       }
       return this.#settle(plan, spec) as Record<string, unknown>;
     });
@@ -185,7 +185,7 @@ export class CommandsReplay {
 
   #call(callId: number, index: number, rawArgs: Record<string, unknown>, handled: boolean): void {
     const spec = this.specs[index] as CommandSpec;
-    const command = this.commands[index] as Command<Schema, Schema, boolean>;
+    const command = this.commands[index] as Command;
     const args = objectFromJson(spec.arguments, rawArgs);
     let result: Deferred<Record<string, unknown>> | void;
     try {
@@ -234,7 +234,7 @@ export class CommandsReplay {
 
   run(): void {
     this.#expected = this.vector.events;
-    for (const op of this.vector["ops"] as unknown[][]) {
+    for (const op of this.vector.ops as unknown[][]) {
       const name = op[0] as string;
       if (name === "call") this.#call(op[1] as number, op[2] as number, op[3] as Record<string, unknown>, (op[4] as { handled?: boolean } | undefined)?.handled !== false);
       else if (name === "s:data" || name === "c:data") this.#data(name[0] as "c" | "s", op[1] as string[]);

@@ -48,8 +48,8 @@ describe("AMP replays every amp-commands vector", () => {
         return;
       }
       assert.deepEqual(replay.events, vector.events);
-      assert.deepEqual(replay.opEnds, vector["opEventEnds"]);
-      assert.deepEqual(replay.final(), vector["final"]);
+      assert.deepEqual(replay.opEnds, vector.opEventEnds);
+      assert.deepEqual(replay.final(), vector.final);
     });
   }
 });

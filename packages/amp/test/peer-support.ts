@@ -23,7 +23,7 @@ export function requireTwisted(t: TestContext): boolean {
   available ??= spawnSync(PYTHON, ["-c", "import twisted.protocols.amp"], { stdio: "ignore" }).status === 0;
   if (available) return true;
   const reason = `${PYTHON} with Twisted is missing (run scripts/install-test-deps.sh)`;
-  if (process.env["CI"] === "true") throw new Error(reason);
+  if (process.env.CI === "true") throw new Error(reason);
   t.skip(reason);
   return false;
 }
@@ -36,9 +36,9 @@ export function tempDir(): string {
 }
 
 /** Runs the Python server and resolves with the port (TCP) or path (Unix) from its `listening` line. */
-export function startPythonServer(t: TestContext, family: Family, address: string): Promise<string> {
+export function startPythonServer(t: TestContext, family: Family, address: string, env: Readonly<Record<string, string>> = {}): Promise<string> {
   // stderr is kept (Twisted logs the undeclared errors the tests provoke) and shown only on failure
-  const child = spawn(PYTHON, [PEER, "server", family, address], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(PYTHON, [PEER, "server", family, address], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
   let errors = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-4000);
@@ -54,7 +54,7 @@ export function startPythonServer(t: TestContext, family: Family, address: strin
     clearTimeout(killer);
   });
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> });
+    const lines = createInterface({ input: child.stdout });
     lines.once("line", (line) => {
       const match = /^listening (.+)$/.exec(line);
       if (match === null) reject(new Error(`unexpected first line from the Python server: ${line}`));
@@ -65,8 +65,12 @@ export function startPythonServer(t: TestContext, family: Family, address: strin
 }
 
 /** Runs the Python client to completion and resolves with its JSON summary line. */
-export function runPythonClient(family: Family, address: string, seed: number, count: number, inflight: number): Promise<Record<string, unknown>> {
-  const child = spawn(PYTHON, [PEER, "client", family, address, String(seed), String(count), String(inflight)], { stdio: ["ignore", "pipe", "pipe"] });
+export function runPythonClient(
+  family: Family, address: string, seed: number, count: number, inflight: number, env: Readonly<Record<string, string>> = {},
+): Promise<Record<string, unknown>> {
+  const child = spawn(PYTHON, [PEER, "client", family, address, String(seed), String(count), String(inflight)], {
+    stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env },
+  });
   const timer = setTimeout(() => child.kill(), 120_000);
   let out = "";
   let errors = "";

@@ -37,16 +37,16 @@ export function schemaOf(fields: readonly (readonly [string, TypeSpec])[]): Sche
 export function argumentOf(spec: TypeSpec): AnyArgument {
   const options = { optional: spec.optional === true };
   switch (spec.type) {
-    case "Integer": return BigInteger(options) as AnyArgument;
-    case "String": return Bytes(options) as AnyArgument;
-    case "Unicode": return Unicode(options) as AnyArgument;
-    case "Boolean": return Boolean(options) as AnyArgument;
-    case "Float": return Float(options) as AnyArgument;
-    case "Decimal": return Decimal(options) as AnyArgument;
-    case "DateTime": return DateTime(options) as AnyArgument;
-    case "Path": return Path(options) as AnyArgument;
-    case "ListOf": return ListOf(argumentOf(spec.of as TypeSpec), options) as AnyArgument;
-    case "AmpList": return AmpList(schemaOf(spec.fields ?? []), options) as AnyArgument;
+    case "Integer": return BigInteger(options);
+    case "String": return Bytes(options);
+    case "Unicode": return Unicode(options);
+    case "Boolean": return Boolean(options);
+    case "Float": return Float(options);
+    case "Decimal": return Decimal(options);
+    case "DateTime": return DateTime(options);
+    case "Path": return Path(options);
+    case "ListOf": return ListOf(argumentOf(spec.of as TypeSpec), options);
+    case "AmpList": return AmpList(schemaOf(spec.fields ?? []), options);
     default: throw new Error(`unknown type ${spec.type}`);
   }
 }

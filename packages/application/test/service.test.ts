@@ -122,7 +122,7 @@ describe("MultiService", () => {
     child.setName("db");
     child.setServiceParent(parent);
     assert.equal(parent.getServiceNamed("db"), child);
-    assert.throws(() => parent.getServiceNamed("web"), (e: unknown) => e instanceof NoSuchServiceError && /"web"/.test(e.message));
+    assert.throws(() => parent.getServiceNamed("web"), (e: unknown) => e instanceof NoSuchServiceError && e.message.includes('"web"'));
   });
 
   it("stops a child removed from a running parent and returns its stop result", () => {

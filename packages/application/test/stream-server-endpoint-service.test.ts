@@ -31,7 +31,7 @@ describe("StreamServerEndpointService", () => {
       assert.equal(failure.getErrorMessage(), "EADDRINUSE");
       assert.equal(buffer.events.length, 1);
       assert.equal(buffer.events[0]?.level, "critical");
-      assert.match(String(buffer.events[0]?.fields["endpoint"]), /fake:endpoint/);
+      assert.match(String(buffer.events[0]?.fields.endpoint), /fake:endpoint/);
     } finally {
       globalLogPublisher.removeObserver(buffer.observer);
     }

@@ -10,3 +10,4 @@ export { DelayedCall, type DelayedCallScheduler } from "./delayed-call.js";
 export { LoopingCall } from "./looping-call.js";
 export { deferLater } from "./defer-later.js";
 export { LoopingCallStateError } from "./task-errors.js";
+export { TLSNotLoadedError } from "./tls-errors.js";

@@ -54,6 +54,7 @@ const HIERARCHY: Array<[name: string, parent: AnyErrorClass]> = [
   ["InvalidAddressError", TorsionError],
   ["ProtocolLifecycleError", TorsionError],
   ["BadUNIXPathError", ConnectError],
+  ["TLSNotLoadedError", TorsionError],
 ];
 
 function make(name: string): Error {

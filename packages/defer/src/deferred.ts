@@ -192,7 +192,7 @@ export class Deferred<T> implements PromiseLike<T> {
    * instead.
    */
   chainDeferred(other: Deferred<T>): Deferred<null> {
-    this.#links.push({ kind: "forward", target: other as Deferred<unknown> });
+    this.#links.push({ kind: "forward", target: other });
     if (this.#called) this.#runCallbacks();
     return this as unknown as Deferred<null>;
   }
@@ -279,7 +279,7 @@ export class Deferred<T> implements PromiseLike<T> {
    *
    * @returns this Deferred
    */
-  addTimeout(seconds: number, clock: ITimeoutClock, onTimeoutCancel?: OnTimeoutCancel<T>): Deferred<T> {
+  addTimeout(seconds: number, clock: ITimeoutClock, onTimeoutCancel?: OnTimeoutCancel<T>): this {
     addTimeoutTo(this, seconds, clock, onTimeoutCancel);
     return this;
   }
@@ -387,7 +387,7 @@ export class Deferred<T> implements PromiseLike<T> {
    */
   #runCallbacks(): void {
     if (this.#running || this.#forwarding) return;
-    const stack: Deferred<unknown>[] = [this as Deferred<unknown>];
+    const stack: Deferred<unknown>[] = [this];
     while (stack.length > 0) {
       const current = stack[stack.length - 1]!;
       if (current.#forwarding) {
@@ -497,7 +497,7 @@ export class Deferred<T> implements PromiseLike<T> {
       return false;
     }
     this.#result = other;
-    other.#links.push({ kind: "continue", target: this as Deferred<unknown> });
+    other.#links.push({ kind: "continue", target: this });
     return true;
   }
 

@@ -31,7 +31,7 @@ describe("DeferredList", () => {
     b.callback(2);
     const entries = resultOf(list);
     assert.equal(entries[0]?.[0], false);
-    assert.equal((entries[0]?.[1] as Failure).value, error);
+    assert.equal((entries[0]?.[1]).value, error);
     assert.deepEqual(entries[1], [true, 2]);
     a.addErrback(() => null);
   });

@@ -13,7 +13,7 @@ describe("Failure", () => {
   it("wraps a non-Error thrown value in ThrownValueError", () => {
     const failure = new Failure(42);
     assert.ok(failure.value instanceof ThrownValueError);
-    assert.equal((failure.value as ThrownValueError).thrown, 42);
+    assert.equal((failure.value).thrown, 42);
   });
 
   it("returns a Failure as-is from Failure.from and shares the value when constructed from one", () => {

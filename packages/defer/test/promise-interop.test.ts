@@ -10,7 +10,7 @@ function manualThenable<T>(): { thenable: PromiseLike<T>; resolve(value: T): voi
   return {
     thenable: {
       then(onFulfilled) {
-        if (onFulfilled) handlers.push(onFulfilled as (value: T) => unknown);
+        if (onFulfilled) handlers.push(onFulfilled);
         return undefined as unknown as PromiseLike<never>;
       },
     },

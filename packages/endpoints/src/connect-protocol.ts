@@ -9,7 +9,6 @@ import type { IAddress, IProtocol, IProtocolFactoryOf, IStreamClientEndpoint } f
 export function connectProtocol<P extends IProtocol>(endpoint: IStreamClientEndpoint, protocol: P): Deferred<P> {
   const oneShot: IProtocolFactoryOf<P> = {
     buildProtocol(addr: IAddress): P {
-      void addr;
       return protocol;
     },
     doStart(): void {},

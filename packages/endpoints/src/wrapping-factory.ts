@@ -10,11 +10,11 @@ import {
 } from "@torsion/core";
 import { NoProtocol } from "./errors.js";
 
-type Optional = {
+interface Optional {
   readConnectionLost?: () => void;
   writeConnectionLost?: () => void;
   handshakeCompleted?: () => void;
-};
+}
 
 /**
  * Stands between the transport and the user's protocol so the endpoint learns when the
@@ -121,7 +121,6 @@ export class WrappingFactory<P extends IProtocol> implements IClientFactory {
   }
 
   clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    void connector;
     if (!this.onConnection.called) this.onConnection.errback(reason);
   }
 

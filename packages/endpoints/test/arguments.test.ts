@@ -41,8 +41,8 @@ describe("description integers", () => {
 
 describe("description argument binding", () => {
   it("names the missing, repeated or unknown argument", () => {
-    assert.throws(() => serverFromString(reactor, "tcp"), (e: unknown) => e instanceof EndpointArgumentError && /"port"/.test(e.message));
-    assert.throws(() => clientFromString(reactor, "tls:host=h:1"), (e: unknown) => e instanceof EndpointArgumentError && /multiple values for argument "host"/.test(e.message));
-    assert.throws(() => serverFromString(reactor, "tcp:80:bogus=1"), (e: unknown) => e instanceof EndpointArgumentError && /"bogus"/.test(e.message));
+    assert.throws(() => serverFromString(reactor, "tcp"), (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('"port"'));
+    assert.throws(() => clientFromString(reactor, "tls:host=h:1"), (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('multiple values for argument "host"'));
+    assert.throws(() => serverFromString(reactor, "tcp:80:bogus=1"), (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('"bogus"'));
   });
 });

@@ -17,14 +17,14 @@ describe("parseDescription", () => {
   it("rejects a trailing backslash and non-ASCII keyword names", () => {
     assert.throws(() => parseArguments("a\\"), EndpointSyntaxError);
     assert.throws(() => parseArguments("a:é=1"), EndpointSyntaxError);
-    assert.deepEqual(parseArguments("a:k=é").kwargs["k"], "é");
+    assert.deepEqual(parseArguments("a:k=é").kwargs.k, "é");
   });
 });
 
 describe("quoteStringArgument", () => {
   it("round-trips any value through a keyword of a description", () => {
     for (const value of ["C:\\key.pem", "a=b:c", "\\\\::", "", "plain", "::1"]) {
-      assert.equal(parseArguments(`x:k=${quoteStringArgument(value)}`).kwargs["k"], value);
+      assert.equal(parseArguments(`x:k=${quoteStringArgument(value)}`).kwargs.k, value);
     }
   });
 

@@ -15,7 +15,7 @@ import {
 } from "@torsion/endpoints";
 
 describe("the endpoints errors", () => {
-  const cases: Array<[TorsionError, string, string, boolean]> = [
+  const cases: [TorsionError, string, string, boolean][] = [
     [new EndpointSyntaxError("x"), "EndpointSyntaxError", "ERR_ENDPOINT_SYNTAX", true],
     [new UnknownEndpointTypeError("nosuch"), "UnknownEndpointTypeError", "ERR_UNKNOWN_ENDPOINT_TYPE", true],
     [new EndpointArgumentError("x"), "EndpointArgumentError", "ERR_ENDPOINT_ARGUMENT", true],

@@ -112,7 +112,7 @@ export function makeCertificates(dir: string): TestCertificates | string {
   ], { encoding: "utf8" });
   if (result.error !== undefined || result.status !== 0) {
     const why = `openssl is not available (${result.error?.message ?? result.stderr}); run scripts/install-test-deps.sh`;
-    if (process.env["CI"] === "true") throw new Error(why);
+    if (process.env.CI === "true") throw new Error(why);
     return why;
   }
   fs.writeFileSync(both, Buffer.concat([fs.readFileSync(cert), fs.readFileSync(key)]));

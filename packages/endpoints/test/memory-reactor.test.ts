@@ -20,7 +20,7 @@ describe("endpoints over MemoryReactor, without sockets", () => {
     client.transport?.loseConnection();
     pump.flush();
     assert.ok(client.lost !== null);
-    successResultOf((port as IListeningPort).stopListening());
+    successResultOf((port).stopListening());
   });
 
   it("also over Unix paths", () => {

@@ -146,7 +146,7 @@ describe("TCP client endpoints over MemoryReactor", () => {
     wrapper.readConnectionLost();
     wrapper.writeConnectionLost();
     assert.deepEqual(wrapper.wrappedProtocol.events, ["connectionMade", "readConnectionLost", "writeConnectionLost"]);
-    assert.equal(typeof plain["readConnectionLost"], "undefined");
+    assert.equal(typeof plain.readConnectionLost, "undefined");
   });
 });
 

@@ -40,7 +40,7 @@ export function eventAsJSON(event: LogEvent): string {
     text: formatEvent(event),
   };
   if (event.failure !== undefined) {
-    record["failure"] = { type: event.failure.value.name, message: event.failure.getErrorMessage(), traceback: event.failure.getTraceback() };
+    record.failure = { type: event.failure.value.name, message: event.failure.getErrorMessage(), traceback: event.failure.getTraceback() };
   }
   return JSON.stringify(record);
 }

@@ -19,7 +19,7 @@ describe("captureErrorReporter", () => {
     assert.equal(buffer.events.length, 1);
     assert.equal(only?.level, "error");
     assert.equal(only?.namespace, "torsion.errors");
-    assert.equal(only?.fields["context"], "Unhandled error in dataReceived");
+    assert.equal(only?.fields.context, "Unhandled error in dataReceived");
     assert.equal(only?.failure?.getErrorMessage(), "callback blew up");
   });
 });
@@ -39,7 +39,7 @@ describe("captureDebug", () => {
       restore();
     }
     traced("after restore");
-    assert.deepEqual(buffer.events.map((e) => [e.level, e.namespace, e.fields["message"]]), [["debug", "torsion:test:capture", "accepted 127.0.0.1 on 8000"]]);
+    assert.deepEqual(buffer.events.map((e) => [e.level, e.namespace, e.fields.message]), [["debug", "torsion:test:capture", "accepted 127.0.0.1 on 8000"]]);
     assert.equal(traced.enabled, false);
   });
 });

@@ -12,15 +12,15 @@ describe("eventAsJSON", () => {
 
   it("makes bigints, bytes, errors, non-finite numbers and cycles JSON-safe", () => {
     const cycle: Record<string, unknown> = { a: 1 };
-    cycle["self"] = cycle;
+    cycle.self = cycle;
     const line = eventAsJSON({ time: 0, level: "debug", namespace: "x", format: "", fields: { big: 2n ** 70n, bytes: Buffer.from("hi"), err: new RangeError("r"), inf: Infinity, cycle, fn: () => 1 } });
     const fields = (JSON.parse(line) as { fields: Record<string, unknown> }).fields;
-    assert.equal(fields["big"], "1180591620717411303424");
-    assert.deepEqual(fields["bytes"], { base64: "aGk=" });
-    assert.deepEqual(fields["err"], { name: "RangeError", message: "r" });
-    assert.equal(fields["inf"], "Infinity");
-    assert.deepEqual(fields["cycle"], { a: 1, self: "[Circular]" });
-    assert.equal(fields["fn"], null);
+    assert.equal(fields.big, "1180591620717411303424");
+    assert.deepEqual(fields.bytes, { base64: "aGk=" });
+    assert.deepEqual(fields.err, { name: "RangeError", message: "r" });
+    assert.equal(fields.inf, "Infinity");
+    assert.deepEqual(fields.cycle, { a: 1, self: "[Circular]" });
+    assert.equal(fields.fn, null);
   });
 
   it("records a failure's type, message and traceback, and reads it back", () => {

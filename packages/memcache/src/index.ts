@@ -1,2 +1,30 @@
 /** @packageDocumentation Memcached client: Twisted's MemCacheProtocol for Torsion. */
-export const PACKAGE_NAME = "@torsion/memcache";
+export {
+  MemcacheError,
+  NoSuchCommand,
+  ClientError,
+  ServerError,
+  InvalidKeyError,
+  InvalidArgumentError,
+  NotConnectedError,
+  MemcacheTimeoutError,
+  MalformedReplyError,
+  LineTooLongError,
+  ValueTooLargeError,
+  type MalformedReplyReason,
+} from "./errors.js";
+export {
+  MemCacheProtocol,
+  DEFAULT_PORT,
+  type MemCacheProtocolOptions,
+  type GetResult,
+  type GetsResult,
+} from "./mem-cache-protocol.js";
+export {
+  MemcacheReplyDecoder,
+  type MemcacheReplyDecoderOptions,
+  type MemcacheReplyFrame,
+  type ValueHeaderFrame,
+  type ValueDataFrame,
+} from "./reply-decoder.js";
+export { MAX_KEY_LENGTH, type MemcacheKey, encodeKey, parsePythonInt, pythonBytesRepr } from "./wire.js";

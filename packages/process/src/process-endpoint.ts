@@ -6,8 +6,9 @@ import {
   type IProcessTransport,
   type IProducer,
   type IProtocol,
-  type IProtocolFactory,
+  type IProtocolFactoryOf,
   type IReactorProcess,
+  type IStreamClientEndpoint,
   type ITransport,
   type SpawnProcessOptions,
 } from "@torsion/core";
@@ -18,13 +19,10 @@ import { ProcessProtocol } from "./process-protocol.js";
 const debug = createDebug("torsion:process:endpoint");
 
 /**
- * The client-endpoint shape `ProcessEndpoint` implements. **A minimal local interface**:
- * `@torsion/endpoints` (written in parallel) defines the real `IStreamClientEndpoint`;
- * this one has the same `connect` and is meant to be replaced by it.
+ * The client-endpoint shape `ProcessEndpoint` implements: core's `IStreamClientEndpoint`.
+ * @deprecated Use `IStreamClientEndpoint` from `@torsion/core`; kept as an alias.
  */
-export interface IProcessClientEndpoint {
-  connect(factory: IProtocolFactory): Deferred<IProtocol>;
-}
+export type IProcessClientEndpoint = IStreamClientEndpoint;
 
 /** The address of a process endpoint's ends (Twisted's `_ProcessAddress`). */
 export class ProcessAddress implements IAddress {
@@ -124,7 +122,7 @@ class WrapProtocol extends ProcessProtocol {
   }
 
   override outReceived(data: Buffer): void | PromiseLike<unknown> {
-    return this.#protocol.dataReceived(data) as void | PromiseLike<unknown>;
+    return this.#protocol.dataReceived(data);
   }
 
   override errReceived(data: Buffer): void {
@@ -140,12 +138,15 @@ class WrapProtocol extends ProcessProtocol {
  * Twisted's `ProcessEndpoint`: `connect(factory)` starts the child and connects the
  * factory's protocol to its stdin (writes) and stdout (`dataReceived`); the protocol's
  * `connectionLost` gets the process's end reason (`ProcessDone`, a `ConnectionDone`, or
- * `ProcessTerminated`/`ProcessSpawnError`). The Deferred fires with the protocol at once
- * (a failed exec shows up as `connectionLost(ProcessSpawnError)`), or errbacks with
- * `ConnectError` when the factory returns no protocol, or with the argument error of
- * `spawnProcess`.
+ * `ProcessTerminated`/`ProcessSpawnError`). The Deferred fires with the protocol at once,
+ * after its `connectionMade` ran (a failed exec shows up as
+ * `connectionLost(ProcessSpawnError)`), or errbacks with `ConnectError` when the factory
+ * returns no protocol (`@torsion/endpoints`' `NoProtocol` is not reachable from this
+ * package), with what `buildProtocol` threw, or with the argument error of `spawnProcess`.
+ * It is an `IStreamClientEndpoint`, so `connectProtocol` and `ClientService` take it;
+ * there is nothing to cancel, since it never waits.
  */
-export class ProcessEndpoint implements IProcessClientEndpoint {
+export class ProcessEndpoint implements IStreamClientEndpoint {
   readonly #reactor: IReactorProcess & { reportError?(error: unknown, context: string): void };
   readonly #executable: string;
   readonly #args: readonly string[];
@@ -159,8 +160,8 @@ export class ProcessEndpoint implements IProcessClientEndpoint {
     this.#options = options;
   }
 
-  connect(factory: IProtocolFactory): Deferred<IProtocol> {
-    let protocol: IProtocol | null;
+  connect<P extends IProtocol>(factory: IProtocolFactoryOf<P>): Deferred<P> {
+    let protocol: P | null;
     try {
       protocol = factory.buildProtocol(new ProcessAddress());
     } catch (error) {

@@ -50,12 +50,10 @@ export class ProcessProtocol implements IProcessProtocol {
 
   /** Override: the child wrote `data` to its stdout. */
   outReceived(data: Buffer): void | PromiseLike<unknown> {
-    void data;
   }
 
   /** Override: the child wrote `data` to its stderr. */
   errReceived(data: Buffer): void | PromiseLike<unknown> {
-    void data;
   }
 
   /** Dispatches fds 0, 1, 2 to `inConnectionLost`, `outConnectionLost`, `errConnectionLost`. */
@@ -77,11 +75,9 @@ export class ProcessProtocol implements IProcessProtocol {
 
   /** Override: the child was reaped (output may still be arriving). */
   processExited(reason: Failure): void | PromiseLike<unknown> {
-    void reason;
   }
 
   /** Override: the child was reaped and every pipe is closed; the last call. */
   processEnded(reason: Failure): void | PromiseLike<unknown> {
-    void reason;
   }
 }

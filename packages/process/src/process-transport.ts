@@ -71,7 +71,7 @@ export class ProcessTransport implements IProcessTransport {
   #paused = false;
   #reason: Failure | null = null;
   #unregister: () => void = () => undefined;
-  #endWaiters: Array<() => void> = [];
+  #endWaiters: (() => void)[] = [];
 
   constructor(init: ProcessTransportInit) {
     this.#host = init.host;

@@ -91,7 +91,7 @@ export function spawnProcess(
     child = spawn(executable, argv.slice(1), {
       argv0: argv[0] ?? executable,
       env,
-      stdio: stdio as StdioOptions,
+      stdio: stdio,
       shell: false,
       windowsHide: true,
       ...(options.path === undefined ? {} : { cwd: options.path }),

@@ -62,7 +62,7 @@ export class StandardIO implements ITransport {
   #disconnecting = false;
   #waitingForProducer = false;
   #unregister: () => void;
-  #closed: Array<() => void> = [];
+  #closed: (() => void)[] = [];
 
   constructor(host: ITransportHost, protocol: IProtocol, options: StandardIOOptions = {}) {
     this.#host = host;

@@ -1,9 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectError, ConnectionDone, Factory, ProcessDone, ProcessSpawnError, Protocol } from "@torsion/core";
+import { ConnectError, ConnectionDone, Factory, ProcessDone, ProcessSpawnError, ProcessTerminated, Protocol, type IStreamClientEndpoint } from "@torsion/core";
+import { ClientService } from "@torsion/application";
+import { connectProtocol } from "@torsion/endpoints";
 import type { Failure } from "@torsion/defer";
 import { ProcessAddress, ProcessEndpoint } from "@torsion/process";
-import { MemoryReactor, failureResultOf, successResultOf } from "@torsion/testing";
+import { Clock, MemoryReactor, failureResultOf, successResultOf } from "@torsion/testing";
 import { testReactor } from "./helpers.js";
 
 class Collect extends Protocol {
@@ -75,5 +77,49 @@ describe("ProcessEndpoint", () => {
     const failure = failureResultOf(new ProcessEndpoint(reactor, "true").connect(factory));
     assert.ok(failure.value instanceof ConnectError);
     assert.equal(reactor.processes.length, 0);
+  });
+});
+
+describe("ProcessEndpoint as an IStreamClientEndpoint", () => {
+  it("is typed as core's IStreamClientEndpoint, and connect resolves to the factory's own protocol type", () => {
+    const reactor = new MemoryReactor();
+    const endpoint: IStreamClientEndpoint = new ProcessEndpoint(reactor, "cat", ["cat"]);
+    const protocol: Collect = successResultOf(endpoint.connect(Factory.forProtocol(Collect)));
+    assert.ok(protocol instanceof Collect);
+    assert.equal(reactor.processes.length, 1);
+  });
+
+  it("connectProtocol spawns the child and connects the given protocol to its stdio", () => {
+    const reactor = new MemoryReactor();
+    const mine = new Collect();
+    const connected = successResultOf(connectProtocol(new ProcessEndpoint(reactor, "cat", ["cat", "-u"]), mine));
+    assert.equal(connected, mine);
+    const record = reactor.processes[0]!;
+    assert.deepEqual([record.executable, record.args], ["cat", ["cat", "-u"]]);
+    record.transport.writeStdout("from the child");
+    assert.equal(Buffer.concat(mine.chunks).toString(), "from the child");
+    mine.transport!.write(Buffer.from("to the child"));
+    assert.equal(record.transport.value(0).toString(), "to the child");
+  });
+
+  it("ClientService keeps a child running over a ProcessEndpoint: a child that dies is respawned after the retry delay", async () => {
+    const reactor = new MemoryReactor();
+    const clock = new Clock();
+    const service = new ClientService(new ProcessEndpoint(reactor, "worker", ["worker"]), Factory.forProtocol(Collect), {
+      clock, retryPolicy: () => 2,
+    });
+    service.startService();
+    const first = successResultOf(service.whenConnected()) as Collect;
+    assert.equal(reactor.processes.length, 1);
+    reactor.processes[0]!.transport.finish({ signal: 9, signalName: "KILL" });
+    assert.ok((await first.lost).value instanceof ProcessTerminated);
+    assert.equal(reactor.processes.length, 1, "no respawn before the retry delay");
+    clock.advance(2);
+    assert.equal(reactor.processes.length, 2, "respawned after the delay");
+    const second = successResultOf(service.whenConnected()) as Collect;
+    assert.notEqual(second, first);
+    const stopped = service.stopService();
+    reactor.processes[1]!.transport.finish();
+    await stopped;
   });
 });

@@ -98,7 +98,7 @@ describe("spawnProcess compared with Twisted 22.4 on the same children", { skip 
 
   it("reports a failed exec as ProcessSpawnError where Twisted shows exit code 1 and a traceback (documented deviation)", { timeout: 20_000 }, async () => {
     if (expected instanceof Error || typeof expected === "string") throw expected;
-    const twistedOutcome = expected["noexec"]!;
+    const twistedOutcome = expected.noexec!;
     assert.deepEqual([twistedOutcome.reason, twistedOutcome.exitCode], ["ProcessTerminated", 1]);
     assert.match(twistedOutcome.err, /No such file|Upon exec/i);
     const { outcome, recorder } = await torsion("noexec");

@@ -183,7 +183,7 @@ export class NodeReactor
    * @throws RangeError if `delay` is negative or NaN
    */
   callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall {
-    return this.#timers.schedule(delay, fn as (...args: never[]) => unknown, args);
+    return this.#timers.schedule(delay, fn, args);
   }
 
   /** Every pending delayed call, earliest first. */
@@ -293,7 +293,7 @@ export class NodeReactor
    * @throws InvalidEventPhaseError for an unknown phase
    */
   addSystemEventTrigger<A extends unknown[]>(phase: EventPhase, event: string, fn: (...args: A) => unknown, ...args: A): TriggerId {
-    return this.#events.add(phase, event, fn as (...args: never[]) => unknown, args);
+    return this.#events.add(phase, event, fn, args);
   }
 
   /** Unregisters a trigger. @throws UnknownTriggerError for an id that is not pending */
@@ -420,8 +420,6 @@ export class NodeReactor
    * @throws UnsupportedAddressFamily always
    */
   listenUNIXDatagram(address: string, protocol: IDatagramProtocol, options?: ListenUNIXDatagramOptions): never {
-    void protocol;
-    void options;
     throw unsupportedUnixDatagram("listenUNIXDatagram", address);
   }
 
@@ -431,8 +429,6 @@ export class NodeReactor
    * @throws UnsupportedAddressFamily always
    */
   connectUNIXDatagram(address: string, protocol: IDatagramProtocol, options?: ConnectUNIXDatagramOptions): never {
-    void protocol;
-    void options;
     throw unsupportedUnixDatagram("connectUNIXDatagram", address);
   }
 

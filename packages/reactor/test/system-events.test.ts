@@ -11,7 +11,7 @@ describe("system events", { timeout: 5000 }, () => {
     const log: string[] = [];
     for (const phase of ["after", "during", "before", "after", "during", "before"] as EventPhase[]) {
       const n = log.length;
-      reactor.addSystemEventTrigger(phase, "custom", () => log.push(`${phase}`));
+      reactor.addSystemEventTrigger(phase, "custom", () => log.push(phase));
       assert.equal(log.length, n);
     }
     const fired = reactor.fireSystemEvent("custom");

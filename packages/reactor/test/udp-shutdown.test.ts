@@ -15,7 +15,6 @@ class Recorder extends DatagramProtocol {
   #onDatagram: (() => void) | undefined;
 
   override datagramReceived(datagram: Buffer, address: IAddress): void {
-    void address;
     this.received.push(datagram.toString());
     this.#onDatagram?.();
   }

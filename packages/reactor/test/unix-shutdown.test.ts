@@ -72,7 +72,6 @@ describe("stop() with real Unix sockets", { timeout: 5000 }, () => {
     const failures: Failure[] = [];
     const factory = new (class extends ClientFactory {
       override clientConnectionFailed(connector: IConnector, reason: Failure): void {
-        void connector;
         failures.push(reason);
       }
     })();

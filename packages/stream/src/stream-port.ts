@@ -211,6 +211,7 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
       transport.socket.destroy();
       return;
     }
+    debug("accepted a connection from %s on %s", String(peer), String(local));
     transport.attach(protocol, { noDelay: this.#binding.noDelay, peer, local });
   }
 

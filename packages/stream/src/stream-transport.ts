@@ -5,6 +5,7 @@ import {
   ConnectionAborted,
   ConnectionDone,
   ConnectionLost,
+  TLSNotLoadedError,
   endConnection,
   isHalfCloseable,
   watchResult,
@@ -354,6 +355,7 @@ export class StreamTransport implements ITCPTransport {
     this.#state = CLOSED;
     this.#reads.close();
     const reason = reasonAtClose(state);
+    if (debug.enabled) debug("connection to %s lost: %s", String(this.#peer), reason.getErrorMessage());
     const producer = this.#producers?.clear() ?? null;
     if (producer !== null) this.#call("stopProducing", () => producer.stopProducing());
     try {
@@ -480,10 +482,15 @@ export class StreamTransport implements ITCPTransport {
     return this.#side;
   }
 
+  /** The host (reactor) this transport runs on: its clock and error reporter (for layers such as TLS). */
+  get transportHost(): ITransportHost {
+    return this.#host;
+  }
+
   /** Twisted's `ITLSTransport.startTLS`; implemented by `@torsion/tls` (see `TLSStarter`). */
   startTLS(contextFactory: object, normal = true, options: { readonly alreadyReceived?: Uint8Array } = {}): void {
     const starter = StreamTransport.tlsStarter;
-    if (starter === null) throw new Error("startTLS needs @torsion/tls: import it once (it registers itself)");
+    if (starter === null) throw new TLSNotLoadedError();
     starter(this, contextFactory, normal, options);
   }
 

@@ -146,12 +146,10 @@ describe("kept received data", { concurrency: 2 }, () => {
     assertBounded(t, { mode: "raw", transport: "tcp", embedded: false, fastPath: true }));
   it("a protocol keeping 500 whole small dataReceived buffers over TCP without the fast path retains at most 4 MiB", (t) =>
     assertBounded(t, { mode: "raw", transport: "tcp", embedded: false, fastPath: false }));
-  // Needs the framing decoders to copy small frames out of big chunks (the helper is
-  // `packages/protocols/src/framing/frame-memory.ts`; its two calls in chunk-queue.ts's
-  // `view`/`viewMaker` are the framing owner's to make). Until then these run as TODO.
-  const framingCopies = { todo: "until chunk-queue.ts copies small frames (frame-memory.ts)" };
-  it("a LineReceiver keeping 500 names that arrive inside bulk reads over TCP retains at most 4 MiB", framingCopies, (t) =>
+  // The framing decoders copy frames of at most 64 bytes out of big chunks
+  // (`packages/protocols/src/framing/frame-memory.ts`, called from chunk-queue.ts).
+  it("a LineReceiver keeping 500 names that arrive inside bulk reads over TCP retains at most 4 MiB", (t) =>
     assertBounded(t, { mode: "lines", transport: "tcp", embedded: true, fastPath: true }));
-  it("a LineReceiver keeping 500 names that arrive inside bulk reads over a Unix socket retains at most 4 MiB", framingCopies, (t) =>
+  it("a LineReceiver keeping 500 names that arrive inside bulk reads over a Unix socket retains at most 4 MiB", (t) =>
     assertBounded(t, { mode: "lines", transport: "unix", embedded: true, fastPath: true }));
 });

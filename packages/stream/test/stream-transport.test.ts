@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describeStreamTransport } from "./stream-contract.js";
 import { tcpPairMaker } from "./tcp-pair.js";
 import { Recorder } from "./helpers.js";
-import type { ITCPTransport } from "@torsion/core";
+import { TLSNotLoadedError, type ITCPTransport } from "@torsion/core";
 import type { StreamTransport } from "@torsion/stream";
 
 describeStreamTransport("TCP, onread fast path", tcpPairMaker({ fastPath: true }));
@@ -11,6 +11,26 @@ describeStreamTransport("TCP, onread fast path with rewrapped 'connection' socke
 describeStreamTransport("TCP, 'data' event fallback", tcpPairMaker({ fastPath: false }));
 
 describe("StreamTransport over TCP", () => {
+  it("throws a typed TLSNotLoadedError naming @torsion/tls from startTLS when TLS is not loaded, and stays usable", async () => {
+    const server = new Recorder();
+    const client = new Recorder();
+    const pair = await tcpPairMaker({ fastPath: true })(server, client);
+    try {
+      const transport = client.transport as StreamTransport;
+      assert.throws(
+        () => transport.startTLS({}),
+        (error: unknown) =>
+          error instanceof TLSNotLoadedError && error.code === "ERR_TLS_NOT_LOADED" && /import "@torsion\/tls"/.test(error.message),
+      );
+      assert.equal(transport.interposed, false);
+      transport.write(Buffer.from("still plaintext"));
+      await pair.settle(() => server.received === 15);
+      assert.equal(Buffer.concat(server.chunks).toString(), "still plaintext");
+    } finally {
+      await pair.close();
+    }
+  });
+
   it("keeps received buffers intact: later reads never overwrite a buffer already handed over", async () => {
     const server = new Recorder();
     const client = new Recorder();

@@ -42,7 +42,7 @@ export class Clock implements IReactorTime {
    */
   callLater<A extends unknown[]>(delay: number, fn: (...args: A) => unknown, ...args: A): IDelayedCall {
     if (!(delay >= 0)) throw new RangeError(`callLater delay must be >= 0, not ${delay}`);
-    const call = new DelayedCall(this.#now + delay, fn as (...args: never[]) => unknown, args, this.#scheduler);
+    const call = new DelayedCall(this.#now + delay, fn, args, this.#scheduler);
     this.#calls.push(call);
     this.#sort();
     return call;

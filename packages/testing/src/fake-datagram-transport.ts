@@ -27,7 +27,7 @@ export interface FakeDatagramTransportOptions {
  */
 export class FakeDatagramTransport implements IUDPTransport {
   /** Every datagram written, with its address, in order (copies of the bytes). */
-  readonly written: Array<[datagram: Buffer, addr: DatagramAddress | undefined]> = [];
+  readonly written: [datagram: Buffer, addr: DatagramAddress | undefined][] = [];
   /** The address given to `connect`, or `null`. */
   connectedAddress: readonly [host: string, port: number] | null = null;
   /** Whether `stopListening` was called. */

@@ -16,6 +16,8 @@ export {
   MemoryReactorClock,
   type TCPServerRecord,
   type TCPClientRecord,
+  type SSLServerRecord,
+  type SSLClientRecord,
   type UDPPortRecord,
   type UNIXServerRecord,
   type UNIXClientRecord,

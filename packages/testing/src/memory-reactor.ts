@@ -21,6 +21,9 @@ import {
   type IProcessProtocol,
   type IProcessTransport,
   type IReactorProcess,
+  type IReactorSSL,
+  type ConnectSSLOptions,
+  type ListenSSLOptions,
   type SpawnProcessOptions,
   type IUDPTransport,
   type ListenTCPOptions,
@@ -50,6 +53,18 @@ export interface TCPClientRecord {
   readonly factory: IClientFactory;
   readonly timeout: number;
   readonly bindAddress: readonly [host: string, port: number] | null;
+}
+
+/** A `listenSSL` call recorded by {@link MemoryReactor} (Twisted's `sslServers` entries). */
+export interface SSLServerRecord extends TCPServerRecord {
+  /** The context factory as given (not inspected: no TLS runs in memory). */
+  readonly contextFactory: object;
+}
+
+/** A `connectSSL` call recorded by {@link MemoryReactor} (Twisted's `sslClients` entries). */
+export interface SSLClientRecord extends TCPClientRecord {
+  /** The context factory as given (not inspected: no TLS runs in memory). */
+  readonly contextFactory: object;
 }
 
 /** A `listenUDP` call recorded by {@link MemoryReactor}. */
@@ -88,6 +103,10 @@ const FIRST_FAKE_PORT = 40000;
  *
  * - `listenTCP`/`listenUNIX` return a {@link FakeListeningPort} (the factory's `doStart`
  *   runs; port 0 is replaced by a fake port number in `getHost()`).
+ * - `listenSSL`/`connectSSL` record like `listenTCP`/`connectTCP` (into {@link sslServers}
+ *   and {@link sslClients}, with the context factory, which is not inspected) and return
+ *   the same fakes; no TLS runs, so a test drives the recorded factory in memory (wrapping
+ *   it in `@torsion/tls`'s `TLSMemoryBIOFactory` to run real TLS without sockets).
  * - `connectTCP`/`connectUNIX` return a {@link FakeConnector} in state `"connecting"`,
  *   also appended to {@link connectors}, after starting the factory (`doStart`) and
  *   calling its `startedConnecting`.
@@ -103,15 +122,17 @@ const FIRST_FAKE_PORT = 40000;
  *   (`running` turns false in its `during` phase). Nothing else happens on stop: no port
  *   or connection is closed, since none is real.
  */
-export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IReactorUNIX, IReactorProcess {
+export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IReactorUDP, IReactorUNIX, IReactorProcess {
   readonly tcpServers: TCPServerRecord[] = [];
   readonly tcpClients: TCPClientRecord[] = [];
+  readonly sslServers: SSLServerRecord[] = [];
+  readonly sslClients: SSLClientRecord[] = [];
   readonly udpPorts: UDPPortRecord[] = [];
   readonly unixServers: UNIXServerRecord[] = [];
   readonly unixClients: UNIXClientRecord[] = [];
-  /** Every connector returned by `connectTCP`/`connectUNIX`, in order. */
+  /** Every connector returned by `connectTCP`/`connectSSL`/`connectUNIX`, in order. */
   readonly connectors: FakeConnector[] = [];
-  /** Every port returned by `listenTCP`/`listenUNIX`, in order. */
+  /** Every port returned by `listenTCP`/`listenSSL`/`listenUNIX`, in order. */
   readonly ports: FakeListeningPort[] = [];
   /** Every `spawnProcess` call, in order, with the fake transport it returned. */
   readonly processes: ProcessRecord[] = [];
@@ -192,7 +213,7 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
    * @throws TypeError when `fn` is not a function
    */
   addSystemEventTrigger<A extends unknown[]>(phase: EventPhase, event: string, fn: (...args: A) => unknown, ...args: A): TriggerId {
-    return this.#events.add(phase, event, fn as (...args: never[]) => unknown, args);
+    return this.#events.add(phase, event, fn, args);
   }
 
   /** Forgets a pending trigger. @throws UnknownTriggerError for an id that is not pending */
@@ -225,19 +246,41 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorUDP, IR
    * @throws CannotListenError for a port outside 0..65535, as the real reactor (nothing is recorded)
    */
   listenTCP(port: number, factory: IProtocolFactory, options: ListenTCPOptions = {}): FakeListeningPort<IPAddress> {
-    const iface = options.interface ?? "";
-    checkPort(iface, port);
-    this.tcpServers.push({ port, factory, backlog: options.backlog ?? 50, interface: iface });
-    const host = iface === "" ? "0.0.0.0" : iface;
-    const listening = new FakeListeningPort(ipAddress("TCP", host, this.#portFor(port)), factory);
-    this.ports.push(listening);
-    return listening;
+    const record = { port, factory, backlog: options.backlog ?? 50, interface: options.interface ?? "" };
+    checkPort(record.interface, port);
+    this.tcpServers.push(record);
+    return this.#listening(record);
   }
 
   /** Records the call and returns a connecting fake connector. */
   connectTCP(host: string, port: number, factory: IClientFactory, options: ConnectTCPOptions = {}): FakeConnector {
     this.tcpClients.push({ host, port, factory, timeout: options.timeout ?? 30, bindAddress: options.bindAddress ?? null });
     return this.#connector(new FakeConnector(ipAddress("TCP", host, port), factory));
+  }
+
+  /**
+   * Records the call (with `contextFactory`, not inspected) and returns a listening fake port.
+   *
+   * @throws CannotListenError for a port outside 0..65535 (nothing is recorded)
+   */
+  listenSSL(port: number, factory: IProtocolFactory, contextFactory: object, options: ListenSSLOptions = {}): FakeListeningPort<IPAddress> {
+    const record = { port, factory, contextFactory, backlog: options.backlog ?? 50, interface: options.interface ?? "" };
+    checkPort(record.interface, port);
+    this.sslServers.push(record);
+    return this.#listening(record);
+  }
+
+  /** Records the call (with `contextFactory`, not inspected) and returns a connecting fake connector. */
+  connectSSL(host: string, port: number, factory: IClientFactory, contextFactory: object, options: ConnectSSLOptions = {}): FakeConnector {
+    this.sslClients.push({ host, port, factory, contextFactory, timeout: options.timeout ?? 30, bindAddress: options.bindAddress ?? null });
+    return this.#connector(new FakeConnector(ipAddress("TCP", host, port), factory));
+  }
+
+  #listening(record: TCPServerRecord): FakeListeningPort<IPAddress> {
+    const host = record.interface === "" ? "0.0.0.0" : record.interface;
+    const listening = new FakeListeningPort(ipAddress("TCP", host, this.#portFor(record.port)), record.factory);
+    this.ports.push(listening);
+    return listening;
   }
 
   /** Records the call, connects `protocol` to a fake datagram transport and returns it. */

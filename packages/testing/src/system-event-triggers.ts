@@ -3,7 +3,7 @@ import { InvalidEventPhaseError, UnknownTriggerError, type EventPhase, type Trig
 
 const PHASES: readonly EventPhase[] = ["before", "during", "after"];
 
-/** A pending system-event trigger, as {@link SystemEventTriggers.pending} lists it. */
+/** A pending system-event trigger, as `SystemEventTriggers.pending()` lists it. */
 export interface TriggerRecord {
   readonly id: TriggerId;
   readonly phase: EventPhase;

@@ -13,7 +13,7 @@ describe("Clock", () => {
 
   it("runs due calls in time order, each seeing the post-advance time", () => {
     const clock = new Clock();
-    const log: Array<[string, number]> = [];
+    const log: [string, number][] = [];
     clock.callLater(3, () => void log.push(["c", clock.seconds()]));
     clock.callLater(1, () => void log.push(["a", clock.seconds()]));
     clock.callLater(2, () => void log.push(["b", clock.seconds()]));
@@ -44,7 +44,7 @@ describe("Clock", () => {
 
   it("runs a call scheduled during advance in the same advance when it is due", () => {
     const clock = new Clock();
-    const log: Array<[string, number]> = [];
+    const log: [string, number][] = [];
     clock.callLater(1, () => {
       log.push(["outer", clock.seconds()]);
       clock.callLater(0, () => void log.push(["inner", clock.seconds()]));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Deferred, Failure, fail, setErrorReporter, succeed, type ErrorReporter } from "@torsion/defer";
 import { DeferredResultError, assertNoResult, failureResultOf, successResultOf } from "@torsion/testing";
 
-const reports: Array<[Failure, string]> = [];
+const reports: [Failure, string][] = [];
 let previous: ErrorReporter | null = null;
 
 /** Waits until the Deferred unhandled-failure checks (run in setImmediate) are done. */
@@ -24,7 +24,7 @@ describe("Deferred assertions", () => {
 
   it("successResultOf throws DeferredResultError for a pending Deferred", () => {
     assert.throws(() => successResultOf(new Deferred<number>()), (e: unknown) =>
-      e instanceof DeferredResultError && /no result/.test(e.message));
+      e instanceof DeferredResultError && e.message.includes('no result'));
   });
 
   it("successResultOf throws for a failed Deferred, with the error as cause, and handles the failure", { timeout: 5_000 }, async () => {
@@ -54,14 +54,14 @@ describe("Deferred assertions", () => {
   it("failureResultOf throws for a failure of another type, and still handles it", { timeout: 5_000 }, async () => {
     const d = fail(new SyntaxError("wrong kind"));
     assert.throws(() => failureResultOf(d, TypeError), (e: unknown) =>
-      e instanceof DeferredResultError && /TypeError/.test(e.message) && /SyntaxError/.test(e.message));
+      e instanceof DeferredResultError && e.message.includes('TypeError') && e.message.includes('SyntaxError'));
     await settle();
     assert.deepEqual(reports, []);
   });
 
   it("failureResultOf throws for a pending or a succeeded Deferred", () => {
     assert.throws(() => failureResultOf(new Deferred()), DeferredResultError);
-    assert.throws(() => failureResultOf(succeed("fine")), (e: unknown) => e instanceof DeferredResultError && /"fine"/.test(e.message));
+    assert.throws(() => failureResultOf(succeed("fine")), (e: unknown) => e instanceof DeferredResultError && e.message.includes('"fine"'));
   });
 
   it("assertNoResult passes for a pending Deferred and leaves it usable", () => {

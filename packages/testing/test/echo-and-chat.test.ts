@@ -19,7 +19,7 @@ class Echo extends Protocol {
 class Collector extends Protocol {
   received = "";
   lostWith: string | null = null;
-  constructor(readonly script: string = "") {
+  constructor(readonly script = "") {
     super();
   }
   override connectionMade(): void {

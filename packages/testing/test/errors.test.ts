@@ -4,7 +4,7 @@ import { TorsionError } from "@torsion/defer";
 import { DeferredResultError, NoListeningPortError, NoPendingConnectionError, ProducerStateError, PumpLimitError } from "@torsion/testing";
 
 describe("the testing kit's errors", () => {
-  const cases: Array<[new (message?: string, options?: ErrorOptions) => TorsionError, string, string]> = [
+  const cases: [new (message?: string, options?: ErrorOptions) => TorsionError, string, string][] = [
     [ProducerStateError, "ProducerStateError", "ERR_PRODUCER_STATE"],
     [DeferredResultError, "DeferredResultError", "ERR_DEFERRED_RESULT"],
     [PumpLimitError, "PumpLimitError", "ERR_PUMP_LIMIT"],

@@ -84,6 +84,39 @@ describe("MemoryReactor, TCP", () => {
   });
 });
 
+describe("MemoryReactor, SSL", () => {
+  it("records listenSSL with its context factory and defaults, and returns a listening port", () => {
+    const reactor = new MemoryReactor();
+    const factory = Factory.forProtocol(Protocol);
+    const contextFactory = { server: true };
+    const port = reactor.listenSSL(0, factory, contextFactory);
+    assert.deepEqual(reactor.sslServers, [{ port: 0, factory, contextFactory, backlog: 50, interface: "" }]);
+    assert.equal(reactor.sslServers[0]?.contextFactory, contextFactory);
+    assert.deepEqual(reactor.tcpServers, [], "not recorded as plain TCP");
+    assert.deepEqual(reactor.ports, [port]);
+    const host = port.getHost() as IPv4Address;
+    assert.ok(host instanceof IPv4Address && host.host === "0.0.0.0" && host.port >= 40000);
+  });
+
+  it("listenSSL on a bad port throws CannotListenError and records nothing", () => {
+    const reactor = new MemoryReactor();
+    assert.throws(() => reactor.listenSSL(65536, Factory.forProtocol(Protocol), {}), CannotListenError);
+    assert.deepEqual(reactor.sslServers, []);
+  });
+
+  it("records connectSSL with its context factory, calls startedConnecting and returns a connecting connector", () => {
+    const reactor = new MemoryReactor();
+    const factory = new Recording();
+    const contextFactory = { client: true };
+    const connector = reactor.connectSSL("localhost", 443, factory, contextFactory, { timeout: 7 });
+    assert.deepEqual(reactor.sslClients, [{ host: "localhost", port: 443, factory, contextFactory, timeout: 7, bindAddress: null }]);
+    assert.deepEqual(reactor.tcpClients, [], "not recorded as plain TCP");
+    assert.deepEqual(reactor.connectors, [connector]);
+    assert.deepEqual(factory.started, [connector]);
+    assert.equal(connector.state, "connecting");
+  });
+});
+
 describe("MemoryReactor, UDP and Unix", () => {
   it("records listenUDP and connects the protocol to a FakeDatagramTransport", () => {
     const reactor = new MemoryReactor();

@@ -8,7 +8,7 @@ import { unwrapArgs } from "./task.js";
 
 /** Whether this code runs inside a Torsion pool worker. */
 export function inPoolWorker(): boolean {
-  return !isMainThread && parentPort !== null && (globalThis as { [key: symbol]: unknown })[Symbol.for("torsion.threads.worker")] === true;
+  return !isMainThread && parentPort !== null && (globalThis as Record<symbol, unknown>)[Symbol.for("torsion.threads.worker")] === true;
 }
 
 /**

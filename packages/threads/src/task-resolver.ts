@@ -31,7 +31,7 @@ export async function resolveTask(module: string, name: string): Promise<(...arg
   throw new TaskNotFound(`module ${module} has no task or exported function named ${JSON.stringify(name)}`);
 }
 
-const closeHooks: Array<() => unknown> = [];
+const closeHooks: (() => unknown)[] = [];
 
 /**
  * Registers `fn` to run in this worker when the pool retires it gracefully (idle timeout,

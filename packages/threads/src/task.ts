@@ -61,7 +61,7 @@ export function defineTask<A extends unknown[], R>(moduleUrl: string | URL, name
   if (typeof name !== "string" || name === "") throw new TypeError("a task needs a non-empty name");
   if (typeof fn !== "function") throw new TypeError("a task needs a function");
   const module = moduleKey(moduleUrl);
-  registry.set(`${module}#${name}`, fn as (...args: never[]) => unknown);
+  registry.set(`${module}#${name}`, fn);
   return Object.freeze({ module, export: name });
 }
 

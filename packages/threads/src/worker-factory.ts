@@ -9,7 +9,7 @@ import type { RunMessage, WorkerMessage } from "./messages.js";
 export interface IPoolWorker {
   /** Sends a task. */
   postMessage(message: RunMessage | { readonly t: "close" }, transfer?: readonly TransferListItem[]): void;
-  /** `'message'` (a {@link WorkerMessage}), `'error'` (an uncaught exception), `'exit'` (the exit code). */
+  /** `'message'` (a `WorkerMessage`), `'error'` (an uncaught exception), `'exit'` (the exit code). */
   on(event: "message", listener: (message: WorkerMessage) => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
   on(event: "exit", listener: (exitCode: number) => void): unknown;
@@ -54,4 +54,4 @@ export function inheritedExecArgv(): string[] {
 export const nodeWorkerFactory: WorkerFactory = (options) => new Worker(WORKER_MAIN, {
   ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
   execArgv: options.execArgv === undefined ? inheritedExecArgv() : [...options.execArgv],
-}) as unknown as IPoolWorker;
+});

@@ -12,7 +12,7 @@ import { resolveTask, runCloseHooks } from "./task-resolver.js";
 
 const debug = createDebug("torsion:threads:worker");
 
-(globalThis as { [key: symbol]: unknown })[Symbol.for("torsion.threads.worker")] = true;
+(globalThis as Record<symbol, unknown>)[Symbol.for("torsion.threads.worker")] = true;
 
 function post(message: WorkerMessage, list: TransferListItem[] = []): void {
   parentPort!.postMessage(message, list);

@@ -53,14 +53,14 @@ describe("ThreadPool with real workers", () => {
       const error = await failureOf(deferToThreadPool(pool, tasks.failCustom));
       assert.ok(error instanceof RemoteError);
       assert.equal(error.name, "ValidationError");
-      assert.equal((error as RemoteError).remoteName, "ValidationError");
+      assert.equal((error).remoteName, "ValidationError");
       assert.equal(error.message, "bad email");
       assert.equal((error as unknown as { code: string }).code, "E_INVALID");
       assert.equal((error as unknown as { field: string }).field, "email");
       assert.deepEqual((error as unknown as { details: unknown }).details, { limit: 3 });
       assert.match(error.stack ?? "", /basic\.js/);
       assert.ok(error.cause instanceof RangeError);
-      assert.equal((error.cause as Error).message, "too long");
+      assert.equal((error.cause).message, "too long");
       const typeError = await failureOf(deferToThreadPool(pool, tasks.failType));
       assert.ok(typeError instanceof TypeError);
       const value = await failureOf(deferToThreadPool(pool, tasks.failValue));
@@ -89,7 +89,7 @@ describe("ThreadPool with real workers", () => {
     try {
       const exited = await failureOf(deferToThreadPool(pool, tasks.exitHard, 3));
       assert.ok(exited instanceof WorkerCrashed);
-      assert.equal((exited as WorkerCrashed).exitCode, 3);
+      assert.equal((exited).exitCode, 3);
       const uncaught = await failureOf(deferToThreadPool(pool, tasks.throwUncaught));
       assert.ok(uncaught instanceof WorkerCrashed);
       assert.match(uncaught.message, /uncaught in worker/);
@@ -116,7 +116,7 @@ describe("ThreadPool with real workers", () => {
     const pool = new ThreadPool({ max: 1 });
     try {
       const data = new Uint8Array(1024);
-      const back = await deferToThreadPool(pool, tasks.fill, transfer(data, [data.buffer as ArrayBuffer]));
+      const back = await deferToThreadPool(pool, tasks.fill, transfer(data, [data.buffer]));
       assert.equal(data.byteLength, 0, "the sender's buffer was not detached");
       assert.equal(back.byteLength, 1024);
       assert.ok(back.every((byte) => byte === 7));

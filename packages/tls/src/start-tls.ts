@@ -36,6 +36,7 @@ export function startTLS(transport: StreamTransport, contextFactory: object, nor
     contextFactory,
     host: peer,
     alreadyConnected: true,
+    clock: transport.transportHost,
     reportError: (error, context) => reportError(error, context),
     ...(options.alreadyReceived === undefined ? {} : { initialInput: options.alreadyReceived }),
   });

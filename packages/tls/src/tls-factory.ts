@@ -10,7 +10,7 @@
  */
 import type { Failure } from "@torsion/defer";
 import { Failure as FailureClass, reportError } from "@torsion/defer";
-import type { CallbackResult, IAddress, IClientFactory, IConnector, IProtocol, IProtocolFactory } from "@torsion/core";
+import type { CallbackResult, IAddress, IClientFactory, IConnector, IProtocol, IProtocolFactory, IReactorTime } from "@torsion/core";
 import { isTLSContextFactory, type ITLSContextFactory } from "./certificate-options.js";
 import { TLSOptionsError, type TLSError } from "./errors.js";
 import { TLSProtocol } from "./tls-protocol.js";
@@ -26,6 +26,8 @@ export interface TLSFactoryOptions {
   readonly host?: string;
   /** Where errors of protocol callbacks go. @default `@torsion/defer`'s process-wide error reporter */
   readonly reportError?: (error: unknown, context: string) => void;
+  /** The clock of each connection's close timeout (the reactor, or a test's `Clock`). @default a real, unref'ed timer */
+  readonly clock?: IReactorTime;
 }
 
 export class TLSMemoryBIOFactory implements IClientFactory {
@@ -34,6 +36,7 @@ export class TLSMemoryBIOFactory implements IClientFactory {
   readonly wrappedFactory: IProtocolFactory;
   readonly #host: string;
   readonly #reportError: (error: unknown, context: string) => void;
+  readonly #clock: IReactorTime | null;
   /** The last TLS failure, for `clientConnectionLost` (a connector runs one connection at a time). */
   #lastFailure: TLSError | null = null;
 
@@ -46,6 +49,7 @@ export class TLSMemoryBIOFactory implements IClientFactory {
     this.wrappedFactory = wrappedFactory;
     this.#host = options.host ?? "localhost";
     this.#reportError = options.reportError ?? ((error, context) => reportError(error, context));
+    this.#clock = options.clock ?? null;
     // Bad options (e.g. a server context without a certificate) fail now, not per connection.
     contextFactory.tlsOptionsFor(isClient ? "client" : "server", this.#host);
   }
@@ -64,6 +68,7 @@ export class TLSMemoryBIOFactory implements IClientFactory {
       contextFactory: this.contextFactory,
       host: this.#host,
       reportError: this.#reportError,
+      ...(this.#clock === null ? {} : { clock: this.#clock }),
       ...(initialInput === undefined ? {} : { initialInput }),
       onTLSFailure: (error) => {
         this.#lastFailure = error;

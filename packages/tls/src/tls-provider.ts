@@ -3,7 +3,7 @@
  * is imported), so `ssl:`/`tls:` descriptions, `SSL4ServerEndpoint`, `SSL4ClientEndpoint`
  * and `wrapClientTLS` run over this package.
  */
-import type { ITransportHost } from "@torsion/core";
+import type { IReactorSSL, ITransportHost } from "@torsion/core";
 import type { ClientTLSDescription, ITLSProvider, ServerTLSDescription } from "@torsion/endpoints";
 import { Certificate, certificateBlocks, KeyPair, PrivateCertificate } from "./certificate.js";
 import { CertificateOptions, optionsForClientTLS, platformTrust, trustRootFromCertificates, type TLSVersion } from "./certificate-options.js";
@@ -17,6 +17,11 @@ function versionsOf(method: string | null): { minimumVersion?: TLSVersion; maxim
     case "TLSv1_3_METHOD": return { minimumVersion: "TLSv1.3", maximumVersion: "TLSv1.3" };
     default: return {};
   }
+}
+
+function hasReactorSSL(reactor: object): reactor is IReactorSSL {
+  const r = reactor as Partial<IReactorSSL>;
+  return typeof r.listenSSL === "function" && typeof r.connectSSL === "function";
 }
 
 export const tlsProvider: ITLSProvider = {
@@ -44,14 +49,17 @@ export const tlsProvider: ITLSProvider = {
       }),
     });
   },
+  // A reactor with its own IReactorSSL (NodeReactor, MemoryReactor) is asked directly, so
+  // endpoints over a MemoryReactor record instead of opening sockets.
   listenSSL(reactor, port, factory, contextFactory, options) {
-    return listenSSL(reactor as ITransportHost, port, factory, contextFactory, { backlog: options.backlog, interface: options.interface });
+    const opts = { backlog: options.backlog, interface: options.interface };
+    if (hasReactorSSL(reactor)) return reactor.listenSSL(port, factory, contextFactory, opts);
+    return listenSSL(reactor as ITransportHost, port, factory, contextFactory, opts);
   },
   connectSSL(reactor, host, port, factory, contextFactory, options) {
-    return connectSSL(reactor as ITransportHost, host, port, factory, contextFactory, {
-      timeout: options.timeout,
-      ...(options.bindAddress === null ? {} : { bindAddress: options.bindAddress }),
-    });
+    const opts = { timeout: options.timeout, ...(options.bindAddress === null ? {} : { bindAddress: options.bindAddress }) };
+    if (hasReactorSSL(reactor)) return reactor.connectSSL(host, port, factory, contextFactory, opts);
+    return connectSSL(reactor as ITransportHost, host, port, factory, contextFactory, opts);
   },
   wrapClientFactory(connectionCreator, factory) {
     return new TLSMemoryBIOFactory(connectionCreator, true, factory);

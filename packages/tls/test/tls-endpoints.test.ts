@@ -1,9 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectionDone, type IPv4Address } from "@torsion/core";
+import { ConnectionDone, Factory, Protocol, type IPv4Address } from "@torsion/core";
+import { MemoryReactor } from "@torsion/testing";
 import { clientFromString, quoteStringArgument, serverFromString } from "@torsion/endpoints";
 import { NodeReactor } from "@torsion/reactor";
-import { HostnameMismatch } from "@torsion/tls";
+import { CertificateOptions, HostnameMismatch } from "@torsion/tls";
 import { KeepingFactory, TLSRecorder, waitFor } from "./helpers.js";
 import { haveOpenSSL, testPKI } from "./test-certificates.js";
 
@@ -49,5 +50,27 @@ describe("ssl: and tls: endpoint descriptions over @torsion/tls", { skip }, () =
     } finally {
       await port.stopListening();
     }
+  });
+});
+
+describe("ssl: endpoints over a MemoryReactor", { skip }, () => {
+  it("serverFromString and clientFromString record listenSSL/connectSSL with the parsed contexts instead of opening sockets", async () => {
+    const pki = testPKI();
+    const reactor = new MemoryReactor();
+    const q = quoteStringArgument;
+    const desc = `ssl:4433:interface=127.0.0.1:privateKey=${q(pki.path("server.key"))}:certKey=${q(pki.path("server.pem"))}`;
+    const port = await serverFromString(reactor, desc).listen(Factory.forProtocol(Protocol));
+    assert.equal(reactor.sslServers.length, 1);
+    assert.deepEqual(reactor.tcpServers, []);
+    assert.equal(reactor.sslServers[0]?.port, 4433);
+    assert.equal(reactor.sslServers[0]?.interface, "127.0.0.1");
+    assert.ok(reactor.sslServers[0]?.contextFactory instanceof CertificateOptions);
+    assert.equal(reactor.ports[0], port);
+    const connecting = clientFromString(reactor, `ssl:localhost:4433:caCertsDir=${q(pki.trustDir)}`).connect(Factory.forProtocol(Protocol));
+    assert.equal(reactor.sslClients.length, 1);
+    assert.deepEqual([reactor.sslClients[0]?.host, reactor.sslClients[0]?.port], ["localhost", 4433]);
+    assert.deepEqual(reactor.tcpClients, []);
+    connecting.cancel();
+    await connecting.then(() => assert.fail("cancelled"), () => undefined);
   });
 });

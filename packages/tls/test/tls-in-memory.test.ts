@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ClientFactory, ConnectionDone, type IProtocol } from "@torsion/core";
-import { connectedServerAndClient, pumpIdle, pumpUntil } from "@torsion/testing";
-import { Certificate, CertificateError, CertificateOptions, optionsForClientTLS, TLSMemoryBIOFactory, TLSHandshakeError, trustRootFromCertificates } from "@torsion/tls";
+import { ClientFactory, ConnectionAborted, ConnectionDone, type IProtocol, type IReactorTime } from "@torsion/core";
+import { Clock, connectedServerAndClient, pumpIdle, pumpUntil, type FakeTransport } from "@torsion/testing";
+import { CLOSE_TIMEOUT_SECONDS, Certificate, CertificateError, CertificateOptions, optionsForClientTLS, TLSMemoryBIOFactory, TLSHandshakeError, trustRootFromCertificates } from "@torsion/tls";
 import { TLSRecorder } from "./helpers.js";
 import { haveOpenSSL, testPKI } from "./test-certificates.js";
 
@@ -17,13 +17,17 @@ class One extends ClientFactory {
   }
 }
 
-function pair(server: TLSRecorder, client: TLSRecorder, serverCert: "trusted" | "other" = "trusted") {
+function pair(server: TLSRecorder, client: TLSRecorder, serverCert: "trusted" | "other" = "trusted", clock?: IReactorTime) {
   const pki = testPKI();
   const serverOptions = serverCert === "trusted"
     ? new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert })
     : new CertificateOptions({ privateKey: pki.otherServerKey, certificate: pki.otherServerCert });
   const clientOptions = optionsForClientTLS("localhost", { trustRoot: trustRootFromCertificates([Certificate.loadPEM(pki.caCert)]) });
-  return connectedServerAndClient(new TLSMemoryBIOFactory(serverOptions, false, new One(server)), new TLSMemoryBIOFactory(clientOptions, true, new One(client)));
+  const options = clock === undefined ? {} : { clock };
+  return connectedServerAndClient(
+    new TLSMemoryBIOFactory(serverOptions, false, new One(server), options),
+    new TLSMemoryBIOFactory(clientOptions, true, new One(client), options),
+  );
 }
 
 describe("TLS in memory (no sockets)", { skip }, () => {
@@ -51,5 +55,52 @@ describe("TLS in memory (no sockets)", { skip }, () => {
     assert.equal(server.received, 0);
     await pumpIdle(pump, 5);
     assert.ok(!client.events.includes("handshakeCompleted"));
+  });
+
+  it("loseConnection aborts on the injected clock when the close cannot finish in CLOSE_TIMEOUT_SECONDS (Twisted #7926)", async () => {
+    const clock = new Clock();
+    const server = new TLSRecorder();
+    const client = new TLSRecorder();
+    const { pump, server: serverTLS } = pair(server, client, "trusted", clock);
+    await pumpUntil(pump, () => client.events.includes("handshakeCompleted") && server.events.includes("handshakeCompleted"));
+    // The server stops reading: the client's close_notify is never pumped, so its lower transport cannot close.
+    (serverTLS.transport as FakeTransport).pauseProducing();
+    client.transport?.loseConnection();
+    await pumpIdle(pump, 20);
+    assert.equal(client.reason, null, "still closing: the peer has not taken the close_notify");
+    assert.equal(clock.getDelayedCalls().length, 1, "the close timeout is on the injected clock");
+    clock.advance(CLOSE_TIMEOUT_SECONDS - 0.5);
+    await pumpIdle(pump, 20);
+    assert.equal(client.reason, null, "not aborted before the timeout");
+    clock.advance(0.5);
+    await pumpUntil(pump, () => client.reason !== null);
+    assert.ok(client.reason!.value instanceof ConnectionAborted, String(client.reason!.value));
+    assert.equal(clock.getDelayedCalls().length, 0);
+  });
+
+  it("a close that finishes cancels its timeout on the injected clock", async () => {
+    const clock = new Clock();
+    const server = new TLSRecorder();
+    const client = new TLSRecorder();
+    const { pump } = pair(server, client, "trusted", clock);
+    await pumpUntil(pump, () => client.events.includes("handshakeCompleted"));
+    client.transport?.loseConnection();
+    await pumpUntil(pump, () => client.reason !== null && server.reason !== null);
+    assert.ok(client.reason!.value instanceof ConnectionDone);
+    assert.equal(clock.getDelayedCalls().length, 0, "no close timeout left pending");
+  });
+
+  it("getHostCertificate gives the server its own certificate after the handshake (parsed on demand), and a client without one null", async () => {
+    const server = new TLSRecorder();
+    const client = new TLSRecorder();
+    const { pump } = pair(server, client);
+    await pumpUntil(pump, () => client.events.includes("handshakeCompleted") && server.events.includes("handshakeCompleted"));
+    const serverTLS = server.transport as unknown as { getHostCertificate(): { subject: string } | null };
+    assert.match(serverTLS.getHostCertificate()?.subject ?? "", /CN=localhost/);
+    assert.equal(serverTLS.getHostCertificate(), serverTLS.getHostCertificate(), "parsed once, then cached");
+    assert.match(Certificate.hostFromTransport(server.transport as never).getSubject(), /CN=localhost/);
+    assert.equal((client.transport as unknown as { getHostCertificate(): unknown }).getHostCertificate(), null);
+    client.transport?.loseConnection();
+    await pumpUntil(pump, () => client.reason !== null && server.reason !== null);
   });
 });

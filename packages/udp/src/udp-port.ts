@@ -249,7 +249,6 @@ export class UDPPort implements IUDPTransport {
 
   /** For subclasses: called once per bind, before the protocol starts, to apply socket options. */
   protected socketBound(socket: Socket): void {
-    void socket;
   }
 
   /** A description for logs, e.g. `UDPPort(IPv4Address(type='UDP', host='127.0.0.1', port=5353))`. */

@@ -28,7 +28,6 @@ class Failing extends DatagramProtocol {
     return this.where === "stopProtocol" ? this.fail() : undefined;
   }
   override datagramReceived(data: Buffer, addr: IAddress): CallbackResult {
-    void addr;
     this.received.push(data.toString());
     return this.where === "datagramReceived" && data.toString() === "bad" ? this.fail() : undefined;
   }

@@ -6,7 +6,7 @@ import { MulticastPort, ipLiteralLookup, listenMulticast } from "@torsion/udp";
 import { RecordingProtocol, closeRaw, until, within } from "./helpers.js";
 import { FakeTransportHost } from "@torsion/testing";
 
-type TestContext = { after(fn: () => unknown): void; skip(reason?: string): void };
+interface TestContext { after(fn: () => unknown): void; skip(reason?: string): void }
 
 const LOOPBACK = "127.0.0.1";
 let group = 0;
@@ -109,7 +109,10 @@ describe("multicast on the loopback interface", () => {
   });
 
   it("delivers a group datagram to a member that joined on 127.0.0.1", async (t) => {
-    if (unavailable !== null) return t.skip(unavailable);
+    if (unavailable !== null) {
+      t.skip(unavailable);
+      return;
+    }
     const address = nextGroup();
     const member = new RecordingProtocol();
     const memberPort = open(t, member, address);
@@ -125,7 +128,10 @@ describe("multicast on the loopback interface", () => {
   });
 
   it("re-applies TTL, loopback mode and outgoing interface when a stopped port listens again", async (t) => {
-    if (unavailable !== null) return t.skip(unavailable);
+    if (unavailable !== null) {
+      t.skip(unavailable);
+      return;
+    }
     const address = nextGroup();
     const member = new RecordingProtocol();
     const memberPort = open(t, member, address);
@@ -146,7 +152,10 @@ describe("multicast on the loopback interface", () => {
   });
 
   it("lets several ports share a port number with listenMultiple, each receiving the group datagram", async (t) => {
-    if (unavailable !== null) return t.skip(unavailable);
+    if (unavailable !== null) {
+      t.skip(unavailable);
+      return;
+    }
     const address = nextGroup();
     const first = new RecordingProtocol();
     const second = new RecordingProtocol();

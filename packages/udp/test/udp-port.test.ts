@@ -6,7 +6,7 @@ import { AlreadyConnectedError, AlreadyListeningError, DatagramSocketError, UDPP
 import { RecordingProtocol, closeRaw, ioTurns, rawSocket, unusedPort, until, within } from "./helpers.js";
 import { FakeTransportHost } from "@torsion/testing";
 
-type TestContext = { after(fn: () => unknown): void };
+interface TestContext { after(fn: () => unknown): void }
 
 /** Starts a UDPPort and stops it when the test ends. */
 function open(t: TestContext, host: FakeTransportHost, protocol: RecordingProtocol, iface = "127.0.0.1", options: { maxPacketSize?: number } = {}): UDPPort {

@@ -30,7 +30,7 @@ export function unixPairMaker(options: { fastPath: boolean; fastAccept?: boolean
     const host = new FakeTransportHost();
     const temp = tempDir();
     const file = path.join(temp.dir, "s.sock");
-    const port = listenUNIX(host, file, new OneShotFactory(server) as unknown as Factory, { fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });
+    const port = listenUNIX(host, file, new OneShotFactory(server), { fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });
     connectUNIX(host, file, new OneShotFactory(client), { fastPath: options.fastPath, timeout: 5 });
     const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;
     await waitFor(() => connected(server) && connected(client), 5000, "connection");

@@ -6,6 +6,10 @@
   amp_peer.py client tcp PORT SEED N K  -> N random calls, K in flight, against a peer serving
   amp_peer.py client unix PATH SEED N K    the same commands; prints one JSON summary line
 
+With TLS=CERT.pem:KEY.pem in the environment the server also answers StartTLS with that
+certificate; with TLS_CA=CA.pem the client first calls StartTLS verifying the server against
+that CA, reports the server certificate's CN and makes its calls over TLS.
+
 The command set mirrors packages/amp/test/interop-commands.ts: the same names, types and
 responder semantics on both sides, so either side can check the other's answers.
 """
@@ -16,7 +20,7 @@ import os
 import random
 import sys
 
-from twisted.internet import defer, reactor, stdio, task
+from twisted.internet import defer, reactor, ssl, stdio, task
 from twisted.internet.endpoints import TCP4ClientEndpoint, UNIXClientEndpoint, connectProtocol
 from twisted.internet.protocol import Factory, Protocol
 from twisted.protocols import amp
@@ -194,6 +198,21 @@ class Server(amp.AMP):
         return task.deferLater(reactor, ms / 1000.0, lambda: {"tag": tag})
 
 
+class TLSServer(Server):
+    """Server that also answers StartTLS with the certificate named by $TLS (CERT:KEY)."""
+
+    @amp.StartTLS.responder
+    def start_tls(self):
+        cert_path, key_path = os.environ["TLS"].split(":")
+        with open(cert_path) as cert, open(key_path) as key:
+            certificate = ssl.PrivateCertificate.loadPEM(cert.read() + key.read())
+        return {"tls_localCertificate": certificate}
+
+
+def common_name(x509):
+    return x509.get_subject().commonName if x509 is not None else None
+
+
 # ---- the client: seeded random calls with expected answers ---------------------------------
 
 TEXT = "aZ09 \t\n\u00e9\u00df\u4e2d\u6587\u202e\ufeff\uffff\U0001f600\U0001f680\x00"
@@ -277,6 +296,13 @@ def run_client(endpoint, seed, count, inflight):
     proto = yield connectProtocol(endpoint, amp.AMP())
     sem = defer.DeferredSemaphore(inflight)
     summary = {"calls": 0, "ok": 0, "mismatches": [], "outOfOrder": 0, "notified": 0}
+    if os.environ.get("TLS_CA"):
+        with open(os.environ["TLS_CA"]) as ca:
+            authority = ssl.Certificate.loadPEM(ca.read())
+        yield proto.callRemote(amp.StartTLS, tls_verifyAuthorities=[authority])
+        # the handshake runs now; the first answer over TLS proves it completed
+        yield proto.callRemote(Sum, a=20, b=22)
+        summary["tlsPeerCN"] = common_name(proto.transport.getPeerCertificate())
     order = []
 
     def one(i):
@@ -336,7 +362,7 @@ class StdinWatcher(Protocol):
 def main(argv):
     role, family, address = argv[1], argv[2], argv[3]
     if role == "server":
-        factory = Factory.forProtocol(Server)
+        factory = Factory.forProtocol(TLSServer if os.environ.get("TLS") else Server)
         if family == "tcp":
             port = reactor.listenTCP(int(address), factory, interface="127.0.0.1")
             print("listening %d" % port.getHost().port, flush=True)

@@ -20,8 +20,8 @@ function describeCancel(target: Deferred<unknown>, all: readonly Deferred<unknow
       message: (error as Error).message,
     };
   }
-  outcome["cancellerCalls"] = cancellerCalls;
-  outcome["states"] = all.map(String);
+  outcome.cancellerCalls = cancellerCalls;
+  outcome.states = all.map(String);
   return outcome;
 }
 

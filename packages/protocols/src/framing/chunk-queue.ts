@@ -8,6 +8,8 @@ export function asBuffer(data: Uint8Array): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
+import { SMALL_FRAME_LIMIT, copiesSmallFrames, copyFrame } from "./frame-memory.js";
+
 const EMPTY = Buffer.alloc(0);
 
 type ViewConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
@@ -27,10 +29,11 @@ const BufferView: ViewConstructor | null = (() => {
 /** A function making views of `chunk` (its buffer and offset looked up once). */
 export function viewMaker(chunk: Buffer): (start: number, end: number) => Buffer {
   const Make = BufferView;
-  if (Make === null) return (start, end) => chunk.subarray(start, end);
+  const copySmall = copiesSmallFrames(chunk);
+  if (Make === null) return (start, end) => (copySmall && end - start <= SMALL_FRAME_LIMIT ? copyFrame(chunk, start, end) : chunk.subarray(start, end));
   const buffer = chunk.buffer;
   const base = chunk.byteOffset;
-  return (start, end) => new Make(buffer, base + start, end - start);
+  return (start, end) => (copySmall && end - start <= SMALL_FRAME_LIMIT ? copyFrame(chunk, start, end) : new Make(buffer, base + start, end - start));
 }
 
 /**
@@ -39,6 +42,7 @@ export function viewMaker(chunk: Buffer): (start: number, end: number) => Buffer
  * lookup), which matters when a frame is delivered per line.
  */
 export function view(chunk: Buffer, start: number, end: number): Buffer {
+  if (end - start <= SMALL_FRAME_LIMIT && copiesSmallFrames(chunk)) return copyFrame(chunk, start, end);
   if (BufferView === null) return chunk.subarray(start, end);
   return new BufferView(chunk.buffer, chunk.byteOffset + start, end - start);
 }

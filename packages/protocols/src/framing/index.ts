@@ -8,6 +8,7 @@ export {
   UnknownStateError,
 } from "./errors.js";
 export { ChunkQueue, asBuffer, view, viewMaker } from "./chunk-queue.js";
+export { SMALL_FRAME_LIMIT, VIEW_BUFFER_LIMIT, copiesSmallFrames, copyFrame } from "./frame-memory.js";
 export { FramingDriver, type FramingDriverOptions, type FramingOwner } from "./framing-driver.js";
 export {
   LineDecoder,

@@ -116,7 +116,7 @@ export class ReconnectingClientFactory<P extends IProtocol = IProtocol> extends 
    * delay) once {@link maxRetries} is exceeded. Each call schedules its own attempt: two
    * calls without the clock moving make two attempts.
    *
-   * @param connector - defaults to the remembered {@link connector}
+   * @param connector - defaults to the remembered {@link ReconnectingClientFactory.connector | connector}
    * @throws NoConnectorError when no connector is given or remembered
    */
   retry(connector?: IConnector): void {

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ChunkQueue, asBuffer, view, viewMaker } from "@torsion/protocols";
+import { ownBuffer } from "./own-buffer.js";
 
 describe("ChunkQueue", () => {
   it("returns the chunk holding the next unread byte and moves past used-up chunks", () => {
@@ -63,7 +64,7 @@ describe("ChunkQueue", () => {
   });
 
   it("view and viewMaker make Buffer views sharing the chunk's memory", () => {
-    const backing = Buffer.from("xxhello worldxx");
+    const backing = ownBuffer("xxhello worldxx");
     const chunk = backing.subarray(2, 13);
     const a = view(chunk, 0, 5);
     const b = viewMaker(chunk)(6, 11);

@@ -9,6 +9,7 @@ import {
   type IntNStringReceiver,
 } from "@torsion/protocols";
 import { assertSameAtEveryChunkSize } from "./sweep.js";
+import { ownBuffer } from "./own-buffer.js";
 
 interface Recorded {
   readonly protocol: IntNStringReceiver;
@@ -115,7 +116,7 @@ describe("Int8/Int16/Int32StringReceiver", () => {
     const { protocol } = connect(Int32StringReceiver);
     const payloads: Buffer[] = [];
     protocol.stringReceived = (data) => payloads.push(data);
-    const chunk = Buffer.from([0, 0, 0, 3, 1, 2, 3]);
+    const chunk = ownBuffer([0, 0, 0, 3, 1, 2, 3]);
     protocol.dataReceived(chunk);
     assert.equal(payloads[0]?.buffer, chunk.buffer);
     assert.equal(protocol.bufferedLength, 0);

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IntPrefixDecoder, InvalidFramingOptionError, type IntPrefixDecoderEvent, type PrefixLength } from "@torsion/protocols";
 import { assertSameAtEveryChunkSize } from "./sweep.js";
+import { ownBuffer } from "./own-buffer.js";
 
 function simple(events: readonly IntPrefixDecoderEvent[]): string[] {
   return events.map((e) => (e.type === "string" ? `string:${e.payload.toString("latin1")}` : `exceeded:${e.length}`));
@@ -27,7 +28,7 @@ describe("IntPrefixDecoder", () => {
   }
 
   it("delivers a payload inside one chunk as a view of that chunk", () => {
-    const chunk = Buffer.concat([frame(4, "abc"), frame(4, "defg")]);
+    const chunk = ownBuffer([...Buffer.concat([frame(4, "abc"), frame(4, "defg")])]);
     const events = new IntPrefixDecoder({ prefixLength: 4 }).push(chunk);
     assert.equal(events.length, 2);
     for (const event of events) assert.ok(event.type === "string" && event.payload.buffer === chunk.buffer);

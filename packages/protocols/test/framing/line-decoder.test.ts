@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidFramingOptionError, LineDecoder, LineLengthRule, type LineDecoderEvent } from "@torsion/protocols";
 import { assertSameAtEveryChunkSize, chunksOf } from "./sweep.js";
+import { ownBuffer } from "./own-buffer.js";
 
 type Simple = [string, string];
 
@@ -82,7 +83,7 @@ describe("LineDecoder", () => {
   });
 
   it("delivers a line that lies inside one chunk as a view of that chunk", () => {
-    const chunk = Buffer.from("hello\r\nworld\r\n");
+    const chunk = ownBuffer("hello\r\nworld\r\n");
     const events = new LineDecoder().push(chunk);
     assert.equal(events.length, 2);
     for (const event of events) assert.equal(event.type === "line" && event.line.buffer, chunk.buffer);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { DecodeError } from "@torsion/core";
 import { NetstringDecoder, NetstringParseError, NetstringParseReason } from "@torsion/protocols";
 import { assertSameAtEveryChunkSize } from "./sweep.js";
+import { ownBuffer } from "./own-buffer.js";
 
 /** Feeds `chunk` and lists what `next()` gives: `string:<payload>` and, if it throws, `error:<reason>`. */
 function simple(decoder: NetstringDecoder, chunk: Buffer): string[] {
@@ -33,7 +34,7 @@ describe("NetstringDecoder", () => {
   });
 
   it("delivers a payload inside one chunk as a view, and copies one that spans chunks", () => {
-    const chunk = Buffer.from("5:hello,");
+    const chunk = ownBuffer("5:hello,");
     const [event] = new NetstringDecoder().push(chunk);
     assert.ok(event?.type === "string" && event.payload.buffer === chunk.buffer);
     const decoder = new NetstringDecoder();

@@ -32,6 +32,7 @@ import {
   type IAddress,
   type IConnector,
   type IReactorCore,
+  type IReactorSSL,
   type IReactorTCP,
   type IReactorTime,
 } from "@torsion/core";
@@ -67,6 +68,13 @@ export interface ReactorContractOptions {
    * (shown as the skip message). Naming a title that is not a clause throws.
    */
   readonly skip?: Readonly<Record<string, string>>;
+  /**
+   * TLS context factories for the `listenSSL`/`connectSSL` clauses (the reactor must then
+   * implement `IReactorSSL`): a server `CertificateOptions` and a client one (e.g.
+   * `optionsForClientTLS`), or any objects for a reactor that does not inspect them
+   * (`MemoryReactor`). Without them those clauses are skipped, with that reason.
+   */
+  readonly ssl?: { readonly serverContext: () => object; readonly clientContext: () => object };
 }
 
 /** Float slack when comparing times computed by adding seconds. */
@@ -99,6 +107,7 @@ export function describeReactor(name: string, make: MakeReactorHarness, options:
     describeSystemEvents(make);
     describeRunAndStop(make);
     describeTCP(make);
+    describeSSL(make, options.ssl);
     const unknown = Object.keys(skips).filter((title) => !titles.has(title));
     skips = {};
     if (unknown.length > 0) throw new Error(`no such reactor contract clause to skip: ${unknown.join(", ")}`);
@@ -108,7 +117,7 @@ export function describeReactor(name: string, make: MakeReactorHarness, options:
 function describeTime(make: MakeReactorHarness): void {
   it("callLater runs the function once with its arguments, no earlier than its delay", make, async (h) => {
     const { reactor, unit } = h;
-    const runs: Array<[string, number, number]> = [];
+    const runs: [string, number, number][] = [];
     const start = reactor.seconds();
     const call = reactor.callLater(2 * unit, (a: string, b: number) => void runs.push([a, b, reactor.seconds()]), "a", 1);
     assert.ok(call.getTime() + EPSILON >= start + 2 * unit, "getTime() is when it will run");
@@ -372,6 +381,50 @@ function serverFactory(): Factory {
   const factory = Factory.forProtocol(Protocol);
   factory.noisy = false;
   return factory;
+}
+
+const NO_SSL = "the harness gives no TLS context factories (ReactorContractOptions.ssl)";
+
+function describeSSL(make: MakeReactorHarness, ssl: ReactorContractOptions["ssl"]): void {
+  const sslOf = (h: ReactorHarness): IReactorSSL => {
+    const reactor = h.reactor as Partial<IReactorSSL>;
+    assert.equal(typeof reactor.listenSSL, "function", "the reactor implements IReactorSSL");
+    return reactor as IReactorSSL;
+  };
+  const clause = (title: string, body: (h: ReactorHarness, contexts: NonNullable<typeof ssl>) => Promise<void> | void): void => {
+    if (ssl === undefined && skips[title] === undefined) skips = { ...skips, [title]: NO_SSL };
+    it(title, make, (h) => body(h, ssl!));
+  };
+  clause("listenSSL(0) returns a listening port whose getHost reports the chosen TCP port, and starts the factory", async (h, contexts) => {
+    const factory = serverFactory();
+    const port = sslOf(h).listenSSL(0, factory, contexts.serverContext(), { interface: "127.0.0.1" });
+    const host = port.getHost() as { type?: string; host?: string; port?: number };
+    assert.deepEqual([host.type, host.host], ["TCP", "127.0.0.1"]);
+    assert.ok(typeof host.port === "number" && host.port > 0 && host.port <= 65535, `port ${String(host.port)}`);
+    assert.equal(factory.numPorts, 1);
+    await port.stopListening();
+    assert.equal(factory.numPorts, 0);
+  });
+
+  clause("listenSSL on a port outside 0..65535 throws CannotListenError synchronously", (h, contexts) => {
+    assert.throws(() => sslOf(h).listenSSL(70_000, serverFactory(), contexts.serverContext(), { interface: "127.0.0.1" }), CannotListenError);
+  });
+
+  clause("connectSSL returns a connecting connector, reported to startedConnecting, with its TCP destination", async (h, contexts) => {
+    const reactor = sslOf(h);
+    const port = reactor.listenSSL(0, serverFactory(), contexts.serverContext(), { interface: "127.0.0.1" });
+    const number = portOf(port.getHost());
+    const factory = new Recording();
+    const connector = reactor.connectSSL("127.0.0.1", number, factory, contexts.clientContext());
+    assert.equal(connector.state, "connecting");
+    assert.equal(factory.connector, connector);
+    assert.deepEqual(factory.events, ["startFactory", "startedConnecting connecting"]);
+    const destination = connector.getDestination() as { type?: string; host?: string; port?: number };
+    assert.deepEqual([destination.type, destination.host, destination.port], ["TCP", "127.0.0.1", number]);
+    connector.stopConnecting();
+    assert.ok(factory.failure?.value instanceof UserError, `failed with ${String(factory.failure?.value)}`);
+    await port.stopListening();
+  });
 }
 
 function describeTCP(make: MakeReactorHarness): void {

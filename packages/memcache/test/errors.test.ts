@@ -1,0 +1,36 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { DecodeError } from "@torsion/core";
+import { TorsionError } from "@torsion/defer";
+import * as memcache from "@torsion/memcache";
+
+test("every memcache error has a name, a stable ERR_MEMCACHE code and a cause", () => {
+  const cause = new Error("root");
+  const errors: Error[] = [
+    new memcache.NoSuchCommand("", { cause }),
+    new memcache.ClientError("x", null, { cause }),
+    new memcache.ServerError("x", null, { cause }),
+    new memcache.InvalidKeyError("x", null, { cause }),
+    new memcache.InvalidArgumentError("x", null, { cause }),
+    new memcache.NotConnectedError(undefined, { cause }),
+    new memcache.MemcacheTimeoutError(undefined, { cause }),
+    new memcache.MalformedReplyError("badNumber", "x", { cause }),
+    new memcache.LineTooLongError("x", { cause }),
+  ];
+  for (const error of errors) {
+    assert.ok(error instanceof TorsionError, error.name);
+    assert.match((error as TorsionError).code, /^ERR_MEMCACHE/);
+    assert.equal(error.cause, cause);
+  }
+  assert.ok(new memcache.ValueTooLargeError(2, 1) instanceof DecodeError);
+  assert.ok(new memcache.InvalidKeyError("x") instanceof memcache.ClientError, "Twisted reports bad keys as ClientError");
+});
+
+test("the entry point exports the protocol, the decoder and the port", () => {
+  assert.equal(memcache.DEFAULT_PORT, 11211);
+  assert.equal(memcache.MemCacheProtocol.MAX_KEY_LENGTH, 250);
+  assert.equal(typeof memcache.MemcacheReplyDecoder, "function");
+  assert.equal(memcache.pythonBytesRepr(Buffer.from("it's\xff", "latin1")), `b"it's\\xff"`);
+  assert.equal(memcache.parsePythonInt(Buffer.from(" +1_0\t")), 10n);
+  assert.equal(memcache.parsePythonInt(Buffer.from("1__0")), null);
+});
