@@ -81,7 +81,9 @@ for (const [name, { covered, total, files }] of [...packages].sort(([a], [b]) =>
   const floor = Math.max(MIN_FLOOR, FLOORS[name] ?? MIN_FLOOR);
   const ok = pct >= floor;
   if (!ok) failed++;
-  console.log(`${name.padEnd(14)} ${pct.toFixed(2).padStart(6)}% ${`(${covered}/${total}, ${files} files)`.padEnd(22)} ${String(floor).padStart(3)}%${ok ? "" : "  BELOW FLOOR"}`);
+  console.log(
+    `${name.padEnd(14)} ${pct.toFixed(2).padStart(6)}% ${`(${covered}/${total}, ${files} files)`.padEnd(22)} ${String(floor).padStart(3)}%${ok ? "" : "  BELOW FLOOR"}`,
+  );
 }
 for (const name of Object.keys(FLOORS)) {
   if (!packages.has(name)) {

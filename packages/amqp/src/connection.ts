@@ -340,7 +340,7 @@ export class AmqpConnection extends Protocol implements ChannelHost {
   }
 
   #abort(): void {
-    const transport = this.transport as { abortConnection?: () => void; loseConnection(): void } | null;
+    const transport = this.transportOrNull as { abortConnection?: () => void; loseConnection(): void } | null;
     if (transport === null) return;
     if (transport.abortConnection !== undefined) transport.abortConnection();
     else transport.loseConnection();

@@ -331,7 +331,7 @@ export class MemCacheProtocol extends Protocol {
 
   /** Writes the command (Twisted's `sendLine`, arming the timeout when nothing is pending) and queues it. */
   #send(lineParts: Buffer[], data: Buffer | null, kind: Kind, key: Buffer | null): Deferred<unknown> {
-    const transport = this.transport;
+    const transport = this.transportOrNull;
     if (transport === null) return fail(new NotConnectedError());
     const idle = this.pendingCount === 0;
     if (idle) this.#timeout.setTimeout(this.persistentTimeOut);

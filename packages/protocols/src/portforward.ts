@@ -47,12 +47,12 @@ export class ProxyProtocol extends Protocol implements IHalfCloseableProtocol {
   }
 
   override dataReceived(data: Buffer): void {
-    this.peer?.transport.write(data);
+    this.peer?.transportOrNull?.write(data);
   }
 
   /** The other end sent FIN: send ours to the peer once its queued bytes are out. */
   readConnectionLost(): void {
-    const peer = this.peer?.transportOrNull as (ITransport & { loseWriteConnection?: () => void }) | undefined;
+    const peer = (this.peer?.transportOrNull ?? undefined) as (ITransport & { loseWriteConnection?: () => void }) | undefined;
     if (peer?.loseWriteConnection !== undefined) peer.loseWriteConnection();
     else peer?.loseConnection();
   }
@@ -64,7 +64,7 @@ export class ProxyProtocol extends Protocol implements IHalfCloseableProtocol {
     debug("%s side lost: %s", this.constructor.name, reason.getErrorMessage());
     const peer = this.peer;
     this.peer = null;
-    if (peer === null) return;
+    if (peer === null || peer.transportOrNull === null) return;
     peer.peer = null;
     peer.transport.unregisterProducer();
     peer.transport.loseConnection();
@@ -94,7 +94,7 @@ export class ProxyServer extends ProxyProtocol {
       (client) => this.#joined(client),
       (failure) => {
         debug("could not reach the destination: %s", failure.getErrorMessage());
-        if (!this.transport.disconnecting) this.transport.loseConnection();
+        if (this.transportOrNull !== null && !this.transport.disconnecting) this.transport.loseConnection();
         return null;
       },
     );

@@ -3,10 +3,17 @@ import { DecodeError, type IDecoder, type ITransport } from "@torsion/core";
 
 const debug = createDebug("torsion:protocols:framing-driver");
 
-/** What a {@link FramingDriver} needs of its protocol: the transport, read at each use. */
-export interface FramingOwner {
-  /** `null` before `makeConnection`; the driver then delivers but cannot pause or close. */
-  readonly transportOrNull: ITransport | null;
+/**
+ * What a {@link FramingDriver} needs of its protocol: the transport, read at each use,
+ * `null` before `makeConnection` (the driver then delivers but cannot pause or close). A
+ * `Protocol` offers it as `transportOrNull` (its `transport` throws before
+ * `makeConnection`); any other owner may offer a nullable `transport`.
+ */
+export type FramingOwner = { readonly transportOrNull: ITransport | null } | { readonly transport: ITransport | null };
+
+/** The owner's transport, or `null`. */
+function transportOf(owner: FramingOwner): ITransport | null {
+  return "transportOrNull" in owner ? owner.transportOrNull : owner.transport;
 }
 
 /** Options of {@link FramingDriver}. */
@@ -181,13 +188,13 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   /** Pauses delivery and the transport. Idempotent. */
   pauseProducing(): void {
     this.#paused = true;
-    this.#owner.transportOrNull?.pauseProducing();
+    transportOf(this.#owner)?.pauseProducing();
   }
 
   /** Resumes the transport, then delivers the frames held while paused. */
   resumeProducing(): void {
     this.#paused = false;
-    this.#owner.transportOrNull?.resumeProducing();
+    transportOf(this.#owner)?.resumeProducing();
     const decoder = this.#decoder;
     if (this.#busy || decoder === null || this.#state !== State.open) return;
     if (this.#closing()) return;
@@ -197,7 +204,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   /** Stops for good: stays paused and stops the transport. */
   stopProducing(): void {
     this.#paused = true;
-    this.#owner.transportOrNull?.stopProducing();
+    transportOf(this.#owner)?.stopProducing();
   }
 
   /**
@@ -235,7 +242,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   }
 
   #closing(): boolean {
-    const closing = this.#owner.transportOrNull?.disconnecting === true;
+    const closing = transportOf(this.#owner)?.disconnecting === true;
     if (closing) this.#stoppedByClose = true;
     return closing;
   }
@@ -245,7 +252,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
     let decoding = false;
     try {
       while (!this.#paused) {
-        if (this.#owner.transportOrNull?.disconnecting === true) {
+        if (transportOf(this.#owner)?.disconnecting === true) {
           this.#stoppedByClose = true;
           return;
         }
@@ -281,7 +288,7 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
     this.#decoder = null;
     debug("%s: %s: %s; closing", this.#name, error.name, error.message);
     if (this.#decodeFailed !== undefined) this.#decodeFailed(error);
-    this.#owner.transportOrNull?.loseConnection();
+    transportOf(this.#owner)?.loseConnection();
   }
 
   #drop(data: Uint8Array): void {

@@ -1,13 +1,24 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { NotBytesError, NotConnectedError } from "@torsion/core";
-import { Int16StringReceiver, Int32StringReceiver, Int8StringReceiver, LineOnlyReceiver, LineReceiver, NetstringReceiver } from "@torsion/protocols";
+import {
+  Int16StringReceiver,
+  Int32StringReceiver,
+  Int8StringReceiver,
+  LineOnlyReceiver,
+  LineReceiver,
+  NetstringReceiver,
+} from "@torsion/protocols";
 import { StringTransport } from "@torsion/testing";
 
 type Sender = { makeConnection(t: StringTransport): unknown; send(data: unknown): void; name: string };
 
 const senders = (): Sender[] => {
-  const wrap = <P extends { makeConnection(t: StringTransport): unknown }>(name: string, protocol: P, send: (p: P, data: unknown) => void): Sender => ({
+  const wrap = <P extends { makeConnection(t: StringTransport): unknown }>(
+    name: string,
+    protocol: P,
+    send: (p: P, data: unknown) => void,
+  ): Sender => ({
     name,
     makeConnection: (t) => protocol.makeConnection(t),
     send: (data) => send(protocol, data),
@@ -27,13 +38,19 @@ describe("the send methods of the framing receivers", () => {
     for (const sender of senders()) {
       const transport = new StringTransport();
       sender.makeConnection(transport);
-      assert.throws(() => sender.send("text"), (error: unknown) => {
-        assert.ok(error instanceof NotBytesError, sender.name);
-        assert.ok(error instanceof TypeError);
-        assert.equal(error.code, "ERR_NOT_BYTES");
-        assert.match(error.message, new RegExp(`^${sender.name}\\(\\) takes bytes \\(Uint8Array\\), not a string \\("text"\\); encode it`));
-        return true;
-      });
+      assert.throws(
+        () => sender.send("text"),
+        (error: unknown) => {
+          assert.ok(error instanceof NotBytesError, sender.name);
+          assert.ok(error instanceof TypeError);
+          assert.equal(error.code, "ERR_NOT_BYTES");
+          assert.match(
+            error.message,
+            new RegExp(`^${sender.name}\\(\\) takes bytes \\(Uint8Array\\), not a string \\("text"\\); encode it`),
+          );
+          return true;
+        },
+      );
       assert.equal(transport.value().length, 0);
     }
   });
@@ -41,8 +58,17 @@ describe("the send methods of the framing receivers", () => {
   it("describe other non-bytes values in the error", () => {
     const [line] = senders();
     line?.makeConnection(new StringTransport());
-    for (const [value, description] of [[null, "null"], [undefined, "undefined"], [42, "a number"], [[1, 2], "an object (Array)"], [Object.create(null), "an object (Object)"]] as const) {
-      assert.throws(() => line?.send(value), (error: unknown) => error instanceof NotBytesError && error.message.endsWith(`not ${description}`));
+    for (const [value, description] of [
+      [null, "null"],
+      [undefined, "undefined"],
+      [42, "a number"],
+      [[1, 2], "an object (Array)"],
+      [Object.create(null), "an object (Object)"],
+    ] as const) {
+      assert.throws(
+        () => line?.send(value),
+        (error: unknown) => error instanceof NotBytesError && error.message.endsWith(`not ${description}`),
+      );
     }
   });
 
