@@ -14,7 +14,7 @@ import { TorsionError } from "@torsion/defer";
  */
 export class TLSNotLoadedError extends TorsionError {
   override name = "TLSNotLoadedError";
-  override readonly code = "ERR_TLS_NOT_LOADED";
+  override readonly code: string = "ERR_TLS_NOT_LOADED";
   constructor(
     message = 'startTLS needs @torsion/tls, which is not loaded: add `import "@torsion/tls";` once (it registers itself)',
     options?: ErrorOptions,

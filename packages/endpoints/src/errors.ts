@@ -5,6 +5,7 @@
  * `EndpointArgumentError` (`TypeError`).
  */
 import { TorsionError } from "@torsion/defer";
+import { TLSNotLoadedError } from "@torsion/core";
 
 /** Base of every error about an endpoint description string. */
 export class EndpointDescriptionError extends TorsionError {
@@ -85,9 +86,11 @@ export class NoProtocol extends TorsionError {
 
 /**
  * A TLS endpoint was used but no TLS implementation is registered: import `@torsion/tls`
- * (which calls `registerTLSProvider`) or register one yourself.
+ * (which calls `registerTLSProvider`) or register one yourself. The endpoints' form of
+ * core's {@link TLSNotLoadedError} (what `startTLS` throws for the same cause), so one
+ * `instanceof TLSNotLoadedError` check catches both.
  */
-export class TLSNotAvailableError extends TorsionError {
+export class TLSNotAvailableError extends TLSNotLoadedError {
   override name = "TLSNotAvailableError";
   override readonly code: string = "ERR_TLS_NOT_AVAILABLE";
   constructor(
