@@ -23,7 +23,10 @@ function commands(stack: Stack): { server: string[]; client: (port: string, warm
   const peers = benchScript("servers/amp-peers.js");
   if (stack === "twisted") {
     const script = path.join(BENCH_DIR, "servers", "amp_sum.py");
-    return { server: [PYTHON, script, "server"], client: (port, warm, dur) => [PYTHON, script, "client", port, String(warm), String(dur), String(INFLIGHT)] };
+    return {
+      server: [PYTHON, script, "server"],
+      client: (port, warm, dur) => [PYTHON, script, "client", port, String(warm), String(dur), String(INFLIGHT)],
+    };
   }
   return {
     server: [process.execPath, peers, `${stack}-server`],
@@ -68,18 +71,45 @@ export async function runAmpBench(ctx: BenchContext): Promise<Result[]> {
       }
     }
   }
-  const side = (stack: Stack): SideStats => sideStats(samples[stack], failures[stack], errors.length > 0 ? { errors: errors.slice(0, 3) } : {});
+  const side = (stack: Stack): SideStats =>
+    sideStats(samples[stack], failures[stack], errors.length > 0 ? { errors: errors.slice(0, 3) } : {});
   const results: Result[] = [
-    makeResult("amp", "sum100-vs-jsonl", "calls/s", side("jsonl"), side("torsion"), { op: ">=", value: 0.8 }, "raw = JSON-lines RPC over raw node:net"),
+    makeResult(
+      "amp",
+      "sum100-vs-jsonl",
+      "calls/s",
+      side("jsonl"),
+      side("torsion"),
+      { op: ">=", value: 0.8 },
+      "raw = JSON-lines RPC over raw node:net",
+    ),
     twistedOk
-      ? makeResult("amp", "sum100-vs-twisted", "calls/s", side("twisted"), side("torsion"), { op: ">=", value: 5 }, "raw = Python Twisted 22.4 AMP client and server")
+      ? makeResult(
+          "amp",
+          "sum100-vs-twisted",
+          "calls/s",
+          side("twisted"),
+          side("torsion"),
+          { op: ">=", value: 5 },
+          "raw = Python Twisted 22.4 AMP client and server",
+        )
       : skipped("amp", "sum100-vs-twisted", "calls/s", { op: ">=", value: 5 }, `${PYTHON} with Twisted missing`),
   ];
   const codec = await runCommand([process.execPath, benchScript("servers/amp-peers.js"), "codec", String(dur)], (dur * 2 + 20) * 1000);
   try {
     const { encode, decode } = JSON.parse(codec.stdout.trim()) as { encode: number; decode: number };
     results.push(makeResult("amp", "box-encode", "MB/s", sideStats([encode], 0), sideStats([encode], 0), null, "in process; no baseline"));
-    results.push(makeResult("amp", "box-decode", "MB/s", sideStats([decode], 0), sideStats([decode], 0), null, "in process, 4 KiB chunks; no baseline"));
+    results.push(
+      makeResult(
+        "amp",
+        "box-decode",
+        "MB/s",
+        sideStats([decode], 0),
+        sideStats([decode], 0),
+        null,
+        "in process, 4 KiB chunks; no baseline",
+      ),
+    );
   } catch {
     results.push(skipped("amp", "box-codec", "MB/s", null, `codec run failed: ${codec.stderr.slice(-200)}`));
   }

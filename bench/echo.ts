@@ -30,11 +30,23 @@ export const ECHO_WORKLOADS: readonly EchoWorkload[] = [
   { name: "pp1x64", transport: "tcp", args: ["-m", "pingpong", "-c", "1", "-s", "64", "-b"], unit: "msg/s", target: PP },
   { name: "pp50x64", transport: "tcp", args: ["-m", "pingpong", "-c", "50", "-s", "64"], unit: "msg/s", target: { ...PP, aim: 1.28 } },
   { name: "pp50x1k", transport: "tcp", args: ["-m", "pingpong", "-c", "50", "-s", "1024"], unit: "msg/s", target: PP },
-  { name: "stream10x64k", transport: "tcp", args: ["-m", "stream", "-c", "10", "-s", "65536", "-k", "262144"], unit: "MB/s", target: { ...PP, aim: 3.5 } },
+  {
+    name: "stream10x64k",
+    transport: "tcp",
+    args: ["-m", "stream", "-c", "10", "-s", "65536", "-k", "262144"],
+    unit: "MB/s",
+    target: { ...PP, aim: 3.5 },
+  },
   { name: "churn10", transport: "tcp", args: ["-m", "churn", "-c", "10", "-s", "64"], unit: "conn/s", target: CHURN },
   { name: "churn10-unix", transport: "unix", args: ["-m", "churn", "-c", "10", "-s", "64"], unit: "conn/s", target: CHURN },
   { name: "pp50x64-unix", transport: "unix", args: ["-m", "pingpong", "-c", "50", "-s", "64"], unit: "msg/s", target: UNIX },
-  { name: "stream10x64k-unix", transport: "unix", args: ["-m", "stream", "-c", "10", "-s", "65536", "-k", "262144"], unit: "MB/s", target: UNIX },
+  {
+    name: "stream10x64k-unix",
+    transport: "unix",
+    args: ["-m", "stream", "-c", "10", "-s", "65536", "-k", "262144"],
+    unit: "MB/s",
+    target: UNIX,
+  },
 ];
 
 /** One load run's outcome. */
@@ -62,13 +74,29 @@ function numField(j: Json, key: string): number | null {
 }
 
 function lastJsonLine(stdout: string): Json | null {
-  const line = stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  const line = stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
   if (line === undefined) return null;
-  try { return JSON.parse(line) as Json; } catch { return null; }
+  try {
+    return JSON.parse(line) as Json;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs the load generator once against a running server. */
-async function runLoad(ctx: BenchContext, loadgen: string, wl: EchoWorkload, target: string, server: ServerProcess, round: number, side: Side): Promise<EchoSample> {
+async function runLoad(
+  ctx: BenchContext,
+  loadgen: string,
+  wl: EchoWorkload,
+  target: string,
+  server: ServerProcess,
+  round: number,
+  side: Side,
+): Promise<EchoSample> {
   const { dur, warm, loadgenCpu } = ctx.config;
   const argv = pinned(loadgenCpu, [loadgen, "-t", target, ...wl.args, "-d", String(dur), "-w", String(warm), "-P", String(server.pid)]);
   const r = await runCommand(argv, (warm + dur + 20) * 1000);
@@ -76,16 +104,38 @@ async function runLoad(ctx: BenchContext, loadgen: string, wl: EchoWorkload, tar
   const ok = r.code === 0 && j.ok === true;
   const value = numField(j, wl.unit === "MB/s" ? "MBps" : "msgs_per_s");
   const base = { round, side, workload: wl.name, rc: r.code, ok, value: ok ? value : null };
-  const extra = { cpuUsPerOp: numField(j, "server_cpu_us_per_op"), hwmKb: numField(j, "server_hwm_kb"), p50Us: wl.unit === "MB/s" ? null : numField(j, "p50_us"), loadgenCpuPct: numField(j, "loadgen_cpu_pct"), serverCpuPct: numField(j, "server_cpu_pct") };
+  const extra = {
+    cpuUsPerOp: numField(j, "server_cpu_us_per_op"),
+    hwmKb: numField(j, "server_hwm_kb"),
+    p50Us: wl.unit === "MB/s" ? null : numField(j, "p50_us"),
+    loadgenCpuPct: numField(j, "loadgen_cpu_pct"),
+    serverCpuPct: numField(j, "server_cpu_pct"),
+  };
   if (ok) return { ...base, ...extra };
-  const why = r.timedOut ? "load generator timed out" : r.code === 2 ? "VERIFICATION FAILED (corrupt, missing or extra bytes)" : `loadgen exit ${r.code ?? r.signal}`;
+  const why = r.timedOut
+    ? "load generator timed out"
+    : r.code === 2
+      ? "VERIFICATION FAILED (corrupt, missing or extra bytes)"
+      : `loadgen exit ${r.code ?? r.signal}`;
   const error = `${why}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
   ctx.fail(`FAIL ${side} ${wl.name} round ${round + 1}: ${error}`);
   return { ...base, ...extra, error };
 }
 
 function failedSample(round: number, side: Side, wl: EchoWorkload, error: string): EchoSample {
-  return { round, side, workload: wl.name, rc: null, ok: false, value: null, cpuUsPerOp: null, hwmKb: null, p50Us: null, loadgenCpuPct: null, error };
+  return {
+    round,
+    side,
+    workload: wl.name,
+    rc: null,
+    ok: false,
+    value: null,
+    cpuUsPerOp: null,
+    hwmKb: null,
+    p50Us: null,
+    loadgenCpuPct: null,
+    error,
+  };
 }
 
 /** A started echo server and where it listens, or why it did not start. */
@@ -114,7 +164,14 @@ async function startServer(ctx: BenchContext, side: Side, transport: Transport, 
  * against each side back to back (order alternating per workload and round), so drift of
  * the machine hits both sides alike. The idle server sleeps on the same CPU meanwhile.
  */
-async function runRound(ctx: BenchContext, loadgen: string, sides: readonly Side[], transport: Transport, wls: readonly EchoWorkload[], round: number): Promise<EchoSample[]> {
+async function runRound(
+  ctx: BenchContext,
+  loadgen: string,
+  sides: readonly Side[],
+  transport: Transport,
+  wls: readonly EchoWorkload[],
+  round: number,
+): Promise<EchoSample[]> {
   const started = new Map<Side, Started>();
   const samples: EchoSample[] = [];
   try {
@@ -122,10 +179,18 @@ async function runRound(ctx: BenchContext, loadgen: string, sides: readonly Side
     for (const [i, wl] of wls.entries()) {
       for (const side of sidesForRound(round + i).filter((s) => sides.includes(s))) {
         const st = started.get(side)!;
-        if ("error" in st) { samples.push(failedSample(round, side, wl, st.error)); continue; }
-        if (!st.server.alive) { samples.push(failedSample(round, side, wl, `server died: ${outputSummary(st.server.output)}`)); continue; }
+        if ("error" in st) {
+          samples.push(failedSample(round, side, wl, st.error));
+          continue;
+        }
+        if (!st.server.alive) {
+          samples.push(failedSample(round, side, wl, `server died: ${outputSummary(st.server.output)}`));
+          continue;
+        }
         const s = await runLoad(ctx, loadgen, wl, st.target, st.server, round, side);
-        ctx.log(`r${round + 1} ${side.padEnd(7)} ${wl.name.padEnd(18)} ${s.ok ? `${fmt(s.value)} ${wl.unit} cpu=${fmt(s.cpuUsPerOp, 1)}us/op lg=${fmt(s.loadgenCpuPct)}%` : "FAIL"}`);
+        ctx.log(
+          `r${round + 1} ${side.padEnd(7)} ${wl.name.padEnd(18)} ${s.ok ? `${fmt(s.value)} ${wl.unit} cpu=${fmt(s.cpuUsPerOp, 1)}us/op lg=${fmt(s.loadgenCpuPct)}%` : "FAIL"}`,
+        );
         samples.push(s);
       }
     }
@@ -148,14 +213,20 @@ function summarise(wl: EchoWorkload, samples: readonly EchoSample[]): Result {
     const mine = samples.filter((x) => x.side === s && x.workload === wl.name);
     const good = mine.filter((x) => x.ok && x.value !== null);
     const hwm = median(good.flatMap((x) => (x.hwmKb === null ? [] : [x.hwmKb / 1024])));
-    return sideStats(good.map((x) => x.value!), mine.length - good.length, {
-      cpuUsPerOp: median(good.flatMap((x) => (x.cpuUsPerOp === null ? [] : [x.cpuUsPerOp]))),
-      peakRssMiB: hwm,
-      p50Us: median(good.flatMap((x) => (x.p50Us === null ? [] : [x.p50Us]))),
-      errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
-    });
+    return sideStats(
+      good.map((x) => x.value!),
+      mine.length - good.length,
+      {
+        cpuUsPerOp: median(good.flatMap((x) => (x.cpuUsPerOp === null ? [] : [x.cpuUsPerOp]))),
+        peakRssMiB: hwm,
+        p50Us: median(good.flatMap((x) => (x.p50Us === null ? [] : [x.p50Us]))),
+        errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
+      },
+    );
   };
-  const lgBusy = median(samples.filter((x) => x.workload === wl.name && x.ok).flatMap((x) => (x.loadgenCpuPct === null ? [] : [x.loadgenCpuPct])));
+  const lgBusy = median(
+    samples.filter((x) => x.workload === wl.name && x.ok).flatMap((x) => (x.loadgenCpuPct === null ? [] : [x.loadgenCpuPct])),
+  );
   const note = lgBusy !== null && lgBusy >= 90 ? `load generator ${lgBusy.toFixed(0)}% busy: client-bound, read CPU us/op` : undefined;
   return makeResult(`echo-${wl.transport}`, wl.name, wl.unit, side("raw"), side("torsion"), wl.target, note);
 }
@@ -164,7 +235,12 @@ function summarise(wl: EchoWorkload, samples: readonly EchoSample[]): Result {
  * Runs the selected echo workloads for `config.rounds` rounds and returns one `Result`
  * per workload, plus every raw sample (for the JSON file).
  */
-export async function runEchoBench(ctx: BenchContext, loadgen: string | null, skipReason: string, sides: ReadonlySet<Side>): Promise<{ results: Result[]; samples: EchoSample[] }> {
+export async function runEchoBench(
+  ctx: BenchContext,
+  loadgen: string | null,
+  skipReason: string,
+  sides: ReadonlySet<Side>,
+): Promise<{ results: Result[]; samples: EchoSample[] }> {
   const wls = ECHO_WORKLOADS.filter((w) => ctx.config.workloads.has(w.name));
   if (wls.length === 0) return { results: [], samples: [] };
   if (loadgen === null) {

@@ -89,13 +89,19 @@ function summarise(samples: readonly IdleSample[], name: string): Result {
   const side = (s: Side) => {
     const mine = samples.filter((x) => x.side === s);
     const good = mine.filter((x) => x.ok && x.hwmKb !== null);
-    return sideStats(good.map((x) => x.hwmKb! / 1024), mine.length - good.length, {
-      peakRssMiB: median(good.map((x) => x.hwmKb! / 1024)),
-      errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
-    });
+    return sideStats(
+      good.map((x) => x.hwmKb! / 1024),
+      mine.length - good.length,
+      {
+        peakRssMiB: median(good.map((x) => x.hwmKb! / 1024)),
+        errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
+      },
+    );
   };
-  const start = (s: Side): string => fmtMiB(median(samples.filter((x) => x.side === s && x.ok && x.startRssKb !== null).map((x) => x.startRssKb! / 1024)));
-  const idle = (s: Side): string => fmtMiB(median(samples.filter((x) => x.side === s && x.ok && x.idleRssKb !== null).map((x) => x.idleRssKb! / 1024)));
+  const start = (s: Side): string =>
+    fmtMiB(median(samples.filter((x) => x.side === s && x.ok && x.startRssKb !== null).map((x) => x.startRssKb! / 1024)));
+  const idle = (s: Side): string =>
+    fmtMiB(median(samples.filter((x) => x.side === s && x.ok && x.idleRssKb !== null).map((x) => x.idleRssKb! / 1024)));
   const note = `VmRSS at start -> with the idle connections, MiB: raw ${start("raw")}->${idle("raw")}, torsion ${start("torsion")}->${idle("torsion")}`;
   return makeResult("idle-rss", name, "MiB peak", side("raw"), side("torsion"), TARGET, note);
 }
@@ -105,7 +111,11 @@ function fmtMiB(v: number | null): string {
 }
 
 /** Runs the idle-connections memory benchmark (TCP, interleaved rounds). */
-export async function runIdleRssBench(ctx: BenchContext, sides: ReadonlySet<Side>, skipReason: string): Promise<{ results: Result[]; samples: IdleSample[] }> {
+export async function runIdleRssBench(
+  ctx: BenchContext,
+  sides: ReadonlySet<Side>,
+  skipReason: string,
+): Promise<{ results: Result[]; samples: IdleSample[] }> {
   const name = "idle1000";
   if (!ctx.config.workloads.has(name)) return { results: [], samples: [] };
   if (!sides.has("raw")) return { results: [skipped("idle-rss", name, "MiB peak", TARGET, skipReason)], samples: [] };
@@ -113,7 +123,9 @@ export async function runIdleRssBench(ctx: BenchContext, sides: ReadonlySet<Side
   for (let round = 0; round < ctx.config.rounds; round++) {
     for (const side of sidesForRound(round).filter((s) => sides.has(s))) {
       const s = await measureOne(ctx, side, round);
-      ctx.log(`r${round + 1} ${side.padEnd(7)} ${name.padEnd(18)} ${s.ok ? `hwm=${fmtMiB(s.hwmKb! / 1024)} MiB rss=${fmtMiB((s.idleRssKb ?? 0) / 1024)} MiB` : "FAIL"}`);
+      ctx.log(
+        `r${round + 1} ${side.padEnd(7)} ${name.padEnd(18)} ${s.ok ? `hwm=${fmtMiB(s.hwmKb! / 1024)} MiB rss=${fmtMiB((s.idleRssKb ?? 0) / 1024)} MiB` : "FAIL"}`,
+      );
       samples.push(s);
     }
   }

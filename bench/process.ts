@@ -149,9 +149,23 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
     }
   }
   return [
-    makeResult("process", "spawn-true", "children/s", sideStats(spawnRate.raw, 0), sideStats(spawnRate.torsion, 0), TARGET,
-      `${CHILDREN} x /bin/true, ${CONCURRENCY} at a time, stdio piped`),
-    makeResult("process", "cat-64MiB", "MB/s", sideStats(catRate.raw, catFailures), sideStats(catRate.torsion, catFailures), TARGET,
-      "64 MiB written to cat with flow control and read back"),
+    makeResult(
+      "process",
+      "spawn-true",
+      "children/s",
+      sideStats(spawnRate.raw, 0),
+      sideStats(spawnRate.torsion, 0),
+      TARGET,
+      `${CHILDREN} x /bin/true, ${CONCURRENCY} at a time, stdio piped`,
+    ),
+    makeResult(
+      "process",
+      "cat-64MiB",
+      "MB/s",
+      sideStats(catRate.raw, catFailures),
+      sideStats(catRate.torsion, catFailures),
+      TARGET,
+      "64 MiB written to cat with flow control and read back",
+    ),
   ];
 }

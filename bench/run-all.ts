@@ -25,8 +25,12 @@ import type { Result } from "./lib/result.js";
 import { detailTable, notesText, summaryTable } from "./lib/table.js";
 
 const started = Date.now();
-const log = (m: string): void => { process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${m}\n`); };
-const fail = (m: string): void => { process.stderr.write(`\n!!!!! ${m}\n\n`); };
+const log = (m: string): void => {
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${m}\n`);
+};
+const fail = (m: string): void => {
+  process.stderr.write(`\n!!!!! ${m}\n\n`);
+};
 
 /** Which sides can run: Torsion only once its server script has been built. */
 function availableSides(torsionCmd: readonly string[], what: string): { sides: Set<Side>; note: string } {
@@ -38,9 +42,16 @@ function availableSides(torsionCmd: readonly string[], what: string): { sides: S
 }
 
 function installCleanup(tmpDir: string): void {
-  const cleanup = (): void => { killAllServers(); rmSync(tmpDir, { recursive: true, force: true }); };
+  const cleanup = (): void => {
+    killAllServers();
+    rmSync(tmpDir, { recursive: true, force: true });
+  };
   process.on("exit", cleanup);
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => { cleanup(); process.exit(130); });
+  for (const sig of ["SIGINT", "SIGTERM"] as const)
+    process.on(sig, () => {
+      cleanup();
+      process.exit(130);
+    });
 }
 
 function meta(config: BenchConfig): Record<string, unknown> {
@@ -50,11 +61,18 @@ function meta(config: BenchConfig): Record<string, unknown> {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
     kernel: os.release(),
-    rounds: config.rounds, durS: config.dur, warmS: config.warm,
+    rounds: config.rounds,
+    durS: config.dur,
+    warmS: config.warm,
     workloads: [...config.workloads],
     pinning: hasTaskset() ? { serverCpu: config.serverCpu, loadgenCpu: config.loadgenCpu } : "taskset unavailable: not pinned",
     idleConns: config.idleConns,
-    commands: { rawEcho: config.rawEchoCmd, torsionEcho: config.torsionEchoCmd, rawUdp: config.rawUdpCmd, torsionUdp: config.torsionUdpCmd },
+    commands: {
+      rawEcho: config.rawEchoCmd,
+      torsionEcho: config.torsionEchoCmd,
+      rawUdp: config.rawUdpCmd,
+      torsionUdp: config.torsionUdpCmd,
+    },
   };
 }
 
@@ -65,10 +83,12 @@ async function runEverything(ctx: BenchContext): Promise<{ results: Result[]; sa
   const loadgen = await buildLoadgen();
   const echo = await runEchoBench(ctx, loadgen.ok ? loadgen.path : null, loadgen.ok ? "" : loadgen.reason, echoSides.sides);
   const idle = await runIdleRssBench(ctx, echoSides.sides, echoSides.note);
-  const udpgen = config.workloads.has("udp64") || config.workloads.has("udp1k") ? await buildUdpgen() : { ok: false as const, reason: "not selected" };
+  const udpgen =
+    config.workloads.has("udp64") || config.workloads.has("udp1k") ? await buildUdpgen() : { ok: false as const, reason: "not selected" };
   const udp = await runUdpBench(ctx, udpgen.ok ? udpgen.path : null, udpgen.ok ? "" : udpgen.reason, udpSides.sides);
   const framing = config.workloads.has("framing") ? await runFramingIfPresent(log) : [];
-  const withNote = (rs: Result[], note: string): Result[] => (note === "" ? rs : rs.map((r) => ({ ...r, note: r.note === undefined ? note : `${r.note}; ${note}` })));
+  const withNote = (rs: Result[], note: string): Result[] =>
+    note === "" ? rs : rs.map((r) => ({ ...r, note: r.note === undefined ? note : `${r.note}; ${note}` }));
   return {
     results: [
       ...withNote(echo.results, echoSides.note),
@@ -108,9 +128,15 @@ function report(config: BenchConfig, results: readonly Result[], samples: Record
   ].join("\n");
   process.stdout.write(`${out}\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const file = path.join(RESULTS_DIR, `${stamp}.json`);
-  writeFileSync(file, `${JSON.stringify({ meta: { ...meta(config), elapsedS: (Date.now() - started) / 1000, loadAvgStart: loadAtStart, loadAvgEnd: os.loadavg() }, results, samples }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ meta: { ...meta(config), elapsedS: (Date.now() - started) / 1000, loadAvgStart: loadAtStart, loadAvgEnd: os.loadavg() }, results, samples }, null, 2)}\n`,
+  );
   return file;
 }
 

@@ -61,7 +61,9 @@ export async function runThreadsBench(ctx: BenchContext): Promise<Result[]> {
       for (const side of order) {
         const seconds = await timed(() => hashAll(side === "raw" ? one : two));
         cpu[side].push(HASH_TASKS / seconds);
-        ctx.log(`threads cpu ${side === "raw" ? "1 worker" : "2 workers"} round ${round + 1}: ${(HASH_TASKS / seconds).toFixed(1)} tasks/s`);
+        ctx.log(
+          `threads cpu ${side === "raw" ? "1 worker" : "2 workers"} round ${round + 1}: ${(HASH_TASKS / seconds).toFixed(1)} tasks/s`,
+        );
       }
     }
   } finally {
@@ -69,9 +71,23 @@ export async function runThreadsBench(ctx: BenchContext): Promise<Result[]> {
   }
   const tripTarget: Target = { op: ">=", value: 0.9 };
   return [
-    makeResult("threads", "round-trip", "calls/s", sideStats(trip.raw, 0), sideStats(trip.torsion, 0), tripTarget,
-      "deferToThreadPool(echo) vs raw postMessage echo, one at a time"),
-    makeResult("threads", "cpu-2-vs-1", "tasks/s", sideStats(cpu.raw, 0), sideStats(cpu.torsion, 0), null,
-      `raw column = 1 worker, torsion column = 2 workers; ${HASH_TASKS} x ${HASH_ROUNDS} SHA-256 rounds`),
+    makeResult(
+      "threads",
+      "round-trip",
+      "calls/s",
+      sideStats(trip.raw, 0),
+      sideStats(trip.torsion, 0),
+      tripTarget,
+      "deferToThreadPool(echo) vs raw postMessage echo, one at a time",
+    ),
+    makeResult(
+      "threads",
+      "cpu-2-vs-1",
+      "tasks/s",
+      sideStats(cpu.raw, 0),
+      sideStats(cpu.torsion, 0),
+      null,
+      `raw column = 1 worker, torsion column = 2 workers; ${HASH_TASKS} x ${HASH_ROUNDS} SHA-256 rounds`,
+    ),
   ];
 }

@@ -25,22 +25,63 @@ const WORKLOADS = [
 function certificates(dir: string): { key: string; cert: string; ca: string } {
   const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  run(["req", "-x509", ...ec, "-days", "1", "-subj", "/CN=bench CA", "-keyout", "tls-ca.key", "-out", "tls-ca.pem", "-addext", "basicConstraints=critical,CA:TRUE"]);
+  run([
+    "req",
+    "-x509",
+    ...ec,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=bench CA",
+    "-keyout",
+    "tls-ca.key",
+    "-out",
+    "tls-ca.pem",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+  ]);
   run(["req", ...ec, "-subj", "/CN=localhost", "-keyout", "tls-server.key", "-out", "tls-server.csr"]);
   writeFileSync(path.join(dir, "tls-server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  run(["x509", "-req", "-in", "tls-server.csr", "-CA", "tls-ca.pem", "-CAkey", "tls-ca.key", "-CAcreateserial", "-days", "1", "-out", "tls-server.pem", "-extfile", "tls-server.ext"]);
+  run([
+    "x509",
+    "-req",
+    "-in",
+    "tls-server.csr",
+    "-CA",
+    "tls-ca.pem",
+    "-CAkey",
+    "tls-ca.key",
+    "-CAcreateserial",
+    "-days",
+    "1",
+    "-out",
+    "tls-server.pem",
+    "-extfile",
+    "tls-server.ext",
+  ]);
   return { key: path.join(dir, "tls-server.key"), cert: path.join(dir, "tls-server.pem"), ca: path.join(dir, "tls-ca.pem") };
 }
 
-async function once(ctx: BenchContext, server: Server, workload: string, pki: { key: string; cert: string; ca: string }, warm: number, dur: number): Promise<number> {
+async function once(
+  ctx: BenchContext,
+  server: Server,
+  workload: string,
+  pki: { key: string; cert: string; ca: string },
+  warm: number,
+  dur: number,
+): Promise<number> {
   const peers = benchScript("servers/tls-peers.js");
-  const command = server === "twisted"
-    ? [PYTHON, path.join(BENCH_DIR, "servers", "tls_echo.py"), pki.key, pki.cert]
-    : [process.execPath, peers, `${server}-server`, pki.key, pki.cert];
+  const command =
+    server === "twisted"
+      ? [PYTHON, path.join(BENCH_DIR, "servers", "tls_echo.py"), pki.key, pki.cert]
+      : [process.execPath, peers, `${server}-server`, pki.key, pki.cert];
   const proc = new ServerProcess(pinned(ctx.config.serverCpu, command));
   try {
     const [, port] = await proc.waitForOutput(/listening (\d+)/, 10_000);
-    const result = await runCommand(pinned(ctx.config.loadgenCpu, [process.execPath, peers, "client", port as string, pki.ca, workload, String(warm), String(dur)]), (warm + dur + 20) * 1000);
+    const result = await runCommand(
+      pinned(ctx.config.loadgenCpu, [process.execPath, peers, "client", port as string, pki.ca, workload, String(warm), String(dur)]),
+      (warm + dur + 20) * 1000,
+    );
     const line = result.stdout.trim().split("\n").pop() ?? "";
     const parsed = JSON.parse(line) as { ops: number; seconds: number; errors: number };
     if (result.code !== 0 || parsed.errors !== 0) throw new Error(`tls ${server} ${workload} failed: ${line} ${result.stderr.slice(-300)}`);
@@ -52,7 +93,8 @@ async function once(ctx: BenchContext, server: Server, workload: string, pki: { 
 
 export async function runTLSBench(ctx: BenchContext): Promise<Result[]> {
   if (process.env.WORKLOADS?.trim()) return [skipped("tls", "echo", "msg/s", null, "WORKLOADS selects other workloads")];
-  if (spawnSync("openssl", ["version"], { stdio: "ignore" }).status !== 0) return [skipped("tls", "echo", "msg/s", null, "the openssl CLI is missing")];
+  if (spawnSync("openssl", ["version"], { stdio: "ignore" }).status !== 0)
+    return [skipped("tls", "echo", "msg/s", null, "the openssl CLI is missing")];
   const warm = Number(process.env.TLS_WARM ?? "0.5");
   const dur = Number(process.env.TLS_DUR ?? "1.5");
   const pki = certificates(ctx.tmpDir);
@@ -74,9 +116,29 @@ export async function runTLSBench(ctx: BenchContext): Promise<Result[]> {
         }
       }
     }
-    results.push(makeResult("tls", w.name, w.unit, sideStats(samples.raw, failures.raw), sideStats(samples.torsion, failures.torsion), { op: ">=", value: w.target }, "raw = node:tls echo server; same node:tls client"));
+    results.push(
+      makeResult(
+        "tls",
+        w.name,
+        w.unit,
+        sideStats(samples.raw, failures.raw),
+        sideStats(samples.torsion, failures.torsion),
+        { op: ">=", value: w.target },
+        "raw = node:tls echo server; same node:tls client",
+      ),
+    );
     if (twistedOk) {
-      results.push(makeResult("tls", `${w.name}-twisted`, w.unit, sideStats(samples.twisted, failures.twisted), sideStats(samples.torsion, failures.torsion), null, "raw = Python Twisted 22.4 listenSSL echo (reference)"));
+      results.push(
+        makeResult(
+          "tls",
+          `${w.name}-twisted`,
+          w.unit,
+          sideStats(samples.twisted, failures.twisted),
+          sideStats(samples.torsion, failures.torsion),
+          null,
+          "raw = Python Twisted 22.4 listenSSL echo (reference)",
+        ),
+      );
     }
   }
   return results;

@@ -46,22 +46,66 @@ function numField(j: Json, key: string): number | null {
 }
 
 function parse(stdout: string): Json {
-  const line = stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
-  try { return line === undefined ? {} : (JSON.parse(line) as Json); } catch { return {}; }
+  const line = stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
+  try {
+    return line === undefined ? {} : (JSON.parse(line) as Json);
+  } catch {
+    return {};
+  }
 }
 
-async function runLoad(ctx: BenchContext, udpgen: string, wl: UdpWorkload, port: number, server: ServerProcess, round: number, side: Side): Promise<UdpSample> {
+async function runLoad(
+  ctx: BenchContext,
+  udpgen: string,
+  wl: UdpWorkload,
+  port: number,
+  server: ServerProcess,
+  round: number,
+  side: Side,
+): Promise<UdpSample> {
   const { dur, warm, loadgenCpu } = ctx.config;
-  const argv = pinned(loadgenCpu, [udpgen, "-t", `127.0.0.1:${port}`, "-c", String(SOCKETS), "-n", String(WINDOW), "-s", String(wl.size), "-d", String(dur), "-w", String(warm), "-P", String(server.pid)]);
+  const argv = pinned(loadgenCpu, [
+    udpgen,
+    "-t",
+    `127.0.0.1:${port}`,
+    "-c",
+    String(SOCKETS),
+    "-n",
+    String(WINDOW),
+    "-s",
+    String(wl.size),
+    "-d",
+    String(dur),
+    "-w",
+    String(warm),
+    "-P",
+    String(server.pid),
+  ]);
   const r = await runCommand(argv, (warm + dur + 15) * 1000);
   const j = parse(r.stdout);
   const ok = r.code === 0 && j.ok === true;
   const sample = {
-    round, side, workload: wl.name, rc: r.code, ok, value: ok ? numField(j, "dgrams_per_s") : null,
-    lost: numField(j, "lost") ?? 0, cpuUsPerOp: numField(j, "server_cpu_us_per_op"), hwmKb: numField(j, "server_hwm_kb"), p50Us: numField(j, "p50_us"),
+    round,
+    side,
+    workload: wl.name,
+    rc: r.code,
+    ok,
+    value: ok ? numField(j, "dgrams_per_s") : null,
+    lost: numField(j, "lost") ?? 0,
+    cpuUsPerOp: numField(j, "server_cpu_us_per_op"),
+    hwmKb: numField(j, "server_hwm_kb"),
+    p50Us: numField(j, "p50_us"),
   };
   if (ok) return sample;
-  const why = r.timedOut ? "udpgen timed out" : r.code === 2 ? "VERIFICATION FAILED (corrupt or duplicate datagrams)" : `udpgen exit ${r.code ?? r.signal}`;
+  const why = r.timedOut
+    ? "udpgen timed out"
+    : r.code === 2
+      ? "VERIFICATION FAILED (corrupt or duplicate datagrams)"
+      : `udpgen exit ${r.code ?? r.signal}`;
   const error = `${why}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
   ctx.fail(`FAIL ${side} ${wl.name} round ${round + 1}: ${error}`);
   return { ...sample, error };
@@ -88,7 +132,13 @@ async function startServer(ctx: BenchContext, side: Side, round: number): Promis
 }
 
 /** One round: both servers fresh, then each workload against each side back to back. */
-async function runRound(ctx: BenchContext, udpgen: string, sides: readonly Side[], wls: readonly UdpWorkload[], round: number): Promise<UdpSample[]> {
+async function runRound(
+  ctx: BenchContext,
+  udpgen: string,
+  sides: readonly Side[],
+  wls: readonly UdpWorkload[],
+  round: number,
+): Promise<UdpSample[]> {
   const started = new Map<Side, Started>();
   const samples: UdpSample[] = [];
   try {
@@ -96,10 +146,18 @@ async function runRound(ctx: BenchContext, udpgen: string, sides: readonly Side[
     for (const [i, wl] of wls.entries()) {
       for (const side of sidesForRound(round + i).filter((s) => sides.includes(s))) {
         const st = started.get(side)!;
-        if ("error" in st) { samples.push(failed(round, side, wl, st.error)); continue; }
-        if (!st.server.alive) { samples.push(failed(round, side, wl, `server died: ${outputSummary(st.server.output)}`)); continue; }
+        if ("error" in st) {
+          samples.push(failed(round, side, wl, st.error));
+          continue;
+        }
+        if (!st.server.alive) {
+          samples.push(failed(round, side, wl, `server died: ${outputSummary(st.server.output)}`));
+          continue;
+        }
         const s = await runLoad(ctx, udpgen, wl, st.port, st.server, round, side);
-        ctx.log(`r${round + 1} ${side.padEnd(7)} ${wl.name.padEnd(18)} ${s.ok ? `${s.value?.toFixed(0)} dgram/s lost=${s.lost} cpu=${s.cpuUsPerOp?.toFixed(1)}us/op` : "FAIL"}`);
+        ctx.log(
+          `r${round + 1} ${side.padEnd(7)} ${wl.name.padEnd(18)} ${s.ok ? `${s.value?.toFixed(0)} dgram/s lost=${s.lost} cpu=${s.cpuUsPerOp?.toFixed(1)}us/op` : "FAIL"}`,
+        );
         samples.push(s);
       }
     }
@@ -113,12 +171,16 @@ function summarise(wl: UdpWorkload, samples: readonly UdpSample[]): Result {
   const side = (s: Side) => {
     const mine = samples.filter((x) => x.side === s && x.workload === wl.name);
     const good = mine.filter((x) => x.ok && x.value !== null);
-    return sideStats(good.map((x) => x.value!), mine.length - good.length, {
-      cpuUsPerOp: median(good.flatMap((x) => (x.cpuUsPerOp === null ? [] : [x.cpuUsPerOp]))),
-      peakRssMiB: median(good.flatMap((x) => (x.hwmKb === null ? [] : [x.hwmKb / 1024]))),
-      p50Us: median(good.flatMap((x) => (x.p50Us === null ? [] : [x.p50Us]))),
-      errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
-    });
+    return sideStats(
+      good.map((x) => x.value!),
+      mine.length - good.length,
+      {
+        cpuUsPerOp: median(good.flatMap((x) => (x.cpuUsPerOp === null ? [] : [x.cpuUsPerOp]))),
+        peakRssMiB: median(good.flatMap((x) => (x.hwmKb === null ? [] : [x.hwmKb / 1024]))),
+        p50Us: median(good.flatMap((x) => (x.p50Us === null ? [] : [x.p50Us]))),
+        errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
+      },
+    );
   };
   const lost = samples.filter((x) => x.workload === wl.name).reduce((n, x) => n + x.lost, 0);
   const note = `${SOCKETS} sockets x ${WINDOW} in flight, ${wl.size} B${lost > 0 ? `; ${lost} datagrams lost (timed out) over all rounds` : "; none lost"}`;
@@ -126,7 +188,12 @@ function summarise(wl: UdpWorkload, samples: readonly UdpSample[]): Result {
 }
 
 /** Runs the selected UDP workloads for `config.rounds` rounds. */
-export async function runUdpBench(ctx: BenchContext, udpgen: string | null, skipReason: string, sides: ReadonlySet<Side>): Promise<{ results: Result[]; samples: UdpSample[] }> {
+export async function runUdpBench(
+  ctx: BenchContext,
+  udpgen: string | null,
+  skipReason: string,
+  sides: ReadonlySet<Side>,
+): Promise<{ results: Result[]; samples: UdpSample[] }> {
   const wls = UDP_WORKLOADS.filter((w) => ctx.config.workloads.has(w.name));
   if (wls.length === 0) return { results: [], samples: [] };
   if (udpgen === null) {
@@ -135,7 +202,15 @@ export async function runUdpBench(ctx: BenchContext, udpgen: string | null, skip
   }
   const samples: UdpSample[] = [];
   for (let round = 0; round < ctx.config.rounds; round++) {
-    samples.push(...(await runRound(ctx, udpgen, sidesForRound(round).filter((s) => sides.has(s)), wls, round)));
+    samples.push(
+      ...(await runRound(
+        ctx,
+        udpgen,
+        sidesForRound(round).filter((s) => sides.has(s)),
+        wls,
+        round,
+      )),
+    );
   }
   return { results: wls.map((w) => summarise(w, samples)), samples };
 }

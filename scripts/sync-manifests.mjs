@@ -45,7 +45,8 @@ for (const dir of readdirSync("packages").sort()) {
   const readme = join("packages", dir, "README.md");
   if (check) {
     if (wanted !== text) problems.push(`${path}: metadata differs (run node scripts/sync-manifests.mjs)`);
-    if (!existsSync(license) || readFileSync(license, "utf8") !== readFileSync("LICENSE", "utf8")) problems.push(`${license}: missing or not the root LICENSE`);
+    if (!existsSync(license) || readFileSync(license, "utf8") !== readFileSync("LICENSE", "utf8"))
+      problems.push(`${license}: missing or not the root LICENSE`);
     if (!existsSync(readme)) problems.push(`${readme}: missing`);
   } else {
     if (wanted !== text) writeFileSync(path, wanted);

@@ -22,7 +22,16 @@ async function bundle(name: string, banner: string | undefined): Promise<string>
   const entry = join(dir, "entry.mjs");
   copyFileSync(join(process.cwd(), "test", "consumer", "bundle-entry.mjs.txt"), entry);
   const outfile = join(dir, name);
-  await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", outfile, logLevel: "silent", ...(banner === undefined ? {} : { banner: { js: banner } }) });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    logLevel: "silent",
+    ...(banner === undefined ? {} : { banner: { js: banner } }),
+  });
   return outfile;
 }
 

@@ -44,17 +44,18 @@ function startPython(args: readonly string[]): Running {
   return {
     child,
     output: () => stdout,
-    waitForLine: (pattern, ms) => new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no line matching ${pattern}; stderr: ${stderr}`)), ms);
-      const check = (): void => {
-        const match = stdout.match(pattern);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match);
-        } else waiters.push(check);
-      };
-      check();
-    }),
+    waitForLine: (pattern, ms) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern}; stderr: ${stderr}`)), ms);
+        const check = (): void => {
+          const match = stdout.match(pattern);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match);
+          } else waiters.push(check);
+        };
+        check();
+      }),
     finished: (ms) => {
       const timer = setTimeout(() => child.kill(), ms);
       return exited.finally(() => clearTimeout(timer));
@@ -78,18 +79,22 @@ async function checkNegative(client: Running): Promise<void> {
 }
 
 describe("the AMP examples", () => {
-  it("amp-rpc: the Torsion client gets exact fib(N) from the Torsion server, concurrent calls and NEGATIVE included", { timeout: 30_000 }, async () => {
-    const server = startNode("examples/dist/amp-rpc/server.js", ["0"]);
-    try {
-      const [, port] = await server.waitForLine(listening, 10_000);
-      assert.match(server.output(), /^listening on \d+\n/, "the first line");
-      await checkClient(startNode("examples/dist/amp-rpc/client.js", [port!, ...NS]));
-      await checkNegative(startNode("examples/dist/amp-rpc/client.js", [port!, "-5"]));
-    } finally {
-      server.child.kill("SIGTERM");
-    }
-    assert.equal((await server.finished(10_000)).code, 0);
-  });
+  it(
+    "amp-rpc: the Torsion client gets exact fib(N) from the Torsion server, concurrent calls and NEGATIVE included",
+    { timeout: 30_000 },
+    async () => {
+      const server = startNode("examples/dist/amp-rpc/server.js", ["0"]);
+      try {
+        const [, port] = await server.waitForLine(listening, 10_000);
+        assert.match(server.output(), /^listening on \d+\n/, "the first line");
+        await checkClient(startNode("examples/dist/amp-rpc/client.js", [port!, ...NS]));
+        await checkNegative(startNode("examples/dist/amp-rpc/client.js", [port!, "-5"]));
+      } finally {
+        server.child.kill("SIGTERM");
+      }
+      assert.equal((await server.finished(10_000)).code, 0);
+    },
+  );
 
   it("amp-rpc: a Python Twisted client calls the Torsion server", { timeout: 30_000 }, async (t) => {
     if (!twistedAvailable(t)) return;
@@ -125,8 +130,17 @@ describe("the AMP examples", () => {
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.match(/primes below (\d+): (\d+) \(worker (\d+)\)/g) ?? [];
     assert.equal(lines.length, 12);
-    const known = new Map([[10_000, "1229"], [50_000, "5133"], [100_000, "9592"], [120_000, "11301"]]);
-    for (const [below, count] of known) assert.ok(lines.some((line) => line.startsWith(`primes below ${below}: ${count} `)), `primes below ${below}`);
+    const known = new Map([
+      [10_000, "1229"],
+      [50_000, "5133"],
+      [100_000, "9592"],
+      [120_000, "11301"],
+    ]);
+    for (const [below, count] of known)
+      assert.ok(
+        lines.some((line) => line.startsWith(`primes below ${below}: ${count} `)),
+        `primes below ${below}`,
+      );
     assert.equal(new Set(lines.map((line) => /worker (\d+)/.exec(line)?.[1])).size, 3, "every worker did some tasks");
     assert.match(result.stdout, /done: 12 tasks on 3 workers/);
     for (const worker of workers) assert.equal((await worker.finished(10_000)).code, 0);
@@ -136,8 +150,14 @@ describe("the AMP examples", () => {
 describe("docs/howto/amp.md", () => {
   it("shows only code from the amp-rpc example, which is compiled and run", () => {
     const doc = readFileSync(join(repoRoot, "docs/howto/amp.md"), "utf8");
-    const sources = ["examples/amp-rpc/fib-command.ts", "examples/amp-rpc/server.ts", "examples/amp-rpc/client.ts", "examples/amp-rpc/fib_peer.py"]
-      .map((file) => readFileSync(join(repoRoot, file), "utf8")).join("\n");
+    const sources = [
+      "examples/amp-rpc/fib-command.ts",
+      "examples/amp-rpc/server.ts",
+      "examples/amp-rpc/client.ts",
+      "examples/amp-rpc/fib_peer.py",
+    ]
+      .map((file) => readFileSync(join(repoRoot, file), "utf8"))
+      .join("\n");
     const blocks = [...doc.matchAll(/```(?:ts|python)\n([\s\S]*?)```/g)].map((match) => match[1] as string);
     assert.ok(blocks.length >= 6, "the howto has code");
     for (const block of blocks) assert.ok(sources.includes(block), `not in the example:\n${block}`);

@@ -109,7 +109,18 @@ describe("the hash-server example", () => {
 
 describe("the process-monitor example", () => {
   it("restarts an exiting child with growing delays and stops it on SIGTERM", { timeout: 30_000 }, async () => {
-    const monitor = startNode("examples/dist/process-monitor/main.js", ["--min-delay", "0.05", "--max-delay", "0.4", "--threshold", "5", "--", "sh", "-c", "echo tick; exit 3"]);
+    const monitor = startNode("examples/dist/process-monitor/main.js", [
+      "--min-delay",
+      "0.05",
+      "--max-delay",
+      "0.4",
+      "--threshold",
+      "5",
+      "--",
+      "sh",
+      "-c",
+      "echo tick; exit 3",
+    ]);
     try {
       await monitor.waitForLine(/restarting in 0\.4s[\s\S]*restarting in 0\.4s/, 20_000);
       const delays = [...monitor.output().matchAll(/restarting in ([\d.]+)s/g)].map((m) => Number(m[1]));

@@ -143,19 +143,32 @@ export function exchange(port: number, send: Buffer | null, ms = 10_000): Promis
 
 /** Connects and resolves with the first line the server sends (the pid server's pid), keeping the socket open. */
 export function firstLine(port: number, ms = 10_000): Promise<{ line: string; socket: net.Socket }> {
-  return withDeadline(
-    new Promise((resolve, reject) => {
-      const socket = net.connect(port, "127.0.0.1");
-      let text = "";
-      socket.setEncoding("utf8");
-      socket.on("error", reject);
-      socket.on("data", (chunk: string) => {
-        text += chunk;
-        const end = text.indexOf("\n");
-        if (end >= 0) resolve({ line: text.slice(0, end), socket });
-      });
-    }),
-    ms,
-    () => `no line from port ${port} within ${ms} ms`,
-  );
+  const socket = net.connect(port, "127.0.0.1");
+  const line = new Promise<{ line: string; socket: net.Socket }>((resolve, reject) => {
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("error", reject);
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+      const end = text.indexOf("\n");
+      if (end >= 0) resolve({ line: text.slice(0, end), socket });
+    });
+  });
+  return withDeadline(line, ms, () => `no line from port ${port} within ${ms} ms`).catch((error: unknown) => {
+    socket.destroy();
+    throw error;
+  });
+}
+
+/**
+ * The first line of `clients` concurrent connections. Every socket is closed when any of
+ * them fails, so a failure cannot leave sockets holding the test process open.
+ */
+export async function firstLines(port: number, clients: number, ms = 10_000): Promise<Array<{ line: string; socket: net.Socket }>> {
+  const settled = await Promise.allSettled(Array.from({ length: clients }, () => firstLine(port, ms)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed === undefined) return settled.map((r) => (r as PromiseFulfilledResult<{ line: string; socket: net.Socket }>).value);
+  for (const r of settled) if (r.status === "fulfilled") r.value.socket.destroy();
+  const count = settled.filter((r) => r.status === "rejected").length;
+  throw new Error(`${count} of ${clients} connections failed; first: ${String(failed.reason)}`, { cause: failed.reason });
 }

@@ -42,7 +42,9 @@ describe("the packed packages", { timeout: 240_000 }, () => {
     mkdirSync(app);
     run(npm, ["pack", "--workspaces", "--pack-destination", packs, "--silent"], root);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-    const tarballs = readdirSync(packs).filter((f) => f.endsWith(".tgz")).map((f) => join(packs, f));
+    const tarballs = readdirSync(packs)
+      .filter((f) => f.endsWith(".tgz"))
+      .map((f) => join(packs, f));
     run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], app);
   });
 
@@ -75,7 +77,21 @@ describe("the packed packages", { timeout: 240_000 }, () => {
     }
     writeFileSync(
       join(app, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noImplicitOverride: true, skipLibCheck: false, noEmitOnError: true, outDir: "out" }, files: ["echo.ts", ...ports.map((f) => `ports/${f}`)] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          noImplicitOverride: true,
+          skipLibCheck: false,
+          noEmitOnError: true,
+          outDir: "out",
+        },
+        files: ["echo.ts", ...ports.map((f) => `ports/${f}`)],
+      }),
     );
     run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."], app);
     const output = run(process.execPath, [join("out", "echo.js")], app);

@@ -11,10 +11,8 @@ export const ROUNDS = Math.max(1, Number(process.env.FRAMING_ROUNDS ?? process.e
 export class NullTransport implements ITCPTransport {
   disconnecting = false;
   readonly #address: IAddress = new IPv4Address("TCP", "127.0.0.1", 0);
-  write(data: Uint8Array): void {
-  }
-  writeSequence(data: Iterable<Uint8Array>): void {
-  }
+  write(data: Uint8Array): void {}
+  writeSequence(data: Iterable<Uint8Array>): void {}
   loseConnection(): void {
     this.disconnecting = true;
   }
@@ -24,8 +22,7 @@ export class NullTransport implements ITCPTransport {
   getHost(): IAddress {
     return this.#address;
   }
-  registerProducer(producer: IProducer, streaming: boolean): void {
-  }
+  registerProducer(producer: IProducer, streaming: boolean): void {}
   unregisterProducer(): void {}
   pauseProducing(): void {}
   resumeProducing(): void {}

@@ -84,7 +84,8 @@ export async function runInt32Bench(): Promise<Result[]> {
   const chunks = chunksOf(makeStream(), CHUNK);
   const zero: ZeroCopy = { frames: 0, inside: framesInsideOneChunk(), zeroCopy: 0 };
   if (torsion(chunks, zero) !== FRAMES || naive(chunks) !== FRAMES) throw new Error("frame count mismatch");
-  if (zero.zeroCopy !== zero.inside) throw new Error(`only ${zero.zeroCopy} of ${zero.inside} payloads inside one chunk were delivered without a copy`);
+  if (zero.zeroCopy !== zero.inside)
+    throw new Error(`only ${zero.zeroCopy} of ${zero.inside} payloads inside one chunk were delivered without a copy`);
   const times = { torsion: [] as number[], naive: [] as number[] };
   for (let round = 0; round < ROUNDS; round += 1) {
     const first = round % 2 === 0;
@@ -95,5 +96,15 @@ export async function runInt32Bench(): Promise<Result[]> {
   }
   const perSec = (t: readonly number[]): number[] => t.map((s) => FRAMES / s);
   const note = `${FRAMES} frames of ${PAYLOAD} B in 64 KiB chunks; zero-copy: ${zero.zeroCopy}/${zero.inside} payloads inside one chunk delivered as views (${FRAMES - zero.inside} span chunks and are copied once)`;
-  return [makeResult("framing", "int32-1k-vs-concat", "frames/s", sideStats(perSec(times.naive), 0), sideStats(perSec(times.torsion), 0), { op: ">=", value: 1 }, note)];
+  return [
+    makeResult(
+      "framing",
+      "int32-1k-vs-concat",
+      "frames/s",
+      sideStats(perSec(times.naive), 0),
+      sideStats(perSec(times.torsion), 0),
+      { op: ">=", value: 1 },
+      note,
+    ),
+  ];
 }

@@ -91,8 +91,24 @@ export async function runLineBench(): Promise<Result[]> {
   const mbPerSec = (t: readonly number[]): number => data.length / 1e6 / (median(t) ?? Infinity);
   const note = `${(data.length / 1e6).toFixed(1)} MB of ${LINE}-byte lines in 64 KiB chunks; MB/s: LineReceiver ${mbPerSec(times.torsion).toFixed(0)}, readline ${mbPerSec(times.readline).toFixed(0)}, split ${mbPerSec(times.split).toFixed(0)}`;
   return [
-    makeResult("framing", "lines100-vs-readline", "lines/s", sideStats(linesPerSec(times.readline), 0), sideStats(linesPerSec(times.torsion), 0), { op: ">=", value: 2 }, note),
-    makeResult("framing", "lines100-vs-split", "lines/s", sideStats(linesPerSec(times.split), 0), sideStats(linesPerSec(times.torsion), 0), null, "raw = naive string split parser"),
+    makeResult(
+      "framing",
+      "lines100-vs-readline",
+      "lines/s",
+      sideStats(linesPerSec(times.readline), 0),
+      sideStats(linesPerSec(times.torsion), 0),
+      { op: ">=", value: 2 },
+      note,
+    ),
+    makeResult(
+      "framing",
+      "lines100-vs-split",
+      "lines/s",
+      sideStats(linesPerSec(times.split), 0),
+      sideStats(linesPerSec(times.torsion), 0),
+      null,
+      "raw = naive string split parser",
+    ),
   ];
 }
 

@@ -45,7 +45,20 @@ export async function runLongLineBench(): Promise<Result[]> {
   const m1 = median(t1);
   const m4 = median(t4);
   const note = `1 MB line: ${m1.toFixed(3)} s; 4 MB line: ${m4.toFixed(3)} s; t4/t1 = ${(m4 / m1).toFixed(2)} (4 = linear, 16 = quadratic)`;
-  return [makeResult("framing", "longline-1byte-4MB-vs-4x1MB", "s", sideStats(t1.map((t) => 4 * t), 0), sideStats(t4, 0), { op: "<=", value: 1.5 }, note)];
+  return [
+    makeResult(
+      "framing",
+      "longline-1byte-4MB-vs-4x1MB",
+      "s",
+      sideStats(
+        t1.map((t) => 4 * t),
+        0,
+      ),
+      sideStats(t4, 0),
+      { op: "<=", value: 1.5 },
+      note,
+    ),
+  ];
 }
 
 function median(values: readonly number[]): number {

@@ -8,9 +8,18 @@ import { benchScript, TORSION_ECHO_JS } from "./paths.js";
 
 /** Every workload, in run order. */
 export const ALL_WORKLOADS = [
-  "pp1x64", "pp50x64", "pp50x1k", "stream10x64k", "churn10",
-  "churn10-unix", "pp50x64-unix", "stream10x64k-unix",
-  "idle1000", "udp64", "udp1k", "framing",
+  "pp1x64",
+  "pp50x64",
+  "pp50x1k",
+  "stream10x64k",
+  "churn10",
+  "churn10-unix",
+  "pp50x64-unix",
+  "stream10x64k-unix",
+  "idle1000",
+  "udp64",
+  "udp1k",
+  "framing",
 ] as const;
 
 /** A workload name. */
@@ -42,7 +51,8 @@ function num(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name} must be a number in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(v) || v < min || v > max)
+    throw new Error(`${name} must be a number in [${min}, ${max}], got ${JSON.stringify(raw)}`);
   return v;
 }
 

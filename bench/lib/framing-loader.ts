@@ -31,10 +31,19 @@ function normalise(item: unknown, i: number): Result {
   const name = typeof o.workload === "string" ? o.workload : typeof o.name === "string" ? o.name : `framing#${i + 1}`;
   const unit = typeof o.unit === "string" ? o.unit : "";
   const note = typeof o.note === "string" ? o.note : undefined;
-  const r = makeResult(typeof o.group === "string" ? o.group : "framing", name, unit, asSide(o.raw), asSide(o.torsion), asTarget(o.target), note);
+  const r = makeResult(
+    typeof o.group === "string" ? o.group : "framing",
+    name,
+    unit,
+    asSide(o.raw),
+    asSide(o.torsion),
+    asTarget(o.target),
+    note,
+  );
   // keep the module's own verdict when it gave one and we could not compute a ratio
   const status = o.status;
-  if (r.ratio === null && (status === "pass" || status === "miss" || status === "info" || status === "FAIL")) return { ...r, status, ratio: typeof o.ratio === "number" ? o.ratio : null };
+  if (r.ratio === null && (status === "pass" || status === "miss" || status === "info" || status === "FAIL"))
+    return { ...r, status, ratio: typeof o.ratio === "number" ? o.ratio : null };
   return r;
 }
 
@@ -46,9 +55,12 @@ export async function runFramingIfPresent(log: (m: string) => void): Promise<Res
   try {
     const mod = (await import(pathToFileURL(file).href)) as Loose;
     const run = mod.runFramingBench;
-    if (typeof run !== "function") return [skipped("framing", "framing", "", null, "bench/framing/index.js does not export runFramingBench()")];
+    if (typeof run !== "function")
+      return [skipped("framing", "framing", "", null, "bench/framing/index.js does not export runFramingBench()")];
     log("framing: running runFramingBench()");
-    const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${FRAMING_TIMEOUT_MS / 1000} s`)), FRAMING_TIMEOUT_MS); });
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${FRAMING_TIMEOUT_MS / 1000} s`)), FRAMING_TIMEOUT_MS);
+    });
     const out: unknown = await Promise.race([(run as () => Promise<unknown>)(), limit]);
     return Array.isArray(out) ? out.map(normalise) : [skipped("framing", "framing", "", null, "runFramingBench() did not return an array")];
   } catch (e) {

@@ -40,22 +40,37 @@ export class ServerProcess {
     const [cmd, ...args] = argv;
     if (cmd === undefined) throw new Error("empty server command");
     this.#child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (d: Buffer): void => { this.#output = appendBounded(this.#output, d.toString()); };
+    const keep = (d: Buffer): void => {
+      this.#output = appendBounded(this.#output, d.toString());
+    };
     this.#child.stdout?.on("data", keep);
     this.#child.stderr?.on("data", keep);
     this.#exit = new Promise((resolve) => {
-      this.#child.on("exit", () => { this.#exited = true; resolve(); });
-      this.#child.on("error", (e) => { this.#output = appendBounded(this.#output, String(e)); this.#exited = true; resolve(); });
+      this.#child.on("exit", () => {
+        this.#exited = true;
+        resolve();
+      });
+      this.#child.on("error", (e) => {
+        this.#output = appendBounded(this.#output, String(e));
+        this.#exited = true;
+        resolve();
+      });
     });
     live.add(this);
   }
 
   /** The PID (with taskset, taskset execs the command, so this is the server's PID). */
-  get pid(): number { return this.#child.pid ?? -1; }
+  get pid(): number {
+    return this.#child.pid ?? -1;
+  }
   /** Whether the process is still running. */
-  get alive(): boolean { return !this.#exited; }
+  get alive(): boolean {
+    return !this.#exited;
+  }
   /** The tail of what it printed (stdout and stderr). */
-  get output(): string { return this.#output; }
+  get output(): string {
+    return this.#output;
+  }
 
   /** Resolves with the first match of `re` in the output, or rejects after `timeoutMs`. */
   async waitForOutput(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
@@ -119,10 +134,19 @@ export function runCommand(argv: readonly string[], timeoutMs: number): Promise<
     let stdout = "";
     let stderr = "";
     let timedOut = false;
-    child.stdout.on("data", (d: Buffer) => { stdout = appendBounded(stdout, d.toString()); });
-    child.stderr.on("data", (d: Buffer) => { stderr = appendBounded(stderr, d.toString()); });
-    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
-    child.on("error", (e) => { stderr = appendBounded(stderr, String(e)); });
+    child.stdout.on("data", (d: Buffer) => {
+      stdout = appendBounded(stdout, d.toString());
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr = appendBounded(stderr, d.toString());
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("error", (e) => {
+      stderr = appendBounded(stderr, String(e));
+    });
     child.on("close", (code, signal) => {
       running.delete(child);
       clearTimeout(timer);
@@ -156,13 +180,20 @@ export function freeTcpPort(): Promise<number> {
 }
 
 /** Polls until `server` accepts a connection at `where`; throws if it exits or after `timeoutMs`. */
-export async function waitForListening(where: { host: string; port: number } | { path: string }, server: ServerProcess, timeoutMs: number): Promise<void> {
+export async function waitForListening(
+  where: { host: string; port: number } | { path: string },
+  server: ServerProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const label = "path" in where ? where.path : `${where.host}:${where.port}`;
   while (Date.now() < deadline) {
     if (!server.alive) throw new Error(`server exited at start: ${outputSummary(server.output)}`);
     const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect(where, () => { s.destroy(); resolve(true); });
+      const s = net.connect(where, () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once("error", () => resolve(false));
     });
     if (up) return;
@@ -173,7 +204,10 @@ export async function waitForListening(where: { host: string; port: number } | {
 
 /** One line that explains a server's output: its first error line, else its last line. */
 export function outputSummary(text: string, max = 300): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   const line = lines.find((l) => /\b\w*Error\b|error:/i.test(l) && !l.startsWith("at ")) ?? lines.at(-1) ?? "(no output)";
   return line.length > max ? `${line.slice(0, max)}...` : line;
 }

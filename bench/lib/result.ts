@@ -85,7 +85,15 @@ export function judge(raw: SideStats, torsion: SideStats, target: Target | null)
 }
 
 /** Builds a `Result` from both sides. */
-export function makeResult(group: string, workload: string, unit: string, raw: SideStats, torsion: SideStats, target: Target | null, note?: string): Result {
+export function makeResult(
+  group: string,
+  workload: string,
+  unit: string,
+  raw: SideStats,
+  torsion: SideStats,
+  target: Target | null,
+  note?: string,
+): Result {
   const { ratio, status } = judge(raw, torsion, target);
   return { group, workload, unit, raw, torsion, ratio, target, status, ...(note === undefined ? {} : { note }) };
 }

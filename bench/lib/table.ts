@@ -34,24 +34,41 @@ function withFailures(s: SideStats): string {
 /** Renders rows as an aligned text table with a header rule. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
 /** The verdict table. */
 export function summaryTable(results: readonly Result[]): string {
   const header = ["workload", "unit", "raw", "torsion", "ratio", "target", "status"];
-  const rows = results.map((r) => [r.workload, r.unit, withFailures(r.raw), withFailures(r.torsion), fmtRatio(r.ratio), fmtTarget(r.target), r.status]);
+  const rows = results.map((r) => [
+    r.workload,
+    r.unit,
+    withFailures(r.raw),
+    withFailures(r.torsion),
+    fmtRatio(r.ratio),
+    fmtTarget(r.target),
+    r.status,
+  ]);
   return renderTable(header, rows);
 }
 
 /** The detail table: spread over rounds, server CPU us/op, peak RSS, latency p50. */
 export function detailTable(results: readonly Result[]): string {
   const header = ["workload", "raw min-max", "torsion min-max", "cpu us/op raw/tor", "peak RSS MiB raw/tor", "p50 us raw/tor"];
-  const pair = (a: number | null | undefined, b: number | null | undefined): string => (a == null && b == null ? "-" : `${fmtNum(a)} / ${fmtNum(b)}`);
+  const pair = (a: number | null | undefined, b: number | null | undefined): string =>
+    a == null && b == null ? "-" : `${fmtNum(a)} / ${fmtNum(b)}`;
   const rows = results.map((r) => [
-    r.workload, spread(r.raw), spread(r.torsion),
-    pair(r.raw.cpuUsPerOp, r.torsion.cpuUsPerOp), pair(r.raw.peakRssMiB, r.torsion.peakRssMiB), pair(r.raw.p50Us, r.torsion.p50Us),
+    r.workload,
+    spread(r.raw),
+    spread(r.torsion),
+    pair(r.raw.cpuUsPerOp, r.torsion.cpuUsPerOp),
+    pair(r.raw.peakRssMiB, r.torsion.peakRssMiB),
+    pair(r.raw.p50Us, r.torsion.p50Us),
   ]);
   return renderTable(header, rows);
 }
@@ -61,7 +78,10 @@ export function notesText(results: readonly Result[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (r.note !== undefined) lines.push(`- ${r.workload}: ${r.note}`);
-    for (const [side, s] of [["raw", r.raw], ["torsion", r.torsion]] as const) {
+    for (const [side, s] of [
+      ["raw", r.raw],
+      ["torsion", r.torsion],
+    ] as const) {
       const counts = new Map<string, number>();
       for (const e of s.errors ?? []) counts.set(e, (counts.get(e) ?? 0) + 1);
       for (const [e, n] of counts) lines.push(`- ${r.workload} ${side} FAILED${n > 1 ? ` (x${n})` : ""}: ${e}`);

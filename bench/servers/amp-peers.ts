@@ -65,13 +65,16 @@ function torsionClient(port: number, warm: number, dur: number, inflight: number
     }
     #call(): void {
       const a = seq++;
-      this.callRemote(Sum, { a, b: 1 }).addCallbacks(({ total }) => {
-        if (total !== a + 1) errors += 1;
-        tick();
-        this.#call();
-      }, () => {
-        errors += 1;
-      });
+      this.callRemote(Sum, { a, b: 1 }).addCallbacks(
+        ({ total }) => {
+          if (total !== a + 1) errors += 1;
+          tick();
+          this.#call();
+        },
+        () => {
+          errors += 1;
+        },
+      );
     }
   }
   reactor.connectTCP("127.0.0.1", port, ClientFactory.forProtocol(SumClient));
@@ -138,7 +141,13 @@ function jsonlClient(port: number, warm: number, dur: number, inflight: number):
 }
 
 function codec(dur: number): void {
-  const box = new AmpBox({ _command: Buffer.from("Sum"), _ask: Buffer.from("1f3a"), a: Buffer.from("123456"), b: Buffer.from("789"), text: Buffer.alloc(200, 0x61) });
+  const box = new AmpBox({
+    _command: Buffer.from("Sum"),
+    _ask: Buffer.from("1f3a"),
+    a: Buffer.from("123456"),
+    b: Buffer.from("789"),
+    text: Buffer.alloc(200, 0x61),
+  });
   const wire = box.serialize();
   let bytes = 0;
   let start = performance.now();

@@ -20,7 +20,11 @@ const server = net.createServer((socket) => {
 if (/^\d+$/.test(target)) {
   server.listen(Number(target), "127.0.0.1", () => console.log(`listening ${JSON.stringify(server.address())}`));
 } else {
-  try { unlinkSync(target); } catch { /* not there: fine */ }
+  try {
+    unlinkSync(target);
+  } catch {
+    /* not there: fine */
+  }
   server.listen(target, () => console.log(`listening ${target}`));
 }
 

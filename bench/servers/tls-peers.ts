@@ -24,18 +24,26 @@ class Echo extends Protocol {
 }
 
 function rawServer(key: string, cert: string): void {
-  const server = tls.createServer({ key: readFileSync(key), cert: readFileSync(cert), minVersion: "TLSv1.3", ciphers: CIPHERS }, (socket) => {
-    socket.setNoDelay(true);
-    socket.on("error", () => socket.destroy());
-    socket.on("data", (d: Buffer) => socket.write(d));
-    socket.on("end", () => socket.end());
-  });
+  const server = tls.createServer(
+    { key: readFileSync(key), cert: readFileSync(cert), minVersion: "TLSv1.3", ciphers: CIPHERS },
+    (socket) => {
+      socket.setNoDelay(true);
+      socket.on("error", () => socket.destroy());
+      socket.on("data", (d: Buffer) => socket.write(d));
+      socket.on("end", () => socket.end());
+    },
+  );
   server.listen(0, "127.0.0.1", () => console.log(`listening ${(server.address() as { port: number }).port}`));
 }
 
 function torsionServer(key: string, cert: string): void {
   const reactor = new NodeReactor();
-  const options = new CertificateOptions({ privateKey: readFileSync(key), certificate: readFileSync(cert), minimumVersion: "TLSv1.3", acceptableCiphers: CIPHERS });
+  const options = new CertificateOptions({
+    privateKey: readFileSync(key),
+    certificate: readFileSync(cert),
+    minimumVersion: "TLSv1.3",
+    acceptableCiphers: CIPHERS,
+  });
   const port = listenSSL(reactor, 0, Factory.forProtocol(Echo), options, { interface: "127.0.0.1" });
   reactor.callWhenRunning(() => console.log(`listening ${(port.getHost() as unknown as { port: number }).port}`));
   void reactor.run();
@@ -43,7 +51,9 @@ function torsionServer(key: string, cert: string): void {
 
 function connect(port: number, ca: Buffer): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca, minVersion: "TLSv1.3", ciphers: CIPHERS }, () => resolve(socket));
+    const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca, minVersion: "TLSv1.3", ciphers: CIPHERS }, () =>
+      resolve(socket),
+    );
     socket.setNoDelay(true);
     socket.once("error", reject);
   });
@@ -68,19 +78,31 @@ async function client(port: number, ca: Buffer, workload: string, warm: number, 
         if (counting) ops += stream ? d.byteLength : 0;
         if (!stream && pending <= 0) {
           if (counting) ops++;
-          if (running) { pending += chunk.byteLength; s.write(chunk); }
+          if (running) {
+            pending += chunk.byteLength;
+            s.write(chunk);
+          }
         }
-        if (stream && running && pending < 4 * chunk.byteLength) { pending += chunk.byteLength; s.write(chunk); }
+        if (stream && running && pending < 4 * chunk.byteLength) {
+          pending += chunk.byteLength;
+          s.write(chunk);
+        }
       });
       const inflight = stream ? 4 : 1;
-      for (let k = 0; k < inflight; k++) { pending += chunk.byteLength; s.write(chunk); }
+      for (let k = 0; k < inflight; k++) {
+        pending += chunk.byteLength;
+        s.write(chunk);
+      }
     }
   } else {
     const loop = async (): Promise<void> => {
       while (running) {
         try {
           const s = await connect(port, ca);
-          await new Promise<void>((resolve) => { s.once("data", () => resolve()); s.write("x"); });
+          await new Promise<void>((resolve) => {
+            s.once("data", () => resolve());
+            s.write("x");
+          });
           s.destroy();
           if (counting) ops++;
         } catch {

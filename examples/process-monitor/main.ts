@@ -17,7 +17,11 @@ if (command.length === 0) {
   process.exit(2);
 }
 
-const monitor = new ProcessMonitor(reactor, { minRestartDelay: flag("--min-delay", 1), maxRestartDelay: flag("--max-delay", 60), threshold: flag("--threshold", 1) });
+const monitor = new ProcessMonitor(reactor, {
+  minRestartDelay: flag("--min-delay", 1),
+  maxRestartDelay: flag("--max-delay", 60),
+  threshold: flag("--threshold", 1),
+});
 monitor.addProcess("child", command);
 reactor.addSystemEventTrigger("before", "shutdown", () => monitor.stopService());
 reactor.callWhenRunning(() => {

@@ -1,7 +1,15 @@
 // A small version of Twisted's procmon: keeps child processes running, restarting each
 // one when it exits with an exponential backoff (reset once a child has stayed up for
 // `threshold` seconds), and stops them with SIGTERM (SIGKILL after `killTime`).
-import { ProcessProtocol, type Failure, type IDelayedCall, type IProcessTransport, type IReactorProcess, type IReactorTime, type ProcessTerminated } from "torsion";
+import {
+  ProcessProtocol,
+  type Failure,
+  type IDelayedCall,
+  type IProcessTransport,
+  type IReactorProcess,
+  type IReactorTime,
+  type ProcessTerminated,
+} from "torsion";
 
 export interface MonitorOptions {
   /** First restart delay, seconds. */
@@ -17,7 +25,11 @@ export interface MonitorOptions {
 }
 
 class Watched extends ProcessProtocol {
-  constructor(readonly name: string, readonly onEnded: (reason: Failure) => void, readonly log: (line: string) => void) {
+  constructor(
+    readonly name: string,
+    readonly onEnded: (reason: Failure) => void,
+    readonly log: (line: string) => void,
+  ) {
     super();
   }
 

@@ -10,7 +10,10 @@ import { reactor, clientFromString, connectProtocol, Protocol, type Failure, typ
 class EchoClient extends Protocol {
   #received = Buffer.alloc(0);
   #expected = 0;
-  constructor(readonly done: (reply: string) => void, readonly failed: (reason: Failure) => void) {
+  constructor(
+    readonly done: (reply: string) => void,
+    readonly failed: (reason: Failure) => void,
+  ) {
     super();
   }
 

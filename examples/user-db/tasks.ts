@@ -7,7 +7,8 @@ export const createSchema = defineTask(import.meta.url, "createSchema", (txn: Tr
 });
 
 export const addUser = defineTask(import.meta.url, "addUser", (txn: Transaction, name: string, fullname: string) =>
-  Number(txn.execute("INSERT INTO users (name, fullname) VALUES (?, ?)", [name, fullname]).lastInsertRowid));
+  Number(txn.execute("INSERT INTO users (name, fullname) VALUES (?, ?)", [name, fullname]).lastInsertRowid),
+);
 
 // Adds a user and then fails, as the course's session example does after session.add():
 // the rollback must leave no trace of the user.

@@ -41,7 +41,10 @@ export function startNode(script: string, args: readonly string[]): Running {
     output: () => stdout,
     waitForLine(pattern, ms) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${ms} ms; stdout: ${stdout}; stderr: ${stderr}`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} within ${ms} ms; stdout: ${stdout}; stderr: ${stderr}`)),
+          ms,
+        );
         const check = (): void => {
           const match = stdout.match(pattern);
           if (match) {

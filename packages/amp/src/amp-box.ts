@@ -37,7 +37,7 @@ export class AmpBox {
 
   constructor(entries?: Iterable<readonly [BoxKey, Uint8Array]> | Readonly<Record<string, Uint8Array>>) {
     if (entries === undefined) return;
-    const list = Symbol.iterator in entries ? (entries) : Object.entries(entries);
+    const list = Symbol.iterator in entries ? entries : Object.entries(entries);
     for (const [key, value] of list) this.set(key, value);
   }
 

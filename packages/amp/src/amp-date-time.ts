@@ -134,7 +134,8 @@ export function parseAmpDateTime(text: string): AmpDateTime {
   if (text.length !== 32 || /[\x80-\uffff]/.test(text)) throw new BadValueError("DateTime", `invalid date format ${JSON.stringify(text)}`);
   const field = (start: number, end: number): number => {
     const value = parsePythonInt(text.slice(start, end));
-    if (value === null) throw new BadValueError("DateTime", `invalid field ${JSON.stringify(text.slice(start, end))} in ${JSON.stringify(text)}`);
+    if (value === null)
+      throw new BadValueError("DateTime", `invalid field ${JSON.stringify(text.slice(start, end))} in ${JSON.stringify(text)}`);
     return Number(value);
   };
   const values: Record<string, number> = {};
@@ -149,11 +150,18 @@ export function parseAmpDateTime(text: string): AmpDateTime {
 }
 
 /** Twisted's `DateTime`: an {@link AmpDateTime} (a `Date` is taken as UTC). */
-export function DateTime<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<AmpDateTime | Date, AmpDateTime, O> {
-  return defineArgument("DateTime", options, (value: AmpDateTime | Date) => {
-    const dateTime = value instanceof Date ? AmpDateTime.fromDate(value) : value;
-    if (!(dateTime instanceof AmpDateTime)) throw new BadLocalValueError("DateTime", "expected an AmpDateTime or a Date");
-    if (!dateTime.offsetUsable) throw new BadLocalValueError("DateTime", "the UTC offset must be under 24 hours");
-    return Buffer.from(dateTime.toString(), "latin1");
-  }, (wire) => parseAmpDateTime(wire.toString("latin1")));
+export function DateTime<const O extends ArgumentOptions | undefined = undefined>(
+  options?: O,
+): ArgumentOf<AmpDateTime | Date, AmpDateTime, O> {
+  return defineArgument(
+    "DateTime",
+    options,
+    (value: AmpDateTime | Date) => {
+      const dateTime = value instanceof Date ? AmpDateTime.fromDate(value) : value;
+      if (!(dateTime instanceof AmpDateTime)) throw new BadLocalValueError("DateTime", "expected an AmpDateTime or a Date");
+      if (!dateTime.offsetUsable) throw new BadLocalValueError("DateTime", "the UTC offset must be under 24 hours");
+      return Buffer.from(dateTime.toString(), "latin1");
+    },
+    (wire) => parseAmpDateTime(wire.toString("latin1")),
+  );
 }

@@ -104,21 +104,28 @@ export class AmpDecimal {
  * Twisted's `Decimal`: an {@link AmpDecimal} (or decimal text, parsed first) in Python's
  * `str(Decimal)` form, exponent and trailing zeros kept.
  */
-export function Decimal<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<AmpDecimal | string, AmpDecimal, O> {
-  return defineArgument("Decimal", options, (value: AmpDecimal | string) => {
-    let decimal: AmpDecimal;
-    if (value instanceof AmpDecimal) decimal = value;
-    else if (typeof value === "string") {
-      try {
-        decimal = AmpDecimal.parse(value);
-      } catch (error) {
-        throw new BadLocalValueError("Decimal", `invalid decimal text ${JSON.stringify(value)}`, { cause: error });
-      }
-    } else throw new BadLocalValueError("Decimal", "expected an AmpDecimal or decimal text");
-    return Buffer.from(decimal.toString(), "latin1");
-  }, (wire) => {
-    const text = wire.toString("latin1");
-    if (/[\x80-\uffff]/.test(text)) throw new BadValueError("Decimal", "non-ASCII decimal");
-    return AmpDecimal.parse(text);
-  });
+export function Decimal<const O extends ArgumentOptions | undefined = undefined>(
+  options?: O,
+): ArgumentOf<AmpDecimal | string, AmpDecimal, O> {
+  return defineArgument(
+    "Decimal",
+    options,
+    (value: AmpDecimal | string) => {
+      let decimal: AmpDecimal;
+      if (value instanceof AmpDecimal) decimal = value;
+      else if (typeof value === "string") {
+        try {
+          decimal = AmpDecimal.parse(value);
+        } catch (error) {
+          throw new BadLocalValueError("Decimal", `invalid decimal text ${JSON.stringify(value)}`, { cause: error });
+        }
+      } else throw new BadLocalValueError("Decimal", "expected an AmpDecimal or decimal text");
+      return Buffer.from(decimal.toString(), "latin1");
+    },
+    (wire) => {
+      const text = wire.toString("latin1");
+      if (/[\x80-\uffff]/.test(text)) throw new BadValueError("Decimal", "non-ASCII decimal");
+      return AmpDecimal.parse(text);
+    },
+  );
 }

@@ -193,7 +193,11 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
    * The low-level call: sends `_command: name` with `args` as raw bytes. Returns the
    * Deferred answer box, or `null` when no answer is asked for.
    */
-  callRemoteString(name: string, args: Readonly<Record<string, Uint8Array>> = {}, options: { readonly requiresAnswer?: boolean } = {}): Deferred<AmpBox> | null {
+  callRemoteString(
+    name: string,
+    args: Readonly<Record<string, Uint8Array>> = {},
+    options: { readonly requiresAnswer?: boolean } = {},
+  ): Deferred<AmpBox> | null {
     const requiresAnswer = options.requiresAnswer ?? true;
     const box = new AmpBox(args);
     const sent = this.#sendBoxCommand(name, box, requiresAnswer);
@@ -202,7 +206,8 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   }
 
   #callStartTLS(): Deferred<OutputOf<Schema>> {
-    if (!canStartTLS(this.transportOrNull)) return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
+    if (!canStartTLS(this.transportOrNull))
+      return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
     if (this.tlsStarted) throw new OnlyOneTLS("TLS was already started on this connection");
     const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
     const parsed = this.#parseAnswer(StartTLS, sent);
@@ -251,7 +256,8 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   #takeOutstanding(tag: string): Deferred<AmpBox> {
     const question = this.#outstanding.get(tag);
-    if (question === undefined) throw new AmpProtocolError("unknownTag", `an answer for tag ${JSON.stringify(tag)}, which is not outstanding`);
+    if (question === undefined)
+      throw new AmpProtocolError("unknownTag", `an answer for tag ${JSON.stringify(tag)}, which is not outstanding`);
     this.#outstanding.delete(tag);
     if (this.#closeOnUnhandled) question.addErrback((failure: Failure) => this.#unhandledError(failure));
     return question;
@@ -295,7 +301,9 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const responder = this.locateResponder(name);
     if (responder === undefined) {
       const description = `Unhandled Command: ${pyBytesRepr(raw)}`;
-      return fail(new RemoteAmpError(UNHANDLED_ERROR_CODE, description, false, { cause: new UnhandledCommand(UNHANDLED_ERROR_CODE, description) }));
+      return fail(
+        new RemoteAmpError(UNHANDLED_ERROR_CODE, description, false, { cause: new UnhandledCommand(UNHANDLED_ERROR_CODE, description) }),
+      );
     }
     return maybeDeferred(responder, box);
   }

@@ -56,9 +56,7 @@ export type InputOf<S extends Schema> = Simplify<
   { readonly [K in RequiredKeys<S>]: InOf<S[K]> } & { readonly [K in OptionalKeys<S>]?: InOf<S[K]> | null | undefined }
 >;
 /** The object a schema decodes to: every key present, missing optional ones as `null`. */
-export type OutputOf<S extends Schema> = Simplify<
-  { [K in RequiredKeys<S>]: OutOf<S[K]> } & { [K in OptionalKeys<S>]: OutOf<S[K]> | null }
->;
+export type OutputOf<S extends Schema> = Simplify<{ [K in RequiredKeys<S>]: OutOf<S[K]> } & { [K in OptionalKeys<S>]: OutOf<S[K]> | null }>;
 
 /** Builds an argument type from its two functions. */
 export function defineArgument<In, Out, O extends ArgumentOptions | undefined>(
@@ -104,20 +102,28 @@ function decodeBigInt(wire: Buffer, typeName: string): bigint {
  * {@link BigInteger} for fields that may exceed it (the wire type is the same).
  */
 export function Integer<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<number | bigint, number, O> {
-  return defineArgument("Integer", options, (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"), (wire) => {
-    const value = decodeBigInt(wire, "Integer");
-    const number = Number(value);
-    if (!Number.isSafeInteger(number)) {
-      throw new BadValueError("Integer", `${value} is beyond 2^53; declare the field as BigInteger()`);
-    }
-    return number;
-  });
+  return defineArgument(
+    "Integer",
+    options,
+    (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"),
+    (wire) => {
+      const value = decodeBigInt(wire, "Integer");
+      const number = Number(value);
+      if (!Number.isSafeInteger(number)) {
+        throw new BadValueError("Integer", `${value} is beyond 2^53; declare the field as BigInteger()`);
+      }
+      return number;
+    },
+  );
 }
 
 /** Twisted's `Integer` with arbitrary precision: decodes to a `bigint`, encodes a `bigint` or an integral `number`. */
 export function BigInteger<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<number | bigint, bigint, O> {
-  return defineArgument("Integer", options, (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"), (wire) =>
-    decodeBigInt(wire, "Integer"),
+  return defineArgument(
+    "Integer",
+    options,
+    (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"),
+    (wire) => decodeBigInt(wire, "Integer"),
   );
 }
 
@@ -126,12 +132,16 @@ export function BigInteger<const O extends ArgumentOptions | undefined = undefin
  * `Buffer`s of their own (copies, so keeping one never keeps a whole read buffer alive).
  */
 export function Bytes<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<Uint8Array, Buffer, O> {
-  return defineArgument("String", options, (value: Uint8Array) => {
-    if (!(value instanceof Uint8Array)) throw new BadLocalValueError("String", `expected bytes (Uint8Array), got ${typeof value}`);
-    return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  }, (wire) => Buffer.from(wire));
+  return defineArgument(
+    "String",
+    options,
+    (value: Uint8Array) => {
+      if (!(value instanceof Uint8Array)) throw new BadLocalValueError("String", `expected bytes (Uint8Array), got ${typeof value}`);
+      return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    },
+    (wire) => Buffer.from(wire),
+  );
 }
-
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -154,7 +164,12 @@ export function decodeUtf8(wire: Buffer, typeName: string): string {
 
 /** Twisted's `Unicode`: text as strict UTF-8. */
 export function Unicode<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<string, string, O> {
-  return defineArgument("Unicode", options, (value: string) => encodeUtf8(value, "Unicode"), (wire) => decodeUtf8(wire, "Unicode"));
+  return defineArgument(
+    "Unicode",
+    options,
+    (value: string) => encodeUtf8(value, "Unicode"),
+    (wire) => decodeUtf8(wire, "Unicode"),
+  );
 }
 
 const TRUE = Buffer.from("True");
@@ -166,13 +181,18 @@ const FALSE = Buffer.from("False");
  */
 export function BooleanArgument<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<boolean, boolean, O> {
   // `unknown`: callers in plain JavaScript may pass anything, and get a typed error.
-  return defineArgument("Boolean", options, (value: unknown) => {
-    if (value === true) return TRUE;
-    if (value === false) return FALSE;
-    throw new BadLocalValueError("Boolean", `expected a boolean, got ${typeof value}`);
-  }, (wire) => {
-    if (wire.equals(TRUE)) return true;
-    if (wire.equals(FALSE)) return false;
-    throw new BadValueError("Boolean", `expected True or False, got ${JSON.stringify(wire.toString("latin1"))}`);
-  });
+  return defineArgument(
+    "Boolean",
+    options,
+    (value: unknown) => {
+      if (value === true) return TRUE;
+      if (value === false) return FALSE;
+      throw new BadLocalValueError("Boolean", `expected a boolean, got ${typeof value}`);
+    },
+    (wire) => {
+      if (wire.equals(TRUE)) return true;
+      if (wire.equals(FALSE)) return false;
+      throw new BadValueError("Boolean", `expected True or False, got ${JSON.stringify(wire.toString("latin1"))}`);
+    },
+  );
 }

@@ -1,5 +1,13 @@
 import createDebug from "debug";
-import { ConnectionClosed, ConnectionLost, DecodeError, Protocol, type IProtocol, type IProtocolFactory, type ITransport } from "@torsion/core";
+import {
+  ConnectionClosed,
+  ConnectionLost,
+  DecodeError,
+  Protocol,
+  type IProtocol,
+  type IProtocolFactory,
+  type ITransport,
+} from "@torsion/core";
 import { Failure, reportError } from "@torsion/defer";
 import { FramingDriver } from "@torsion/protocols";
 import type { AmpBox } from "./amp-box.js";
@@ -41,7 +49,15 @@ export interface BinaryBoxProtocolOptions extends BinaryBoxDecoderOptions {
   readonly coalesceWrites?: boolean;
 }
 
-const FLUSHING = new Set<PropertyKey>(["write", "writeSequence", "loseConnection", "abortConnection", "startTLS", "registerProducer", "unregisterProducer"]);
+const FLUSHING = new Set<PropertyKey>([
+  "write",
+  "writeSequence",
+  "loseConnection",
+  "abortConnection",
+  "startTLS",
+  "registerProducer",
+  "unregisterProducer",
+]);
 
 /**
  * A protocol speaking AMP boxes over a byte stream (Twisted's `BinaryBoxProtocol`):

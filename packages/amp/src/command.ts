@@ -71,7 +71,8 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
     this.requiresAnswer = (definition.requiresAnswer ?? true) as RA;
     this.kind = kind;
     for (const key of [...Object.keys(this.arguments), ...Object.keys(this.response)]) {
-      if (key.length === 0 || key.length > 255 || !ASCII.test(key)) throw new InvalidCommandError(`invalid field name ${JSON.stringify(key)}`);
+      if (key.length === 0 || key.length > 255 || !ASCII.test(key))
+        throw new InvalidCommandError(`invalid field name ${JSON.stringify(key)}`);
     }
     for (const map of [this.errors, this.fatalErrors]) {
       for (const [code, type] of Object.entries(map)) {
@@ -140,7 +141,8 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
   /** The answer box for a responder's result (extra keys ignored). @throws MissingKeyError, BadLocalValueError */
   makeResponse(values: InputOf<R>): AmpBox {
     // `as unknown`: responders written in plain JavaScript may return anything.
-    if (typeof (values as unknown) !== "object" || (values as unknown) === null) throw new InvalidSignature(`a responder of ${this.commandName} must return an object`);
+    if (typeof (values as unknown) !== "object" || (values as unknown) === null)
+      throw new InvalidSignature(`a responder of ${this.commandName} must return an object`);
     return encodeSchema(this.response, values, new AmpBox());
   }
 

@@ -91,7 +91,11 @@ export class MissingKeyError extends AmpError {
 export class BadValueError extends AmpError {
   override name = "BadValueError";
   override readonly code: string = "ERR_AMP_BAD_VALUE";
-  constructor(readonly argumentType: string, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly argumentType: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(`${argumentType}: ${message}`, options);
   }
 }
@@ -100,7 +104,11 @@ export class BadValueError extends AmpError {
 export class BadLocalValueError extends AmpError {
   override name = "BadLocalValueError";
   override readonly code: string = "ERR_AMP_BAD_LOCAL_VALUE";
-  constructor(readonly argumentType: string, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly argumentType: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(`${argumentType}: ${message}`, options);
   }
 }
@@ -146,7 +154,10 @@ export class UnknownRemoteError extends AmpError {
 export class UnhandledCommand extends AmpError {
   override name = "UnhandledCommand";
   override readonly code: string = "ERR_AMP_UNHANDLED_COMMAND";
-  constructor(readonly errorCode: string, readonly description: string) {
+  constructor(
+    readonly errorCode: string,
+    readonly description: string,
+  ) {
     super(description);
   }
 }

@@ -1,5 +1,15 @@
 import { AmpBox, MAX_VALUE_LENGTH } from "./amp-box.js";
-import { defineArgument, type Argument, type ArgumentOf, type ArgumentOptions, type InOf, type InputOf, type OutOf, type OutputOf, type Schema } from "./argument.js";
+import {
+  defineArgument,
+  type Argument,
+  type ArgumentOf,
+  type ArgumentOptions,
+  type InOf,
+  type InputOf,
+  type OutOf,
+  type OutputOf,
+  type Schema,
+} from "./argument.js";
 import { BinaryBoxDecoder } from "./binary-box-decoder.js";
 import { BadLocalValueError, BadValueError, MissingKeyError } from "./errors.js";
 
@@ -13,28 +23,34 @@ export function ListOf<E extends Argument<any, any>, const O extends ArgumentOpt
   element: E,
   options?: O,
 ): ArgumentOf<readonly InOf<E>[], OutOf<E>[], O> {
-  return defineArgument(`ListOf(${element.typeName})`, options, (values: readonly InOf<E>[]) => {
-    if (!Array.isArray(values)) throw new BadLocalValueError("ListOf", "expected an array");
-    const parts: Buffer[] = [];
-    for (const value of values) {
-      const wire = element.toWire(value);
-      if (wire.length > MAX_VALUE_LENGTH) throw new BadLocalValueError("ListOf", `an element of ${wire.length} bytes does not fit a 2-byte length`);
-      const prefix = Buffer.allocUnsafe(2);
-      prefix.writeUInt16BE(wire.length);
-      parts.push(prefix, wire);
-    }
-    return Buffer.concat(parts);
-  }, (wire) => {
-    const values: OutOf<E>[] = [];
-    let pos = 0;
-    while (pos + 2 <= wire.length) {
-      const length = wire.readUInt16BE(pos);
-      if (pos + 2 + length > wire.length) break;
-      values.push(element.fromWire(wire.subarray(pos + 2, pos + 2 + length)) as OutOf<E>);
-      pos += 2 + length;
-    }
-    return values;
-  });
+  return defineArgument(
+    `ListOf(${element.typeName})`,
+    options,
+    (values: readonly InOf<E>[]) => {
+      if (!Array.isArray(values)) throw new BadLocalValueError("ListOf", "expected an array");
+      const parts: Buffer[] = [];
+      for (const value of values) {
+        const wire = element.toWire(value);
+        if (wire.length > MAX_VALUE_LENGTH)
+          throw new BadLocalValueError("ListOf", `an element of ${wire.length} bytes does not fit a 2-byte length`);
+        const prefix = Buffer.allocUnsafe(2);
+        prefix.writeUInt16BE(wire.length);
+        parts.push(prefix, wire);
+      }
+      return Buffer.concat(parts);
+    },
+    (wire) => {
+      const values: OutOf<E>[] = [];
+      let pos = 0;
+      while (pos + 2 <= wire.length) {
+        const length = wire.readUInt16BE(pos);
+        if (pos + 2 + length > wire.length) break;
+        values.push(element.fromWire(wire.subarray(pos + 2, pos + 2 + length)) as OutOf<E>);
+        pos += 2 + length;
+      }
+      return values;
+    },
+  );
 }
 
 /** Encodes `values` into `box` by `schema`: missing or `null` optional values are left out. */
@@ -75,20 +91,25 @@ export function AmpList<S extends Schema, const O extends ArgumentOptions | unde
   fields: S,
   options?: O,
 ): ArgumentOf<readonly InputOf<S>[], OutputOf<S>[], O> {
-  return defineArgument("AmpList", options, (values: readonly InputOf<S>[]) => {
-    if (!Array.isArray(values)) throw new BadLocalValueError("AmpList", "expected an array");
-    return Buffer.concat(values.map((value) => encodeSchema(fields, value as Record<string, unknown>, new AmpBox()).serialize()));
-  }, (wire) => {
-    const decoder = new BinaryBoxDecoder({ maxBoxLength: Math.max(wire.length, 2) });
-    decoder.feed(wire);
-    decoder.finish();
-    const values: OutputOf<S>[] = [];
-    try {
-      for (let box = decoder.next(); box !== undefined; box = decoder.next()) values.push(decodeSchema(fields, box) as OutputOf<S>);
-    } catch (error) {
-      if (error instanceof MissingKeyError || error instanceof BadValueError) throw error;
-      throw new BadValueError("AmpList", (error as Error).message, { cause: error });
-    }
-    return values;
-  });
+  return defineArgument(
+    "AmpList",
+    options,
+    (values: readonly InputOf<S>[]) => {
+      if (!Array.isArray(values)) throw new BadLocalValueError("AmpList", "expected an array");
+      return Buffer.concat(values.map((value) => encodeSchema(fields, value as Record<string, unknown>, new AmpBox()).serialize()));
+    },
+    (wire) => {
+      const decoder = new BinaryBoxDecoder({ maxBoxLength: Math.max(wire.length, 2) });
+      decoder.feed(wire);
+      decoder.finish();
+      const values: OutputOf<S>[] = [];
+      try {
+        for (let box = decoder.next(); box !== undefined; box = decoder.next()) values.push(decodeSchema(fields, box) as OutputOf<S>);
+      } catch (error) {
+        if (error instanceof MissingKeyError || error instanceof BadValueError) throw error;
+        throw new BadValueError("AmpList", (error as Error).message, { cause: error });
+      }
+      return values;
+    },
+  );
 }

@@ -8,8 +8,11 @@ import { ArgumentUnsupportedError } from "./errors.js";
  * directory, as Twisted does, which is rarely what a peer expects: send absolute paths.
  */
 export function Path<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<string, string, O> {
-  return defineArgument("Path", options, (value: string) => encodeUtf8(typeof value === "string" ? posix.resolve(value) : value, "Path"), (wire) =>
-    posix.resolve(decodeUtf8(wire, "Path")),
+  return defineArgument(
+    "Path",
+    options,
+    (value: string) => encodeUtf8(typeof value === "string" ? posix.resolve(value) : value, "Path"),
+    (wire) => posix.resolve(decodeUtf8(wire, "Path")),
   );
 }
 

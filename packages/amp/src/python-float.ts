@@ -52,12 +52,17 @@ export function parsePythonFloat(text: string): number | null {
  * JS cannot tell `3` from `3.0`, so every number is encoded as a float: `3.0`.)
  */
 export function Float<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<number, number, O> {
-  return defineArgument("Float", options, (value: number) => {
-    if (typeof value !== "number") throw new BadLocalValueError("Float", `expected a number, got ${typeof value}`);
-    return Buffer.from(pyFloatRepr(value), "latin1");
-  }, (wire) => {
-    const value = parsePythonFloat(wire.toString("latin1"));
-    if (value === null) throw new BadValueError("Float", `invalid float ${JSON.stringify(wire.toString("latin1"))}`);
-    return value;
-  });
+  return defineArgument(
+    "Float",
+    options,
+    (value: number) => {
+      if (typeof value !== "number") throw new BadLocalValueError("Float", `expected a number, got ${typeof value}`);
+      return Buffer.from(pyFloatRepr(value), "latin1");
+    },
+    (wire) => {
+      const value = parsePythonFloat(wire.toString("latin1"));
+      if (value === null) throw new BadValueError("Float", `invalid float ${JSON.stringify(wire.toString("latin1"))}`);
+      return value;
+    },
+  );
 }

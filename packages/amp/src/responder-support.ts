@@ -13,10 +13,7 @@ import { BadLocalReturn, RemoteAmpError, UnknownRemoteError } from "./errors.js"
 
 export const SPECIAL = Symbol("torsion.amp.special");
 
-export type Special =
-  | { readonly kind: "quit" }
-  | { readonly kind: "tls" }
-  | { readonly kind: "switch"; readonly protocol: IProtocol };
+export type Special = { readonly kind: "quit" } | { readonly kind: "tls" } | { readonly kind: "switch"; readonly protocol: IProtocol };
 
 export type OutgoingBox = AmpBox & { [SPECIAL]?: Special };
 
@@ -37,14 +34,16 @@ export function massageError(command: Command | null, failure: Failure): Failure
 export function wrapResponder(command: Command, fn: Responder<Schema, Schema> | SwitchResponder<Schema>, amp: AMP): BoxResponder {
   return (box: AmpBox) => {
     const args = command.parseArguments(box);
-    return maybeDeferred(fn as (a: OutputOf<Schema>, amp: AMP) => Awaitable<unknown>, args, amp)
-      .addCallback((result: unknown) => makeResponseFor(command, result))
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
-      .addErrback<never>((failure: Failure) => {
-        const declared = command.declaredError(failure.value);
-        if (declared === null) return failure;
-        return new Failure(new RemoteAmpError(declared.errorCode, failure.value.message, declared.fatal, { cause: failure.value }));
-      });
+    return (
+      maybeDeferred(fn as (a: OutputOf<Schema>, amp: AMP) => Awaitable<unknown>, args, amp)
+        .addCallback((result: unknown) => makeResponseFor(command, result))
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
+        .addErrback<never>((failure: Failure) => {
+          const declared = command.declaredError(failure.value);
+          if (declared === null) return failure;
+          return new Failure(new RemoteAmpError(declared.errorCode, failure.value.message, declared.fatal, { cause: failure.value }));
+        })
+    );
   };
 }
 
@@ -59,6 +58,9 @@ function makeResponseFor(command: Command, result: unknown): AmpBox {
     const box = command.makeResponse(result as InputOf<Schema>);
     return command.kind === "startTLS" ? special(box, { kind: "tls" }) : box;
   } catch (error) {
-    throw new BadLocalReturn(`the responder of ${command.commandName} returned a value that cannot be serialized: ${(error as Error).message}`, { cause: error });
+    throw new BadLocalReturn(
+      `the responder of ${command.commandName} returned a value that cannot be serialized: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

@@ -24,7 +24,13 @@ describe("AmpBox replays every amp-box-encode vector", () => {
   const vectors = loadSuite("amp-box-encode");
   it("the fixture holds the public vectors", () => assert.equal(vectors.length, 85));
   it("the empty-key deviations are exactly the key-empty vectors", () => {
-    assert.deepEqual(vectors.filter((v) => v.category === "key-empty").map((v) => v.id).sort(), [...EMPTY_KEY_REFUSED].sort());
+    assert.deepEqual(
+      vectors
+        .filter((v) => v.category === "key-empty")
+        .map((v) => v.id)
+        .sort(),
+      [...EMPTY_KEY_REFUSED].sort(),
+    );
   });
   for (const vector of vectors) {
     it(`${vector.id} (${vector.category})`, () => {
@@ -69,7 +75,10 @@ describe("AmpBox replays every amp-box-encode vector", () => {
 
 describe("AmpBox", () => {
   it("keeps the first position of a key that is set again and serializes sorted", () => {
-    const box = new AmpBox([["b", Buffer.from("1")], ["a", Buffer.from("2")]]);
+    const box = new AmpBox([
+      ["b", Buffer.from("1")],
+      ["a", Buffer.from("2")],
+    ]);
     box.set("b", Buffer.from("3"));
     assert.deepEqual([...box.keys()], ["b", "a"]);
     assert.equal(box.serialize().toString("latin1"), "\0\x01a\0\x012\0\x01b\0\x013\0\0");

@@ -15,7 +15,10 @@ describe("AmpDateTime and DateTime", () => {
   it("floors sub-minute offsets as Twisted does and refuses invalid fields", () => {
     assert.equal(AmpDateTime.offsetFromSeconds(59), 0);
     assert.equal(AmpDateTime.offsetFromSeconds(-90), -2);
-    assert.throws(() => new AmpDateTime({ year: 2023, month: 2, day: 29, hour: 0, minute: 0, second: 0, microsecond: 0, offsetMinutes: 0 }), BadLocalValueError);
+    assert.throws(
+      () => new AmpDateTime({ year: 2023, month: 2, day: 29, hour: 0, minute: 0, second: 0, microsecond: 0, offsetMinutes: 0 }),
+      BadLocalValueError,
+    );
     assert.throws(() => parseAmpDateTime("2012-01-23T12:34:56.054321*01:00"), BadValueError);
     assert.equal(parseAmpDateTime("2012-01-23T12:34:56.054321+25:00").offsetUsable, false);
     assert.throws(() => DateTime().toWire(parseAmpDateTime("2012-01-23T12:34:56.054321+25:00")), BadLocalValueError);

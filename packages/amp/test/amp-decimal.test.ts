@@ -14,7 +14,12 @@ describe("AmpDecimal and Decimal", () => {
 
   it("encodes decimal text or an AmpDecimal, and refuses bad text locally", () => {
     assert.equal(Decimal().toWire("1.50").toString(), "1.50");
-    assert.equal(Decimal().toWire(new AmpDecimal(1, "5", -3)).toString(), "-0.005");
+    assert.equal(
+      Decimal()
+        .toWire(new AmpDecimal(1, "5", -3))
+        .toString(),
+      "-0.005",
+    );
     assert.throws(() => Decimal().toWire("1,5"), BadLocalValueError);
     assert.equal(AmpDecimal.parse("2.5E-3").toNumber(), 0.0025);
   });

@@ -3,8 +3,19 @@ import { after, before, describe, it } from "node:test";
 import { ConnectionDone, Protocol, type IAddress, type IProtocol } from "@torsion/core";
 import { Deferred, Failure, setErrorReporter, type ErrorReporter } from "@torsion/defer";
 import {
-  AMP, AmpBox, AmpProtocolError, Command, InvalidSignature, Integer, ProtocolSwitchCommand, StartTLS,
-  TLSUnsupportedError, UnhandledCommand, UnknownRemoteError, Unicode, RESPONDER_FAILED_CONTEXT,
+  AMP,
+  AmpBox,
+  AmpProtocolError,
+  Command,
+  InvalidSignature,
+  Integer,
+  ProtocolSwitchCommand,
+  StartTLS,
+  TLSUnsupportedError,
+  UnhandledCommand,
+  UnknownRemoteError,
+  Unicode,
+  RESPONDER_FAILED_CONTEXT,
 } from "@torsion/amp";
 import { StringTransport, connectedServerAndClient, failureResultOf, successResultOf } from "@torsion/testing";
 
@@ -60,7 +71,10 @@ describe("AMP", () => {
     pump.flush();
     [2, 0, 1].forEach((i) => pending[i]?.callback({ total: i * 10 }));
     pump.flush();
-    assert.deepEqual(calls.map((d) => successResultOf(d).total), [0, 10, 20]);
+    assert.deepEqual(
+      calls.map((d) => successResultOf(d).total),
+      [0, 10, 20],
+    );
   });
 
   it("answers an async responder", async () => {
@@ -87,7 +101,10 @@ describe("AMP", () => {
   });
 
   it("sends a fatal error and closes; an undeclared one is UNKNOWN, reported, and closes", () => {
-    for (const [error, type] of [[new Fatal("boom"), Fatal], [new RangeError("oops"), UnknownRemoteError]] as const) {
+    for (const [error, type] of [
+      [new Fatal("boom"), Fatal],
+      [new RangeError("oops"), UnknownRemoteError],
+    ] as const) {
       const { client, server, pump } = pair();
       server.responder(Sum, () => {
         throw error;
@@ -216,7 +233,14 @@ describe("AMP write coalescing", () => {
     });
     const transport = new StringTransportCounting();
     server.makeConnection(transport);
-    const requests = [1, 2, 3, 4].map((a) => new AmpBox({ _command: Buffer.from("Sum"), _ask: Buffer.from(String(a)), a: Buffer.from(String(a)), b: Buffer.from("1") }).serialize());
+    const requests = [1, 2, 3, 4].map((a) =>
+      new AmpBox({
+        _command: Buffer.from("Sum"),
+        _ask: Buffer.from(String(a)),
+        a: Buffer.from(String(a)),
+        b: Buffer.from("1"),
+      }).serialize(),
+    );
     server.dataReceived(Buffer.concat(requests));
     const bytes = transport.value();
     return { writes: transport.writes, bytes: bytes.toString("hex"), answers: bytes.toString("latin1").split("_answer").length - 1 };
@@ -269,7 +293,10 @@ describe("AMP StartTLS over a transport that has startTLS", () => {
     server.dataReceived(clientTransport.value());
     client.dataReceived(serverTransport.value());
     assert.equal(successResultOf(sum).total, 3);
-    assert.throws(() => client.callRemote(StartTLS, {}), (e: unknown) => e instanceof Error && e.name === "OnlyOneTLS");
+    assert.throws(
+      () => client.callRemote(StartTLS, {}),
+      (e: unknown) => e instanceof Error && e.name === "OnlyOneTLS",
+    );
   });
 
   it("answers StartTLS with UNHANDLED when the server's transport cannot start TLS", () => {
@@ -311,14 +338,21 @@ describe("AMP low-level calls and locators", () => {
   it("callRemoteString sends raw bytes and resolves to the answer box; a locator answers commands not registered", () => {
     const locator = {
       locateResponder: (name: string) =>
-        name === "Upper" ? (box: AmpBox) => new AmpBox({ text: Buffer.from((box.get("text") ?? Buffer.alloc(0)).toString().toUpperCase()) }) : undefined,
+        name === "Upper"
+          ? (box: AmpBox) => new AmpBox({ text: Buffer.from((box.get("text") ?? Buffer.alloc(0)).toString().toUpperCase()) })
+          : undefined,
     };
     const { client, pump } = connectedServerAndClient({ buildProtocol: () => new AMP({ locator }) }, { buildProtocol: () => new AMP() });
     const answer = client.callRemoteString("Upper", { text: Buffer.from("shout") });
     const missing = client.callRemoteString("Lower", {});
     assert.equal(client.callRemoteString("Upper", { text: Buffer.from("x") }, { requiresAnswer: false }), null);
     pump.flush();
-    assert.equal(successResultOf(answer as Deferred<AmpBox>).get("text")?.toString(), "SHOUT");
+    assert.equal(
+      successResultOf(answer as Deferred<AmpBox>)
+        .get("text")
+        ?.toString(),
+      "SHOUT",
+    );
     failureResultOf(missing as Deferred<AmpBox>, UnhandledCommand);
   });
 });

@@ -7,12 +7,14 @@ describe("argument types", () => {
     assert.equal(Integer().fromWire(Buffer.from("9007199254740991")), 9007199254740991);
     assert.throws(() => Integer().fromWire(Buffer.from("9007199254740993")), BadValueError);
     assert.equal(BigInteger().fromWire(Buffer.from("9007199254740993")), 9007199254740993n);
-    assert.equal(Integer().toWire(2n ** 70n).toString(), "1180591620717411303424");
+    assert.equal(
+      Integer()
+        .toWire(2n ** 70n)
+        .toString(),
+      "1180591620717411303424",
+    );
     assert.throws(() => Integer().toWire(1.5), BadLocalValueError);
   });
-
-
-
 
   it("parsePythonInt accepts what Python's int() accepts and nothing else", () => {
     assert.equal(parsePythonInt(" +0_1 "), 1n);
@@ -30,6 +32,4 @@ describe("argument types", () => {
     assert.throws(() => Unicode().fromWire(Buffer.from([0xc3])), BadValueError);
     assert.equal(Unicode().fromWire(Buffer.from("\ufeffx")), "\ufeffx");
   });
-
-
 });

@@ -15,9 +15,10 @@ describe("argument types replay every amp-arguments vector", () => {
       const expected = vector.events[0] as [string, unknown];
       let outcome: [string, unknown];
       try {
-        outcome = vector.direction === "toWire"
-          ? ["wire", b64(argument.toWire(fromJson(spec, vector.value)))]
-          : ["value", toJson(spec, argument.fromWire(unb64(vector.wire as string)))];
+        outcome =
+          vector.direction === "toWire"
+            ? ["wire", b64(argument.toWire(fromJson(spec, vector.value)))]
+            : ["value", toJson(spec, argument.fromWire(unb64(vector.wire as string)))];
       } catch (error) {
         assert.ok(error instanceof AmpError, `expected a typed AMP error, got ${String(error)}`);
         outcome = ["raises", (error as Error).name];

@@ -39,7 +39,8 @@ function connect(): { server: Server; transport: StringTransport } {
 }
 
 const raw = (text: string): Buffer => Buffer.from(text, "latin1");
-const command = (fields: Record<string, string>): Buffer => new AmpBox(Object.entries(fields).map(([k, v]) => [raw(k), raw(v)])).serialize();
+const command = (fields: Record<string, string>): Buffer =>
+  new AmpBox(Object.entries(fields).map(([k, v]) => [raw(k), raw(v)])).serialize();
 
 describe("bad input ends the connection with a typed error and a report", () => {
   const reports: [unknown, string][] = [];
@@ -56,9 +57,17 @@ describe("bad input ends the connection with a typed error and a report", () => 
     ["a box with no dispatch key", command({ a: "1" }), (e) => e instanceof AmpProtocolError && e.reason === "noEmptyBoxes"],
     ["an answer for an unknown tag", command({ _answer: "9" }), (e) => e instanceof AmpProtocolError && e.reason === "unknownTag"],
     ["an error box without a code", command({ _error: "1" }), (e) => e instanceof AmpProtocolError && e.reason === "missingErrorCode"],
-    ["a non-ASCII command name", command({ _command: "S\xffm", _ask: "1" }), (e) => e instanceof AmpProtocolError && e.reason === "nonAsciiCommand"],
+    [
+      "a non-ASCII command name",
+      command({ _command: "S\xffm", _ask: "1" }),
+      (e) => e instanceof AmpProtocolError && e.reason === "nonAsciiCommand",
+    ],
     ["a key over 255 bytes", Buffer.concat([raw("\x01\x00"), Buffer.alloc(256)]), (e) => e instanceof TooLong && !e.isLocal],
-    ["a box over the size limit", Buffer.concat(Array.from({ length: 2 }, (_, i) => Buffer.concat([raw(`\0\x01${i}\xff\xff`), Buffer.alloc(65535)]))), (e) => e instanceof BoxTooLargeError],
+    [
+      "a box over the size limit",
+      Buffer.concat(Array.from({ length: 2 }, (_, i) => Buffer.concat([raw(`\0\x01${i}\xff\xff`), Buffer.alloc(65535)]))),
+      (e) => e instanceof BoxTooLargeError,
+    ],
   ];
   for (const [what, wire, check] of cases) {
     it(`closes on ${what}`, () => {
@@ -94,7 +103,8 @@ describe("bad input ends the connection with a typed error and a report", () => 
         if (kind < 0.3) parts.push(Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256))));
         else {
           const box = Buffer.from(valid[Math.floor(random() * valid.length)] as Buffer);
-          for (let flips = Math.floor(random() * 3); flips > 0; flips -= 1) box[Math.floor(random() * box.length)] = Math.floor(random() * 256);
+          for (let flips = Math.floor(random() * 3); flips > 0; flips -= 1)
+            box[Math.floor(random() * box.length)] = Math.floor(random() * 256);
           parts.push(kind < 0.6 ? box.subarray(0, Math.floor(random() * box.length)) : box);
         }
       }
@@ -109,7 +119,10 @@ describe("bad input ends the connection with a typed error and a report", () => 
       server.connectionLost(new Failure(new Error("end")));
       if (transport.disconnecting) {
         const reason = server.stopReason?.value;
-        assert.ok(reason instanceof AmpError || reason instanceof DecodeError || reason?.message === "end", `typed reason: ${String(reason)}`);
+        assert.ok(
+          reason instanceof AmpError || reason instanceof DecodeError || reason?.message === "end",
+          `typed reason: ${String(reason)}`,
+        );
         closedTyped += 1;
       }
     }

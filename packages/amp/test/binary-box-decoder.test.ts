@@ -9,7 +9,10 @@ import { b64, loadSuite, unb64, type OracleEvent } from "./oracle.js";
 export class RecordingTransport implements ITransport {
   disconnecting = false;
   readonly #address: IAddress = new IPv4Address("TCP", "127.0.0.1", 0);
-  constructor(readonly events: OracleEvent[], readonly prefix = "") {}
+  constructor(
+    readonly events: OracleEvent[],
+    readonly prefix = "",
+  ) {}
   write(data: Uint8Array): void {
     this.events.push([`${this.prefix}write`, b64(data)]);
   }
@@ -91,7 +94,11 @@ describe("BinaryBoxDecoder", () => {
     const whole = decodeAll(wire.length).map((box) => box.serialize().toString("hex"));
     assert.equal(whole.length, 3);
     for (let size = 1; size <= 40; size += 1) {
-      assert.deepEqual(decodeAll(size).map((box) => box.serialize().toString("hex")), whole, `chunk size ${size}`);
+      assert.deepEqual(
+        decodeAll(size).map((box) => box.serialize().toString("hex")),
+        whole,
+        `chunk size ${size}`,
+      );
     }
   });
 

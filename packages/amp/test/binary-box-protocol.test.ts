@@ -60,7 +60,9 @@ describe("BinaryBoxProtocol", () => {
     const transport = new StringTransport();
     protocol.makeConnection(transport);
     const before = reports.length;
-    protocol.dataReceived(Buffer.concat([new AmpBox({ throw: Buffer.from("1") }).serialize(), new AmpBox({ a: Buffer.from("1") }).serialize()]));
+    protocol.dataReceived(
+      Buffer.concat([new AmpBox({ throw: Buffer.from("1") }).serialize(), new AmpBox({ a: Buffer.from("1") }).serialize()]),
+    );
     assert.equal(protocol.boxes.length, 1, "nothing is delivered after the failure");
     assert.ok(transport.disconnecting);
     assert.deepEqual(reports.slice(before), [BAD_INPUT_CONTEXT]);

@@ -1,6 +1,15 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { AmpBox, Command, Integer, InvalidCommandError, InvalidSignature, MissingKeyError, ProtocolSwitchCommand, Unicode } from "@torsion/amp";
+import {
+  AmpBox,
+  Command,
+  Integer,
+  InvalidCommandError,
+  InvalidSignature,
+  MissingKeyError,
+  ProtocolSwitchCommand,
+  Unicode,
+} from "@torsion/amp";
 
 class BadInput extends Error {}
 class SubBad extends BadInput {}

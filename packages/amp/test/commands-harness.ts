@@ -5,8 +5,21 @@
 import { ConnectionDone, Protocol, type IAddress, type IProtocol } from "@torsion/core";
 import { Deferred, Failure, type ErrorClass } from "@torsion/defer";
 import {
-  AMP, AmpProtocolError, BadLocalValueError, BadValueError, Command, InvalidSignature, MissingKeyError, OnlyOneTLS,
-  ProtocolSwitchCommand, ProtocolSwitched, StartTLS, TooLong, UnhandledCommand, UnknownRemoteError, type AMPOptions,
+  AMP,
+  AmpProtocolError,
+  BadLocalValueError,
+  BadValueError,
+  Command,
+  InvalidSignature,
+  MissingKeyError,
+  OnlyOneTLS,
+  ProtocolSwitchCommand,
+  ProtocolSwitched,
+  StartTLS,
+  TooLong,
+  UnhandledCommand,
+  UnknownRemoteError,
+  type AMPOptions,
   type ErrorMap,
 } from "@torsion/amp";
 import { RecordingTransport } from "./binary-box-decoder.test.js";
@@ -43,7 +56,10 @@ class TLSRecordingTransport extends RecordingTransport {
 }
 
 class RecordingInner extends Protocol {
-  constructor(readonly events: OracleEvent[], readonly side: string) {
+  constructor(
+    readonly events: OracleEvent[],
+    readonly side: string,
+  ) {
     super();
   }
   override connectionMade(): void {
@@ -61,10 +77,17 @@ class RecordingInner extends Protocol {
 export function twistedNames(error: Error, exceptions: ReadonlyMap<string, ErrorClass>): string[] {
   for (const [name, type] of exceptions) if (error.constructor === type) return [name];
   if (error instanceof AmpProtocolError) {
-    return { noEmptyBoxes: ["NoEmptyBoxes"], unknownTag: ["KeyError"], missingErrorCode: ["KeyError"], nonAsciiCommand: ["UnicodeDecodeError"], unhandledNoAnswer: ["UnhandledCommand"] }[error.reason];
+    return {
+      noEmptyBoxes: ["NoEmptyBoxes"],
+      unknownTag: ["KeyError"],
+      missingErrorCode: ["KeyError"],
+      nonAsciiCommand: ["UnicodeDecodeError"],
+      unhandledNoAnswer: ["UnhandledCommand"],
+    }[error.reason];
   }
   if (error instanceof MissingKeyError) return ["KeyError"];
-  if (error instanceof BadValueError || error instanceof BadLocalValueError) return ["ValueError", "TypeError", "UnicodeDecodeError", "InvalidOperation", "UnicodeEncodeError"];
+  if (error instanceof BadValueError || error instanceof BadLocalValueError)
+    return ["ValueError", "TypeError", "UnicodeDecodeError", "InvalidOperation", "UnicodeEncodeError"];
   if (error instanceof TooLong) return ["TooLong"];
   if (error instanceof InvalidSignature) return ["InvalidSignature"];
   if (error instanceof ProtocolSwitched) return ["ProtocolSwitched"];
@@ -91,12 +114,19 @@ export class CommandsReplay {
   readonly #later: { deferred: Deferred<unknown>; plan: Plan; command: number }[] = [];
   #expected: OracleEvent[] = [];
 
-  constructor(readonly vector: OracleVector, options: AMPOptions = { closeOnUnhandled: true, coalesceWrites: false }) {
+  constructor(
+    readonly vector: OracleVector,
+    options: AMPOptions = { closeOnUnhandled: true, coalesceWrites: false },
+  ) {
     const config = vector.config as unknown as CommandsConfig;
     this.specs = config.commands;
     for (const { name, base } of config.exceptions) {
       const Base = (base === undefined ? Error : this.exceptions.get(base)) as new (message?: string) => Error;
-      const type = { [name]: class extends Base { override name = name; } }[name] as ErrorClass;
+      const type = {
+        [name]: class extends Base {
+          override name = name;
+        },
+      }[name] as ErrorClass;
       this.exceptions.set(name, type);
     }
     for (const spec of this.specs) this.commands.push(this.#define(spec));
@@ -127,7 +157,7 @@ export class CommandsReplay {
   /** Chooses, among the names an error stands for, the one the vector expects next for `event`. */
   #pick(event: string, names: string[]): string {
     const next = this.#expected.find((e, i) => i >= this.events.length && e[0] === event);
-    const wanted = next?.[event.endsWith("failure") || event.endsWith("raises") && next.length > 2 ? 2 : 1];
+    const wanted = next?.[event.endsWith("failure") || (event.endsWith("raises") && next.length > 2) ? 2 : 1];
     return typeof wanted === "string" && names.includes(wanted) ? wanted : (names[0] as string);
   }
 
@@ -189,9 +219,10 @@ export class CommandsReplay {
     const args = objectFromJson(spec.arguments, rawArgs);
     let result: Deferred<Record<string, unknown>> | void;
     try {
-      result = spec.special === "ProtocolSwitch"
-        ? this.client.switchProtocol(command as unknown as ProtocolSwitchCommand, this.#factory(), args)
-        : this.client.callRemote(command, args);
+      result =
+        spec.special === "ProtocolSwitch"
+          ? this.client.switchProtocol(command as unknown as ProtocolSwitchCommand, this.#factory(), args)
+          : this.client.callRemote(command, args);
     } catch (error) {
       this.events.push(["c:raises", callId, this.#pick("c:raises", twistedNames(error as Error, this.exceptions))]);
       return;
@@ -204,7 +235,8 @@ export class CommandsReplay {
       (failure: Failure) => {
         const error = failure.value;
         let detail: Record<string, unknown> = {};
-        if (error instanceof UnknownRemoteError) detail = { errorCode: b64(Buffer.from(error.errorCode, "latin1")), description: error.description };
+        if (error instanceof UnknownRemoteError)
+          detail = { errorCode: b64(Buffer.from(error.errorCode, "latin1")), description: error.description };
         else if (error instanceof UnhandledCommand) detail = { args: [b64(Buffer.from(error.errorCode, "latin1")), error.description] };
         else if ([...this.exceptions.values()].some((type) => error.constructor === type)) detail = { args: [error.message] };
         this.events.push(["c:failure", callId, this.#pick("c:failure", twistedNames(error, this.exceptions)), detail]);
@@ -236,7 +268,13 @@ export class CommandsReplay {
     this.#expected = this.vector.events;
     for (const op of this.vector.ops as unknown[][]) {
       const name = op[0] as string;
-      if (name === "call") this.#call(op[1] as number, op[2] as number, op[3] as Record<string, unknown>, (op[4] as { handled?: boolean } | undefined)?.handled !== false);
+      if (name === "call")
+        this.#call(
+          op[1] as number,
+          op[2] as number,
+          op[3] as Record<string, unknown>,
+          (op[4] as { handled?: boolean } | undefined)?.handled !== false,
+        );
       else if (name === "s:data" || name === "c:data") this.#data(name[0] as "c" | "s", op[1] as string[]);
       else if (name === "c:lost" || name === "s:lost") this.#lose(name[0] as "c" | "s", new ConnectionDone());
       else if (name === "s:release") {

@@ -7,11 +7,24 @@ import * as amp from "@torsion/amp";
 describe("the AMP errors", () => {
   it("are typed errors with a name, a stable ERR_AMP code and Twisted's names where Twisted has them", () => {
     const errors = [
-      new amp.TooLong(true, false), new amp.BoxTooLargeError(), new amp.InvalidKeyError(), new amp.AmpProtocolError("noEmptyBoxes", "x"),
-      new amp.InvalidSignature(), new amp.MissingKeyError("k"), new amp.BadValueError("Integer", "x"), new amp.BadLocalValueError("Float", "x"),
-      new amp.RemoteAmpError("CODE", "d"), new amp.UnknownRemoteError("d", "WHAT"), new amp.UnhandledCommand("UNHANDLED", "d"),
-      new amp.BadLocalReturn(), new amp.ProtocolSwitched(), new amp.OnlyOneTLS(), new amp.TLSUnsupportedError(), new amp.PeerVerifyError(),
-      new amp.ArgumentUnsupportedError(), new amp.InvalidCommandError(),
+      new amp.TooLong(true, false),
+      new amp.BoxTooLargeError(),
+      new amp.InvalidKeyError(),
+      new amp.AmpProtocolError("noEmptyBoxes", "x"),
+      new amp.InvalidSignature(),
+      new amp.MissingKeyError("k"),
+      new amp.BadValueError("Integer", "x"),
+      new amp.BadLocalValueError("Float", "x"),
+      new amp.RemoteAmpError("CODE", "d"),
+      new amp.UnknownRemoteError("d", "WHAT"),
+      new amp.UnhandledCommand("UNHANDLED", "d"),
+      new amp.BadLocalReturn(),
+      new amp.ProtocolSwitched(),
+      new amp.OnlyOneTLS(),
+      new amp.TLSUnsupportedError(),
+      new amp.PeerVerifyError(),
+      new amp.ArgumentUnsupportedError(),
+      new amp.InvalidCommandError(),
     ];
     for (const error of errors) {
       assert.ok(error instanceof TorsionError);

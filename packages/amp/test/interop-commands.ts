@@ -5,8 +5,23 @@
  */
 import { posix } from "node:path";
 import {
-  AMP, AmpDateTime, AmpDecimal, AmpList, BigInteger, Boolean, Bytes, Command, DateTime, Decimal, Float, ListOf,
-  Path, Unicode, type InputOf, type OutputOf, type Schema,
+  AMP,
+  AmpDateTime,
+  AmpDecimal,
+  AmpList,
+  BigInteger,
+  Boolean,
+  Bytes,
+  Command,
+  DateTime,
+  Decimal,
+  Float,
+  ListOf,
+  Path,
+  Unicode,
+  type InputOf,
+  type OutputOf,
+  type Schema,
 } from "@torsion/amp";
 
 export class BadInput extends Error {}
@@ -14,25 +29,50 @@ export class Fatal extends Error {}
 
 const record = { name: Unicode(), n: BigInteger(), note: Unicode({ optional: true }) };
 
-export const Sum = Command.define({ commandName: "Sum", arguments: { a: BigInteger(), b: BigInteger() }, response: { total: BigInteger() } });
+export const Sum = Command.define({
+  commandName: "Sum",
+  arguments: { a: BigInteger(), b: BigInteger() },
+  response: { total: BigInteger() },
+});
 export const Concat = Command.define({ commandName: "Concat", arguments: { a: Bytes(), b: Bytes() }, response: { value: Bytes() } });
 export const Reverse = Command.define({ commandName: "Reverse", arguments: { text: Unicode() }, response: { text: Unicode() } });
 export const Negate = Command.define({ commandName: "Negate", arguments: { flag: Boolean() }, response: { flag: Boolean() } });
 export const Scale = Command.define({ commandName: "Scale", arguments: { x: Float(), factor: Float() }, response: { value: Float() } });
-export const DecimalEcho = Command.define({ commandName: "DecimalEcho", arguments: { d: Decimal() }, response: { d: Decimal(), text: Unicode() } });
+export const DecimalEcho = Command.define({
+  commandName: "DecimalEcho",
+  arguments: { d: Decimal() },
+  response: { d: Decimal(), text: Unicode() },
+});
 export const ToUTC = Command.define({ commandName: "ToUTC", arguments: { at: DateTime() }, response: { at: DateTime(), utc: DateTime() } });
 export const Stats = Command.define({
   commandName: "Stats",
   arguments: { values: ListOf(BigInteger()) },
   response: { count: BigInteger(), total: BigInteger(), reversed: ListOf(BigInteger()) },
 });
-export const Records = Command.define({ commandName: "Records", arguments: { items: AmpList(record) }, response: { items: AmpList(record) } });
+export const Records = Command.define({
+  commandName: "Records",
+  arguments: { items: AmpList(record) },
+  response: { items: AmpList(record) },
+});
 export const Child = Command.define({ commandName: "Child", arguments: { path: Path() }, response: { path: Path() } });
-export const Greet = Command.define({ commandName: "Greet", arguments: { name: Unicode(), title: Unicode({ optional: true }) }, response: { text: Unicode() } });
-export const Fail = Command.define({ commandName: "Fail", arguments: { kind: Unicode() }, errors: { BAD_INPUT: BadInput }, fatalErrors: { FATAL: Fatal } });
+export const Greet = Command.define({
+  commandName: "Greet",
+  arguments: { name: Unicode(), title: Unicode({ optional: true }) },
+  response: { text: Unicode() },
+});
+export const Fail = Command.define({
+  commandName: "Fail",
+  arguments: { kind: Unicode() },
+  errors: { BAD_INPUT: BadInput },
+  fatalErrors: { FATAL: Fatal },
+});
 export const Notify = Command.define({ commandName: "Notify", arguments: { text: Unicode() }, requiresAnswer: false });
 export const Count = Command.define({ commandName: "Count", response: { count: BigInteger(), last: Unicode({ optional: true }) } });
-export const Slow = Command.define({ commandName: "Slow", arguments: { ms: BigInteger(), tag: BigInteger() }, response: { tag: BigInteger() } });
+export const Slow = Command.define({
+  commandName: "Slow",
+  arguments: { ms: BigInteger(), tag: BigInteger() },
+  response: { tag: BigInteger() },
+});
 /** A command the Python server does not know. */
 export const Missing = Command.define({ commandName: "Missing" });
 
@@ -47,33 +87,39 @@ export const reverseText = (text: string): string => [...text].reverse().join(""
 export function serveInterop(amp: AMP, setTimer: (ms: number, fn: () => void) => void): AMP {
   let notified = 0n;
   let last: string | null = null;
-  return amp
-    .responder(Sum, ({ a, b }) => ({ total: a + b }))
-    .responder(Concat, ({ a, b }) => ({ value: Buffer.concat([a, b]) }))
-    .responder(Reverse, ({ text }) => ({ text: reverseText(text) }))
-    .responder(Negate, ({ flag }) => ({ flag: !flag }))
-    .responder(Scale, ({ x, factor }) => ({ value: x * factor }))
-    .responder(DecimalEcho, ({ d }) => ({ d, text: d.toString() }))
-    .responder(ToUTC, ({ at }) => ({ at, utc: toUTC(at) }))
-    .responder(Stats, ({ values }) => ({ count: BigInt(values.length), total: values.reduce((s, v) => s + v, 0n), reversed: [...values].reverse() }))
-    .responder(Records, ({ items }) => ({ items: [...items].reverse().map((item) => ({ ...item, n: item.n + 1n })) }))
-    .responder(Child, ({ path }) => ({ path: posix.join(path, "x") }))
-    // `||`, not `??`: an empty title becomes "dear", as the Python peer's `title or "dear"`
-    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-    .responder(Greet, ({ name, title }) => ({ text: `${title || "dear"} ${name}` }))
-    .responder(Fail, ({ kind }) => {
-      if (kind === "bad") throw new BadInput(`bad input: ${kind}`);
-      if (kind === "fatal") throw new Fatal(`fatal: ${kind}`);
-      if (kind === "unknown") throw new RangeError("undeclared");
-      return {};
-    })
-    .responder(Notify, ({ text }) => {
-      notified += 1n;
-      last = text;
-      return {};
-    })
-    .responder(Count, () => ({ count: notified, last }))
-    .responder(Slow, ({ ms, tag }) => new Promise((resolve) => setTimer(Number(ms), () => resolve({ tag }))));
+  return (
+    amp
+      .responder(Sum, ({ a, b }) => ({ total: a + b }))
+      .responder(Concat, ({ a, b }) => ({ value: Buffer.concat([a, b]) }))
+      .responder(Reverse, ({ text }) => ({ text: reverseText(text) }))
+      .responder(Negate, ({ flag }) => ({ flag: !flag }))
+      .responder(Scale, ({ x, factor }) => ({ value: x * factor }))
+      .responder(DecimalEcho, ({ d }) => ({ d, text: d.toString() }))
+      .responder(ToUTC, ({ at }) => ({ at, utc: toUTC(at) }))
+      .responder(Stats, ({ values }) => ({
+        count: BigInt(values.length),
+        total: values.reduce((s, v) => s + v, 0n),
+        reversed: [...values].reverse(),
+      }))
+      .responder(Records, ({ items }) => ({ items: [...items].reverse().map((item) => ({ ...item, n: item.n + 1n })) }))
+      .responder(Child, ({ path }) => ({ path: posix.join(path, "x") }))
+      // `||`, not `??`: an empty title becomes "dear", as the Python peer's `title or "dear"`
+      // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+      .responder(Greet, ({ name, title }) => ({ text: `${title || "dear"} ${name}` }))
+      .responder(Fail, ({ kind }) => {
+        if (kind === "bad") throw new BadInput(`bad input: ${kind}`);
+        if (kind === "fatal") throw new Fatal(`fatal: ${kind}`);
+        if (kind === "unknown") throw new RangeError("undeclared");
+        return {};
+      })
+      .responder(Notify, ({ text }) => {
+        notified += 1n;
+        last = text;
+        return {};
+      })
+      .responder(Count, () => ({ count: notified, last }))
+      .responder(Slow, ({ ms, tag }) => new Promise((resolve) => setTimer(Number(ms), () => resolve({ tag }))))
+  );
 }
 
 /** mulberry32: a small seeded generator. */
@@ -97,7 +143,11 @@ export interface PlannedCall {
   readonly check: (response: OutputOf<Schema>) => boolean;
 }
 
-function plan<A extends Schema, R extends Schema>(command: Command<A, R, true>, args: InputOf<A>, check: (response: OutputOf<R>) => boolean): PlannedCall {
+function plan<A extends Schema, R extends Schema>(
+  command: Command<A, R, true>,
+  args: InputOf<A>,
+  check: (response: OutputOf<R>) => boolean,
+): PlannedCall {
   return { command: command, args, check: check as (response: OutputOf<Schema>) => boolean };
 }
 
@@ -123,17 +173,45 @@ export class CallPlanner {
     return this.#random() < 0.5 ? -BigInt(text) : BigInt(text);
   }
   #float(): number {
-    return this.#pick([(this.#random() - 0.5) * 2e6, this.#random() * 10 ** (this.#int(60) - 30), Infinity, -Infinity, NaN, 0, -0, 1e-7, 1e16, 5e-324]);
+    return this.#pick([
+      (this.#random() - 0.5) * 2e6,
+      this.#random() * 10 ** (this.#int(60) - 30),
+      Infinity,
+      -Infinity,
+      NaN,
+      0,
+      -0,
+      1e-7,
+      1e16,
+      5e-324,
+    ]);
   }
   #decimal(): AmpDecimal {
-    const texts = ["1.0", "1E+2", "-0", "0E-7", "NaN", "-sNaN", "Infinity", "NaN123", "0.000001",
-      `${this.#int(2e6) - 1e6}.${this.#int(1e4)}`, `${1 + this.#int(1e5)}E${this.#int(40) - 20}`];
+    const texts = [
+      "1.0",
+      "1E+2",
+      "-0",
+      "0E-7",
+      "NaN",
+      "-sNaN",
+      "Infinity",
+      "NaN123",
+      "0.000001",
+      `${this.#int(2e6) - 1e6}.${this.#int(1e4)}`,
+      `${1 + this.#int(1e5)}E${this.#int(40) - 20}`,
+    ];
     return AmpDecimal.parse(this.#pick(texts));
   }
   #dateTime(): AmpDateTime {
     return new AmpDateTime({
-      year: 2 + this.#int(9996), month: 1 + this.#int(12), day: 1 + this.#int(28), hour: this.#int(24), minute: this.#int(60),
-      second: this.#int(60), microsecond: this.#int(1e6), offsetMinutes: this.#int(46 * 60) - 23 * 60,
+      year: 2 + this.#int(9996),
+      month: 1 + this.#int(12),
+      day: 1 + this.#int(28),
+      hour: this.#int(24),
+      minute: this.#int(60),
+      second: this.#int(60),
+      microsecond: this.#int(1e6),
+      offsetMinutes: this.#int(46 * 60) - 23 * 60,
     });
   }
 
@@ -173,14 +251,29 @@ export class CallPlanner {
       }
       case 7: {
         const values = Array.from({ length: this.#int(8) }, () => this.#bigint());
-        return plan(Stats, { values }, (r) =>
-          r.count === BigInt(values.length) && r.total === values.reduce((s, v) => s + v, 0n) && r.reversed.join() === [...values].reverse().join());
+        return plan(
+          Stats,
+          { values },
+          (r) =>
+            r.count === BigInt(values.length) &&
+            r.total === values.reduce((s, v) => s + v, 0n) &&
+            r.reversed.join() === [...values].reverse().join(),
+        );
       }
       case 8: {
-        const items = Array.from({ length: this.#int(5) }, () => ({ name: this.#text(), n: this.#bigint(), note: this.#random() < 0.5 ? this.#text() : null }));
+        const items = Array.from({ length: this.#int(5) }, () => ({
+          name: this.#text(),
+          n: this.#bigint(),
+          note: this.#random() < 0.5 ? this.#text() : null,
+        }));
         const want = [...items].reverse().map((item) => ({ ...item, n: item.n + 1n }));
-        return plan(Records, { items }, (r) => JSON.stringify(r.items, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
-          JSON.stringify(want, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+        return plan(
+          Records,
+          { items },
+          (r) =>
+            JSON.stringify(r.items, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
+            JSON.stringify(want, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+        );
       }
       case 9: {
         const path = `/${Array.from({ length: 1 + this.#int(4) }, () => this.#pick(["a", "b", "..", ".", "\u00e9t\u00e9", "c d"])).join("/")}`;

@@ -15,7 +15,14 @@ import type { StreamTransport } from "@torsion/stream";
 import { Certificate, CertificateOptions, KeyPair, optionsForClientTLS, trustRootFromCertificates } from "@torsion/tls";
 import { BadInput, CallPlanner, Count, Fail, Fatal, Missing, Notify, Sum, serveInterop } from "./interop-commands.js";
 import {
-  connectAmp, listenAmp, makeReactor, requireTwisted, runPythonClient, startPythonServer, tempDir, type Family,
+  connectAmp,
+  listenAmp,
+  makeReactor,
+  requireTwisted,
+  runPythonClient,
+  startPythonServer,
+  tempDir,
+  type Family,
 } from "./peer-support.js";
 import { interopCertificates, requireOpenSSL } from "./tls-certs.js";
 
@@ -73,13 +80,25 @@ async function torsionClientAgainstTwisted(t: TestContext, family: Family): Prom
   const counted = await amp.callRemote(Count, {});
   assert.equal(counted.count, BigInt(CALLS / 50));
   assert.equal(counted.last, `note ${CALLS - 50}`);
-  await assert.rejects(Promise.resolve(amp.callRemote(Fail, { kind: "bad" })), (e: unknown) => e instanceof BadInput && e.message === "bad input: bad");
-  await assert.rejects(Promise.resolve(amp.callRemote(Missing, {})), (e: unknown) => e instanceof UnhandledCommand && e.description === "Unhandled Command: b'Missing'");
+  await assert.rejects(
+    Promise.resolve(amp.callRemote(Fail, { kind: "bad" })),
+    (e: unknown) => e instanceof BadInput && e.message === "bad input: bad",
+  );
+  await assert.rejects(
+    Promise.resolve(amp.callRemote(Missing, {})),
+    (e: unknown) => e instanceof UnhandledCommand && e.description === "Unhandled Command: b'Missing'",
+  );
   assert.equal((await amp.callRemote(Sum, { a: 1n, b: 2n })).total, 3n, "declared and unhandled errors keep the connection");
-  await assert.rejects(Promise.resolve(amp.callRemote(Fail, { kind: "unknown" })), (e: unknown) => e instanceof UnknownRemoteError && e.description === "Unknown Error");
+  await assert.rejects(
+    Promise.resolve(amp.callRemote(Fail, { kind: "unknown" })),
+    (e: unknown) => e instanceof UnknownRemoteError && e.description === "Unknown Error",
+  );
   await amp.lost;
   const fresh = await connectAmp(t, reactor, family, address, () => new LossRecordingAMP());
-  await assert.rejects(Promise.resolve(fresh.callRemote(Fail, { kind: "fatal" })), (e: unknown) => e instanceof Fatal && e.message === "fatal: fatal");
+  await assert.rejects(
+    Promise.resolve(fresh.callRemote(Fail, { kind: "fatal" })),
+    (e: unknown) => e instanceof Fatal && e.message === "fatal: fatal",
+  );
   await fresh.lost;
 }
 
@@ -88,7 +107,8 @@ async function twistedClientAgainstTorsion(t: TestContext, family: Family): Prom
   const reactor = makeReactor(t);
   const dir = tempDir();
   const server = listenAmp(t, reactor, family, family === "tcp" ? "0" : join(dir, "amp.sock"), () =>
-    serveInterop(new AMP(), (ms, fn) => reactor.callLater(ms / 1000, fn)));
+    serveInterop(new AMP(), (ms, fn) => reactor.callLater(ms / 1000, fn)),
+  );
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const summary = await runPythonClient(family, server.address, family === "tcp" ? 11 : 12, CALLS, IN_FLIGHT);
   assert.deepEqual((summary.mismatches as unknown[]).slice(0, 5), []);
@@ -140,7 +160,10 @@ async function twistedClientStartsTLSWithTorsion(t: TestContext): Promise<void> 
   if (!requireTwisted(t) || !requireOpenSSL(t)) return;
   const certs = interopCertificates();
   const reactor = makeReactor(t);
-  const tlsOptions = new CertificateOptions({ privateKey: KeyPair.load(certs.serverKey), certificate: Certificate.loadPEM(certs.serverCert) });
+  const tlsOptions = new CertificateOptions({
+    privateKey: KeyPair.load(certs.serverKey),
+    certificate: Certificate.loadPEM(certs.serverCert),
+  });
   const servers: AMP[] = [];
   const server = listenAmp(t, reactor, "tcp", "0", () => {
     const amp = serveInterop(new AMP({ tlsOptions }), (ms, fn) => reactor.callLater(ms / 1000, fn));
@@ -170,6 +193,8 @@ describe("interop with Python Twisted 22.4 AMP", () => {
   it("a Torsion client calls a Twisted server over a Unix socket", (t) => torsionClientAgainstTwisted(t, "unix"));
   it("a Twisted client calls a Torsion server over TCP (2000 seeded calls, 100 in flight)", (t) => twistedClientAgainstTorsion(t, "tcp"));
   it("a Twisted client calls a Torsion server over a Unix socket", (t) => twistedClientAgainstTorsion(t, "unix"));
-  it("a Torsion client switches a Twisted server to TLS with StartTLS, verifying it, then keeps calling over TLS", (t) => torsionClientStartsTLSWithTwisted(t));
-  it("a Twisted client switches a Torsion server to TLS with StartTLS, verifying it, then keeps calling over TLS", (t) => twistedClientStartsTLSWithTorsion(t));
+  it("a Torsion client switches a Twisted server to TLS with StartTLS, verifying it, then keeps calling over TLS", (t) =>
+    torsionClientStartsTLSWithTwisted(t));
+  it("a Twisted client switches a Torsion server to TLS with StartTLS, verifying it, then keeps calling over TLS", (t) =>
+    twistedClientStartsTLSWithTorsion(t));
 });

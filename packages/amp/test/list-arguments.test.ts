@@ -12,8 +12,14 @@ describe("ListOf and AmpList", () => {
 
   it("AmpList nests, omits missing optional fields and refuses missing required ones", () => {
     const type = AmpList({ name: Unicode(), note: Unicode({ optional: true }), inner: AmpList({ n: Integer() }) });
-    const wire = type.toWire([{ name: "a", inner: [{ n: 1 }] }, { name: "b", note: "x", inner: [] }]);
-    assert.deepEqual(type.fromWire(wire), [{ name: "a", note: null, inner: [{ n: 1 }] }, { name: "b", note: "x", inner: [] }]);
+    const wire = type.toWire([
+      { name: "a", inner: [{ n: 1 }] },
+      { name: "b", note: "x", inner: [] },
+    ]);
+    assert.deepEqual(type.fromWire(wire), [
+      { name: "a", note: null, inner: [{ n: 1 }] },
+      { name: "b", note: "x", inner: [] },
+    ]);
     assert.throws(() => type.toWire([{ note: "x" } as never]), MissingKeyError);
   });
 });

@@ -36,7 +36,12 @@ export function tempDir(): string {
 }
 
 /** Runs the Python server and resolves with the port (TCP) or path (Unix) from its `listening` line. */
-export function startPythonServer(t: TestContext, family: Family, address: string, env: Readonly<Record<string, string>> = {}): Promise<string> {
+export function startPythonServer(
+  t: TestContext,
+  family: Family,
+  address: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<string> {
   // stderr is kept (Twisted logs the undeclared errors the tests provoke) and shown only on failure
   const child = spawn(PYTHON, [PEER, "server", family, address], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
   let errors = "";
@@ -66,10 +71,16 @@ export function startPythonServer(t: TestContext, family: Family, address: strin
 
 /** Runs the Python client to completion and resolves with its JSON summary line. */
 export function runPythonClient(
-  family: Family, address: string, seed: number, count: number, inflight: number, env: Readonly<Record<string, string>> = {},
+  family: Family,
+  address: string,
+  seed: number,
+  count: number,
+  inflight: number,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, unknown>> {
   const child = spawn(PYTHON, [PEER, "client", family, address, String(seed), String(count), String(inflight)], {
-    stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   const timer = setTimeout(() => child.kill(), 120_000);
   let out = "";
@@ -104,7 +115,13 @@ export function makeReactor(t: TestContext): NodeReactor {
 }
 
 /** Connects a Torsion AMP client and resolves once connected. */
-export function connectAmp<P extends AMP>(t: TestContext, reactor: NodeReactor, family: Family, address: string, make: () => P): Promise<P> {
+export function connectAmp<P extends AMP>(
+  t: TestContext,
+  reactor: NodeReactor,
+  family: Family,
+  address: string,
+  make: () => P,
+): Promise<P> {
   return new Promise((resolve, reject) => {
     class Connecting extends ClientFactory<P> {
       override buildProtocol(): P {
@@ -128,7 +145,13 @@ export function connectAmp<P extends AMP>(t: TestContext, reactor: NodeReactor, 
 }
 
 /** Listens with a Torsion AMP server (every connection built by `make`). */
-export function listenAmp(t: TestContext, reactor: NodeReactor, family: Family, address: string, make: () => AMP): { port: IListeningPort; address: string } {
+export function listenAmp(
+  t: TestContext,
+  reactor: NodeReactor,
+  family: Family,
+  address: string,
+  make: () => AMP,
+): { port: IListeningPort; address: string } {
   const factory = new (class extends Factory<AMP> {
     override buildProtocol(): AMP {
       return make();

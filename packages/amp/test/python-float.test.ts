@@ -5,9 +5,19 @@ import { Float, parsePythonFloat, pyFloatRepr } from "@torsion/amp";
 describe("Float", () => {
   it("Float writes Python's repr, not JavaScript's", () => {
     const cases: [number, string][] = [
-      [1e-7, "1e-07"], [1e21, "1e+21"], [100, "100.0"], [0.1, "0.1"], [1e16, "1e+16"], [1.5e16, "1.5e+16"],
-      [123456789012345.6, "123456789012345.6"], [0.0001, "0.0001"], [0.00001, "1e-05"], [-0, "-0.0"], [Infinity, "inf"],
-      [5e-324, "5e-324"], [1.7976931348623157e308, "1.7976931348623157e+308"],
+      [1e-7, "1e-07"],
+      [1e21, "1e+21"],
+      [100, "100.0"],
+      [0.1, "0.1"],
+      [1e16, "1e+16"],
+      [1.5e16, "1.5e+16"],
+      [123456789012345.6, "123456789012345.6"],
+      [0.0001, "0.0001"],
+      [0.00001, "1e-05"],
+      [-0, "-0.0"],
+      [Infinity, "inf"],
+      [5e-324, "5e-324"],
+      [1.7976931348623157e308, "1.7976931348623157e+308"],
     ];
     for (const [value, text] of cases) assert.equal(pyFloatRepr(value), text, String(value));
     assert.equal(Float().toWire(3).toString(), "3.0");

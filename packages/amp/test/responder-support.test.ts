@@ -14,7 +14,7 @@ describe("massageError (Twisted's _massageError)", () => {
     assert.equal(declared.value.message, "no");
     const unknown = massageError(Cmd, new Failure(new RemoteAmpError("WHAT", "??")));
     assert.ok(unknown.value instanceof UnknownRemoteError);
-    assert.equal((unknown.value).remoteErrorCode, "WHAT");
+    assert.equal(unknown.value.remoteErrorCode, "WHAT");
     const other = new Failure(new RangeError("x"));
     assert.equal(massageError(Cmd, other), other);
   });

@@ -14,7 +14,8 @@ export interface BackoffPolicyOptions {
 }
 
 function positive(name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a finite number >= 0, got ${String(value)}`);
   return value;
 }
 

@@ -38,7 +38,8 @@ export class ExitError extends TorsionError {
   readonly exitCode: number;
   constructor(exitCode: number, message = `exit with code ${String(exitCode)}`, options?: ErrorOptions) {
     super(message, options);
-    if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new RangeError(`exitCode must be an integer from 0 to 255, got ${String(exitCode)}`);
+    if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)
+      throw new RangeError(`exitCode must be an integer from 0 to 255, got ${String(exitCode)}`);
     this.exitCode = exitCode;
   }
 }

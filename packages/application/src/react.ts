@@ -31,7 +31,11 @@ function exitCodeOf(failure: Failure | null): number {
  * stopped, and Node exits by itself when nothing else is pending, so buffered output
  * (stdout to a pipe) is not cut off.
  */
-export async function react<R extends IReactorCore, A extends readonly unknown[]>(reactor: R, main: ReactMain<R, A>, ...argv: A): Promise<number> {
+export async function react<R extends IReactorCore, A extends readonly unknown[]>(
+  reactor: R,
+  main: ReactMain<R, A>,
+  ...argv: A
+): Promise<number> {
   let outcome: { failure: Failure | null } | null = null;
   const finished: Deferred<unknown> = maybeDeferred(() => main(reactor, ...argv));
   const stop = (): void => {

@@ -70,7 +70,8 @@ export class StreamServerEndpointService extends Service {
       },
       (failure) => {
         attempt.failure = failure;
-        if (failure.check(CancelledError) === null) log.failure("could not listen on {endpoint}", failure, { endpoint: String(this.endpoint) });
+        if (failure.check(CancelledError) === null)
+          log.failure("could not listen on {endpoint}", failure, { endpoint: String(this.endpoint) });
         if (!attempt.done.called) attempt.done.callback(null);
         return null;
       },

@@ -22,7 +22,8 @@ export class TimerService extends Service {
 
   constructor(clock: IReactorTime, step: number, fn: (...args: never[]) => unknown, ...args: unknown[]) {
     super();
-    if (typeof step !== "number" || !Number.isFinite(step) || step < 0) throw new RangeError(`step must be a finite number >= 0, got ${String(step)}`);
+    if (typeof step !== "number" || !Number.isFinite(step) || step < 0)
+      throw new RangeError(`step must be a finite number >= 0, got ${String(step)}`);
     this.#clock = clock;
     this.step = step;
     this.#fn = fn;

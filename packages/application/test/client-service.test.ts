@@ -5,9 +5,16 @@ import { ClientService } from "@torsion/application";
 import { Clock, assertNoResult, failureResultOf, successResultOf } from "@torsion/testing";
 import { Recording, ScriptedClientEndpoint, lose, recordingFactory } from "./helpers.js";
 
-const noJitter = (initialDelay = 1): ((n: number) => number) => (n) => Math.min(initialDelay * 1.5 ** n, 60);
+const noJitter =
+  (initialDelay = 1): ((n: number) => number) =>
+  (n) =>
+    Math.min(initialDelay * 1.5 ** n, 60);
 
-function setup(prepareConnection?: (p: Recording) => unknown): { clock: Clock; endpoint: ScriptedClientEndpoint; service: ClientService<Recording> } {
+function setup(prepareConnection?: (p: Recording) => unknown): {
+  clock: Clock;
+  endpoint: ScriptedClientEndpoint;
+  service: ClientService<Recording>;
+} {
   const clock = new Clock();
   const endpoint = new ScriptedClientEndpoint();
   const service = new ClientService<Recording>(endpoint, recordingFactory(), {

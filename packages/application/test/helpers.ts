@@ -1,4 +1,13 @@
-import { ConnectionDone, ConnectionLost, Factory, IPv4Address, Protocol, type IListeningPort, type IProtocol, type IProtocolFactory } from "@torsion/core";
+import {
+  ConnectionDone,
+  ConnectionLost,
+  Factory,
+  IPv4Address,
+  Protocol,
+  type IListeningPort,
+  type IProtocol,
+  type IProtocolFactory,
+} from "@torsion/core";
 import { CancelledError, Deferred, Failure, succeed } from "@torsion/defer";
 import { StringTransport } from "@torsion/testing";
 

@@ -32,11 +32,16 @@ describe("react", () => {
       reactor.addSystemEventTrigger("before", "shutdown", () => {
         stops++;
       });
-      const code = await react(reactor, async (r, a: string, b: number) => {
-        seen.push(r === reactor, a, b);
-        await new Promise((resolve) => setImmediate(resolve));
-        seen.push(r.running);
-      }, "x", 2);
+      const code = await react(
+        reactor,
+        async (r, a: string, b: number) => {
+          seen.push(r === reactor, a, b);
+          await new Promise((resolve) => setImmediate(resolve));
+          seen.push(r.running);
+        },
+        "x",
+        2,
+      );
       assert.equal(code, 0);
       assert.deepEqual(seen, [true, "x", 2, true]);
       assert.equal(stops, 1);

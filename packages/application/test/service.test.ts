@@ -5,7 +5,11 @@ import { DuplicateServiceNameError, MultiService, NoSuchServiceError, Service, S
 import { failureResultOf, successResultOf } from "@torsion/testing";
 
 class Logged extends Service {
-  constructor(readonly log: string[], readonly label: string, readonly stopResult?: Deferred<unknown>) {
+  constructor(
+    readonly log: string[],
+    readonly label: string,
+    readonly stopResult?: Deferred<unknown>,
+  ) {
     super();
     this.setName(label);
   }
@@ -122,7 +126,10 @@ describe("MultiService", () => {
     child.setName("db");
     child.setServiceParent(parent);
     assert.equal(parent.getServiceNamed("db"), child);
-    assert.throws(() => parent.getServiceNamed("web"), (e: unknown) => e instanceof NoSuchServiceError && e.message.includes('"web"'));
+    assert.throws(
+      () => parent.getServiceNamed("web"),
+      (e: unknown) => e instanceof NoSuchServiceError && e.message.includes('"web"'),
+    );
   });
 
   it("stops a child removed from a running parent and returns its stop result", () => {

@@ -23,9 +23,7 @@ export function deferLater<T = undefined, A extends unknown[] = []>(
   const deferred = new Deferred<undefined>(() => {
     if (call !== null && call.active()) call.cancel();
   });
-  const result = deferred.addCallback((): T | Deferred<T> | PromiseLike<T> =>
-    fn === undefined ? (undefined as T) : fn(...args),
-  );
+  const result = deferred.addCallback((): T | Deferred<T> | PromiseLike<T> => (fn === undefined ? (undefined as T) : fn(...args)));
   call = clock.callLater(delay, () => deferred.callback(undefined));
   return result;
 }

@@ -263,7 +263,8 @@ export class NotBytesError extends TypeError {
 /** A short description of a non-bytes value for error messages; never throws. */
 function describeValue(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "string") return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}); encode it, e.g. Buffer.from(text)`;
+  if (typeof value === "string")
+    return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}); encode it, e.g. Buffer.from(text)`;
   if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
   return `${typeof value === "undefined" ? "undefined" : `a ${typeof value}`}`;
 }

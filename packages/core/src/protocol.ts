@@ -98,7 +98,10 @@ export class BaseProtocol<T extends ITransport = ITCPTransport> {
  * }
  * ```
  */
-export class Protocol<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends BaseProtocol<T> implements IProtocol {
+export class Protocol<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport>
+  extends BaseProtocol<T>
+  implements IProtocol
+{
   #factory: F | null = null;
 
   /**
@@ -176,9 +179,13 @@ export function watchResult(result: unknown, onFailure: (reason: unknown) => voi
   try {
     const then = (result as { then?: unknown }).then;
     if (typeof then !== "function") return;
-    then.call(result, () => {
-      settled = true;
-    }, fail);
+    then.call(
+      result,
+      () => {
+        settled = true;
+      },
+      fail,
+    );
   } catch (error) {
     fail(error);
   }

@@ -1,15 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Failure } from "@torsion/defer";
-import {
-  ClientFactory,
-  ConnectionDone,
-  ConnectionRefusedError,
-  Factory,
-  IPv4Address,
-  Protocol,
-  type IConnector,
-} from "@torsion/core";
+import { ClientFactory, ConnectionDone, ConnectionRefusedError, Factory, IPv4Address, Protocol, type IConnector } from "@torsion/core";
 import { ConnectionCompleter, MemoryReactor } from "@torsion/testing";
 
 class Client extends Protocol {}

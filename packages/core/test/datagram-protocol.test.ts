@@ -43,7 +43,11 @@ describe("DatagramProtocol", () => {
     assert.equal(protocol.stops, 1);
     assert.equal(protocol.numPorts, 0);
     assert.equal(protocol.transportOrNull, null);
-    assert.throws(() => protocol.transport, (error: unknown) => error instanceof NotConnectedError && /Counting\.transport was used while no port is attached/.test(error.message));
+    assert.throws(
+      () => protocol.transport,
+      (error: unknown) =>
+        error instanceof NotConnectedError && /Counting\.transport was used while no port is attached/.test(error.message),
+    );
   });
 
   it("ignores extra doStop calls", () => {

@@ -35,7 +35,10 @@ describe("LoopingCall", () => {
     const seen: unknown[][] = [];
     new LoopingCall(clock, (a: string, b: number) => void seen.push([a, b]), "a", 1).start(1);
     clock.advance(1);
-    assert.deepEqual(seen, [["a", 1], ["a", 1]]);
+    assert.deepEqual(seen, [
+      ["a", 1],
+      ["a", 1],
+    ]);
   });
 
   it("collapses skipped intervals into one call and stays on the tick grid", () => {
@@ -46,7 +49,10 @@ describe("LoopingCall", () => {
     assert.deepEqual(times, [0, 3.5]);
     clock.advance(0.5);
     assert.deepEqual(times, [0, 3.5, 4]);
-    assert.deepEqual(clock.getDelayedCalls().map((c) => c.getTime()), [5]);
+    assert.deepEqual(
+      clock.getDelayedCalls().map((c) => c.getTime()),
+      [5],
+    );
   });
 
   it("fires the start Deferred with the LoopingCall when stopped, cancelling the pending call", () => {
@@ -104,7 +110,10 @@ describe("LoopingCall", () => {
     assert.deepEqual(times, [0]);
     assert.deepEqual(clock.getDelayedCalls(), []);
     pending[0]?.callback(undefined);
-    assert.deepEqual(clock.getDelayedCalls().map((c) => c.getTime()), [6]);
+    assert.deepEqual(
+      clock.getDelayedCalls().map((c) => c.getTime()),
+      [6],
+    );
     clock.advance(1);
     assert.deepEqual(times, [0, 6]);
   });
@@ -134,7 +143,10 @@ describe("LoopingCall", () => {
     assert.deepEqual(clock.getDelayedCalls(), []);
     (resolve as unknown as () => void)();
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(clock.getDelayedCalls().map((c) => c.getTime()), [1]);
+    assert.deepEqual(
+      clock.getDelayedCalls().map((c) => c.getTime()),
+      [1],
+    );
     loop.stop();
   });
 
@@ -144,7 +156,10 @@ describe("LoopingCall", () => {
     assert.throws(() => loop.stop(), LoopingCallStateError);
     assert.throws(() => loop.reset(), LoopingCallStateError);
     loop.start(1);
-    assert.throws(() => loop.start(1), (e: unknown) => e instanceof LoopingCallStateError && e.code === "ERR_LOOPING_CALL_STATE");
+    assert.throws(
+      () => loop.start(1),
+      (e: unknown) => e instanceof LoopingCallStateError && e.code === "ERR_LOOPING_CALL_STATE",
+    );
     assert.equal(loop.running, true);
   });
 
@@ -250,7 +265,12 @@ describe("LoopingCall.withCount", () => {
     clock.advance(3.5);
     clock.advance(0.5);
     clock.advance(2);
-    assert.deepEqual(calls, [[0, 1], [3.5, 3], [4, 1], [6, 2]]);
+    assert.deepEqual(calls, [
+      [0, 1],
+      [3.5, 3],
+      [4, 1],
+      [6, 2],
+    ]);
   });
 
   it("counts from the start time when started with now=false", () => {

@@ -1,7 +1,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Deferred, Failure, succeed } from "@torsion/defer";
-import { BaseProtocol, ConnectionDone, endConnection, Factory, NotConnectedError, Protocol, ProtocolLifecycleError, watchResult } from "@torsion/core";
+import {
+  BaseProtocol,
+  ConnectionDone,
+  endConnection,
+  Factory,
+  NotConnectedError,
+  Protocol,
+  ProtocolLifecycleError,
+  watchResult,
+} from "@torsion/core";
 import { StringTransport } from "@torsion/testing";
 
 class Recorder extends Protocol {
@@ -38,13 +47,16 @@ describe("BaseProtocol", () => {
   it("throws NotConnectedError, naming the class, when transport is read before makeConnection", () => {
     class Early extends Protocol {}
     const protocol = new Early();
-    assert.throws(() => protocol.transport.write(Buffer.from("x")), (error: unknown) => {
-      assert.ok(error instanceof NotConnectedError);
-      assert.ok(error instanceof ProtocolLifecycleError);
-      assert.equal(error.code, "ERR_NOT_CONNECTED");
-      assert.match(error.message, /Early\.transport was used before makeConnection/);
-      return true;
-    });
+    assert.throws(
+      () => protocol.transport.write(Buffer.from("x")),
+      (error: unknown) => {
+        assert.ok(error instanceof NotConnectedError);
+        assert.ok(error instanceof ProtocolLifecycleError);
+        assert.equal(error.code, "ERR_NOT_CONNECTED");
+        assert.match(error.message, /Early\.transport was used before makeConnection/);
+        return true;
+      },
+    );
   });
 
   it("lets a transport be set and cleared through the transport setter", () => {
@@ -133,7 +145,10 @@ describe("Protocol", () => {
   it("starts with no factory and names itself in logPrefix", () => {
     const protocol = new Recorder();
     assert.equal(protocol.factoryOrNull, null);
-    assert.throws(() => protocol.factory, (error: unknown) => error instanceof NotConnectedError && /Recorder\.factory is not set/.test(error.message));
+    assert.throws(
+      () => protocol.factory,
+      (error: unknown) => error instanceof NotConnectedError && /Recorder\.factory is not set/.test(error.message),
+    );
     assert.equal(protocol.logPrefix(), "Recorder");
   });
 
@@ -177,7 +192,8 @@ describe("watchResult", () => {
 
   it("ignores undefined, plain values and fulfilled thenables", async () => {
     const failures: unknown[] = [];
-    for (const value of [undefined, null, 3, "text", {}, { then: 1 }, Promise.resolve(1), succeed(2)]) watchResult(value, (e) => failures.push(e));
+    for (const value of [undefined, null, 3, "text", {}, { then: 1 }, Promise.resolve(1), succeed(2)])
+      watchResult(value, (e) => failures.push(e));
     await settle();
     assert.deepEqual(failures, []);
   });
@@ -189,8 +205,20 @@ describe("watchResult", () => {
     const deferred = new Deferred<void>();
     watchResult(deferred, (e) => failures.push(e));
     deferred.errback(new Failure(bug));
-    watchResult({ then: () => { throw bug; } }, (e) => failures.push(e));
-    const twice = { then: (_ok: unknown, fail: (e: unknown) => void) => { fail(1); fail(2); } };
+    watchResult(
+      {
+        then: () => {
+          throw bug;
+        },
+      },
+      (e) => failures.push(e),
+    );
+    const twice = {
+      then: (_ok: unknown, fail: (e: unknown) => void) => {
+        fail(1);
+        fail(2);
+      },
+    };
     watchResult(twice, (e) => failures.push(e));
     await settle();
     assert.deepEqual(failures, [bug, 1, bug, bug]);

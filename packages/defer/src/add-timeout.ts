@@ -11,8 +11,7 @@ export type OnTimeoutCancel<T> = (result: T | Failure, seconds: number) => unkno
  * `seconds`, then adds two pairs: one translating the outcome if (and only if) the timeout
  * fired, one cancelling the delayed call if it is still pending. Internal.
  */
-export function addTimeoutTo<T>(deferred: Deferred<T>, seconds: number, clock: ITimeoutClock,
-  onTimeoutCancel?: OnTimeoutCancel<T>): void {
+export function addTimeoutTo<T>(deferred: Deferred<T>, seconds: number, clock: ITimeoutClock, onTimeoutCancel?: OnTimeoutCancel<T>): void {
   let timedOut = false;
   const call = clock.callLater(seconds, () => {
     timedOut = true;

@@ -61,7 +61,10 @@ export class DeferredList<T, F extends boolean = false> extends Deferred<Deferre
     this.consumeErrors = options.consumeErrors ?? false;
     if (this.#members.length === 0 && !this.fireOnOneCallback) this.#fire([]);
     this.#members.forEach((member, index) => {
-      member.addCallbacks((value) => this.#onSuccess(value, index), (failure) => this.#onFailure(failure, index));
+      member.addCallbacks(
+        (value) => this.#onSuccess(value, index),
+        (failure) => this.#onFailure(failure, index),
+      );
     });
   }
 

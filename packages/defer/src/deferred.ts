@@ -12,8 +12,13 @@ type Step = ((value: unknown, ...args: unknown[]) => unknown) | null;
 
 /** One link of the chain: a callback pair, or a hand-over to another Deferred. */
 type Link =
-  | { readonly kind: "pair"; readonly callback: Step; readonly callbackArgs: readonly unknown[];
-      readonly errback: Step; readonly errbackArgs: readonly unknown[] }
+  | {
+      readonly kind: "pair";
+      readonly callback: Step;
+      readonly callbackArgs: readonly unknown[];
+      readonly errback: Step;
+      readonly errbackArgs: readonly unknown[];
+    }
   | { readonly kind: "continue"; readonly target: Deferred<unknown> }
   | { readonly kind: "forward"; readonly target: Deferred<unknown> };
 
@@ -160,25 +165,21 @@ export class Deferred<T> implements PromiseLike<T> {
     errback?: ((failure: Failure, ...args: B) => CallbackReturn<V>) | null,
     options?: AddCallbacksOptions<A, B>,
   ): Deferred<U | V> {
-    return this.#add(callback as Step, options?.callbackArgs ?? NO_ARGS, (errback ?? null) as Step,
-      options?.errbackArgs ?? NO_ARGS);
+    return this.#add(callback as Step, options?.callbackArgs ?? NO_ARGS, (errback ?? null) as Step, options?.errbackArgs ?? NO_ARGS);
   }
 
   /** Adds a callback only (failures pass it by), called as `fn(result, ...args)`. */
-  addCallback<U, A extends unknown[] = []>(
-    fn: (result: T, ...args: A) => CallbackReturn<U>, ...args: A): Deferred<U> {
+  addCallback<U, A extends unknown[] = []>(fn: (result: T, ...args: A) => CallbackReturn<U>, ...args: A): Deferred<U> {
     return this.#add(fn as Step, args, null, NO_ARGS);
   }
 
   /** Adds an errback only (results pass it by), called as `fn(failure, ...args)`. */
-  addErrback<V = never, B extends unknown[] = []>(
-    fn: (failure: Failure, ...args: B) => CallbackReturn<V>, ...args: B): Deferred<T | V> {
+  addErrback<V = never, B extends unknown[] = []>(fn: (failure: Failure, ...args: B) => CallbackReturn<V>, ...args: B): Deferred<T | V> {
     return this.#add(null, NO_ARGS, fn as Step, args);
   }
 
   /** Adds `fn` as both callback and errback: it sees the result or the {@link Failure}. */
-  addBoth<U, A extends unknown[] = []>(
-    fn: (result: T | Failure, ...args: A) => CallbackReturn<U>, ...args: A): Deferred<U> {
+  addBoth<U, A extends unknown[] = []>(fn: (result: T | Failure, ...args: A) => CallbackReturn<U>, ...args: A): Deferred<U> {
     return this.#add(fn as Step, args, fn as Step, args);
   }
 

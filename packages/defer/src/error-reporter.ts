@@ -16,7 +16,6 @@ export type ErrorReporter = (failure: Failure, context: string) => void;
  * stderr. This is the one place library code writes to the console.
  */
 export const defaultErrorReporter: ErrorReporter = (failure, context) => {
-   
   console.error(`${context}:\n${failure.getTraceback()}`);
 };
 

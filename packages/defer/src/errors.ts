@@ -93,8 +93,10 @@ export class DeferredCycleError extends TorsionError {
   readonly length: number;
 
   constructor(length: number) {
-    super(`cancel() found a cycle of ${length} Deferred${length === 1 ? "" : "s"} waiting on each other; `
-      + "none of them can ever fire, and nothing was cancelled");
+    super(
+      `cancel() found a cycle of ${length} Deferred${length === 1 ? "" : "s"} waiting on each other; ` +
+        "none of them can ever fire, and nothing was cancelled",
+    );
     this.length = length;
   }
 }

@@ -13,10 +13,7 @@ import { DeferredList } from "./deferred-list.js";
  * @param consumeErrors - continue each failed member's chain with `null` (see
  *   `DeferredListOptions.consumeErrors`)
  */
-export function gatherResults<T>(
-  deferreds: Iterable<Deferred<T> | PromiseLike<T>>,
-  consumeErrors = false,
-): Deferred<T[]> {
+export function gatherResults<T>(deferreds: Iterable<Deferred<T> | PromiseLike<T>>, consumeErrors = false): Deferred<T[]> {
   const list = new DeferredList<T>(deferreds, { fireOnOneErrback: true, consumeErrors });
   return list.addCallback((entries) => entries.map((entry) => entry[1] as T));
 }

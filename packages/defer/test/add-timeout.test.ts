@@ -22,7 +22,7 @@ describe("Deferred addTimeout", () => {
     clock.advance(0.1);
     const failure = failureOf(d);
     assert.ok(failure.value instanceof TimeoutError);
-    assert.equal((failure.value).code, "ERR_DEFERRED_TIMEOUT");
+    assert.equal(failure.value.code, "ERR_DEFERRED_TIMEOUT");
     assert.ok(failure.value.cause instanceof CancelledError);
     assert.match(failure.getErrorMessage(), /5 seconds/);
   });

@@ -14,10 +14,14 @@ describe("ConcurrencyPrimitive.run", () => {
   it("calls the function with its arguments once acquired and releases after a plain value", () => {
     const lock = new DeferredLock();
     let lockedDuring: boolean | undefined;
-    const d = lock.run((a: number, b: number) => {
-      lockedDuring = lock.locked;
-      return a * b;
-    }, 6, 7);
+    const d = lock.run(
+      (a: number, b: number) => {
+        lockedDuring = lock.locked;
+        return a * b;
+      },
+      6,
+      7,
+    );
     assert.equal(lockedDuring, true);
     assert.equal(lock.locked, false);
     assert.deepEqual(d.peek(), { state: "succeeded", result: 42 });
@@ -96,9 +100,12 @@ describe("ConcurrencyPrimitive.run", () => {
   it("cancels the function's Deferred when a run() in progress is cancelled, and releases", () => {
     const lock = new DeferredLock();
     let workCancelled = false;
-    const d = lock.run(() => new Deferred<string>(() => {
-      workCancelled = true;
-    }));
+    const d = lock.run(
+      () =>
+        new Deferred<string>(() => {
+          workCancelled = true;
+        }),
+    );
     d.cancel();
     assert.equal(workCancelled, true);
     assert.equal(lock.locked, false);

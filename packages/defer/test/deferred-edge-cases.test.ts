@@ -19,8 +19,7 @@ describe("Deferred cancel on a cycle of waits", () => {
         name: "DeferredCycleError",
         code: "ERR_DEFERRED_CYCLE",
         length: 2,
-        message: "cancel() found a cycle of 2 Deferreds waiting on each other; none of them can ever fire, "
-          + "and nothing was cancelled",
+        message: "cancel() found a cycle of 2 Deferreds waiting on each other; none of them can ever fire, " + "and nothing was cancelled",
         cancellerCalls: 0,
         states: [waiting, waiting],
       },
@@ -30,8 +29,7 @@ describe("Deferred cancel on a cycle of waits", () => {
         name: "DeferredCycleError",
         code: "ERR_DEFERRED_CYCLE",
         length: 3,
-        message: "cancel() found a cycle of 3 Deferreds waiting on each other; none of them can ever fire, "
-          + "and nothing was cancelled",
+        message: "cancel() found a cycle of 3 Deferreds waiting on each other; none of them can ever fire, " + "and nothing was cancelled",
         cancellerCalls: 0,
         states: [waiting, waiting, waiting, waiting],
       },
@@ -63,7 +61,10 @@ describe("Deferred chainDeferred whose target returns the source", () => {
     source.chainDeferred(target);
     source.addBoth((r) => seen.push(["source", r]));
     source.callback("result");
-    assert.deepEqual(seen, [["target", "result"], ["source", null]]);
+    assert.deepEqual(seen, [
+      ["target", "result"],
+      ["source", null],
+    ]);
   });
 
   it("hands a failure over the same way, so the target's errback sees it and nothing is reported", () => {
@@ -81,15 +82,21 @@ describe("Deferred chainDeferred whose target returns the source", () => {
     const source = new Deferred<string>();
     const target = new Deferred<string>();
     const seen: unknown[] = [];
-    target.addCallback((r) => {
-      source.addBoth((x) => seen.push(["added", x]));
-      seen.push(["target", r]);
-      return r;
-    }).addCallback((r) => seen.push(["target2", r]));
+    target
+      .addCallback((r) => {
+        source.addBoth((x) => seen.push(["added", x]));
+        seen.push(["target", r]);
+        return r;
+      })
+      .addCallback((r) => seen.push(["target2", r]));
     source.chainDeferred(target);
     assert.deepEqual(source.peek(), { state: "pending" });
     source.callback("v");
-    assert.deepEqual(seen, [["target", "v"], ["target2", "v"], ["added", null]]);
+    assert.deepEqual(seen, [
+      ["target", "v"],
+      ["target2", "v"],
+      ["added", null],
+    ]);
   });
 
   it("reports pending for the source while its target runs", () => {
@@ -128,7 +135,10 @@ describe("Deferred deliberate differences from Twisted", () => {
       return `${r}+1`;
     });
     inner.callback("in flight");
-    assert.deepEqual(seen, [["inner callback returns", "in flight+1"], ["outer", "in flight+1"]]);
+    assert.deepEqual(seen, [
+      ["inner callback returns", "in flight+1"],
+      ["outer", "in flight+1"],
+    ]);
     assert.deepEqual(inner.peek(), { state: "succeeded", result: null });
   });
 
@@ -143,6 +153,9 @@ describe("Deferred deliberate differences from Twisted", () => {
     inner.callback("v");
     assert.deepEqual(seen, [["inner, after the hand-over", null]]);
     outer.unpause();
-    assert.deepEqual(seen, [["inner, after the hand-over", null], ["outer", "v"]]);
+    assert.deepEqual(seen, [
+      ["inner, after the hand-over", null],
+      ["outer", "v"],
+    ]);
   });
 });

@@ -19,7 +19,10 @@ describe("DeferredList", () => {
     b.callback("b");
     assert.equal(list.called, false);
     a.callback("a");
-    assert.deepEqual(resultOf(list), [[true, "a"], [true, "b"]]);
+    assert.deepEqual(resultOf(list), [
+      [true, "a"],
+      [true, "b"],
+    ]);
   });
 
   it("records a member failure as [false, failure] and does not fail itself", () => {
@@ -48,7 +51,10 @@ describe("DeferredList", () => {
 
   it("fires inside the constructor when every member already fired", () => {
     const list = new DeferredList([succeed(1), succeed(2)]);
-    assert.deepEqual(resultOf(list), [[true, 1], [true, 2]]);
+    assert.deepEqual(resultOf(list), [
+      [true, 1],
+      [true, 2],
+    ]);
   });
 
   it("fires with [] at once for an empty list", () => {
@@ -109,7 +115,10 @@ describe("DeferredList", () => {
     a.errback(new Error("not consumed"));
     assert.equal(list.called, true);
     await nextTurn();
-    assert.deepEqual(reports.take().map((r) => r.failure.getErrorMessage()), ["not consumed"]);
+    assert.deepEqual(
+      reports.take().map((r) => r.failure.getErrorMessage()),
+      ["not consumed"],
+    );
   });
 
   it("cancels every member when cancelled before firing", () => {
@@ -118,7 +127,10 @@ describe("DeferredList", () => {
     const list = new DeferredList([a, b], { consumeErrors: true });
     list.cancel();
     const entries: DeferredListEntry<number>[] = resultOf(list);
-    assert.deepEqual(entries.map((e) => e[0]), [false, false]);
+    assert.deepEqual(
+      entries.map((e) => e[0]),
+      [false, false],
+    );
     assert.ok(entries.every((e) => e[1] instanceof Failure && e[1].value instanceof CancelledError));
   });
 
@@ -140,14 +152,20 @@ describe("DeferredList", () => {
     list.cancel();
     assert.equal(b.called, true);
     assert.equal(a.called, false);
-    assert.deepEqual(reports.take().map((r) => r.failure.getErrorMessage()), ["canceller broke"]);
+    assert.deepEqual(
+      reports.take().map((r) => r.failure.getErrorMessage()),
+      ["canceller broke"],
+    );
     a.callback(1);
     assert.equal(list.called, true);
   });
 
   it("accepts promises as members", async () => {
     const list = new DeferredList([Promise.resolve("p"), succeed("d")]);
-    assert.deepEqual(await list, [[true, "p"], [true, "d"]]);
+    assert.deepEqual(await list, [
+      [true, "p"],
+      [true, "d"],
+    ]);
   });
 
   it("exposes its options", () => {

@@ -40,7 +40,10 @@ describe("DeferredLock", () => {
 
   it("throws NotAcquiredError when releasing a lock that is not locked", () => {
     const lock = new DeferredLock();
-    assert.throws(() => lock.release(), (e: unknown) => e instanceof NotAcquiredError && e.code === "ERR_NOT_ACQUIRED");
+    assert.throws(
+      () => lock.release(),
+      (e: unknown) => e instanceof NotAcquiredError && e.code === "ERR_NOT_ACQUIRED",
+    );
   });
 
   it("removes a cancelled waiting acquire from the queue, failing it with CancelledError", () => {

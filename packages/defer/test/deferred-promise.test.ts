@@ -162,9 +162,11 @@ describe("Deferred.fromCoroutine", () => {
   });
 
   it("errbacks when the async function throws", async () => {
-    const d = Deferred.fromCoroutine((async () => {
-      throw new Error("inside");
-    })());
+    const d = Deferred.fromCoroutine(
+      (async () => {
+        throw new Error("inside");
+      })(),
+    );
     await assert.rejects(async () => d, /inside/);
   });
 

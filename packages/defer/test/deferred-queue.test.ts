@@ -30,19 +30,31 @@ describe("DeferredQueue", () => {
     queue.put(1);
     queue.put(2);
     const got = [queue.get(), queue.get()].map((d) => d.peek());
-    assert.deepEqual(got, [{ state: "succeeded", result: 1 }, { state: "succeeded", result: 2 }]);
+    assert.deepEqual(got, [
+      { state: "succeeded", result: 1 },
+      { state: "succeeded", result: 2 },
+    ]);
     const w1 = queue.get();
     const w2 = queue.get();
     queue.put(3);
     queue.put(4);
-    assert.deepEqual([w1.peek(), w2.peek()], [{ state: "succeeded", result: 3 }, { state: "succeeded", result: 4 }]);
+    assert.deepEqual(
+      [w1.peek(), w2.peek()],
+      [
+        { state: "succeeded", result: 3 },
+        { state: "succeeded", result: 4 },
+      ],
+    );
   });
 
   it("throws QueueOverflow when size objects are already queued", () => {
     const queue = new DeferredQueue<number>(2);
     queue.put(1);
     queue.put(2);
-    assert.throws(() => queue.put(3), (e: unknown) => e instanceof QueueOverflow && e.code === "ERR_QUEUE_OVERFLOW");
+    assert.throws(
+      () => queue.put(3),
+      (e: unknown) => e instanceof QueueOverflow && e.code === "ERR_QUEUE_OVERFLOW",
+    );
     assert.equal(queue.pending, 2);
     assert.equal(queue.size, 2);
   });
@@ -58,7 +70,10 @@ describe("DeferredQueue", () => {
   it("throws QueueUnderflow when backlog gets are already waiting", () => {
     const queue = new DeferredQueue<number>(undefined, 1);
     queue.get();
-    assert.throws(() => queue.get(), (e: unknown) => e instanceof QueueUnderflow && e.code === "ERR_QUEUE_UNDERFLOW");
+    assert.throws(
+      () => queue.get(),
+      (e: unknown) => e instanceof QueueUnderflow && e.code === "ERR_QUEUE_UNDERFLOW",
+    );
     assert.equal(queue.backlog, 1);
     assert.equal(queue.waiting, 1);
   });

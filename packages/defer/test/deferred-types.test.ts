@@ -42,8 +42,10 @@ describe("Deferred public types", () => {
     type Entries = ([true, number] | [false, Failure])[];
     const all = new DeferredList([new Deferred<number>()], { consumeErrors: true });
     const one = new DeferredList([new Deferred<number>()], { fireOnOneCallback: true, consumeErrors: true });
-    const typed: [Equal<Parameters<Parameters<typeof all.addCallback>[0]>[0], Entries>,
-      Equal<Parameters<Parameters<typeof one.addCallback>[0]>[0], [number, number] | Entries>] = [true, true];
+    const typed: [
+      Equal<Parameters<Parameters<typeof all.addCallback>[0]>[0], Entries>,
+      Equal<Parameters<Parameters<typeof one.addCallback>[0]>[0], [number, number] | Entries>,
+    ] = [true, true];
     assert.deepEqual(typed, [true, true]);
     all.cancel();
     one.cancel();

@@ -116,6 +116,9 @@ describe("Deferred unhandled failure reporting", () => {
     fail(new Error("three"));
     late.errback(new Error("four"));
     await nextTurn();
-    assert.deepEqual(messages().map((m) => m.split(" | ")[1]), ["one", "two", "three", "four"]);
+    assert.deepEqual(
+      messages().map((m) => m.split(" | ")[1]),
+      ["one", "two", "three", "four"],
+    );
   });
 });

@@ -37,7 +37,10 @@ describe("Deferred firing", () => {
     const d = new Deferred<number>();
     d.callback(1);
     assert.throws(() => d.callback(2), AlreadyCalledError);
-    assert.throws(() => d.errback(new Error("late")), (e: unknown) => e instanceof AlreadyCalledError && e.code === "ERR_ALREADY_CALLED");
+    assert.throws(
+      () => d.errback(new Error("late")),
+      (e: unknown) => e instanceof AlreadyCalledError && e.code === "ERR_ALREADY_CALLED",
+    );
     assert.deepEqual(d.peek(), { state: "succeeded", result: 1 });
   });
 
@@ -65,7 +68,7 @@ describe("Deferred firing", () => {
     });
     d.errback("just a string");
     assert.ok(value instanceof ThrownValueError);
-    assert.equal((value).thrown, "just a string");
+    assert.equal(value.thrown, "just a string");
   });
 
   it("makes errback() without an argument fail with a generic Error", () => {
@@ -84,10 +87,13 @@ describe("Deferred firing", () => {
     const d = new Deferred<unknown>();
     const failure = new Failure(new Error("via callback"));
     let seen: Failure | undefined;
-    d.addCallbacks(() => assert.fail("callback must not run"), (f) => {
-      seen = f;
-      return null;
-    });
+    d.addCallbacks(
+      () => assert.fail("callback must not run"),
+      (f) => {
+        seen = f;
+        return null;
+      },
+    );
     d.callback(failure);
     assert.equal(seen, failure);
   });
@@ -193,7 +199,10 @@ describe("Deferred callback chain", () => {
     }
     ok.callback("fine");
     bad.errback(new Error("broken"));
-    assert.deepEqual(calls, [["cb", "fine", 1, "two"], ["eb", "broken", true]]);
+    assert.deepEqual(calls, [
+      ["cb", "fine", 1, "two"],
+      ["eb", "broken", true],
+    ]);
   });
 
   it("lets a failure pass an addCallbacks pair without errback, and a result pass addErrback", () => {
@@ -214,7 +223,10 @@ describe("Deferred callback chain", () => {
     const b = new Deferred<number>();
     b.addErrback((f, tag: string) => (seen.push([tag, f.getErrorMessage()]), 0), "eb");
     b.errback(new Error("e"));
-    assert.deepEqual(seen, [["both", 111], ["eb", "e"]]);
+    assert.deepEqual(seen, [
+      ["both", 111],
+      ["eb", "e"],
+    ]);
   });
 
   it("gives addBoth the Failure on the error track and continues with what it returns", () => {
@@ -274,9 +286,7 @@ describe("Deferred chaining", () => {
       log.push(["start", result]);
       const middle = new Deferred<string>();
       middle.callback("middle");
-      return middle
-        .addCallback(() => (log.push("first"), inner))
-        .addCallback((r) => (log.push(["second", r]), r + r));
+      return middle.addCallback(() => (log.push("first"), inner)).addCallback((r) => (log.push(["second", r]), r + r));
     });
     outer.addCallback((r) => log.push(["outer", r]));
     assert.deepEqual(log, [["start", "outer"], "first"]);
@@ -310,10 +320,12 @@ describe("Deferred chaining", () => {
     const inner = new Deferred<string>();
     const outer = new Deferred<number>();
     let message = "";
-    outer.addCallback(() => inner).addErrback((f) => {
-      message = f.getErrorMessage();
-      return null;
-    });
+    outer
+      .addCallback(() => inner)
+      .addErrback((f) => {
+        message = f.getErrorMessage();
+        return null;
+      });
     outer.callback(0);
     inner.errback(new Error("inner failed"));
     assert.equal(message, "inner failed");
@@ -382,7 +394,10 @@ describe("Deferred chaining", () => {
     source.chainDeferred(target);
     source.addCallback((r) => seen.push(["source", r]));
     source.callback(7);
-    assert.deepEqual(seen, [["target", 7], ["source", null]]);
+    assert.deepEqual(seen, [
+      ["target", 7],
+      ["source", null],
+    ]);
   });
 
   it("forwards a failure with chainDeferred, leaving the source handled", () => {

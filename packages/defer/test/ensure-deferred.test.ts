@@ -23,7 +23,7 @@ describe("ensureDeferred", () => {
   it("throws NotACoroutineError for a value that is neither a promise nor a Deferred", () => {
     assert.throws(
       () => ensureDeferred(5 as unknown as PromiseLike<number>),
-      (e: unknown) => e instanceof NotACoroutineError && e.message.includes('not a promise'),
+      (e: unknown) => e instanceof NotACoroutineError && e.message.includes("not a promise"),
     );
   });
 });

@@ -8,10 +8,14 @@ describe("execute", () => {
 
   it("calls the function at once with the arguments and succeeds with its return value", () => {
     const calls: unknown[] = [];
-    const d = execute((a: number, b: string) => {
-      calls.push([a, b]);
-      return `${b}${a}`;
-    }, 1, "x");
+    const d = execute(
+      (a: number, b: string) => {
+        calls.push([a, b]);
+        return `${b}${a}`;
+      },
+      1,
+      "x",
+    );
     assert.deepEqual(calls, [[1, "x"]]);
     assert.deepEqual(d.peek(), { state: "succeeded", result: "x1" });
   });

@@ -13,7 +13,7 @@ describe("Failure", () => {
   it("wraps a non-Error thrown value in ThrownValueError", () => {
     const failure = new Failure(42);
     assert.ok(failure.value instanceof ThrownValueError);
-    assert.equal((failure.value).thrown, 42);
+    assert.equal(failure.value.thrown, 42);
   });
 
   it("returns a Failure as-is from Failure.from and shares the value when constructed from one", () => {
@@ -34,7 +34,10 @@ describe("Failure", () => {
     const error = new RangeError("r");
     const failure = new Failure(error);
     assert.equal(failure.trap(RangeError), RangeError);
-    assert.throws(() => failure.trap(TypeError), (e: unknown) => e === error);
+    assert.throws(
+      () => failure.trap(TypeError),
+      (e: unknown) => e === error,
+    );
   });
 
   it("gives the message, a traceback with causes, a thrown value and a string form", () => {
@@ -49,15 +52,39 @@ describe("Failure", () => {
     const revocable = Proxy.revocable({}, {});
     revocable.revoke();
     const throwingMessage = new Error("m");
-    Object.defineProperty(throwingMessage, "message", { get: () => { throw new Error("getter"); } });
+    Object.defineProperty(throwingMessage, "message", {
+      get: () => {
+        throw new Error("getter");
+      },
+    });
     const throwingStack = new Error("s");
-    Object.defineProperty(throwingStack, "stack", { get: () => { throw new Error("getter"); } });
-    Object.defineProperty(throwingStack, "cause", { get: () => { throw new Error("getter"); } });
-    const trappedError = new Proxy(new Error("p"), { get: () => { throw new Error("trap"); } });
+    Object.defineProperty(throwingStack, "stack", {
+      get: () => {
+        throw new Error("getter");
+      },
+    });
+    Object.defineProperty(throwingStack, "cause", {
+      get: () => {
+        throw new Error("getter");
+      },
+    });
+    const trappedError = new Proxy(new Error("p"), {
+      get: () => {
+        throw new Error("trap");
+      },
+    });
     const values: unknown[] = [
       Object.create(null),
-      { toString: () => { throw new Error("toString"); } },
-      Object.defineProperty({}, "message", { get: () => { throw new Error("getter"); } }),
+      {
+        toString: () => {
+          throw new Error("toString");
+        },
+      },
+      Object.defineProperty({}, "message", {
+        get: () => {
+          throw new Error("getter");
+        },
+      }),
       Symbol("s"),
       undefined,
       revocable.proxy,

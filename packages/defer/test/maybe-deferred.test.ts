@@ -24,7 +24,10 @@ describe("maybeDeferred", () => {
 
   it("returns a returned Deferred as-is", () => {
     const inner = new Deferred<number>();
-    assert.equal(maybeDeferred(() => inner), inner);
+    assert.equal(
+      maybeDeferred(() => inner),
+      inner,
+    );
   });
 
   it("turns a returned Failure into a failed Deferred carrying that Failure", () => {

@@ -67,7 +67,10 @@ describe("promise interop", () => {
       return assert.fail("must throw");
     };
     assert.match(messageFor("text"), /^"text" is not a promise/);
-    assert.match(messageFor(async () => 1), /^a function is not a promise/);
+    assert.match(
+      messageFor(async () => 1),
+      /^a function is not a promise/,
+    );
     assert.match(messageFor({}), /^\[object Object\] is not a promise/);
     assert.match(messageFor(undefined), /^undefined is not a promise/);
   });

@@ -51,7 +51,10 @@ describe("race", () => {
     a.errback(new Error("a"));
     const group = failureOf(first).value;
     assert.ok(group instanceof FailureGroup);
-    assert.deepEqual(group.failures.map((f) => f.getErrorMessage()), ["a", "b"]);
+    assert.deepEqual(
+      group.failures.map((f) => f.getErrorMessage()),
+      ["a", "b"],
+    );
   });
 
   it("errbacks at once with an empty FailureGroup for no Deferreds", () => {
@@ -78,7 +81,10 @@ describe("race", () => {
     const first = race([loser, winner]);
     winner.callback(5);
     assert.deepEqual(first.peek(), { state: "succeeded", result: [1, 5] });
-    assert.deepEqual(reports.take().map((r) => r.failure.getErrorMessage()), ["canceller broke"]);
+    assert.deepEqual(
+      reports.take().map((r) => r.failure.getErrorMessage()),
+      ["canceller broke"],
+    );
   });
 
   it("accepts promises and Deferreds that already fired", async () => {

@@ -38,8 +38,10 @@ function requireMethods<R>(reactor: object, type: string, iface: string, methods
   return reactor as R;
 }
 
-const tcpReactor = (reactor: object, type: string) => requireMethods<IReactorTCP>(reactor, type, "IReactorTCP", ["listenTCP", "connectTCP"]);
-const unixReactor = (reactor: object, type: string) => requireMethods<IReactorUNIX>(reactor, type, "IReactorUNIX", ["listenUNIX", "connectUNIX"]);
+const tcpReactor = (reactor: object, type: string) =>
+  requireMethods<IReactorTCP>(reactor, type, "IReactorTCP", ["listenTCP", "connectTCP"]);
+const unixReactor = (reactor: object, type: string) =>
+  requireMethods<IReactorUNIX>(reactor, type, "IReactorUNIX", ["listenUNIX", "connectUNIX"]);
 const timeReactor = (reactor: object, type: string) =>
   requireMethods<IReactorTCP & IReactorTime>(reactor, type, "IReactorTCP and IReactorTime", ["connectTCP", "callLater", "seconds"]);
 
@@ -92,8 +94,16 @@ export function sslServerParser(registry: EndpointRegistry): IStreamServerEndpoi
   return {
     prefix: "ssl",
     parseStreamServer(reactor: object, parameters: EndpointArguments): IStreamServerEndpoint {
-      const bound = bindArguments("ssl", parameters,
-        ["port", "privateKey", "certKey", "sslmethod", "interface", "backlog", "extraCertChain", "dhParameters"]);
+      const bound = bindArguments("ssl", parameters, [
+        "port",
+        "privateKey",
+        "certKey",
+        "sslmethod",
+        "interface",
+        "backlog",
+        "extraCertChain",
+        "dhParameters",
+      ]);
       const port = required("ssl", bound, "port");
       const sslmethod = bound.get("sslmethod") ?? null;
       if (sslmethod !== null && !SSL_METHODS.includes(sslmethod)) {
@@ -104,7 +114,8 @@ export function sslServerParser(registry: EndpointRegistry): IStreamServerEndpoi
       const certificate = checkCertificate("certKey", readPEMFile("certKey", certPath));
       const privateKey = checkPrivateKey("privateKey", readPEMFile("privateKey", keyPath));
       const chainPath = bound.get("extraCertChain");
-      const extraCertChain = chainPath === undefined ? null : checkCertificateChain("extraCertChain", readPEMFile("extraCertChain", chainPath));
+      const extraCertChain =
+        chainPath === undefined ? null : checkCertificateChain("extraCertChain", readPEMFile("extraCertChain", chainPath));
       const dhPath = bound.get("dhParameters");
       const dhParameters = dhPath === undefined ? null : readPEMFile("dhParameters", dhPath);
       const description: ServerTLSDescription = { kind: "server", privateKey, certificate, extraCertChain, dhParameters, sslmethod };
@@ -182,7 +193,11 @@ export const unixClientParser: IStreamClientEndpointStringParserWithReactor = {
 };
 
 /** The client certificate of `certKey=`/`privateKey=` (ssl:) or `certificate=`/`privateKey=` (tls:). */
-function clientCertificate(certParameter: string, certPath: string | undefined, keyPath: string | undefined): ClientTLSDescription["clientCertificate"] {
+function clientCertificate(
+  certParameter: string,
+  certPath: string | undefined,
+  keyPath: string | undefined,
+): ClientTLSDescription["clientCertificate"] {
   if (certPath === undefined) return null;
   const certificate = checkCertificate(certParameter, readPEMFile(certParameter, certPath));
   if (keyPath === undefined) return { certificate: checkPrivateKey(certParameter, certificate), privateKey: null };
@@ -209,8 +224,11 @@ export function sslClientParser(registry: EndpointRegistry): IStreamClientEndpoi
         clientCertificate: clientCertificate("certKey", a.rest.get("certKey"), a.rest.get("privateKey")),
         trustRoots: trustRoots("caCertsDir", a.rest.get("caCertsDir")),
       };
-      return new SSL4ClientEndpoint(reactor, a.host, a.port, description,
-        { timeout: a.timeout, bindAddress: a.bindAddress, tls: registry.tlsSlot });
+      return new SSL4ClientEndpoint(reactor, a.host, a.port, description, {
+        timeout: a.timeout,
+        bindAddress: a.bindAddress,
+        tls: registry.tlsSlot,
+      });
     },
   };
 }
@@ -225,8 +243,16 @@ export function tlsClientParser(registry: EndpointRegistry): IStreamClientEndpoi
   return {
     prefix: "tls",
     parseStreamClient(reactor: object, parameters: EndpointArguments): IStreamClientEndpoint {
-      const bound = bindArguments("tls", parameters,
-        ["host", "port", "timeout", "bindAddress", "certificate", "privateKey", "trustRoots", "endpoint"]);
+      const bound = bindArguments("tls", parameters, [
+        "host",
+        "port",
+        "timeout",
+        "bindAddress",
+        "certificate",
+        "privateKey",
+        "trustRoots",
+        "endpoint",
+      ]);
       const host = required("tls", bound, "host");
       const port = parsePort("port", required("tls", bound, "port"));
       const timeout = parseTimeout("timeout", bound.get("timeout") ?? "30");
@@ -238,10 +264,13 @@ export function tlsClientParser(registry: EndpointRegistry): IStreamClientEndpoi
       };
       const nested = bound.get("endpoint");
       const bindHost = bound.get("bindAddress");
-      const inner = nested !== undefined
-        ? registry.clientFromString(reactor, nested)
-        : new HostnameEndpoint(timeReactor(reactor, "tls"), host, port,
-          { timeout, bindAddress: bindHost === undefined ? null : [bindHost, 0] });
+      const inner =
+        nested !== undefined
+          ? registry.clientFromString(reactor, nested)
+          : new HostnameEndpoint(timeReactor(reactor, "tls"), host, port, {
+              timeout,
+              bindAddress: bindHost === undefined ? null : [bindHost, 0],
+            });
       return wrapClientTLS(description, inner, registry.tlsSlot);
     },
   };

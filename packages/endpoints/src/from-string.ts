@@ -18,7 +18,11 @@ export const defaultEndpointRegistry: EndpointRegistry = addBuiltinParsers(new E
  * @throws EndpointDescriptionError (a subclass) for a malformed description
  * @throws EndpointReactorError when `reactor` lacks what the type needs
  */
-export function serverFromString(reactor: object, description: string, registry: EndpointRegistry = defaultEndpointRegistry): IStreamServerEndpoint {
+export function serverFromString(
+  reactor: object,
+  description: string,
+  registry: EndpointRegistry = defaultEndpointRegistry,
+): IStreamServerEndpoint {
   return registry.serverFromString(reactor, description);
 }
 
@@ -31,6 +35,10 @@ export function serverFromString(reactor: object, description: string, registry:
  * @throws EndpointDescriptionError (a subclass) for a malformed description
  * @throws EndpointReactorError when `reactor` lacks what the type needs
  */
-export function clientFromString(reactor: object, description: string, registry: EndpointRegistry = defaultEndpointRegistry): IStreamClientEndpoint {
+export function clientFromString(
+  reactor: object,
+  description: string,
+  registry: EndpointRegistry = defaultEndpointRegistry,
+): IStreamClientEndpoint {
   return registry.clientFromString(reactor, description);
 }

@@ -92,9 +92,7 @@ export class HostnameEndpoint implements IStreamClientEndpoint {
     const host = this.asciiHost;
     if (host === null) return fail(new InvalidAddressError(`invalid hostname: ${JSON.stringify(this.host)}`));
     const literal = isIPv4Literal(host) ? 4 : isIPv6Literal(host) ? 6 : 0;
-    const lookup = literal === 0
-      ? resolve(this.#resolver, host, 0)
-      : null;
+    const lookup = literal === 0 ? resolve(this.#resolver, host, 0) : null;
     const attempt = new HostnameAttempt(this, factory, host);
     if (lookup === null) attempt.start([{ address: host, family: literal as 4 | 6 }]);
     else attempt.resolving(lookup);
@@ -140,7 +138,11 @@ class HostnameAttempt<P extends IProtocol> {
   start(addresses: readonly ResolvedAddress[]): void {
     if (this.#done) return;
     this.#queue = this.#endpoint.attemptPolicy === "rfc8305" ? interleave(addresses) : [...addresses];
-    debug("%s: trying %o", this.#host, this.#queue.map((a) => a.address));
+    debug(
+      "%s: trying %o",
+      this.#host,
+      this.#queue.map((a) => a.address),
+    );
     this.#next();
   }
 
@@ -161,9 +163,10 @@ class HostnameAttempt<P extends IProtocol> {
   #attempt(address: ResolvedAddress): void {
     const e = this.#endpoint;
     const options = { timeout: e.timeout, bindAddress: e.bindAddress };
-    const endpoint = address.family === 6
-      ? new TCP6ClientEndpoint(e.reactor, address.address, e.port, options)
-      : new TCP4ClientEndpoint(e.reactor, address.address, e.port, options);
+    const endpoint =
+      address.family === 6
+        ? new TCP6ClientEndpoint(e.reactor, address.address, e.port, options)
+        : new TCP4ClientEndpoint(e.reactor, address.address, e.port, options);
     debug("%s: attempt to %s", this.#host, address.address);
     const attempt = endpoint.connect(this.#factory);
     this.#pending.add(attempt);

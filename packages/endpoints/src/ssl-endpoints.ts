@@ -53,7 +53,12 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
   readonly interface: string;
   readonly #tls: TLSProviderSlot;
 
-  constructor(reactor: object, port: number, contextFactory: TLSContextFactory | ServerTLSDescription, options: SSL4ServerEndpointOptions = {}) {
+  constructor(
+    reactor: object,
+    port: number,
+    contextFactory: TLSContextFactory | ServerTLSDescription,
+    options: SSL4ServerEndpointOptions = {},
+  ) {
     this.reactor = reactor;
     this.port = port;
     this.contextFactory = contextFactory;
@@ -88,7 +93,10 @@ export class SSL4ClientEndpoint implements IStreamClientEndpoint {
   readonly #tls: TLSProviderSlot;
 
   constructor(
-    reactor: object, host: string, port: number, contextFactory: TLSContextFactory | ClientTLSDescription,
+    reactor: object,
+    host: string,
+    port: number,
+    contextFactory: TLSContextFactory | ClientTLSDescription,
     options: SSL4ClientEndpointOptions = {},
   ) {
     this.reactor = reactor;
@@ -105,8 +113,10 @@ export class SSL4ClientEndpoint implements IStreamClientEndpoint {
       const provider = requireTLSProvider(this.#tls);
       const cf = this.contextFactory;
       const context = isTLSDescription(cf) && cf.kind === "client" ? provider.clientContextFromDescription(cf) : cf;
-      return provider.connectSSL(this.reactor, this.host, this.port, wrapping, context,
-        { timeout: this.timeout, bindAddress: this.bindAddress });
+      return provider.connectSSL(this.reactor, this.host, this.port, wrapping, context, {
+        timeout: this.timeout,
+        bindAddress: this.bindAddress,
+      });
     });
   }
 }

@@ -85,7 +85,8 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
 
   connect<P extends IProtocol>(factory: IProtocolFactoryOf<P>): Deferred<P> {
     return connectWrapped(factory, (wrapping) =>
-      this.reactor.connectTCP(this.host, this.port, wrapping, connectOptions(this.timeout, this.bindAddress)));
+      this.reactor.connectTCP(this.host, this.port, wrapping, connectOptions(this.timeout, this.bindAddress)),
+    );
   }
 }
 
@@ -120,7 +121,8 @@ export class TCP6ClientEndpoint implements IStreamClientEndpoint {
   connect<P extends IProtocol>(factory: IProtocolFactoryOf<P>): Deferred<P> {
     const connectTo = (address: string): Deferred<P> =>
       connectWrapped(factory, (wrapping) =>
-        this.reactor.connectTCP(address, this.port, wrapping, connectOptions(this.timeout, this.bindAddress)));
+        this.reactor.connectTCP(address, this.port, wrapping, connectOptions(this.timeout, this.bindAddress)),
+      );
     if (isIPv6Literal(this.host)) return connectTo(this.host);
     return resolveFirst(this.#resolver, this.host, 6).addCallback(connectTo);
   }

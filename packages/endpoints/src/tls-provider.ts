@@ -71,12 +71,19 @@ export interface ITLSProvider {
   clientContextFromDescription(description: ClientTLSDescription): TLSContextFactory;
   /** Twisted's `reactor.listenSSL`. Throws `CannotListenError` (or a TLS error) synchronously. */
   listenSSL(
-    reactor: object, port: number, factory: IProtocolFactory, contextFactory: TLSContextFactory,
+    reactor: object,
+    port: number,
+    factory: IProtocolFactory,
+    contextFactory: TLSContextFactory,
     options: { readonly backlog: number; readonly interface: string },
   ): IListeningPort;
   /** Twisted's `reactor.connectSSL`; the connector reports to `factory` as `connectTCP`'s does. */
   connectSSL(
-    reactor: object, host: string, port: number, factory: IClientFactory, contextFactory: TLSContextFactory,
+    reactor: object,
+    host: string,
+    port: number,
+    factory: IClientFactory,
+    contextFactory: TLSContextFactory,
     options: { readonly timeout: number; readonly bindAddress: BindAddress | null },
   ): IConnector;
   /**

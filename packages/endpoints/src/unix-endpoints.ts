@@ -46,8 +46,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
 
   /** `reactor.listenUNIX(address, factory, {backlog, mode, wantPID})`; a `CannotListenError` fails the Deferred. */
   listen(factory: IProtocolFactory): Deferred<IListeningPort> {
-    return execute(() =>
-      this.reactor.listenUNIX(this.address, factory, { backlog: this.backlog, mode: this.mode, wantPID: this.wantPID }));
+    return execute(() => this.reactor.listenUNIX(this.address, factory, { backlog: this.backlog, mode: this.mode, wantPID: this.wantPID }));
   }
 }
 
@@ -67,6 +66,7 @@ export class UNIXClientEndpoint implements IStreamClientEndpoint {
 
   connect<P extends IProtocol>(factory: IProtocolFactoryOf<P>): Deferred<P> {
     return connectWrapped(factory, (wrapping) =>
-      this.reactor.connectUNIX(this.path, wrapping, { timeout: this.timeout, checkPID: this.checkPID }));
+      this.reactor.connectUNIX(this.path, wrapping, { timeout: this.timeout, checkPID: this.checkPID }),
+    );
   }
 }

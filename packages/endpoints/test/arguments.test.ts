@@ -34,15 +34,26 @@ describe("description integers", () => {
   });
 
   it("name the parameter and the value in the error", () => {
-    assert.throws(() => clientFromString(reactor, "tcp:h:80:timeout=1.5"),
-      (e: unknown) => e instanceof EndpointValueError && e.parameter === "timeout" && e.value === "1.5");
+    assert.throws(
+      () => clientFromString(reactor, "tcp:h:80:timeout=1.5"),
+      (e: unknown) => e instanceof EndpointValueError && e.parameter === "timeout" && e.value === "1.5",
+    );
   });
 });
 
 describe("description argument binding", () => {
   it("names the missing, repeated or unknown argument", () => {
-    assert.throws(() => serverFromString(reactor, "tcp"), (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('"port"'));
-    assert.throws(() => clientFromString(reactor, "tls:host=h:1"), (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('multiple values for argument "host"'));
-    assert.throws(() => serverFromString(reactor, "tcp:80:bogus=1"), (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('"bogus"'));
+    assert.throws(
+      () => serverFromString(reactor, "tcp"),
+      (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('"port"'),
+    );
+    assert.throws(
+      () => clientFromString(reactor, "tls:host=h:1"),
+      (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('multiple values for argument "host"'),
+    );
+    assert.throws(
+      () => serverFromString(reactor, "tcp:80:bogus=1"),
+      (e: unknown) => e instanceof EndpointArgumentError && e.message.includes('"bogus"'),
+    );
   });
 });

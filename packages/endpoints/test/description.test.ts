@@ -11,7 +11,10 @@ describe("parseDescription", () => {
   it("keeps keyword names such as __proto__ as plain keys", () => {
     const { kwargs } = parseArguments("a:__proto__=1:constructor=2");
     assert.equal(Object.getPrototypeOf(kwargs), null);
-    assert.deepEqual(Object.entries(kwargs), [["__proto__", "1"], ["constructor", "2"]]);
+    assert.deepEqual(Object.entries(kwargs), [
+      ["__proto__", "1"],
+      ["constructor", "2"],
+    ]);
   });
 
   it("rejects a trailing backslash and non-ASCII keyword names", () => {

@@ -110,7 +110,10 @@ function check(actual: unknown[], expected: readonly unknown[], id: string): voi
     assert.equal(actual[0], "raises", `${id}: expected ${String(expected[1])}, got ${JSON.stringify(actual)}`);
     const classes = RAISES[expected[1] as string];
     assert.ok(classes !== undefined, `${id}: no Torsion error stands for ${String(expected[1])}`);
-    assert.ok(classes.some((c) => actual[1] instanceof c), `${id}: expected ${String(expected[1])}, got ${String(actual[1])}`);
+    assert.ok(
+      classes.some((c) => actual[1] instanceof c),
+      `${id}: expected ${String(expected[1])}, got ${String(actual[1])}`,
+    );
     return;
   }
   if (actual[0] === "raises") throw actual[1];
@@ -157,11 +160,18 @@ function deviationByRule(vector: Vector, expected: readonly unknown[], actual: u
   if (expected[0] !== "raises" && error instanceof EndpointValueError && pythonAcceptsInteger(error.value)) {
     return `strict, range-checked integers: Twisted's int() takes ${JSON.stringify(error.value)} for ${error.parameter}`;
   }
-  if (expected[0] !== "raises" && error instanceof EndpointArgumentError && error.message.includes('takes at most')) {
+  if (expected[0] !== "raises" && error instanceof EndpointArgumentError && error.message.includes("takes at most")) {
     return "extra positionals are an error (Twisted ignores them when host=/port= are given)";
   }
-  if (expected[0] === "raises" && expected[1] === "InvalidCodepoint" && vector.op === "client" && /^tls:/i.test(vector.description)
-    && actual[0] === "client" && actual[1] === "TLS(HostnameEndpoint)" && String((actual[2] as { host: string }).host).includes(":")) {
+  if (
+    expected[0] === "raises" &&
+    expected[1] === "InvalidCodepoint" &&
+    vector.op === "client" &&
+    /^tls:/i.test(vector.description) &&
+    actual[0] === "client" &&
+    actual[1] === "TLS(HostnameEndpoint)" &&
+    String((actual[2] as { host: string }).host).includes(":")
+  ) {
     return "tls: takes IPv6 literals (Twisted crashes in IDNA)";
   }
   if (expected[0] === "client" && expected[1] === "TLS(HostnameEndpoint)") {
@@ -187,7 +197,11 @@ const vectors = loadSuite("endpoint-strings");
 describe("the endpoint-strings oracle (Twisted 22.4)", () => {
   it("has vectors of every op", () => {
     assert.deepEqual([...new Set(vectors.map((v) => v.op))].sort(), ["client", "parse", "quote", "server"]);
-    for (const id of Object.keys(DEVIATIONS)) assert.ok(vectors.some((v) => v.id === id), `deviation ${id} is a vector`);
+    for (const id of Object.keys(DEVIATIONS))
+      assert.ok(
+        vectors.some((v) => v.id === id),
+        `deviation ${id} is a vector`,
+      );
   });
 
   it("recognises each listed deviation by rule too, and nothing that matches Twisted", () => {
@@ -199,7 +213,13 @@ describe("the endpoint-strings oracle (Twisted 22.4)", () => {
   });
 
   it("recognises an IPv6 tls: host, which Twisted rejects, as a deviation", () => {
-    const vector: Vector = { id: "synthetic", kind: "error", op: "client", description: "tls:\\:\\:1:443", events: [["raises", "InvalidCodepoint"]] };
+    const vector: Vector = {
+      id: "synthetic",
+      kind: "error",
+      op: "client",
+      description: "tls:\\:\\:1:443",
+      events: [["raises", "InvalidCodepoint"]],
+    };
     assert.match(String(deviationByRule(vector, vector.events[0] as readonly unknown[], run(vector))), /IPv6/);
   });
 

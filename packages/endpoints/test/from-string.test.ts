@@ -77,21 +77,31 @@ describe("serverFromString", () => {
     assert.throws(() => serverFromString({ listenTCP() {}, connectTCP() {} }, "unix:/tmp/x"), EndpointReactorError);
   });
 
-  it("builds an ssl: endpoint whose listen fails with TLSNotAvailableError while no TLS provider is registered", { skip: skipNoCerts }, () => {
-    const registry = isolated();
-    const e = registry.serverFromString(reactor, `ssl:443:privateKey=${files().key}:certKey=${files().cert}:interface=127.0.0.1:backlog=9`);
-    assert.ok(e instanceof SSL4ServerEndpoint);
-    assert.deepEqual([e.port, e.backlog, e.interface], [443, 9, "127.0.0.1"]);
-    const d = e.contextFactory as ServerTLSDescription;
-    assert.equal(d.kind, "server");
-    assert.equal(d.privateKey.path, files().key);
-    assert.deepEqual(d.certificate.pem, fs.readFileSync(files().cert));
-    assert.deepEqual([d.extraCertChain, d.dhParameters, d.sslmethod], [null, null, null]);
-    failureResultOf(e.listen(new KeepingFactory(Echo)), TLSNotAvailableError);
-  });
+  it(
+    "builds an ssl: endpoint whose listen fails with TLSNotAvailableError while no TLS provider is registered",
+    { skip: skipNoCerts },
+    () => {
+      const registry = isolated();
+      const e = registry.serverFromString(
+        reactor,
+        `ssl:443:privateKey=${files().key}:certKey=${files().cert}:interface=127.0.0.1:backlog=9`,
+      );
+      assert.ok(e instanceof SSL4ServerEndpoint);
+      assert.deepEqual([e.port, e.backlog, e.interface], [443, 9, "127.0.0.1"]);
+      const d = e.contextFactory as ServerTLSDescription;
+      assert.equal(d.kind, "server");
+      assert.equal(d.privateKey.path, files().key);
+      assert.deepEqual(d.certificate.pem, fs.readFileSync(files().cert));
+      assert.deepEqual([d.extraCertChain, d.dhParameters, d.sslmethod], [null, null, null]);
+      failureResultOf(e.listen(new KeepingFactory(Echo)), TLSNotAvailableError);
+    },
+  );
 
   it("reads the certificate from the privateKey file when certKey is not given, and the chain file", { skip: skipNoCerts }, () => {
-    const e = isolated().serverFromString(reactor, `ssl:443:privateKey=${files().both}:extraCertChain=${files().cert}:sslmethod=TLSv1_2_METHOD`);
+    const e = isolated().serverFromString(
+      reactor,
+      `ssl:443:privateKey=${files().both}:extraCertChain=${files().cert}:sslmethod=TLSv1_2_METHOD`,
+    );
     const d = (e as SSL4ServerEndpoint).contextFactory as ServerTLSDescription;
     assert.equal(d.certificate.path, files().both);
     assert.equal(d.extraCertChain?.path, files().cert);
@@ -102,8 +112,14 @@ describe("serverFromString", () => {
     const registry = isolated();
     assert.throws(() => registry.serverFromString(reactor, `ssl:443:privateKey=${path.join(temp.dir, "missing.pem")}`), EndpointFileError);
     assert.throws(() => registry.serverFromString(reactor, `ssl:443:privateKey=${files().key}`), EndpointValueError);
-    assert.throws(() => registry.serverFromString(reactor, `ssl:443:privateKey=${files().both}:sslmethod=SSLv3_METHOD`), EndpointValueError);
-    assert.throws(() => registry.serverFromString(reactor, `ssl:443:privateKey=${files().both}:extraCertChain=${files().key}`), EndpointValueError);
+    assert.throws(
+      () => registry.serverFromString(reactor, `ssl:443:privateKey=${files().both}:sslmethod=SSLv3_METHOD`),
+      EndpointValueError,
+    );
+    assert.throws(
+      () => registry.serverFromString(reactor, `ssl:443:privateKey=${files().both}:extraCertChain=${files().key}`),
+      EndpointValueError,
+    );
   });
 });
 
@@ -159,7 +175,10 @@ describe("clientFromString", () => {
     fs.writeFileSync(path.join(roots, "note.txt"), "ignored");
     const e = clientFromString(reactor, `tls:localhost:443:trustRoots=${roots}:certificate=${files().cert}:privateKey=${files().key}`);
     const d = (e as TLSWrapperClientEndpoint).connectionCreator as ClientTLSDescription;
-    assert.deepEqual(d.trustRoots?.certificates.map((c) => path.basename(c.path)), ["ca.PEM"]);
+    assert.deepEqual(
+      d.trustRoots?.certificates.map((c) => path.basename(c.path)),
+      ["ca.PEM"],
+    );
     assert.equal(d.clientCertificate?.certificate.path, files().cert);
     assert.equal(d.clientCertificate?.privateKey?.path, files().key);
   });
@@ -180,7 +199,8 @@ describe("ssl: client descriptions verify by default (Twisted verifies nothing w
   });
 
   it("without caCertsDir=, the platform trust store is used (trustRoots null), never no verification", () => {
-    const d = (clientFromString(reactor, "ssl:example.com:443:hostname=www.example.com") as SSL4ClientEndpoint).contextFactory as ClientTLSDescription;
+    const d = (clientFromString(reactor, "ssl:example.com:443:hostname=www.example.com") as SSL4ClientEndpoint)
+      .contextFactory as ClientTLSDescription;
     assert.equal(d.hostname, "www.example.com");
     assert.equal(d.trustRoots, null);
   });
@@ -189,8 +209,12 @@ describe("ssl: client descriptions verify by default (Twisted verifies nothing w
     const dir = path.join(temp.dir, "cas");
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(files().cert, path.join(dir, "one.pem"));
-    const d = (clientFromString(reactor, `ssl:h:443:caCertsDir=${dir}:certKey=${files().both}`) as SSL4ClientEndpoint).contextFactory as ClientTLSDescription;
-    assert.deepEqual(d.trustRoots?.certificates.map((c) => path.basename(c.path)), ["one.pem"]);
+    const d = (clientFromString(reactor, `ssl:h:443:caCertsDir=${dir}:certKey=${files().both}`) as SSL4ClientEndpoint)
+      .contextFactory as ClientTLSDescription;
+    assert.deepEqual(
+      d.trustRoots?.certificates.map((c) => path.basename(c.path)),
+      ["one.pem"],
+    );
     assert.equal(d.clientCertificate?.privateKey, null, "the key is in the certKey file");
   });
 
@@ -264,6 +288,9 @@ describe("EndpointRegistry", () => {
 
 describe("description syntax errors", () => {
   it("are EndpointSyntaxErrors naming the description", () => {
-    assert.throws(() => serverFromString({}, "tcp:80\\"), (e: unknown) => e instanceof EndpointSyntaxError && e.message.includes('tcp:80'));
+    assert.throws(
+      () => serverFromString({}, "tcp:80\\"),
+      (e: unknown) => e instanceof EndpointSyntaxError && e.message.includes("tcp:80"),
+    );
   });
 });

@@ -106,10 +106,27 @@ export function makeCertificates(dir: string): TestCertificates | string {
   const cert = path.join(dir, "cert.pem");
   const key = path.join(dir, "key.pem");
   const both = path.join(dir, "both.pem");
-  const result = spawnSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
-    "-days", "1", "-subj", "/CN=localhost",
-  ], { encoding: "utf8" });
+  const result = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+    ],
+    { encoding: "utf8" },
+  );
   if (result.error !== undefined || result.status !== 0) {
     const why = `openssl is not available (${result.error?.message ?? result.stderr}); run scripts/install-test-deps.sh`;
     if (process.env.CI === "true") throw new Error(why);

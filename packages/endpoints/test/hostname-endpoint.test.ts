@@ -61,7 +61,9 @@ describe("HostnameEndpoint", () => {
   it("gives the resolver the IDNA (punycode) form of an international name", () => {
     const reactor = new MemoryReactorClock();
     const asked: unknown[] = [];
-    new HostnameEndpoint(reactor, "bücher.example", 80, { resolver: fixed([v4("192.0.2.1")], asked) }).connect(new KeepingFactory(Recorder));
+    new HostnameEndpoint(reactor, "bücher.example", 80, { resolver: fixed([v4("192.0.2.1")], asked) }).connect(
+      new KeepingFactory(Recorder),
+    );
     assert.deepEqual(asked, [["xn--bcher-kva.example", 0]]);
   });
 
@@ -72,7 +74,13 @@ describe("HostnameEndpoint", () => {
     };
     new HostnameEndpoint(reactor, "127.0.0.1", 80, { resolver }).connect(new KeepingFactory(Recorder));
     new HostnameEndpoint(reactor, "::1", 80, { resolver }).connect(new KeepingFactory(Recorder));
-    assert.deepEqual(reactor.tcpClients.map((c) => [c.host, c.port]), [["127.0.0.1", 80], ["::1", 80]]);
+    assert.deepEqual(
+      reactor.tcpClients.map((c) => [c.host, c.port]),
+      [
+        ["127.0.0.1", 80],
+        ["::1", 80],
+      ],
+    );
   });
 
   it("starts the first attempt at once and one more every 0.3 s, in resolver order (no family interleaving)", () => {
@@ -91,7 +99,13 @@ describe("HostnameEndpoint", () => {
     reactor.advance(0.9);
     assert.equal(reactor.tcpClients.length, 1);
     reactor.advance(0.1);
-    assert.deepEqual(reactor.tcpClients.map((c) => [c.port, c.timeout, c.bindAddress]), [[443, 7, ["192.0.2.9", 0]], [443, 7, ["192.0.2.9", 0]]]);
+    assert.deepEqual(
+      reactor.tcpClients.map((c) => [c.port, c.timeout, c.bindAddress]),
+      [
+        [443, 7, ["192.0.2.9", 0]],
+        [443, 7, ["192.0.2.9", 0]],
+      ],
+    );
   });
 
   it("fires with the first attempt to connect, cancels the others and starts no more", () => {
@@ -138,7 +152,9 @@ describe("HostnameEndpoint", () => {
   it("fails with DNSLookupError when the lookup fails, keeping the resolver's error as cause", () => {
     const reactor = new MemoryReactorClock();
     const cause = Object.assign(new Error("getaddrinfo ENOTFOUND nx.example"), { code: "ENOTFOUND" });
-    const d = new HostnameEndpoint(reactor, "nx.example", 80, { resolver: () => Promise.reject(cause) }).connect(new KeepingFactory(Recorder));
+    const d = new HostnameEndpoint(reactor, "nx.example", 80, { resolver: () => Promise.reject(cause) }).connect(
+      new KeepingFactory(Recorder),
+    );
     return d.then(
       () => assert.fail("expected a failure"),
       (error: unknown) => {
@@ -158,7 +174,9 @@ describe("HostnameEndpoint", () => {
 
   it("fails with InvalidAddressError for a name that is not a valid host name", () => {
     const reactor = new MemoryReactorClock();
-    const d = new HostnameEndpoint(reactor, "exa mple.com", 80, { resolver: fixed([v4("192.0.2.1")]) }).connect(new KeepingFactory(Recorder));
+    const d = new HostnameEndpoint(reactor, "exa mple.com", 80, { resolver: fixed([v4("192.0.2.1")]) }).connect(
+      new KeepingFactory(Recorder),
+    );
     failureResultOf(d, InvalidAddressError);
   });
 
@@ -178,14 +196,19 @@ describe("HostnameEndpoint", () => {
     reactor.advance(0.3);
     d.cancel();
     failureResultOf(d, ConnectingCancelledError);
-    assert.deepEqual(reactor.connectors.map((c) => c.stoppedConnecting), [true, true]);
+    assert.deepEqual(
+      reactor.connectors.map((c) => c.stoppedConnecting),
+      [true, true],
+    );
     reactor.advance(5);
     assert.equal(reactor.tcpClients.length, 2);
     assert.deepEqual(reactor.getDelayedCalls(), []);
   });
 
   it("with the rfc8305 policy, interleaves the families and starts the next attempt as soon as one fails", () => {
-    const { reactor, hosts } = setup([v6("2001:db8::1"), v6("2001:db8::2"), v4("192.0.2.1"), v4("192.0.2.2")], { attemptPolicy: "rfc8305" });
+    const { reactor, hosts } = setup([v6("2001:db8::1"), v6("2001:db8::2"), v4("192.0.2.1"), v4("192.0.2.2")], {
+      attemptPolicy: "rfc8305",
+    });
     assert.deepEqual(hosts(), ["2001:db8::1"]);
     new ConnectionCompleter(reactor).failOnce(new ConnectionRefusedError());
     assert.deepEqual(hosts(), ["2001:db8::1", "192.0.2.1"], "the next family at once after the failure");

@@ -10,7 +10,10 @@ describe("endpoints over MemoryReactor, without sockets", () => {
   it("run a whole echo conversation from endpoint strings", () => {
     const reactor = new MemoryReactorClock();
     const port = successResultOf(serverFromString(reactor, "tcp:8080:interface=127.0.0.1").listen(Factory.forProtocol(Echo)));
-    assert.deepEqual(reactor.tcpServers.map((s) => [s.port, s.interface]), [[8080, "127.0.0.1"]]);
+    assert.deepEqual(
+      reactor.tcpServers.map((s) => [s.port, s.interface]),
+      [[8080, "127.0.0.1"]],
+    );
     const connected = clientFromString(reactor, "tcp:localhost:8080").connect(Factory.forProtocol(Recorder));
     const { pump } = connectPending(reactor);
     const client = successResultOf(connected);
@@ -20,7 +23,7 @@ describe("endpoints over MemoryReactor, without sockets", () => {
     client.transport?.loseConnection();
     pump.flush();
     assert.ok(client.lost !== null);
-    successResultOf((port).stopListening());
+    successResultOf(port.stopListening());
   });
 
   it("also over Unix paths", () => {

@@ -20,7 +20,10 @@ import { Echo, KeepingFactory, Recorder } from "./helpers.js";
 /** A stand-in TLS layer: passes bytes through unchanged, records what it was given. */
 class PassThrough implements ITLSWrapperProtocol {
   transport: ITransport | null = null;
-  constructor(readonly wrappedProtocol: IProtocol, readonly creator: object) {}
+  constructor(
+    readonly wrappedProtocol: IProtocol,
+    readonly creator: object,
+  ) {}
   makeConnection(transport: ITransport): void {
     this.transport = transport;
     this.connectionMade();
@@ -73,9 +76,15 @@ describe("the TLS endpoints", () => {
   it("fail with TLSNotAvailableError, never throw, while no provider is registered", () => {
     const tls: TLSProviderSlot = { tlsProvider: null };
     const reactor = new MemoryReactorClock();
-    failureResultOf(new SSL4ServerEndpoint(reactor, 443, serverDescription(), { tls }).listen(new KeepingFactory(Echo)), TLSNotAvailableError);
+    failureResultOf(
+      new SSL4ServerEndpoint(reactor, 443, serverDescription(), { tls }).listen(new KeepingFactory(Echo)),
+      TLSNotAvailableError,
+    );
     failureResultOf(new SSL4ClientEndpoint(reactor, "h", 443, {}, { tls }).connect(new KeepingFactory(Recorder)), TLSNotAvailableError);
-    failureResultOf(wrapClientTLS({}, new TCP4ClientEndpoint(reactor, "h", 443), tls).connect(new KeepingFactory(Recorder)), TLSNotAvailableError);
+    failureResultOf(
+      wrapClientTLS({}, new TCP4ClientEndpoint(reactor, "h", 443), tls).connect(new KeepingFactory(Recorder)),
+      TLSNotAvailableError,
+    );
     assert.equal(reactor.tcpClients.length, 0);
   });
 
@@ -83,7 +92,9 @@ describe("the TLS endpoints", () => {
     const log: unknown[] = [];
     const tls: TLSProviderSlot = { tlsProvider: fakeProvider(log) };
     const reactor = new MemoryReactorClock();
-    successResultOf(new SSL4ServerEndpoint(reactor, 443, serverDescription(), { tls, interface: "127.0.0.1" }).listen(new KeepingFactory(Echo)));
+    successResultOf(
+      new SSL4ServerEndpoint(reactor, 443, serverDescription(), { tls, interface: "127.0.0.1" }).listen(new KeepingFactory(Echo)),
+    );
     const own = { mine: true };
     successResultOf(new SSL4ServerEndpoint(reactor, 444, own, { tls }).listen(new KeepingFactory(Echo)));
     assert.deepEqual(log, [

@@ -28,7 +28,10 @@ describe("TCP server endpoints", () => {
     const reactor = new MemoryReactor();
     const factory = new KeepingFactory(Echo);
     const port = successResultOf(new TCP4ServerEndpoint(reactor, 1234, { backlog: 7, interface: "127.0.0.1" }).listen(factory));
-    assert.deepEqual(reactor.tcpServers.map(({ port, backlog, interface: i }) => [port, backlog, i]), [[1234, 7, "127.0.0.1"]]);
+    assert.deepEqual(
+      reactor.tcpServers.map(({ port, backlog, interface: i }) => [port, backlog, i]),
+      [[1234, 7, "127.0.0.1"]],
+    );
     assert.equal(reactor.tcpServers[0]?.factory, factory);
     assert.equal(port, reactor.ports[0]);
     assert.equal(factory.starts, 1);
@@ -38,7 +41,13 @@ describe("TCP server endpoints", () => {
     const reactor = new MemoryReactor();
     new TCP4ServerEndpoint(reactor, 80).listen(new KeepingFactory(Echo));
     new TCP6ServerEndpoint(reactor, 81).listen(new KeepingFactory(Echo));
-    assert.deepEqual(reactor.tcpServers.map((s) => [s.port, s.backlog, s.interface]), [[80, 50, ""], [81, 50, "::"]]);
+    assert.deepEqual(
+      reactor.tcpServers.map((s) => [s.port, s.backlog, s.interface]),
+      [
+        [80, 50, ""],
+        [81, 50, "::"],
+      ],
+    );
   });
 
   it("fail the Deferred with the CannotListenError listenTCP throws", async () => {
@@ -59,7 +68,10 @@ describe("TCP client endpoints over MemoryReactor", () => {
     const reactor = new MemoryReactor();
     const factory = new KeepingFactory(Recorder);
     const d = new TCP4ClientEndpoint(reactor, "service.test", 80, { timeout: 9, bindAddress: ["127.0.0.2", 0] }).connect(factory);
-    assert.deepEqual(reactor.tcpClients.map((c) => [c.host, c.port, c.timeout, c.bindAddress]), [["service.test", 80, 9, ["127.0.0.2", 0]]]);
+    assert.deepEqual(
+      reactor.tcpClients.map((c) => [c.host, c.port, c.timeout, c.bindAddress]),
+      [["service.test", 80, 9, ["127.0.0.2", 0]]],
+    );
     assertNoResult(d);
     new ConnectionCompleter(reactor).succeedOnce();
     const protocol = successResultOf(d);
@@ -114,7 +126,13 @@ describe("TCP client endpoints over MemoryReactor", () => {
     const reactor = new MemoryReactor();
     const nothing = new TCP4ClientEndpoint(reactor, "h", 1).connect({ buildProtocol: () => null, doStart() {}, doStop() {} });
     const boom = new Error("boom");
-    const throwing = new TCP4ClientEndpoint(reactor, "h", 2).connect({ buildProtocol: () => { throw boom; }, doStart() {}, doStop() {} });
+    const throwing = new TCP4ClientEndpoint(reactor, "h", 2).connect({
+      buildProtocol: () => {
+        throw boom;
+      },
+      doStart() {},
+      doStop() {},
+    });
     const completer = new ConnectionCompleter(reactor);
     assert.equal(completer.succeedOnce(), null);
     assert.equal(completer.succeedOnce(), null);
@@ -123,7 +141,14 @@ describe("TCP client endpoints over MemoryReactor", () => {
   });
 
   it("fail (never throw) when connectTCP throws", () => {
-    const broken = { listenTCP: () => { throw new Error("no"); }, connectTCP: () => { throw new RangeError("bad port"); } };
+    const broken = {
+      listenTCP: () => {
+        throw new Error("no");
+      },
+      connectTCP: () => {
+        throw new RangeError("bad port");
+      },
+    };
     const d = new TCP4ClientEndpoint(broken, "h", 99999).connect(new KeepingFactory(Recorder));
     assert.ok(failureResultOf(d).value instanceof RangeError);
   });
@@ -141,7 +166,11 @@ describe("TCP client endpoints over MemoryReactor", () => {
     new TCP4ClientEndpoint(reactor, "h", 1).connect(new KeepingFactory(HalfCloser));
     new TCP4ClientEndpoint(reactor, "h", 2).connect(new KeepingFactory(Recorder));
     const completer = new ConnectionCompleter(reactor);
-    const wrapper = completer.succeedOnce() as unknown as { readConnectionLost(): void; writeConnectionLost(): void; wrappedProtocol: Recorder };
+    const wrapper = completer.succeedOnce() as unknown as {
+      readConnectionLost(): void;
+      writeConnectionLost(): void;
+      wrappedProtocol: Recorder;
+    };
     const plain = completer.succeedOnce() as unknown as Record<string, unknown>;
     wrapper.readConnectionLost();
     wrapper.writeConnectionLost();
@@ -157,7 +186,10 @@ describe("TCP6ClientEndpoint", () => {
       throw new Error("must not resolve");
     };
     new TCP6ClientEndpoint(reactor, "::1", 80, { resolver }).connect(new KeepingFactory(Recorder));
-    assert.deepEqual(reactor.tcpClients.map((c) => [c.host, c.port]), [["::1", 80]]);
+    assert.deepEqual(
+      reactor.tcpClients.map((c) => [c.host, c.port]),
+      [["::1", 80]],
+    );
   });
 
   it("resolves a name for IPv6 only and connects to the first IPv6 address", () => {
@@ -165,16 +197,26 @@ describe("TCP6ClientEndpoint", () => {
     const asked: unknown[] = [];
     const resolver: HostnameResolver = (host, options) => {
       asked.push([host, options.family]);
-      return succeed([{ address: "2001:db8::1", family: 6 as const }, { address: "2001:db8::2", family: 6 as const }]);
+      return succeed([
+        { address: "2001:db8::1", family: 6 as const },
+        { address: "2001:db8::2", family: 6 as const },
+      ]);
     };
     new TCP6ClientEndpoint(reactor, "example.com", 443, { resolver, timeout: 5 }).connect(new KeepingFactory(Recorder));
     assert.deepEqual(asked, [["example.com", 6]]);
-    assert.deepEqual(reactor.tcpClients.map((c) => [c.host, c.port, c.timeout]), [["2001:db8::1", 443, 5]]);
+    assert.deepEqual(
+      reactor.tcpClients.map((c) => [c.host, c.port, c.timeout]),
+      [["2001:db8::1", 443, 5]],
+    );
   });
 
   it("fails with DNSLookupError when the lookup fails or finds nothing", () => {
     const reactor = new MemoryReactor();
-    const failing = new TCP6ClientEndpoint(reactor, "nx.example", 1, { resolver: () => { throw new Error("ENOTFOUND"); } });
+    const failing = new TCP6ClientEndpoint(reactor, "nx.example", 1, {
+      resolver: () => {
+        throw new Error("ENOTFOUND");
+      },
+    });
     const empty = new TCP6ClientEndpoint(reactor, "empty.example", 1, { resolver: () => [] });
     failureResultOf(failing.connect(new KeepingFactory(Recorder)), DNSLookupError);
     failureResultOf(empty.connect(new KeepingFactory(Recorder)), DNSLookupError);

@@ -16,15 +16,26 @@ describe("Unix endpoints over MemoryReactor", () => {
     const reactor = new MemoryReactor();
     new UNIXServerEndpoint(reactor, "/tmp/a.sock", { backlog: 3, mode: 0o600, wantPID: true }).listen(new KeepingFactory(Echo));
     new UNIXServerEndpoint(reactor, "/tmp/b.sock").listen(new KeepingFactory(Echo));
-    assert.deepEqual(reactor.unixServers.map((s) => [s.address, s.backlog, s.mode, s.wantPID]),
-      [["/tmp/a.sock", 3, 0o600, true], ["/tmp/b.sock", 50, 0o666, false]]);
+    assert.deepEqual(
+      reactor.unixServers.map((s) => [s.address, s.backlog, s.mode, s.wantPID]),
+      [
+        ["/tmp/a.sock", 3, 0o600, true],
+        ["/tmp/b.sock", 50, 0o666, false],
+      ],
+    );
   });
 
   it("connect with connectUNIX (timeout 30 and checkPID false by default) and fire with the protocol", () => {
     const reactor = new MemoryReactor();
     const d = new UNIXClientEndpoint(reactor, "/tmp/a.sock").connect(new KeepingFactory(Recorder));
     new UNIXClientEndpoint(reactor, "/tmp/b.sock", { timeout: 2, checkPID: true }).connect(new KeepingFactory(Recorder));
-    assert.deepEqual(reactor.unixClients.map((c) => [c.address, c.timeout, c.checkPID]), [["/tmp/a.sock", 30, false], ["/tmp/b.sock", 2, true]]);
+    assert.deepEqual(
+      reactor.unixClients.map((c) => [c.address, c.timeout, c.checkPID]),
+      [
+        ["/tmp/a.sock", 30, false],
+        ["/tmp/b.sock", 2, true],
+      ],
+    );
     new ConnectionCompleter(reactor).succeedOnce();
     assert.deepEqual(successResultOf(d).events, ["connectionMade"]);
   });
@@ -62,7 +73,9 @@ describe("Unix endpoints over a real socket in a temp dir", () => {
   });
 
   it("fail to listen with CannotListenError where the directory does not exist", async () => {
-    const error = await failureOf(new UNIXServerEndpoint(reactor, path.join(temp.dir, "no", "such", "x.sock")).listen(new KeepingFactory(Echo)));
+    const error = await failureOf(
+      new UNIXServerEndpoint(reactor, path.join(temp.dir, "no", "such", "x.sock")).listen(new KeepingFactory(Echo)),
+    );
     assert.ok(error instanceof CannotListenError, String(error));
   });
 });

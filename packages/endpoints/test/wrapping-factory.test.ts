@@ -56,7 +56,10 @@ describe("the client endpoints' wrapping protocol", () => {
       }
     }
     const { d, completer } = connectOver(Broken);
-    assert.throws(() => completer.succeedOnce(), (e: unknown) => e === boom);
+    assert.throws(
+      () => completer.succeedOnce(),
+      (e: unknown) => e === boom,
+    );
     assert.equal(failureResultOf(d).value, boom);
   });
 });

@@ -62,7 +62,14 @@ class RecordedError extends Error {
 export function eventFromJSON(line: string): LogEvent {
   const record = JSON.parse(line) as Record<string, unknown>;
   const { time, level, namespace, format, fields, failure } = record;
-  if (typeof time !== "number" || !isLogLevel(level) || typeof namespace !== "string" || typeof format !== "string" || typeof fields !== "object" || fields === null) {
+  if (
+    typeof time !== "number" ||
+    !isLogLevel(level) ||
+    typeof namespace !== "string" ||
+    typeof format !== "string" ||
+    typeof fields !== "object" ||
+    fields === null
+  ) {
     throw new SyntaxError("not a Torsion log event");
   }
   const event: LogEvent = { time, level, namespace, format, fields: fields as Record<string, unknown> };

@@ -39,7 +39,10 @@ describe("captureDebug", () => {
       restore();
     }
     traced("after restore");
-    assert.deepEqual(buffer.events.map((e) => [e.level, e.namespace, e.fields.message]), [["debug", "torsion:test:capture", "accepted 127.0.0.1 on 8000"]]);
+    assert.deepEqual(
+      buffer.events.map((e) => [e.level, e.namespace, e.fields.message]),
+      [["debug", "torsion:test:capture", "accepted 127.0.0.1 on 8000"]],
+    );
     assert.equal(traced.enabled, false);
   });
 });

@@ -7,13 +7,26 @@ describe("eventAsJSON", () => {
   it("writes one line of JSON with the fields and the formatted text", () => {
     const line = eventAsJSON({ time: 12.5, level: "info", namespace: "app", format: "hi {name}", fields: { name: "ada" } });
     assert.ok(!line.includes("\n"));
-    assert.deepEqual(JSON.parse(line), { time: 12.5, level: "info", namespace: "app", format: "hi {name}", fields: { name: "ada" }, text: "hi ada" });
+    assert.deepEqual(JSON.parse(line), {
+      time: 12.5,
+      level: "info",
+      namespace: "app",
+      format: "hi {name}",
+      fields: { name: "ada" },
+      text: "hi ada",
+    });
   });
 
   it("makes bigints, bytes, errors, non-finite numbers and cycles JSON-safe", () => {
     const cycle: Record<string, unknown> = { a: 1 };
     cycle.self = cycle;
-    const line = eventAsJSON({ time: 0, level: "debug", namespace: "x", format: "", fields: { big: 2n ** 70n, bytes: Buffer.from("hi"), err: new RangeError("r"), inf: Infinity, cycle, fn: () => 1 } });
+    const line = eventAsJSON({
+      time: 0,
+      level: "debug",
+      namespace: "x",
+      format: "",
+      fields: { big: 2n ** 70n, bytes: Buffer.from("hi"), err: new RangeError("r"), inf: Infinity, cycle, fn: () => 1 },
+    });
     const fields = (JSON.parse(line) as { fields: Record<string, unknown> }).fields;
     assert.equal(fields.big, "1180591620717411303424");
     assert.deepEqual(fields.bytes, { base64: "aGk=" });
@@ -24,7 +37,14 @@ describe("eventAsJSON", () => {
   });
 
   it("records a failure's type, message and traceback, and reads it back", () => {
-    const event: LogEvent = { time: 1, level: "critical", namespace: "app", format: "oops", fields: {}, failure: new Failure(new TypeError("bad")) };
+    const event: LogEvent = {
+      time: 1,
+      level: "critical",
+      namespace: "app",
+      format: "oops",
+      fields: {},
+      failure: new Failure(new TypeError("bad")),
+    };
     const back = eventFromJSON(eventAsJSON(event));
     assert.equal(back.level, "critical");
     assert.equal(back.failure?.value.name, "TypeError");

@@ -5,7 +5,10 @@ import { formatEvent, formatEventAsText, formatTime } from "@torsion/logger";
 
 describe("formatEvent", () => {
   it("replaces each {field} by its value", () => {
-    assert.equal(formatEvent({ format: "accepted {peer} on port {port}", fields: { peer: "127.0.0.1", port: 8000 } }), "accepted 127.0.0.1 on port 8000");
+    assert.equal(
+      formatEvent({ format: "accepted {peer} on port {port}", fields: { peer: "127.0.0.1", port: 8000 } }),
+      "accepted 127.0.0.1 on port 8000",
+    );
   });
 
   it("turns doubled braces into literal ones", () => {
@@ -21,7 +24,11 @@ describe("formatEvent", () => {
   });
 
   it("never throws on values whose toString throws, and shows bytes by length", () => {
-    const hostile = { toString: () => { throw new Error("no"); } };
+    const hostile = {
+      toString: () => {
+        throw new Error("no");
+      },
+    };
     assert.equal(formatEvent({ format: "{a} {b}", fields: { a: hostile, b: Buffer.from("abc") } }), "<unprintable> <3 bytes>");
   });
 
@@ -32,7 +39,14 @@ describe("formatEvent", () => {
 
 describe("formatEventAsText", () => {
   it("writes time, namespace and level, then the message, and indents a traceback", () => {
-    const text = formatEventAsText({ time: 0, level: "error", namespace: "app.db", format: "query failed: {sql}", fields: { sql: "SELECT 1" }, failure: new Failure(new Error("boom")) });
+    const text = formatEventAsText({
+      time: 0,
+      level: "error",
+      namespace: "app.db",
+      format: "query failed: {sql}",
+      fields: { sql: "SELECT 1" },
+      failure: new Failure(new Error("boom")),
+    });
     const [first, second] = text.split("\n");
     assert.equal(first, "1970-01-01T00:00:00.000Z [app.db#error] query failed: SELECT 1");
     assert.match(second ?? "", /^\tError: boom/);

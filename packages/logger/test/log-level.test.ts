@@ -16,7 +16,11 @@ describe("log levels", () => {
   });
 
   it("rejects unknown names with a typed error naming the choices", () => {
-    assert.throws(() => parseLogLevel("verbose"), (error: unknown) => error instanceof InvalidLogLevelError && error.code === "ERR_INVALID_LOG_LEVEL" && error.message.includes('debug, info'));
+    assert.throws(
+      () => parseLogLevel("verbose"),
+      (error: unknown) =>
+        error instanceof InvalidLogLevelError && error.code === "ERR_INVALID_LOG_LEVEL" && error.message.includes("debug, info"),
+    );
     assert.equal(isLogLevel("toString"), false);
     assert.equal(isLogLevel(3), false);
   });

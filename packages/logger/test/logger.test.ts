@@ -24,7 +24,10 @@ describe("Logger", () => {
     log.warn("w");
     log.error("e");
     log.critical("c");
-    assert.deepEqual(buffer.events.map((e) => e.level), ["debug", "info", "warn", "error", "critical"]);
+    assert.deepEqual(
+      buffer.events.map((e) => e.level),
+      ["debug", "info", "warn", "error", "critical"],
+    );
   });
 
   it("attaches any thrown value to failure events, at critical by default", () => {

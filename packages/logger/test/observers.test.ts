@@ -3,7 +3,16 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BufferingObserver, FileLogOutput, eventFromJSON, filteringObserver, jsonFileObserver, textFileObserver, type LogEvent, type LogLevel } from "@torsion/logger";
+import {
+  BufferingObserver,
+  FileLogOutput,
+  eventFromJSON,
+  filteringObserver,
+  jsonFileObserver,
+  textFileObserver,
+  type LogEvent,
+  type LogLevel,
+} from "@torsion/logger";
 
 function event(level: LogLevel, namespace = "app", format = "m"): LogEvent {
   return { time: 0, level, namespace, format, fields: {} };
@@ -73,7 +82,10 @@ describe("filteringObserver", () => {
     const buffer = new BufferingObserver();
     const observer = filteringObserver(buffer.observer, {});
     for (const level of ["debug", "info", "warn"] as const) observer(event(level));
-    assert.deepEqual(buffer.events.map((e) => e.level), ["info", "warn"]);
+    assert.deepEqual(
+      buffer.events.map((e) => e.level),
+      ["info", "warn"],
+    );
   });
 
   it("lets the longest matching namespace prefix decide", () => {
@@ -86,7 +98,10 @@ describe("filteringObserver", () => {
     observer(event("warn", "torsionx"));
     observer(event("debug", "torsion:tcp:transport"));
     // torsion:tcp:transport is a child of "torsion" (debug namespaces use ':'), so warn applies.
-    assert.deepEqual(buffer.events.map((e) => `${e.namespace}#${e.level}`), ["torsion.tcp#debug", "torsion.tcp.port#debug", "torsion.udp#warn"]);
+    assert.deepEqual(
+      buffer.events.map((e) => `${e.namespace}#${e.level}`),
+      ["torsion.tcp#debug", "torsion.tcp.port#debug", "torsion.udp#warn"],
+    );
   });
 });
 
@@ -94,7 +109,10 @@ describe("BufferingObserver", () => {
   it("keeps only the last size events and replays them in order", () => {
     const buffer = new BufferingObserver(3);
     for (let i = 0; i < 10; i++) buffer.observer(event("info", "n", String(i)));
-    assert.deepEqual(buffer.events.map((e) => e.format), ["7", "8", "9"]);
+    assert.deepEqual(
+      buffer.events.map((e) => e.format),
+      ["7", "8", "9"],
+    );
     const replayed: string[] = [];
     buffer.replayTo((e) => replayed.push(e.format));
     assert.deepEqual(replayed, ["7", "8", "9"]);

@@ -2,12 +2,7 @@ export { spawnProcess, stdioFor, DEFAULT_CHILD_FDS } from "./spawn-process.js";
 export { ProcessTransport } from "./process-transport.js";
 export { ProcessProtocol } from "./process-protocol.js";
 export { toNodeSignal, signalNumber } from "./signals.js";
-export {
-  PTYNotSupportedError,
-  ProducerAlreadyRegisteredError,
-  UnexpectedErrorOutput,
-  ProcessSignalledError,
-} from "./errors.js";
+export { PTYNotSupportedError, ProducerAlreadyRegisteredError, UnexpectedErrorOutput, ProcessSignalledError } from "./errors.js";
 export {
   getProcessOutput,
   getProcessValue,
@@ -16,9 +11,4 @@ export {
   type GetProcessOutputOptions,
 } from "./utils.js";
 export { StandardIO, PipeAddress, type StandardIOOptions } from "./standard-io.js";
-export {
-  ProcessEndpoint,
-  ProcessAddress,
-  type IProcessClientEndpoint,
-  type ProcessEndpointOptions,
-} from "./process-endpoint.js";
+export { ProcessEndpoint, ProcessAddress, type IProcessClientEndpoint, type ProcessEndpointOptions } from "./process-endpoint.js";

@@ -130,7 +130,10 @@ class WrapProtocol extends ProcessProtocol {
   }
 
   override processEnded(reason: Failure): void {
-    guardedCall(() => this.#protocol.connectionLost(reason), (error) => this.#report(error, "Unhandled error in protocol.connectionLost (process endpoint)"));
+    guardedCall(
+      () => this.#protocol.connectionLost(reason),
+      (error) => this.#report(error, "Unhandled error in protocol.connectionLost (process endpoint)"),
+    );
   }
 }
 
@@ -153,7 +156,12 @@ export class ProcessEndpoint implements IStreamClientEndpoint {
   readonly #options: ProcessEndpointOptions;
 
   /** @param args - the full argv (`args[0]` is argv[0]), as for `spawnProcess` */
-  constructor(reactor: IReactorProcess & { reportError?(error: unknown, context: string): void }, executable: string, args: readonly string[] = [executable], options: ProcessEndpointOptions = {}) {
+  constructor(
+    reactor: IReactorProcess & { reportError?(error: unknown, context: string): void },
+    executable: string,
+    args: readonly string[] = [executable],
+    options: ProcessEndpointOptions = {},
+  ) {
     this.#reactor = reactor;
     this.#executable = executable;
     this.#args = [...args];

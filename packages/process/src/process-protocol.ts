@@ -49,12 +49,10 @@ export class ProcessProtocol implements IProcessProtocol {
   }
 
   /** Override: the child wrote `data` to its stdout. */
-  outReceived(data: Buffer): void | PromiseLike<unknown> {
-  }
+  outReceived(data: Buffer): void | PromiseLike<unknown> {}
 
   /** Override: the child wrote `data` to its stderr. */
-  errReceived(data: Buffer): void | PromiseLike<unknown> {
-  }
+  errReceived(data: Buffer): void | PromiseLike<unknown> {}
 
   /** Dispatches fds 0, 1, 2 to `inConnectionLost`, `outConnectionLost`, `errConnectionLost`. */
   childConnectionLost(fd: number): void | PromiseLike<unknown> {
@@ -74,10 +72,8 @@ export class ProcessProtocol implements IProcessProtocol {
   errConnectionLost(): void | PromiseLike<unknown> {}
 
   /** Override: the child was reaped (output may still be arriving). */
-  processExited(reason: Failure): void | PromiseLike<unknown> {
-  }
+  processExited(reason: Failure): void | PromiseLike<unknown> {}
 
   /** Override: the child was reaped and every pipe is closed; the last call. */
-  processEnded(reason: Failure): void | PromiseLike<unknown> {
-  }
+  processEnded(reason: Failure): void | PromiseLike<unknown> {}
 }

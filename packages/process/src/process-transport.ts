@@ -90,7 +90,10 @@ export class ProcessTransport implements IProcessTransport {
       this.#unregister = this.#host.registerResource({ kind: "connection", shutdown: (grace) => this.#shutdown(grace) });
     }
     debug("spawned %s pid=%s", this.#executable, String(this.#pid));
-    guardedCall(() => this.#protocol.makeConnection(this), (error) => this.#report(error, "connectionMade"));
+    guardedCall(
+      () => this.#protocol.makeConnection(this),
+      (error) => this.#report(error, "connectionMade"),
+    );
     if (init.child === null || this.#pid === null) {
       const error = init.spawnError;
       if (error !== null) setImmediate(() => this.#spawnFailed(error));
@@ -270,17 +273,23 @@ export class ProcessTransport implements IProcessTransport {
 
   #deliver(pipe: Pipe, data: Buffer): void {
     if (pipe.lost) return;
-    guardedCall(() => this.#protocol.childDataReceived(pipe.fd, data), (error) => {
-      this.#report(error, `childDataReceived (fd ${pipe.fd})`);
-      this.closeChildFD(pipe.fd);
-    });
+    guardedCall(
+      () => this.#protocol.childDataReceived(pipe.fd, data),
+      (error) => {
+        this.#report(error, `childDataReceived (fd ${pipe.fd})`);
+        this.closeChildFD(pipe.fd);
+      },
+    );
   }
 
   #lost(pipe: Pipe): void {
     if (pipe.lost) return;
     pipe.lost = true;
     if (pipe.fd === 0) this.#stdin.close();
-    guardedCall(() => this.#protocol.childConnectionLost(pipe.fd), (error) => this.#report(error, `childConnectionLost (fd ${pipe.fd})`));
+    guardedCall(
+      () => this.#protocol.childConnectionLost(pipe.fd),
+      (error) => this.#report(error, `childConnectionLost (fd ${pipe.fd})`),
+    );
     this.#maybeEnd();
   }
 
@@ -314,7 +323,10 @@ export class ProcessTransport implements IProcessTransport {
     this.#exited = true;
     this.#pid = null;
     this.#reason = reason;
-    guardedCall(() => this.#protocol.processExited(reason), (error) => this.#report(error, "processExited"));
+    guardedCall(
+      () => this.#protocol.processExited(reason),
+      (error) => this.#report(error, "processExited"),
+    );
     this.#maybeEnd();
   }
 
@@ -325,7 +337,10 @@ export class ProcessTransport implements IProcessTransport {
     this.#unregister();
     this.#stdin.close();
     const reason = this.#reason ?? new Failure(new ProcessDone());
-    guardedCall(() => this.#protocol.processEnded(reason), (error) => this.#report(error, "processEnded"));
+    guardedCall(
+      () => this.#protocol.processEnded(reason),
+      (error) => this.#report(error, "processEnded"),
+    );
     for (const waiter of this.#endWaiters.splice(0)) waiter();
   }
 
@@ -338,11 +353,14 @@ export class ProcessTransport implements IProcessTransport {
     const ended = new Promise<void>((resolve) => this.#endWaiters.push(resolve));
     this.closeStdin();
     this.#trySignal("SIGTERM");
-    const timer = setTimeout(() => {
-      this.#trySignal("SIGKILL");
-      // Output pipes held open by grandchildren must not hold the shutdown.
-      setTimeout(() => this.#closeAll(), 100).unref();
-    }, Math.ceil(graceSeconds * 1000));
+    const timer = setTimeout(
+      () => {
+        this.#trySignal("SIGKILL");
+        // Output pipes held open by grandchildren must not hold the shutdown.
+        setTimeout(() => this.#closeAll(), 100).unref();
+      },
+      Math.ceil(graceSeconds * 1000),
+    );
     return ended.finally(() => clearTimeout(timer));
   }
 

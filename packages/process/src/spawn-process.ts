@@ -1,5 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { ChildFDError, type ChildFDs, type IProcessProtocol, type IProcessTransport, type ITransportHost, type SpawnProcessOptions } from "@torsion/core";
+import {
+  ChildFDError,
+  type ChildFDs,
+  type IProcessProtocol,
+  type IProcessTransport,
+  type ITransportHost,
+  type SpawnProcessOptions,
+} from "@torsion/core";
 import { PTYNotSupportedError } from "./errors.js";
 import { ProcessTransport } from "./process-transport.js";
 
@@ -13,7 +20,8 @@ type StdioEntry = "pipe" | "ignore" | number;
 
 /** Node's dense `stdio` array for `childFDs`, and the parent's role on each piped fd. */
 export function stdioFor(childFDs: ChildFDs): { stdio: StdioEntry[]; pipes: Map<number, "r" | "w"> } {
-  if ((childFDs as unknown) === null || typeof (childFDs as unknown) !== "object") throw new ChildFDError("childFDs must be an object mapping child fds to 'r', 'w' or a parent fd");
+  if ((childFDs as unknown) === null || typeof (childFDs as unknown) !== "object")
+    throw new ChildFDError("childFDs must be an object mapping child fds to 'r', 'w' or a parent fd");
   const pipes = new Map<number, "r" | "w">();
   const entries = new Map<number, StdioEntry>();
   for (const [key, value] of Object.entries(childFDs)) {
@@ -49,14 +57,18 @@ function checkArguments(executable: unknown, args: unknown): readonly string[] {
 function environment(env: SpawnProcessOptions["env"]): NodeJS.ProcessEnv {
   if (env === undefined || env === "inherit") return process.env;
   if (env === "empty") return {};
-  if ((env as unknown) === null || typeof (env as unknown) !== "object") throw new TypeError(`env must be "inherit", "empty" or an object, not ${String(env)}`);
+  if ((env as unknown) === null || typeof (env as unknown) !== "object")
+    throw new TypeError(`env must be "inherit", "empty" or an object, not ${String(env)}`);
   return { ...env };
 }
 
 /** Whether `error` is a system error (an errno code such as ENOENT), not an argument error. */
 function isSystemError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === "string" &&
-    /^E[A-Z0-9]+$/.test((error as unknown as { code: string }).code);
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    /^E[A-Z0-9]+$/.test((error as unknown as { code: string }).code)
+  );
 }
 
 /**
@@ -84,7 +96,8 @@ export function spawnProcess(
   const { stdio, pipes } = stdioFor(options.childFDs ?? DEFAULT_CHILD_FDS);
   const env = environment(options.env);
   const onShutdown = options.onShutdown ?? "terminate";
-  if ((onShutdown as string) !== "terminate" && (onShutdown as string) !== "leave") throw new TypeError(`onShutdown must be "terminate" or "leave"`);
+  if ((onShutdown as string) !== "terminate" && (onShutdown as string) !== "leave")
+    throw new TypeError(`onShutdown must be "terminate" or "leave"`);
   let child: ChildProcess | null = null;
   let spawnError: (Error & { code?: unknown }) | null = null;
   try {

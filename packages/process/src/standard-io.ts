@@ -183,7 +183,10 @@ export class StandardIO implements ITransport {
     if (!this.#stdin.readableEnded) this.#stdin.destroy();
     this.#writer.close();
     const failure = new Failure(reason);
-    guardedCall(() => this.#protocol.connectionLost(failure), (error) => this.#host.reportError(error, "Unhandled error in protocol.connectionLost (stdio)"));
+    guardedCall(
+      () => this.#protocol.connectionLost(failure),
+      (error) => this.#host.reportError(error, "Unhandled error in protocol.connectionLost (stdio)"),
+    );
     for (const resolve of this.#closed.splice(0)) resolve();
   }
 

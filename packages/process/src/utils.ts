@@ -23,7 +23,14 @@ export interface GetProcessOutputOptions extends ProcessUtilsOptions {
   readonly errortoo?: boolean;
 }
 
-function spawnFor(reactor: IReactorProcess, protocol: ProcessProtocol, executable: string, args: readonly string[], options: ProcessUtilsOptions, fail: (error: unknown) => void): void {
+function spawnFor(
+  reactor: IReactorProcess,
+  protocol: ProcessProtocol,
+  executable: string,
+  args: readonly string[],
+  options: ProcessUtilsOptions,
+  fail: (error: unknown) => void,
+): void {
   try {
     reactor.spawnProcess(protocol, executable, [executable, ...args], {
       ...(options.env === undefined ? {} : { env: options.env }),
@@ -82,9 +89,16 @@ class OutputCollector extends ProcessProtocol {
  * then part of the output). A child that cannot start errbacks with `ProcessSpawnError`
  * (Twisted would see a traceback on stderr).
  */
-export function getProcessOutput(reactor: IReactorProcess, executable: string, args: readonly string[] = [], options: GetProcessOutputOptions = {}): Deferred<Buffer> {
+export function getProcessOutput(
+  reactor: IReactorProcess,
+  executable: string,
+  args: readonly string[] = [],
+  options: GetProcessOutputOptions = {},
+): Deferred<Buffer> {
   const deferred = new Deferred<Buffer>();
-  spawnFor(reactor, new OutputCollector(deferred, options.errortoo ?? false), executable, args, options, (error) => deferred.errback(error));
+  spawnFor(reactor, new OutputCollector(deferred, options.errortoo ?? false), executable, args, options, (error) =>
+    deferred.errback(error),
+  );
   return deferred;
 }
 
@@ -111,7 +125,12 @@ class ValueGetter extends ProcessProtocol {
  * when a signal ended it (as Twisted's `None`). A child that cannot start errbacks with
  * `ProcessSpawnError`.
  */
-export function getProcessValue(reactor: IReactorProcess, executable: string, args: readonly string[] = [], options: ProcessUtilsOptions = {}): Deferred<number | null> {
+export function getProcessValue(
+  reactor: IReactorProcess,
+  executable: string,
+  args: readonly string[] = [],
+  options: ProcessUtilsOptions = {},
+): Deferred<number | null> {
   const deferred = new Deferred<number | null>();
   spawnFor(reactor, new ValueGetter(deferred), executable, args, options, (error) => deferred.errback(error));
   return deferred;

@@ -60,7 +60,10 @@ export class Recorder extends ProcessProtocol {
 }
 
 /** A reactor (not running) whose reported errors are collected in `errors`. */
-export function testReactor(options: { shutdownGraceSeconds?: number } = {}): { reactor: NodeReactor; errors: { error: Error; context: string }[] } {
+export function testReactor(options: { shutdownGraceSeconds?: number } = {}): {
+  reactor: NodeReactor;
+  errors: { error: Error; context: string }[];
+} {
   const errors: { error: Error; context: string }[] = [];
   const errorReporter: ErrorReporter = (failure, context) => {
     errors.push({ error: Failure.from(failure).value, context });

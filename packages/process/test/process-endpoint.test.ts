@@ -1,6 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectError, ConnectionDone, Factory, ProcessDone, ProcessSpawnError, ProcessTerminated, Protocol, type IStreamClientEndpoint } from "@torsion/core";
+import {
+  ConnectError,
+  ConnectionDone,
+  Factory,
+  ProcessDone,
+  ProcessSpawnError,
+  ProcessTerminated,
+  Protocol,
+  type IStreamClientEndpoint,
+} from "@torsion/core";
 import { ClientService } from "@torsion/application";
 import { connectProtocol } from "@torsion/endpoints";
 import type { Failure } from "@torsion/defer";
@@ -51,8 +60,9 @@ describe("ProcessEndpoint", () => {
 
   it("delivers only stdout to the protocol and ends it with a spawn failure", { timeout: 20_000 }, async () => {
     const { reactor } = testReactor();
-    const out = await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "echo visible; echo hidden >&2"], { errFlag: "drop" })
-      .connect(Factory.forProtocol(Collect));
+    const out = await new ProcessEndpoint(reactor, "sh", ["sh", "-c", "echo visible; echo hidden >&2"], { errFlag: "drop" }).connect(
+      Factory.forProtocol(Collect),
+    );
     await out.lost;
     assert.equal(Buffer.concat(out.chunks).toString(), "visible\n");
     const missing = await new ProcessEndpoint(reactor, "/no/such/program").connect(Factory.forProtocol(Collect));
@@ -61,7 +71,9 @@ describe("ProcessEndpoint", () => {
 
   it("spawns through the reactor it is given, so MemoryReactor records it", () => {
     const reactor = new MemoryReactor();
-    const protocol = successResultOf(new ProcessEndpoint(reactor, "/bin/tool", ["tool", "-v"], { env: "empty" }).connect(Factory.forProtocol(Collect)));
+    const protocol = successResultOf(
+      new ProcessEndpoint(reactor, "/bin/tool", ["tool", "-v"], { env: "empty" }).connect(Factory.forProtocol(Collect)),
+    );
     const record = reactor.processes[0]!;
     assert.deepEqual([record.executable, record.args, record.options.env], ["/bin/tool", ["tool", "-v"], "empty"]);
     record.transport.writeStdout("fake output");
@@ -106,7 +118,8 @@ describe("ProcessEndpoint as an IStreamClientEndpoint", () => {
     const reactor = new MemoryReactor();
     const clock = new Clock();
     const service = new ClientService(new ProcessEndpoint(reactor, "worker", ["worker"]), Factory.forProtocol(Collect), {
-      clock, retryPolicy: () => 2,
+      clock,
+      retryPolicy: () => 2,
     });
     service.startService();
     const first = successResultOf(service.whenConnected()) as Collect;

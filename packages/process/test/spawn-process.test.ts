@@ -32,7 +32,7 @@ describe("spawnProcess", () => {
     assert.equal(recorder.output(1), "out1\nin:ping-pong\nout2\n");
     assert.equal(recorder.output(2), "err1\n");
     assert.ok(reason.value instanceof ProcessDone);
-    assert.equal((reason.value).status, 0);
+    assert.equal(reason.value.status, 0);
     assert.equal(transport.pid, null);
     assert.deepEqual(errors, []);
   });

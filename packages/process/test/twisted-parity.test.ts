@@ -26,10 +26,13 @@ const SCENARIOS: Record<string, { argv: string[]; childFDs?: ChildFDs; onMade?: 
   exit3: { argv: ["sh", "-c", "exit 3"] },
   sigterm: { argv: ["sh", "-c", "kill -TERM $$"] },
   sigkill: { argv: ["sleep", "30"], onMade: (t) => t.signalProcess("KILL") },
-  cat: { argv: ["cat"], onMade: (t) => {
-    t.write(Buffer.from("through cat"));
-    t.closeStdin();
-  } },
+  cat: {
+    argv: ["cat"],
+    onMade: (t) => {
+      t.write(Buffer.from("through cat"));
+      t.closeStdin();
+    },
+  },
   extrafds: {
     argv: ["sh", "-c", 'echo three >&3; read line <&4; echo "got $line"'],
     childFDs: { 0: "w", 1: "r", 2: "r", 3: "r", 4: "w" },
@@ -102,14 +105,20 @@ describe("spawnProcess compared with Twisted 22.4 on the same children", { skip 
     });
   }
 
-  it("reports a failed exec as ProcessSpawnError where Twisted shows exit code 1 and a traceback (documented deviation)", { timeout: 20_000 }, async () => {
-    if (expected instanceof Error || typeof expected === "string") throw expected instanceof Error ? expected : new Error(expected);
-    const twistedOutcome = expected.noexec!;
-    assert.deepEqual([twistedOutcome.reason, twistedOutcome.exitCode], ["ProcessTerminated", 1]);
-    assert.match(twistedOutcome.err, /No such file|Upon exec/i);
-    const { outcome, recorder } = await torsion("noexec");
-    assert.deepEqual([outcome.reason, outcome.exitCode, outcome.signal, outcome.lost, outcome.first, outcome.last],
-      [ProcessSpawnError.name, null, null, twistedOutcome.lost, "made", "ended"]);
-    assert.equal(contractViolation(recorder.events, outcome.lost), null);
-  });
+  it(
+    "reports a failed exec as ProcessSpawnError where Twisted shows exit code 1 and a traceback (documented deviation)",
+    { timeout: 20_000 },
+    async () => {
+      if (expected instanceof Error || typeof expected === "string") throw expected instanceof Error ? expected : new Error(expected);
+      const twistedOutcome = expected.noexec!;
+      assert.deepEqual([twistedOutcome.reason, twistedOutcome.exitCode], ["ProcessTerminated", 1]);
+      assert.match(twistedOutcome.err, /No such file|Upon exec/i);
+      const { outcome, recorder } = await torsion("noexec");
+      assert.deepEqual(
+        [outcome.reason, outcome.exitCode, outcome.signal, outcome.lost, outcome.first, outcome.last],
+        [ProcessSpawnError.name, null, null, twistedOutcome.lost, "made", "ended"],
+      );
+      assert.equal(contractViolation(recorder.events, outcome.lost), null);
+    },
+  );
 });

@@ -2,7 +2,13 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ProcessSpawnError, ProcessTerminated } from "@torsion/core";
 import { Failure } from "@torsion/defer";
-import { ProcessSignalledError, UnexpectedErrorOutput, getProcessOutput, getProcessOutputAndValue, getProcessValue } from "@torsion/process";
+import {
+  ProcessSignalledError,
+  UnexpectedErrorOutput,
+  getProcessOutput,
+  getProcessOutputAndValue,
+  getProcessValue,
+} from "@torsion/process";
 import { testReactor } from "./helpers.js";
 
 async function failureOf(promise: PromiseLike<unknown>): Promise<Error> {

@@ -49,18 +49,23 @@ describe("CooperativeTask", () => {
     const done = task.whenDone();
     tick();
     assert.equal(failureResultOf(done).value, boom);
-    assert.throws(() => task.pause(), (error: unknown) => error instanceof TaskFailed && error.cause === boom);
+    assert.throws(
+      () => task.pause(),
+      (error: unknown) => error instanceof TaskFailed && error.cause === boom,
+    );
   });
 
   it("stops with TaskStopped and is never advanced again", () => {
     const { cooperator, tick } = setUp();
     let steps = 0;
-    const task = cooperator.cooperate((function* () {
-      for (;;) {
-        steps++;
-        yield undefined;
-      }
-    })());
+    const task = cooperator.cooperate(
+      (function* () {
+        for (;;) {
+          steps++;
+          yield undefined;
+        }
+      })(),
+    );
     const done = task.whenDone();
     task.stop();
     tick();
@@ -89,17 +94,21 @@ describe("CooperativeTask", () => {
     const { cooperator, tick } = setUp();
     const gate = new Deferred<string>();
     const log: string[] = [];
-    cooperator.cooperate((function* () {
-      log.push("a waits");
-      yield gate;
-      log.push("a resumed");
-    })());
-    const other = cooperator.coiterate((function* () {
-      for (let i = 0; i < 3; i++) {
-        log.push(`b${i}`);
-        yield undefined;
-      }
-    })());
+    cooperator.cooperate(
+      (function* () {
+        log.push("a waits");
+        yield gate;
+        log.push("a resumed");
+      })(),
+    );
+    const other = cooperator.coiterate(
+      (function* () {
+        for (let i = 0; i < 3; i++) {
+          log.push(`b${i}`);
+          yield undefined;
+        }
+      })(),
+    );
     tick();
     assert.deepEqual(log, ["a waits", "b0", "b1", "b2"]);
     successResultOf(other);
@@ -111,9 +120,11 @@ describe("CooperativeTask", () => {
   it("fails when a yielded Deferred fails", () => {
     const { cooperator, tick } = setUp();
     const gate = new Deferred<string>();
-    const task = cooperator.cooperate((function* () {
-      yield gate;
-    })());
+    const task = cooperator.cooperate(
+      (function* () {
+        yield gate;
+      })(),
+    );
     tick();
     const done = task.whenDone();
     const error = new Error("remote failure");
@@ -127,10 +138,12 @@ describe("CooperativeTask", () => {
     const log: string[] = [];
     let release: (value: string) => void = () => {};
     const promise = new Promise<string>((resolve) => (release = resolve));
-    const task = cooperator.cooperate((function* () {
-      yield promise;
-      log.push("after promise");
-    })());
+    const task = cooperator.cooperate(
+      (function* () {
+        yield promise;
+        log.push("after promise");
+      })(),
+    );
     tick();
     tick();
     assert.deepEqual(log, []);
@@ -147,9 +160,11 @@ describe("CooperativeTask", () => {
     previousReporter = setErrorReporter((failure) => reports.push(failure.getErrorMessage()));
     const { cooperator, tick } = setUp();
     const gate = new Deferred<string>();
-    const task = cooperator.cooperate((function* () {
-      yield gate;
-    })());
+    const task = cooperator.cooperate(
+      (function* () {
+        yield gate;
+      })(),
+    );
     tick();
     const done = task.whenDone();
     task.stop();

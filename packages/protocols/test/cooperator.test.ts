@@ -27,7 +27,10 @@ describe("Cooperator", () => {
     const log: string[] = [];
     cooperator.cooperate(steps(log, "a", 3));
     assert.deepEqual(log, []);
-    assert.deepEqual(clock.getDelayedCalls().map((c) => c.getTime()), [COOPERATOR_TICK_DELAY]);
+    assert.deepEqual(
+      clock.getDelayedCalls().map((c) => c.getTime()),
+      [COOPERATOR_TICK_DELAY],
+    );
     clock.advance(COOPERATOR_TICK_DELAY);
     assert.deepEqual(log, ["a1", "a2", "a3"]);
   });
@@ -60,7 +63,9 @@ describe("Cooperator", () => {
     function* busy(): Generator<undefined> {
       for (let i = 0; i < 200; i++) {
         const end = performance.now() + 2;
-        while (performance.now() < end) { /* spin 2 ms */ }
+        while (performance.now() < end) {
+          /* spin 2 ms */
+        }
         done++;
         yield undefined;
       }
@@ -140,7 +145,10 @@ describe("Cooperator", () => {
 
   it("uses an injected scheduler instead of a clock", () => {
     const ticks: (() => void)[] = [];
-    const cooperator = new Cooperator({ scheduler: (tick) => (ticks.push(tick), { cancel() {} }), terminationPredicateFactory: unitsPerTick(10) });
+    const cooperator = new Cooperator({
+      scheduler: (tick) => (ticks.push(tick), { cancel() {} }),
+      terminationPredicateFactory: unitsPerTick(10),
+    });
     const d = cooperator.coiterate([1, 2]);
     assert.equal(ticks.length, 1);
     ticks[0]?.();

@@ -77,7 +77,12 @@ interface Framed extends IProtocol {
  * The servers' script: record each message; `QUIT` and `INJECTED` close the connection,
  * `INJECT` feeds `INJECTED` back through `dataReceived`, `PAUSE` pauses.
  */
-function script(protocol: Framed & { dataReceived(data: Buffer): void }, message: string, encode: (m: string) => Buffer, depth: number): void {
+function script(
+  protocol: Framed & { dataReceived(data: Buffer): void },
+  message: string,
+  encode: (m: string) => Buffer,
+  depth: number,
+): void {
   protocol.seen.push(message);
   protocol.maxDepth = Math.max(protocol.maxDepth, depth);
   if (message === "QUIT" || message === "INJECTED") protocol.transport?.loseConnection();
@@ -131,12 +136,14 @@ function recording<B extends new (...args: any[]) => Protocol>(Base: B) {
 
 const crlf = (m: string): Buffer => Buffer.from(`${m}\r\n`, "latin1");
 const netstring = (m: string): Buffer => Buffer.from(`${m.length}:${m},`, "latin1");
-const prefixed = (size: 1 | 2 | 4) => (m: string): Buffer => {
-  const frame = Buffer.alloc(size + m.length);
-  frame.writeUIntBE(m.length, 0, size);
-  frame.write(m, size, "latin1");
-  return frame;
-};
+const prefixed =
+  (size: 1 | 2 | 4) =>
+  (m: string): Buffer => {
+    const frame = Buffer.alloc(size + m.length);
+    frame.writeUIntBE(m.length, 0, size);
+    frame.write(m, size, "latin1");
+    return frame;
+  };
 
 class LineServer extends recording(LineReceiver) {
   override encode = crlf;
@@ -327,7 +334,11 @@ function nets(): Net[] {
 }
 
 /** Listens, connects `client`, and returns the server protocol once the server has lost the connection. */
-async function exchange(net: Net, kind: Kind, client: IProtocol & { readonly lost: Promise<Failure> }): Promise<{ server: Framed; reason: Failure }> {
+async function exchange(
+  net: Net,
+  kind: Kind,
+  client: IProtocol & { readonly lost: Promise<Failure> },
+): Promise<{ server: Framed; reason: Failure }> {
   const factory = new ServerFactory(kind.make);
   const port = net.listen(factory);
   let cleanup = (): void => {};
@@ -335,7 +346,10 @@ async function exchange(net: Net, kind: Kind, client: IProtocol & { readonly los
     const clientFactory = new OneClientFactory(client);
     cleanup = () => abort(client);
     net.connect(port, clientFactory);
-    const server = await within(Promise.race([factory.built.promise, clientFactory.failed.promise.then((f) => Promise.reject(f.value))]), "the connection");
+    const server = await within(
+      Promise.race([factory.built.promise, clientFactory.failed.promise.then((f) => Promise.reject(f.value))]),
+      "the connection",
+    );
     const reason = await within(server.lost, "the server's connectionLost");
     await within(client.lost, "the client's connectionLost");
     return { server, reason };
@@ -385,7 +399,10 @@ for (const net of nets()) {
           assert.deepEqual(server.seen.slice(0, 2), ["PAUSE", "B"]);
           assert.equal(server.seen.at(-1), "QUIT");
           const numbers = server.seen.slice(2, -1).map((m) => Number(m.slice(1)));
-          assert.ok(numbers.every((n, i) => n === i), "every streamed frame, in order");
+          assert.ok(
+            numbers.every((n, i) => n === i),
+            "every streamed frame, in order",
+          );
           await within(client.lost, "the client's connectionLost");
         } finally {
           abort(client);

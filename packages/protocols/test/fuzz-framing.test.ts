@@ -83,7 +83,7 @@ function frame(rng: Rng, kind: string, size: number): Buffer {
 
 function randomChunks(rng: Rng, data: Buffer): Buffer[] {
   const chunks: Buffer[] = [];
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const size = rng.pick([0, 1, 1, 2, 3, 7, 64, 1 + rng.int(data.length)]);
     chunks.push(Buffer.from(data.subarray(at, at + size)));
     at += size;
@@ -203,7 +203,7 @@ function pushAll(decoder: { push(chunk: Buffer): unknown[] }, chunk: Buffer): un
 describe(`framing fuzz (${ITERATIONS} streams per class, seed ${SEED})`, () => {
   for (const [name, kind, make] of MAKERS) {
     it(`${name}: no exception, bounded buffer, errors close, chunking-independent up to Twisted's error argument`, () => {
-      const rng = new Rng(SEED ^ name.length * 7919);
+      const rng = new Rng(SEED ^ (name.length * 7919));
       for (let i = 0; i < ITERATIONS; i += 1) {
         const max = rng.pick([0, 1, 2, 5, 16, 100, 300]);
         const data = stream(rng, kind, max);
@@ -236,7 +236,10 @@ describe(`framing fuzz (${ITERATIONS} streams per class, seed ${SEED})`, () => {
         for (const [decoder, bound] of decoders) {
           for (const event of pushAll(decoder, chunk) as { readonly type: string; readonly data?: Buffer }[]) {
             if (event.type !== "lineLengthExceeded") continue;
-            assert.ok(event.data !== undefined && event.data.length <= chunk.length + bound, "a report holds at most the carry and the chunk");
+            assert.ok(
+              event.data !== undefined && event.data.length <= chunk.length + bound,
+              "a report holds at most the carry and the chunk",
+            );
           }
           assert.ok(decoder.bufferedLength <= bound);
         }

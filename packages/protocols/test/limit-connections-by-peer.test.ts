@@ -66,6 +66,9 @@ describe("LimitConnectionsByPeer", () => {
   });
 
   it("rejects a negative limit", () => {
-    assert.throws(() => new LimitConnectionsByPeer(Factory.forProtocol(AccumulatingProtocol), { maxConnectionsPerPeer: -1 }), InvalidPolicyOptionError);
+    assert.throws(
+      () => new LimitConnectionsByPeer(Factory.forProtocol(AccumulatingProtocol), { maxConnectionsPerPeer: -1 }),
+      InvalidPolicyOptionError,
+    );
   });
 });

@@ -25,10 +25,18 @@ const LATE = DeviationReason.overlongDetectedAfterPartialDelimiter;
  * result for VALID, the lines and the report for LATE).
  */
 const DEVIATIONS: Readonly<Record<string, DeviationReason>> = {
-  "line-only-receiver-0011": VALID, "line-only-receiver-0029": VALID, "line-only-receiver-0033": VALID,
-  "line-only-receiver-0034": VALID, "line-only-receiver-0038": VALID, "line-only-receiver-0049": VALID,
-  "line-only-receiver-0054": VALID, "line-only-receiver-0056": VALID, "line-only-receiver-0063": VALID,
-  "line-only-receiver-0085": VALID, "line-only-receiver-0089": VALID, "line-only-receiver-0090": VALID,
+  "line-only-receiver-0011": VALID,
+  "line-only-receiver-0029": VALID,
+  "line-only-receiver-0033": VALID,
+  "line-only-receiver-0034": VALID,
+  "line-only-receiver-0038": VALID,
+  "line-only-receiver-0049": VALID,
+  "line-only-receiver-0054": VALID,
+  "line-only-receiver-0056": VALID,
+  "line-only-receiver-0063": VALID,
+  "line-only-receiver-0085": VALID,
+  "line-only-receiver-0089": VALID,
+  "line-only-receiver-0090": VALID,
   "line-only-receiver-0115": VALID,
   "line-only-receiver-0074": LATE,
 };

@@ -10,7 +10,15 @@ import { assertEvents, loadSuite, type Event } from "./timer-oracle.js";
 interface Vector {
   id: string;
   kind: "valid" | "error";
-  config: { initialDelay: number; factor: number; maxDelay: number; maxRetries: number | null; delay: number; jitter: number; timeValues?: string };
+  config: {
+    initialDelay: number;
+    factor: number;
+    maxDelay: number;
+    maxRetries: number | null;
+    delay: number;
+    jitter: number;
+    timeValues?: string;
+  };
   ops: Event[];
   events: Event[];
   opEventEnds: number[];
@@ -21,7 +29,10 @@ const suite = loadSuite<Vector>("reconnecting-backoff");
 
 class RecordingConnector implements IConnector {
   state: ConnectorState = ConnectorState.disconnected;
-  constructor(readonly events: Event[], readonly clock: Clock) {}
+  constructor(
+    readonly events: Event[],
+    readonly clock: Clock,
+  ) {}
   connect(): void {
     this.events.push(["connect", this.clock.seconds()]);
   }
@@ -90,9 +101,12 @@ function replay(vector: Vector): void {
     delay: factory.delay,
     continueTrying: factory.continueTrying ? 1 : 0,
   };
-  assertEvents([["final", final.time, final.retries, final.delay, final.continueTrying, ...final.pending]],
+  assertEvents(
+    [["final", final.time, final.retries, final.delay, final.continueTrying, ...final.pending]],
     [["final", vector.final.time, vector.final.retries, vector.final.delay, vector.final.continueTrying, ...vector.final.pending]],
-    exact, `${vector.id}: final state`);
+    exact,
+    `${vector.id}: final state`,
+  );
 }
 
 describe("Twisted oracle: ReconnectingClientFactory back-off (reconnecting-backoff.json)", () => {

@@ -31,7 +31,11 @@ class RecordingTransport extends StringTransport {
 /** `Protocol + TimeoutMixin` of §4.4, with the mixin as an owned Timeout. */
 class TimingOutProtocol extends Protocol {
   readonly timeout: Timeout;
-  constructor(readonly clock: Clock, readonly events: Event[], timeOut: number | null) {
+  constructor(
+    readonly clock: Clock,
+    readonly events: Event[],
+    timeOut: number | null,
+  ) {
     super();
     this.timeout = new Timeout(clock, () => this.timeoutConnection(), { timeOut });
   }
@@ -62,8 +66,12 @@ function replay(vector: Vector): void {
   });
   assertEvents(events, vector.events, exact, `${vector.id}: events`);
   const pending = clock.getDelayedCalls().map((call) => call.getTime());
-  assertEvents([["final", clock.seconds(), protocol.timeout.timeOut, ...pending]],
-    [["final", vector.final.time, vector.final.timeOut, ...vector.final.pending]], exact, `${vector.id}: final state`);
+  assertEvents(
+    [["final", clock.seconds(), protocol.timeout.timeOut, ...pending]],
+    [["final", vector.final.time, vector.final.timeOut, ...vector.final.pending]],
+    exact,
+    `${vector.id}: final state`,
+  );
 }
 
 describe("Twisted oracle: TimeoutMixin as Timeout (timeout-mixin.json)", () => {

@@ -8,7 +8,11 @@ import { NoClockError, NoConnectorError, ReconnectingClientFactory, seededRandom
 const DEST = new IPv4Address("TCP", "127.0.0.1", 4000);
 const refused = (): Failure => new Failure(new ConnectionRefusedError());
 
-function setUp(options: { jitter?: number; maxRetries?: number | null } = {}): { clock: Clock; factory: ReconnectingClientFactory; connector: FakeConnector } {
+function setUp(options: { jitter?: number; maxRetries?: number | null } = {}): {
+  clock: Clock;
+  factory: ReconnectingClientFactory;
+  connector: FakeConnector;
+} {
   const clock = new Clock();
   const factory = new ReconnectingClientFactory({ clock, jitter: options.jitter ?? 0, maxRetries: options.maxRetries ?? null });
   factory.protocol = AccumulatingProtocol;
@@ -78,7 +82,10 @@ describe("ReconnectingClientFactory", () => {
   it("throws NoClockError at construction when no clock is given, not at the first failure", () => {
     const untyped = ReconnectingClientFactory as unknown as new (options?: object) => ReconnectingClientFactory;
     for (const options of [undefined, {}, { jitter: 0 }, { clock: {} }]) {
-      assert.throws(() => new untyped(options), (error: unknown) => error instanceof NoClockError && /needs a clock/.test(error.message));
+      assert.throws(
+        () => new untyped(options),
+        (error: unknown) => error instanceof NoClockError && /needs a clock/.test(error.message),
+      );
     }
   });
 

@@ -11,7 +11,13 @@ class Echo extends AccumulatingProtocol {
   }
 }
 
-function setUp(timeoutPeriod = 10): { clock: Clock; factory: TimeoutFactory; server: TimeoutProtocol; client: AccumulatingProtocol; flush: () => void } {
+function setUp(timeoutPeriod = 10): {
+  clock: Clock;
+  factory: TimeoutFactory;
+  server: TimeoutProtocol;
+  client: AccumulatingProtocol;
+  flush: () => void;
+} {
   const clock = new Clock();
   const factory = new TimeoutFactory(Factory.forProtocol(Echo), clock, { timeoutPeriod });
   const { server, client, pump } = connectedServerAndClient(factory, Factory.forProtocol(AccumulatingProtocol));

@@ -21,7 +21,8 @@ export function sameValue(actual: unknown, expected: unknown, exact: boolean): b
 
 /** Asserts that `actual` matches `expected` event for event, with {@link sameValue} on values. */
 export function assertEvents(actual: readonly Event[], expected: readonly Event[], exact: boolean, where: string): void {
-  const same = actual.length === expected.length &&
+  const same =
+    actual.length === expected.length &&
     actual.every((event, i) => {
       const other = expected[i] ?? [];
       return event.length === other.length && event.every((value, j) => sameValue(value, other[j], exact));

@@ -100,7 +100,10 @@ describe("TrafficLoggingFactory", () => {
       wrapper.makeConnection(new StringTransport());
       wrapper.dataReceived(Buffer.from("abc"));
       wrapper.connectionLost(new Failure(new ConnectionDone()));
-      assert.equal(readFileSync(`${prefix}-1`, "utf8"), "*\nC 1: b'abc'\nC 1: [Failure instance: ConnectionDone: Connection was closed cleanly.]\n");
+      assert.equal(
+        readFileSync(`${prefix}-1`, "utf8"),
+        "*\nC 1: b'abc'\nC 1: [Failure instance: ConnectionDone: Connection was closed cleanly.]\n",
+      );
     });
   });
 

@@ -126,7 +126,18 @@ function checkSeconds(name: string, value: number): number {
  * resolves. Nothing calls `process.exit`: with no handles left, Node exits on its own.
  */
 export class NodeReactor
-  implements IReactorCore, IReactorTime, IReactorTCP, IReactorSSL, IReactorUDP, IReactorMulticast, IReactorUNIX, IReactorProcess, IReactorThreads, ITransportHost {
+  implements
+    IReactorCore,
+    IReactorTime,
+    IReactorTCP,
+    IReactorSSL,
+    IReactorUDP,
+    IReactorMulticast,
+    IReactorUNIX,
+    IReactorProcess,
+    IReactorThreads,
+    ITransportHost
+{
   readonly #installSignalHandlers: boolean;
   readonly #graceSeconds: number;
   readonly #timeoutSeconds: number;
@@ -147,8 +158,10 @@ export class NodeReactor
   /** @throws RangeError if `shutdownGraceSeconds` or `shutdownTimeoutSeconds` is negative or not finite */
   constructor(options: NodeReactorOptions = {}) {
     this.#graceSeconds = checkSeconds("shutdownGraceSeconds", options.shutdownGraceSeconds ?? 10);
-    this.#timeoutSeconds = checkSeconds("shutdownTimeoutSeconds",
-      options.shutdownTimeoutSeconds ?? this.#graceSeconds + SHUTDOWN_MARGIN_SECONDS);
+    this.#timeoutSeconds = checkSeconds(
+      "shutdownTimeoutSeconds",
+      options.shutdownTimeoutSeconds ?? this.#graceSeconds + SHUTDOWN_MARGIN_SECONDS,
+    );
     this.#installSignalHandlers = options.installSignalHandlers ?? true;
     this.#errorReporter = options.errorReporter;
     if (options.allocatorHint ?? true) allocatorHint.enable();
@@ -236,10 +249,12 @@ export class NodeReactor
     this.#keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
     if (this.#installSignalHandlers) this.#signals.install();
     debug("run");
-    this.#events.fire("startup", {
-      atDuring: () => this.#markRunning(),
-      live: () => generation === this.#generation,
-    }).addCallback(() => this.#startupDone(generation));
+    this.#events
+      .fire("startup", {
+        atDuring: () => this.#markRunning(),
+        live: () => generation === this.#generation,
+      })
+      .addCallback(() => this.#startupDone(generation));
     return stopped;
   }
 
@@ -323,15 +338,17 @@ export class NodeReactor
     this.#state = "stopping";
     this.#signals.remove();
     debug("stopping");
-    this.#events.fire("shutdown", {
-      atDuring: () => {
-        this.#running = false;
-      },
-      afterDuring: () => this.#closeEverything(generation),
-      live: () => generation === this.#generation,
-    }).addCallback(() => {
-      if (generation === this.#generation) this.#release();
-    });
+    this.#events
+      .fire("shutdown", {
+        atDuring: () => {
+          this.#running = false;
+        },
+        afterDuring: () => this.#closeEverything(generation),
+        live: () => generation === this.#generation,
+      })
+      .addCallback(() => {
+        if (generation === this.#generation) this.#release();
+      });
   }
 
   async #closeEverything(generation: number): Promise<void> {

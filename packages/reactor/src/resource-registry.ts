@@ -13,9 +13,13 @@ type ClosingPhase = "idle" | "port" | "connection";
 async function settleWithin(promises: readonly Promise<void>[], seconds: number): Promise<number> {
   if (promises.length === 0) return 0;
   let settled = 0;
-  const all = Promise.all(promises.map((promise) => promise.then(() => {
-    settled += 1;
-  })));
+  const all = Promise.all(
+    promises.map((promise) =>
+      promise.then(() => {
+        settled += 1;
+      }),
+    ),
+  );
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, Math.ceil(seconds * 1000));
@@ -93,10 +97,15 @@ export class ResourceRegistry {
     for (const entry of entries) this.#resources.delete(entry);
     debug("closing %d %s(s)", entries.length, kind);
     const limit = this.#limitSeconds;
-    const unsettled = await settleWithin(entries.map((entry) => this.#shutdownOne(entry.resource)), limit);
+    const unsettled = await settleWithin(
+      entries.map((entry) => this.#shutdownOne(entry.resource)),
+      limit,
+    );
     if (unsettled > 0) {
-      this.#report(new ShutdownTimeoutError(`${unsettled} ${kind}(s) did not close within ${limit} seconds of stop()`),
-        `error stopping the reactor`);
+      this.#report(
+        new ShutdownTimeoutError(`${unsettled} ${kind}(s) did not close within ${limit} seconds of stop()`),
+        `error stopping the reactor`,
+      );
     }
   }
 
@@ -104,9 +113,12 @@ export class ResourceRegistry {
   #shutdownOne(resource: IShutdownResource): Promise<void> {
     const context = `error shutting down a ${resource.kind}`;
     try {
-      return Promise.resolve(resource.shutdown(this.#graceSeconds)).then(() => undefined, (error: unknown) => {
-        this.#report(error, context);
-      });
+      return Promise.resolve(resource.shutdown(this.#graceSeconds)).then(
+        () => undefined,
+        (error: unknown) => {
+          this.#report(error, context);
+        },
+      );
     } catch (error) {
       this.#report(error, context);
       return Promise.resolve();

@@ -35,8 +35,9 @@ export interface FireHooks {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null &&
-    typeof (value as { then?: unknown }).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /**
@@ -83,7 +84,10 @@ export class SystemEvents {
     if (where === undefined) throw new UnknownTriggerError(`No pending system event trigger with id ${String(id)}`);
     this.#byId.delete(id);
     const list = this.#lists(where.event)[where.phase];
-    list.splice(list.findIndex((trigger) => trigger.id === id), 1);
+    list.splice(
+      list.findIndex((trigger) => trigger.id === id),
+      1,
+    );
   }
 
   /**
@@ -134,9 +138,12 @@ export class SystemEvents {
       this.#byId.delete(trigger.id);
       const { fn, args } = trigger;
       let result: unknown;
-      this.#guard(() => {
-        result = fn(...(args as never[]));
-      }, `error in ${phase} ${event} trigger ${fn.name || "<anonymous>"}`);
+      this.#guard(
+        () => {
+          result = fn(...(args as never[]));
+        },
+        `error in ${phase} ${event} trigger ${fn.name || "<anonymous>"}`,
+      );
       onResult?.(result);
     }
   }

@@ -24,10 +24,13 @@ export function createNodeTimerDriver(): TimerDriver {
   return {
     arm(delayMs, onFire) {
       if (handle !== undefined) clearTimeout(handle);
-      handle = setTimeout(() => {
-        handle = undefined;
-        onFire();
-      }, Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
+      handle = setTimeout(
+        () => {
+          handle = undefined;
+          onFire();
+        },
+        Math.min(Math.max(delayMs, 0), MAX_TIMER_MS),
+      );
     },
     disarm() {
       if (handle !== undefined) clearTimeout(handle);

@@ -22,6 +22,7 @@ export interface ConnectUNIXDatagramOptions extends ListenUNIXDatagramOptions {
 export function unsupportedUnixDatagram(method: string, address: string): UnsupportedAddressFamily {
   return new UnsupportedAddressFamily(
     `${method}(${JSON.stringify(address)}): Unix datagram sockets are not supported, because Node.js core ` +
-    "cannot open AF_UNIX datagram sockets (node:dgram only supports udp4 and udp6); use listenUDP on " +
-    "127.0.0.1 or a Unix stream socket (listenUNIX/connectUNIX) instead");
+      "cannot open AF_UNIX datagram sockets (node:dgram only supports udp4 and udp6); use listenUDP on " +
+      "127.0.0.1 or a Unix stream socket (listenUNIX/connectUNIX) instead",
+  );
 }

@@ -45,7 +45,8 @@ describe("CallHeap (through TimerQueue)", { timeout: 5000 }, () => {
           call.delay(next() * 50);
         }
       }
-      const expected = calls.filter(({ id }) => !cancelled.has(id))
+      const expected = calls
+        .filter(({ id }) => !cancelled.has(id))
         .map(({ id, call }) => ({ id, due: call.getTime() }))
         .sort((a, b) => a.due - b.due);
       let steps = 0;
@@ -55,7 +56,10 @@ describe("CallHeap (through TimerQueue)", { timeout: 5000 }, () => {
         steps += 1;
       }
       assert.equal(queue.size, 0);
-      assert.deepEqual(ran.map((entry) => entry.id), expected.map((entry) => entry.id));
+      assert.deepEqual(
+        ran.map((entry) => entry.id),
+        expected.map((entry) => entry.id),
+      );
       for (const entry of ran) {
         assert.ok(entry.at >= entry.due, `call ${entry.id} ran at ${entry.at}, before its time ${entry.due}`);
         assert.ok(entry.at < entry.due + 0.5 + 1e-9, `call ${entry.id} ran late at ${entry.at} (due ${entry.due})`);

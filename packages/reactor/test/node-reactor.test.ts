@@ -17,9 +17,13 @@ describe("NodeReactor time", { timeout: 10_000 }, () => {
   it("runs a delayed call no earlier than its delay, without run() being called", async (t) => {
     const { reactor } = makeReactor(t);
     const start = reactor.seconds();
-    const ranAt = await within(new Promise<number>((resolve) => {
-      reactor.callLater(0.02, (value: string) => resolve(value === "arg" ? reactor.seconds() : -1), "arg");
-    }), 2000, "callLater");
+    const ranAt = await within(
+      new Promise<number>((resolve) => {
+        reactor.callLater(0.02, (value: string) => resolve(value === "arg" ? reactor.seconds() : -1), "arg");
+      }),
+      2000,
+      "callLater",
+    );
     assert.ok(ranAt - start >= 0.02 - 1e-6, `ran after ${ranAt - start} s`);
     assert.equal(reactor.running, false);
   });
@@ -36,9 +40,13 @@ describe("NodeReactor time", { timeout: 10_000 }, () => {
     const calls = reactor.getDelayedCalls();
     assert.equal(calls[1]?.getTime(), calls[3]?.getTime(), "b1 and b3 are due at the same time");
     delete (reactor as { seconds?: unknown }).seconds;
-    await within((async () => {
-      while (reactor.getDelayedCalls().length > 0) await sleep(5);
-    })(), 2000, "the calls");
+    await within(
+      (async () => {
+        while (reactor.getDelayedCalls().length > 0) await sleep(5);
+      })(),
+      2000,
+      "the calls",
+    );
     assert.deepEqual(log, ["a", "b1", "b2", "b3"]);
   });
 
@@ -53,9 +61,13 @@ describe("NodeReactor time", { timeout: 10_000 }, () => {
     });
     reactor.callLater(0.005, () => log.push("second"));
     delete (reactor as { seconds?: unknown }).seconds;
-    await within((async () => {
-      while (log.length < 3) await sleep(5);
-    })(), 2000, "the calls");
+    await within(
+      (async () => {
+        while (log.length < 3) await sleep(5);
+      })(),
+      2000,
+      "the calls",
+    );
     assert.deepEqual(log, ["first", "second", "scheduled during the pass"]);
   });
 
@@ -89,9 +101,13 @@ describe("NodeReactor time", { timeout: 10_000 }, () => {
     });
     reactor.callLater(0.005, () => log.push("after"));
     delete (reactor as { seconds?: unknown }).seconds;
-    await within((async () => {
-      while (reactor.getDelayedCalls().length > 0) await sleep(5);
-    })(), 2000, "the calls");
+    await within(
+      (async () => {
+        while (reactor.getDelayedCalls().length > 0) await sleep(5);
+      })(),
+      2000,
+      "the calls",
+    );
     assert.deepEqual(log, ["before", "after"]);
     assert.equal(reports.length, 1);
     assert.equal(reports[0]?.failure.value, boom);
@@ -104,9 +120,13 @@ describe("NodeReactor time", { timeout: 10_000 }, () => {
     const soon = reactor.callLater(0.005, () => undefined);
     assert.deepEqual(reactor.getDelayedCalls(), [soon, cancelled, late]);
     cancelled.cancel();
-    await within((async () => {
-      while (soon.active()) await sleep(5);
-    })(), 2000, "the soon call");
+    await within(
+      (async () => {
+        while (soon.active()) await sleep(5);
+      })(),
+      2000,
+      "the soon call",
+    );
     assert.deepEqual(reactor.getDelayedCalls(), [late]);
   });
 });
@@ -168,7 +188,10 @@ describe("NodeReactor run, stop and crash", { timeout: 10_000 }, () => {
     const { reactor } = makeReactor(t);
     void reactor.run();
     const log: string[] = [];
-    assert.equal(reactor.callWhenRunning(() => log.push("now")), undefined);
+    assert.equal(
+      reactor.callWhenRunning(() => log.push("now")),
+      undefined,
+    );
     assert.deepEqual(log, ["now"]);
   });
 

@@ -61,11 +61,14 @@ console.log("run resolved");
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`stops cleanly and exits with status 0 when the process receives ${signal}`, async () => {
-      const result = await runChild(`${PRELUDE}
+      const result = await runChild(
+        `${PRELUDE}
 reactor.run().then(() => console.log("run resolved"));
-`, (line, child) => {
-        if (line === "running") child.kill(signal);
-      });
+`,
+        (line, child) => {
+          if (line === "running") child.kill(signal);
+        },
+      );
       assert.equal(result.signal, null, `killed by a signal: ${result.stderr}`);
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(result.stdout.trim().split("\n"), ["running", "after shutdown", "run resolved"]);

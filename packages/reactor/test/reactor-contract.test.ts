@@ -4,7 +4,11 @@ import { describeReactor, type ReactorHarness } from "@torsion/testing/contracts
 
 function nodeHarness(): ReactorHarness {
   const reported: unknown[] = [];
-  const reactor = new NodeReactor({ installSignalHandlers: false, shutdownGraceSeconds: 0, errorReporter: (failure) => void reported.push(failure.value) });
+  const reactor = new NodeReactor({
+    installSignalHandlers: false,
+    shutdownGraceSeconds: 0,
+    errorReporter: (failure) => void reported.push(failure.value),
+  });
   return {
     reactor,
     unit: 0.005,

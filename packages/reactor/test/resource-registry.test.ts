@@ -18,8 +18,14 @@ describe("resources closed by stop()", { timeout: 5000 }, () => {
     await within(stopped, 2000, "run()");
     assert.deepEqual(log, [
       "during trigger",
-      "shutdown port1", "shutdown port2", "closed port1", "closed port2",
-      "shutdown conn1", "shutdown conn2", "closed conn1", "closed conn2",
+      "shutdown port1",
+      "shutdown port2",
+      "closed port1",
+      "closed port2",
+      "shutdown conn1",
+      "shutdown conn2",
+      "closed conn1",
+      "closed conn2",
       "after trigger",
     ]);
   });
@@ -68,8 +74,7 @@ describe("resources closed by stop()", { timeout: 5000 }, () => {
     rejecting.failWith(new Error("connection shutdown rejected"));
     await within(stopped, 2000, "run()");
     assert.ok(log.includes("closed fine"));
-    assert.deepEqual(reports.map((report) => report.failure.value.message).sort(),
-      ["connection shutdown rejected", "port shutdown threw"]);
+    assert.deepEqual(reports.map((report) => report.failure.value.message).sort(), ["connection shutdown rejected", "port shutdown threw"]);
   });
 
   it("gives up on a resource that never closes after shutdownTimeoutSeconds, reports it, and finishes stopping", async (t) => {

@@ -20,15 +20,31 @@ describe("signal handling", { timeout: 5000 }, () => {
   it("installs its listeners on run() and removes them as soon as stop() begins", async (t) => {
     const { reactor } = makeReactor(t, { installSignalHandlers: true });
     const before = SHUTDOWN_SIGNALS.map((signal) => process.listenerCount(signal));
-    assert.deepEqual(SHUTDOWN_SIGNALS.map((signal) => process.listenerCount(signal)), before, "none before run()");
+    assert.deepEqual(
+      SHUTDOWN_SIGNALS.map((signal) => process.listenerCount(signal)),
+      before,
+      "none before run()",
+    );
     let release: () => void = () => undefined;
-    reactor.addSystemEventTrigger("before", "shutdown", () => new Promise<void>((resolve) => {
-      release = resolve;
-    }));
+    reactor.addSystemEventTrigger(
+      "before",
+      "shutdown",
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
     const stopped = reactor.run();
-    assert.deepEqual(SHUTDOWN_SIGNALS.map((signal) => process.listenerCount(signal)), before.map((n) => n + 1));
+    assert.deepEqual(
+      SHUTDOWN_SIGNALS.map((signal) => process.listenerCount(signal)),
+      before.map((n) => n + 1),
+    );
     reactor.stop();
-    assert.deepEqual(SHUTDOWN_SIGNALS.map((signal) => process.listenerCount(signal)), before, "removed while still stopping");
+    assert.deepEqual(
+      SHUTDOWN_SIGNALS.map((signal) => process.listenerCount(signal)),
+      before,
+      "removed while still stopping",
+    );
     release();
     await within(stopped, 2000, "run()");
   });

@@ -99,7 +99,12 @@ export class FakeResource implements IShutdownResource {
   #settle: (() => void) | undefined;
   #fail: ((error: Error) => void) | undefined;
 
-  constructor(kind: ResourceKind, readonly log: string[], readonly label: string, readonly autoClose = true) {
+  constructor(
+    kind: ResourceKind,
+    readonly log: string[],
+    readonly label: string,
+    readonly autoClose = true,
+  ) {
     this.kind = kind;
   }
 

@@ -48,9 +48,14 @@ describe("system events", { timeout: 5000 }, () => {
     const { reactor } = makeReactor(t);
     let release: () => void = () => undefined;
     const log: string[] = [];
-    reactor.addSystemEventTrigger("before", "custom", () => new Promise<void>((resolve) => {
-      release = resolve;
-    }));
+    reactor.addSystemEventTrigger(
+      "before",
+      "custom",
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
     reactor.addSystemEventTrigger("during", "custom", () => log.push("during"));
     const fired = reactor.fireSystemEvent("custom");
     await new Promise((resolve) => setImmediate(resolve));
@@ -91,7 +96,10 @@ describe("system events", { timeout: 5000 }, () => {
     reactor.addSystemEventTrigger("after", "custom", () => log.push("after"));
     reactor.fireSystemEvent("custom");
     assert.deepEqual(log, ["before", "after"]);
-    assert.deepEqual(reports.map((report) => report.failure.value.message), ["trigger failed", "during failed"]);
+    assert.deepEqual(
+      reports.map((report) => report.failure.value.message),
+      ["trigger failed", "during failed"],
+    );
     assert.match(reports[0]?.context ?? "", /before custom trigger explode/);
   });
 

@@ -62,7 +62,10 @@ describe("stop() with real TCP sockets", { timeout: 10_000 }, () => {
     assert.equal(await within(client.received, 5000, "the payload"), PAYLOAD_BYTES, "every pending byte arrived");
     assert.equal(await probe(address.port), "ECONNREFUSED", "the port no longer accepts connections");
     await within(stopped, 5000, "run()");
-    assert.deepEqual(reports.map((report) => `${report.context}: ${report.failure.value.message}`), []);
+    assert.deepEqual(
+      reports.map((report) => `${report.context}: ${report.failure.value.message}`),
+      [],
+    );
   });
 
   it("aborts a connection whose peer stops reading once the grace period is over", async (t) => {
@@ -84,6 +87,9 @@ describe("stop() with real TCP sockets", { timeout: 10_000 }, () => {
     client.socket.resume();
     await within(closed, 3000, "the client's close");
     assert.ok(client.socket.bytesRead < PAYLOAD_BYTES, "the connection was cut short, not flushed");
-    assert.deepEqual(reports.map((report) => report.failure.value.message), []);
+    assert.deepEqual(
+      reports.map((report) => report.failure.value.message),
+      [],
+    );
   });
 });

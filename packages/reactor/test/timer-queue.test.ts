@@ -58,10 +58,14 @@ describe("TimerQueue", { timeout: 5000 }, () => {
 
   it("makes a call scheduled during a pass wait for the next pass, even with delay 0", () => {
     const q = makeQueue();
-    q.queue.schedule(1, () => {
-      q.log.push("outer");
-      q.queue.schedule(0, () => q.log.push("inner"), []);
-    }, []);
+    q.queue.schedule(
+      1,
+      () => {
+        q.log.push("outer");
+        q.queue.schedule(0, () => q.log.push("inner"), []);
+      },
+      [],
+    );
     q.queue.schedule(1, () => q.log.push("sibling"), []);
     advance(q, 1);
     assert.deepEqual(q.log, ["outer", "sibling"]);
@@ -161,9 +165,13 @@ describe("TimerQueue", { timeout: 5000 }, () => {
     const q = makeQueue();
     const boom = new Error("boom");
     q.queue.schedule(1, () => q.log.push("before"), []);
-    q.queue.schedule(1, () => {
-      throw boom;
-    }, []);
+    q.queue.schedule(
+      1,
+      () => {
+        throw boom;
+      },
+      [],
+    );
     q.queue.schedule(1, () => q.log.push("after"), []);
     advance(q, 1);
     assert.deepEqual(q.log, ["before", "after"]);
@@ -224,10 +232,14 @@ describe("TimerQueue", { timeout: 5000 }, () => {
   it("keeps a call cancelled during a pass from running in that pass", () => {
     const q = makeQueue();
     const victim = q.queue.schedule(1, () => q.log.push("victim"), []);
-    q.queue.schedule(0.5, () => {
-      q.log.push("killer");
-      victim.cancel();
-    }, []);
+    q.queue.schedule(
+      0.5,
+      () => {
+        q.log.push("killer");
+        victim.cancel();
+      },
+      [],
+    );
     advance(q, 1);
     assert.deepEqual(q.log, ["killer"]);
     assert.equal(victim.cancelled, true);
@@ -236,9 +248,13 @@ describe("TimerQueue", { timeout: 5000 }, () => {
   it("fires through a real Node timer by default", async () => {
     const queue = new TimerQueue({ now: () => performance.now() / 1000, report: () => assert.fail("nothing to report") });
     let ran = false;
-    queue.schedule(0.005, () => {
-      ran = true;
-    }, []);
+    queue.schedule(
+      0.005,
+      () => {
+        ran = true;
+      },
+      [],
+    );
     await sleep(40);
     assert.equal(ran, true);
     assert.equal(queue.size, 0);

@@ -78,9 +78,13 @@ describe("stop() with real Unix sockets", { timeout: 5000 }, () => {
     factory.protocol = Collector;
     reactor.connectUNIX(path, factory);
     const stopped = reactor.run();
-    await within((async () => {
-      while (Collector.latest === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
-    })(), 2000, "the client connection");
+    await within(
+      (async () => {
+        while (Collector.latest === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+      })(),
+      2000,
+      "the client connection",
+    );
     const client = Collector.latest as Collector;
     await within(client.greeted, 2000, "the greeting");
     reactor.stop();
@@ -89,6 +93,9 @@ describe("stop() with real Unix sockets", { timeout: 5000 }, () => {
     assert.equal(client.received, "hello over unix");
     assert.notEqual(await probe(path), "connected", "the port no longer accepts connections");
     assert.deepEqual(failures, []);
-    assert.deepEqual(reports.map((report) => report.failure.value.message), []);
+    assert.deepEqual(
+      reports.map((report) => report.failure.value.message),
+      [],
+    );
   });
 });

@@ -11,15 +11,28 @@ import { StreamPort, type StreamTuning } from "./stream-port.js";
  * Listens with `binding` and returns the port; `factory.doStart()` has been called.
  * Throws what `binding.bind` throws (`CannotListenError`), synchronously.
  */
-export function listenStream<A extends IAddress>(host: ITransportHost, factory: IProtocolFactory, binding: StreamPortBinding<A>, tuning: StreamTuning = {}): StreamPort<A> {
+export function listenStream<A extends IAddress>(
+  host: ITransportHost,
+  factory: IProtocolFactory,
+  binding: StreamPortBinding<A>,
+  tuning: StreamTuning = {},
+): StreamPort<A> {
   const port = new StreamPort<A>(host, factory, binding, tuningOf(tuning));
   port.startListening();
   return port;
 }
 
 /** Connects with `target` and returns the connector, its first attempt started. */
-export function connectStream(host: ITransportHost, factory: IClientFactory, target: StreamConnectorTarget, options: StreamConnectorOptions = {}): StreamConnector {
-  const connector = new StreamConnector(host, factory, target, { ...tuningOf(options), ...(options.timeout === undefined ? {} : { timeout: options.timeout }) });
+export function connectStream(
+  host: ITransportHost,
+  factory: IClientFactory,
+  target: StreamConnectorTarget,
+  options: StreamConnectorOptions = {},
+): StreamConnector {
+  const connector = new StreamConnector(host, factory, target, {
+    ...tuningOf(options),
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+  });
   connector.connect();
   return connector;
 }

@@ -167,9 +167,7 @@ export function takeHandle(accepted: net.Socket): AcceptedHandle | null {
 
 /** The result of {@link listenSync}. */
 export type ListenResult =
-  | { readonly state: "listening" }
-  | { readonly state: "failed"; readonly error: Error }
-  | { readonly state: "pending" };
+  { readonly state: "listening" } | { readonly state: "failed"; readonly error: Error } | { readonly state: "pending" };
 
 function isSystemError(value: unknown): value is Error {
   return value instanceof Error && typeof (value as { syscall?: unknown }).syscall === "string";
@@ -227,7 +225,10 @@ export function descriptorLimit(): number | null {
   if (limit !== undefined) return limit;
   limit = null;
   try {
-    const line = fs.readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+    const line = fs
+      .readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max open files"));
     const soft = Number(line?.slice("Max open files".length).trim().split(/\s+/)[0]);
     if (Number.isInteger(soft) && soft > 0) limit = soft;
   } catch (error) {

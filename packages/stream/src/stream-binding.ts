@@ -79,7 +79,12 @@ export interface StreamConnectorTarget extends StreamBinding {
 }
 
 /** Calls `binding.prepare` with an outcome that takes only its first answer. */
-export function prepareOnce(binding: StreamBinding, socket: net.Socket, ready: (stream: net.Socket) => void, fail: (error: unknown) => void): void {
+export function prepareOnce(
+  binding: StreamBinding,
+  socket: net.Socket,
+  ready: (stream: net.Socket) => void,
+  fail: (error: unknown) => void,
+): void {
   let answered = false;
   const outcome: PrepareOutcome = {
     ready: (stream) => {

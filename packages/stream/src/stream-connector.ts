@@ -117,7 +117,13 @@ export class StreamConnector implements IConnector {
   }
 
   #newTransport(socket: net.Socket | ConstructorParameters<typeof StreamTransport>[0]["socket"]): StreamTransport {
-    return new StreamTransport({ host: this.#host, socket, highWaterMark: this.#highWaterMark, resetOnAbort: this.#target.resetOnAbort, onClosed: this.#connectionLost });
+    return new StreamTransport({
+      host: this.#host,
+      socket,
+      highWaterMark: this.#highWaterMark,
+      resetOnAbort: this.#target.resetOnAbort,
+      onClosed: this.#connectionLost,
+    });
   }
 
   /** Stops connecting (`UserError`), or closes the connection (`loseConnection`). */

@@ -1,10 +1,28 @@
 import net from "node:net";
 import createDebug from "debug";
 import { Deferred } from "@torsion/defer";
-import { watchResult, type CallbackResult, type IAddress, type IListeningPort, type IProtocol, type IProtocolFactory, type ITransportHost } from "@torsion/core";
+import {
+  watchResult,
+  type CallbackResult,
+  type IAddress,
+  type IListeningPort,
+  type IProtocol,
+  type IProtocolFactory,
+  type ITransportHost,
+} from "@torsion/core";
 import { AcceptFailures, isAcceptError } from "./accept-failures.js";
 import { AlreadyListeningError } from "./errors.js";
-import { descriptorLimit, descriptorOf, fastAcceptSupported, interceptAccept, takeHandle, wrapHandle, type AcceptedHandle, type OnRead, type RewrapOptions } from "./node-internals.js";
+import {
+  descriptorLimit,
+  descriptorOf,
+  fastAcceptSupported,
+  interceptAccept,
+  takeHandle,
+  wrapHandle,
+  type AcceptedHandle,
+  type OnRead,
+  type RewrapOptions,
+} from "./node-internals.js";
 import { prepareOnce, type StreamPortBinding } from "./stream-binding.js";
 import { DEFAULT_HIGH_WATER_MARK, StreamTransport } from "./stream-transport.js";
 
@@ -186,19 +204,29 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
     this.#preparing.add(accepted);
     accepted.once("close", () => this.#preparing.delete(accepted));
     accepted.on("error", (error) => debug("accepted socket error: %s", error.message));
-    prepareOnce(this.#binding, accepted, (stream) => {
-      this.#preparing.delete(accepted);
-      this.#accept(stream);
-    }, (error) => {
-      this.#preparing.delete(accepted);
-      debug("an accepted connection failed before it was ready: %O", error);
-      accepted.destroy();
-    });
+    prepareOnce(
+      this.#binding,
+      accepted,
+      (stream) => {
+        this.#preparing.delete(accepted);
+        this.#accept(stream);
+      },
+      (error) => {
+        this.#preparing.delete(accepted);
+        debug("an accepted connection failed before it was ready: %O", error);
+        accepted.destroy();
+      },
+    );
   }
 
   /** Builds the protocol and runs it over a new transport; closes the socket if there is none. */
   #accept(socket: net.Socket | ((onread: OnRead) => net.Socket)): void {
-    const transport = new StreamTransport({ host: this.#host, socket, highWaterMark: this.#highWaterMark, resetOnAbort: this.#binding.resetOnAbort });
+    const transport = new StreamTransport({
+      host: this.#host,
+      socket,
+      highWaterMark: this.#highWaterMark,
+      resetOnAbort: this.#binding.resetOnAbort,
+    });
     if (this.#descriptorCeiling !== null) this.#checkDescriptors(transport.socket, this.#descriptorCeiling);
     const { peer, local } = this.#binding.addresses(transport.socket);
     let protocol: IProtocol | null = null;
@@ -222,7 +250,10 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
   #checkDescriptors(socket: net.Socket, ceiling: number): void {
     const fd = descriptorOf(socket);
     if (fd === null || fd < ceiling) return;
-    const cause = Object.assign(new Error(`descriptor ${fd} is the last one below the limit of ${ceiling + 2}: further connections are refused`), { code: "EMFILE" });
+    const cause = Object.assign(
+      new Error(`descriptor ${fd} is the last one below the limit of ${ceiling + 2}: further connections are refused`),
+      { code: "EMFILE" },
+    );
     this.#acceptFailures.record(cause);
   }
 

@@ -21,7 +21,15 @@ import { ProducerSlot } from "./producer-slot.js";
 import { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
 import type { OnRead } from "./node-internals.js";
 import { CLOSED, CONNECTION_DONE, PENDING, closing, opened, reasonAtClose, type TransportState } from "./transport-state.js";
-import { checkedSequence, closeWithin, DEFAULT_HIGH_WATER_MARK, describe, UNKNOWN, type AttachOptions, type StreamTransportOptions } from "./stream-transport-options.js";
+import {
+  checkedSequence,
+  closeWithin,
+  DEFAULT_HIGH_WATER_MARK,
+  describe,
+  UNKNOWN,
+  type AttachOptions,
+  type StreamTransportOptions,
+} from "./stream-transport-options.js";
 
 export { CONNECTION_DONE } from "./transport-state.js";
 export { DEFAULT_HIGH_WATER_MARK, type AttachOptions, type StreamTransportOptions } from "./stream-transport-options.js";
@@ -58,7 +66,12 @@ export interface InterposedTransport {
 }
 
 /** Implements `startTLS` for stream transports; registered by `@torsion/tls` when imported. */
-export type TLSStarter = (transport: StreamTransport, contextFactory: object, normal: boolean, options: { readonly alreadyReceived?: Uint8Array }) => void;
+export type TLSStarter = (
+  transport: StreamTransport,
+  contextFactory: object,
+  normal: boolean,
+  options: { readonly alreadyReceived?: Uint8Array },
+) => void;
 
 /**
  * The one stream transport of Torsion, around a `net.Socket` (TCP, Unix, or a socket a

@@ -68,7 +68,14 @@ export function opened(protocol: IProtocol, halfCloseable: IHalfCloseableProtoco
 
 /** The closing state that follows `state` (open or closing) with `reason`. */
 export function closing(state: OpenState | ClosingState, reason: Failure, waitingForProducer = false): ClosingState {
-  return { phase: "closing", protocol: state.protocol, halfCloseable: state.halfCloseable, writeClosed: state.writeClosed, waitingForProducer, reason };
+  return {
+    phase: "closing",
+    protocol: state.protocol,
+    halfCloseable: state.halfCloseable,
+    writeClosed: state.writeClosed,
+    waitingForProducer,
+    reason,
+  };
 }
 
 /** The reason `connectionLost` gets when the socket closes in `state`. */

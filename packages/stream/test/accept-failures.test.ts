@@ -47,7 +47,10 @@ class ExposedServerBinding implements StreamPortBinding {
     return ipAddress("TCP", "127.0.0.1", port) as IPv4Address;
   }
   addresses(socket: net.Socket) {
-    return { peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0), local: ipAddress("TCP", "127.0.0.1", socket.localPort ?? 0) };
+    return {
+      peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0),
+      local: ipAddress("TCP", "127.0.0.1", socket.localPort ?? 0),
+    };
   }
 }
 

@@ -1,6 +1,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AdaptiveReadBuffer, COPY_LIMIT, MAX_READ_SIZE, MIN_COPY_SLAB, RETENTION_BOUND, SHRINK_AFTER, copyFootprint, sharedScratch, slabStats } from "@torsion/stream";
+import {
+  AdaptiveReadBuffer,
+  COPY_LIMIT,
+  MAX_READ_SIZE,
+  MIN_COPY_SLAB,
+  RETENTION_BOUND,
+  SHRINK_AFTER,
+  copyFootprint,
+  sharedScratch,
+  slabStats,
+} from "@torsion/stream";
 
 /** Plays libuv: writes `n` pattern bytes into the connection's next buffer and takes them. */
 function read(reads: AdaptiveReadBuffer, n: number, seed: number): { data: Buffer; into: Buffer } {
@@ -77,7 +87,10 @@ describe("AdaptiveReadBuffer", () => {
     for (let step = 0; step < 2000; step++) {
       const n = sizes[Math.floor(random() * sizes.length)] as number;
       const { data } = read(reads, n, step);
-      assert.ok(data.buffer.byteLength <= Math.max(MIN_COPY_SLAB, RETENTION_BOUND * data.length), `a ${data.length}-byte read keeps ${data.buffer.byteLength} bytes alive`);
+      assert.ok(
+        data.buffer.byteLength <= Math.max(MIN_COPY_SLAB, RETENTION_BOUND * data.length),
+        `a ${data.length}-byte read keeps ${data.buffer.byteLength} bytes alive`,
+      );
     }
   });
 
@@ -99,8 +112,14 @@ describe("AdaptiveReadBuffer", () => {
     pinned.fill(10, 0, 100);
     const second = reads.take(100, pinned);
     pinned.fill(11, 0, 100);
-    assert.ok(first.every((b) => b === 9), "the first read was copied");
-    assert.ok(second.every((b) => b === 10), "the second read was copied too");
+    assert.ok(
+      first.every((b) => b === 9),
+      "the first read was copied",
+    );
+    assert.ok(
+      second.every((b) => b === 10),
+      "the second read was copied too",
+    );
     assert.notEqual(second.buffer, pinned.buffer);
   });
 

@@ -1,6 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ALLOCATOR_HINT_SIZE, AdaptiveReadBuffer, AllocatorHint, DISABLE_ALLOCATOR_HINT_ENV, MAX_READ_SIZE, allocatorHint } from "@torsion/stream";
+import {
+  ALLOCATOR_HINT_SIZE,
+  AdaptiveReadBuffer,
+  AllocatorHint,
+  DISABLE_ALLOCATOR_HINT_ENV,
+  MAX_READ_SIZE,
+  allocatorHint,
+} from "@torsion/stream";
 
 describe("allocator-hint", () => {
   it("allocates one block of the hint size on the first apply and nothing afterwards", () => {

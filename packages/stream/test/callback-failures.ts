@@ -7,7 +7,16 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ClientFactory, ConnectionDone, Factory, type CallbackResult, type IClientFactory, type IConnector, type IProtocolFactory, type ITCPTransport } from "@torsion/core";
+import {
+  ClientFactory,
+  ConnectionDone,
+  Factory,
+  type CallbackResult,
+  type IClientFactory,
+  type IConnector,
+  type IProtocolFactory,
+  type ITCPTransport,
+} from "@torsion/core";
 import { Failure } from "@torsion/defer";
 import type { StreamConnector, StreamPort } from "@torsion/stream";
 import { FakeTransportHost as TestHost } from "@torsion/testing";
@@ -105,7 +114,8 @@ async function oneCallback(endpoints: Endpoints, where: ProtocolCallback, mode: 
       await waitFor(() => built[i]?.lostCount === 1 && host.errors.length === i + 1, 5000, `${where} failing with ${name}`);
       const report = host.errors[i];
       assert.equal(thrownOf(Failure.from(report?.error).value), value, `${name}: the report carries the value`);
-      if (where === "connectionLost") assert.ok(built[i]?.reason?.value instanceof ConnectionDone, `${name}: a failing connectionLost changes nothing`);
+      if (where === "connectionLost")
+        assert.ok(built[i]?.reason?.value instanceof ConnectionDone, `${name}: a failing connectionLost changes nothing`);
       else assert.ok(carries(built[i]?.reason ?? null, value), `${name}: the connection is aborted with the value as the reason`);
       await waitFor(() => client.built[0]?.lostCount === 1, 5000, `the client of ${name} sees the close`);
     }
@@ -219,7 +229,8 @@ async function clientFactory(endpoints: Endpoints, where: ClientCallback, mode: 
     await waitFor(() => events.includes("doStop") && host.errors.length >= 1, 5000, "the attempt to end");
     assert.equal(host.errors.length, 1, `reported once: ${host.errors.map((e) => e.context).join("; ")}`);
     assert.equal(thrownOf(Failure.from(host.errors[0]?.error).value), thrownOf(Failure.from(value).value));
-    if (where === "buildProtocol") assert.deepEqual(events, ["doStart", "startedConnecting", "buildProtocol", "clientConnectionFailed", "doStop"]);
+    if (where === "buildProtocol")
+      assert.deepEqual(events, ["doStart", "startedConnecting", "buildProtocol", "clientConnectionFailed", "doStop"]);
   } finally {
     await port.stopListening().asPromise();
     host.dispose();
@@ -232,7 +243,8 @@ export function describeCallbackFailures(name: string, endpoints: Endpoints): vo
     const callbacks: ProtocolCallback[] = ["connectionMade", "dataReceived", "readConnectionLost", "writeConnectionLost", "connectionLost"];
     for (const where of callbacks) {
       for (const mode of FAILURE_MODES) {
-        it(`a ${where} that ${mode.name} (any value) is reported once and aborts only its connection`, () => oneCallback(endpoints, where, mode));
+        it(`a ${where} that ${mode.name} (any value) is reported once and aborts only its connection`, () =>
+          oneCallback(endpoints, where, mode));
       }
     }
     for (const where of ["buildProtocol", "doStart", "doStop"] as const) {
@@ -243,7 +255,14 @@ export function describeCallbackFailures(name: string, endpoints: Endpoints): vo
         });
       }
     }
-    for (const where of ["startedConnecting", "clientConnectionFailed", "clientConnectionLost", "doStart", "doStop", "buildProtocol"] as const) {
+    for (const where of [
+      "startedConnecting",
+      "clientConnectionFailed",
+      "clientConnectionLost",
+      "doStart",
+      "doStop",
+      "buildProtocol",
+    ] as const) {
       for (const mode of FAILURE_MODES) {
         if (where === "buildProtocol" && mode.name !== "throws") continue;
         it(`a client factory's ${where} that ${mode.name} is reported once, for every hostile value`, async () => {

@@ -11,7 +11,15 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ConnectError, ConnectionDone, TimeoutError, UNIXAddress, type IAddress } from "@torsion/core";
-import { connectStream, listenStream, listenSync, type PrepareOutcome, type SocketAddresses, type StreamConnectorTarget, type StreamPortBinding } from "@torsion/stream";
+import {
+  connectStream,
+  listenStream,
+  listenSync,
+  type PrepareOutcome,
+  type SocketAddresses,
+  type StreamConnectorTarget,
+  type StreamPortBinding,
+} from "@torsion/stream";
 import { FakeTransportHost as TestHost } from "@torsion/testing";
 import { OrderFactory, Recorder, RecordingFactory, waitFor } from "./helpers.js";
 
@@ -26,7 +34,10 @@ class GreetingServer implements StreamPortBinding {
   readonly resetOnAbort = false;
   readonly path = path.join(dir, `greet-${next++}.sock`);
   readonly #waiting: (() => void)[] = [];
-  constructor(private readonly greeting: Buffer, private readonly held = false) {}
+  constructor(
+    private readonly greeting: Buffer,
+    private readonly held = false,
+  ) {}
   bind(server: net.Server): void {
     const result = listenSync(server, { path: this.path });
     if (result.state === "failed") throw result.error;
@@ -137,7 +148,8 @@ describe("a custom stream binding (Unix socket with a ready byte)", () => {
       assert.ok(refused.failure?.value instanceof ConnectError);
       assert.match(String((refused.failure?.value.cause as Error).message), /bad greeting 58/);
       assert.ok(waiting.failure?.value instanceof TimeoutError);
-      for (const factory of [refused, waiting]) assert.deepEqual(factory.log, ["doStart", "startedConnecting", "clientConnectionFailed", "doStop"]);
+      for (const factory of [refused, waiting])
+        assert.deepEqual(factory.log, ["doStart", "startedConnecting", "clientConnectionFailed", "doStop"]);
     } finally {
       for (const port of ports) await port.stopListening().asPromise();
       host.dispose();

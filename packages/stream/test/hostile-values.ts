@@ -17,12 +17,35 @@ export function hostileValues(): HostileValue[] {
   const revocable = Proxy.revocable({}, {});
   revocable.revoke();
   const badMessage = new Error("hidden");
-  Object.defineProperty(badMessage, "stack", { get: () => { throw new Error("stack getter"); } });
-  Object.defineProperty(badMessage, "message", { get: () => { throw new Error("message getter"); } });
+  Object.defineProperty(badMessage, "stack", {
+    get: () => {
+      throw new Error("stack getter");
+    },
+  });
+  Object.defineProperty(badMessage, "message", {
+    get: () => {
+      throw new Error("message getter");
+    },
+  });
   return [
     { name: "a null-prototype object", value: Object.create(null) },
-    { name: "an object whose toString throws", value: { toString: () => { throw new Error("toString"); } } },
-    { name: "an object with a throwing getter", value: Object.defineProperty({}, "message", { get: () => { throw new Error("getter"); }, enumerable: true }) },
+    {
+      name: "an object whose toString throws",
+      value: {
+        toString: () => {
+          throw new Error("toString");
+        },
+      },
+    },
+    {
+      name: "an object with a throwing getter",
+      value: Object.defineProperty({}, "message", {
+        get: () => {
+          throw new Error("getter");
+        },
+        enumerable: true,
+      }),
+    },
     { name: "a symbol", value: Symbol("thrown") },
     { name: "undefined", value: undefined },
     { name: "a revoked proxy", value: revocable.proxy },
@@ -39,7 +62,12 @@ export interface FailureMode {
 }
 
 export const FAILURE_MODES: readonly FailureMode[] = [
-  { name: "throws", run: (value) => { throw value; } },
+  {
+    name: "throws",
+    run: (value) => {
+      throw value;
+    },
+  },
   { name: "returns a rejected promise", run: (value) => Promise.reject(value) },
   { name: "returns a failed Deferred", run: (value) => failed(value) },
 ];

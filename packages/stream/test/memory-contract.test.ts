@@ -3,7 +3,15 @@
  * use: the in-memory transport (`connectedServerAndClient`) and `StringTransport`, so
  * they are held to the same contract as TCP and Unix sockets.
  */
-import { ConnectionAborted, ConnectionDone, ConnectionLost, isHalfCloseable, type IHalfCloseableProtocol, type IProtocol, type ITCPTransport } from "@torsion/core";
+import {
+  ConnectionAborted,
+  ConnectionDone,
+  ConnectionLost,
+  isHalfCloseable,
+  type IHalfCloseableProtocol,
+  type IProtocol,
+  type ITCPTransport,
+} from "@torsion/core";
 import { connectedServerAndClient, StringTransportWithDisconnection } from "@torsion/testing";
 import { describeStreamTransport, type StreamPair } from "./stream-contract.js";
 
@@ -130,9 +138,15 @@ function halfCloseable(protocol: IProtocol): IHalfCloseableProtocol | null {
   return isHalfCloseable(protocol) ? protocol : null;
 }
 
-describeStreamTransport("StringTransport (a pair of StringTransportWithDisconnection)", (server, client) => stringTransportPair(server, client), {
-  skip: {
-    "a pull producer is asked for a chunk each time the buffer drains, until it unregisters": "StringTransport has no send buffer: it never asks a pull producer for data",
-    "a streaming producer is paused when the peer stops reading and resumed when it drains": "StringTransport has no send buffer: it never pauses a streaming producer",
+describeStreamTransport(
+  "StringTransport (a pair of StringTransportWithDisconnection)",
+  (server, client) => stringTransportPair(server, client),
+  {
+    skip: {
+      "a pull producer is asked for a chunk each time the buffer drains, until it unregisters":
+        "StringTransport has no send buffer: it never asks a pull producer for data",
+      "a streaming producer is paused when the peer stops reading and resumed when it drains":
+        "StringTransport has no send buffer: it never pauses a streaming producer",
+    },
   },
-});
+);

@@ -15,7 +15,11 @@ describe("node-internals", () => {
 
   it("can be forced off with the environment variable", () => {
     const script = 'import("@torsion/stream").then((m) => process.stdout.write(String(m.fastAcceptSupported)))';
-    const out = execFileSync(process.execPath, ["-e", script], { env: { ...process.env, [DISABLE_FAST_PATH_ENV]: "1" }, cwd: process.cwd(), encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["-e", script], {
+      env: { ...process.env, [DISABLE_FAST_PATH_ENV]: "1" },
+      cwd: process.cwd(),
+      encoding: "utf8",
+    });
     assert.equal(out, "false");
   });
 
@@ -49,7 +53,11 @@ describe("node-internals", () => {
     t.after(() => server.close());
     let events = 0;
     server.on("connection", () => events++);
-    assert.equal(interceptAccept(server, () => {}), false, "refused before listening: there is no handle yet");
+    assert.equal(
+      interceptAccept(server, () => {}),
+      false,
+      "refused before listening: there is no handle yet",
+    );
     listenSync(server, { port: 0, host: "127.0.0.1" });
     const handles: AcceptedHandle[] = [];
     const sockets: net.Socket[] = [];
@@ -90,7 +98,10 @@ describe("node-internals", () => {
     const server = net.createServer();
     listenSync(server, { port: 0, host: "127.0.0.1" });
     const calls: unknown[] = [];
-    assert.equal(interceptAccept(server, (h) => calls.push(h)), true);
+    assert.equal(
+      interceptAccept(server, (h) => calls.push(h)),
+      true,
+    );
     const errors: Error[] = [];
     server.on("error", (e) => errors.push(e));
     const handle = (server as unknown as { _handle: { onconnection: (err: number, h: unknown) => void } })._handle;

@@ -40,7 +40,12 @@ describe("ProducerSlot", () => {
     const { s } = slot();
     const socket = new FakeSocket();
     const calls: string[] = [];
-    s.register(socket as unknown as net.Socket, { pauseProducing: () => calls.push("pause"), resumeProducing: () => calls.push("resume"), stopProducing: () => calls.push("stop") }, true, 100);
+    s.register(
+      socket as unknown as net.Socket,
+      { pauseProducing: () => calls.push("pause"), resumeProducing: () => calls.push("resume"), stopProducing: () => calls.push("stop") },
+      true,
+      100,
+    );
     s.bufferFull();
     s.bufferFull();
     socket.emit("drain");
@@ -53,7 +58,12 @@ describe("ProducerSlot", () => {
     const socket = new FakeSocket();
     socket.writableLength = 500;
     let paused = 0;
-    s.register(socket as unknown as net.Socket, { pauseProducing: () => paused++, resumeProducing: () => {}, stopProducing: () => {} }, true, 100);
+    s.register(
+      socket as unknown as net.Socket,
+      { pauseProducing: () => paused++, resumeProducing: () => {}, stopProducing: () => {} },
+      true,
+      100,
+    );
     assert.equal(paused, 1);
   });
 

@@ -1,6 +1,19 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { COPY_POOL_LIMIT, LEND_LIMIT, MIN_COPY_SLAB, RETENTION_BOUND, SCRATCH_SIZE, SLAB_SIZE, carveRegion, copyFootprint, copyOut, releaseRegion, sharedScratch, slabStats } from "@torsion/stream";
+import {
+  COPY_POOL_LIMIT,
+  LEND_LIMIT,
+  MIN_COPY_SLAB,
+  RETENTION_BOUND,
+  SCRATCH_SIZE,
+  SLAB_SIZE,
+  carveRegion,
+  copyFootprint,
+  copyOut,
+  releaseRegion,
+  sharedScratch,
+  slabStats,
+} from "@torsion/stream";
 
 /** Whether two views share any byte of memory. */
 function overlaps(a: Buffer, b: Buffer): boolean {
@@ -21,7 +34,10 @@ describe("read-buffer-pool", () => {
       assert.equal(overlaps(a, sharedScratch()), false);
       for (const b of regions.slice(i + 1)) assert.equal(overlaps(a, b), false);
     }
-    assert.deepEqual(regions.map((r) => r.length), [100, 8192, 1, 65536, 65536]);
+    assert.deepEqual(
+      regions.map((r) => r.length),
+      [100, 8192, 1, 65536, 65536],
+    );
   });
 
   it("starts a new slab when the current one has too little room left", () => {
@@ -66,7 +82,18 @@ describe("read-buffer-pool", () => {
   });
 
   it("copies each size class into its own slab of at most 32 times the rounded size", () => {
-    const expected: [number, number][] = [[1, 2048], [15, 2048], [64, 2048], [65, 4096], [128, 4096], [1000, 32_768], [4096, 131_072], [4097, 4097], [8192, 8192], [60_000, 60_000]];
+    const expected: [number, number][] = [
+      [1, 2048],
+      [15, 2048],
+      [64, 2048],
+      [65, 4096],
+      [128, 4096],
+      [1000, 32_768],
+      [4096, 131_072],
+      [4097, 4097],
+      [8192, 8192],
+      [60_000, 60_000],
+    ];
     for (const [length, footprint] of expected) {
       assert.equal(copyFootprint(length), footprint, `footprint of a ${length}-byte copy`);
       const copy = copyOut(Buffer.alloc(length, 1), length);

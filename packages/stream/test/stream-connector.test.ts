@@ -42,7 +42,10 @@ describe("StreamConnector", () => {
     for (let i = 0; i < 3; i++) host.advance(0.01);
     assert.equal(factory.attempts, 3);
     assert.equal(connector.state, "disconnected");
-    assert.deepEqual(factory.log.filter((e) => e === "doStart" || e === "doStop"), ["doStart", "doStop"]);
+    assert.deepEqual(
+      factory.log.filter((e) => e === "doStart" || e === "doStop"),
+      ["doStart", "doStop"],
+    );
     assert.equal(factory.log.filter((e) => e === "startedConnecting").length, 3);
   });
 
@@ -86,7 +89,10 @@ describe("StreamConnector", () => {
     assert.ok(factory.failure?.value instanceof ConnectError);
     assert.equal(factory.failure?.value.cause, bug);
     assert.deepEqual(factory.log, ["doStart", "startedConnecting", "buildProtocol", "clientConnectionFailed", "doStop"]);
-    assert.deepEqual(host.errors.slice(before).map((e) => e.error), [bug]);
+    assert.deepEqual(
+      host.errors.slice(before).map((e) => e.error),
+      [bug],
+    );
     host.errors.length = before;
   });
 });

@@ -5,7 +5,16 @@
  */
 import { describe, it as test, type TestOptions } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectionAborted, ConnectionClosed, ConnectionDone, type IProducer, type IProtocol, type IPullProducer, type IPushProducer, type ITCPTransport } from "@torsion/core";
+import {
+  ConnectionAborted,
+  ConnectionClosed,
+  ConnectionDone,
+  type IProducer,
+  type IProtocol,
+  type IPullProducer,
+  type IPushProducer,
+  type ITCPTransport,
+} from "@torsion/core";
 import { HalfCloseRecorder, pattern, Recorder } from "./helpers.js";
 
 /** Two connected ends, each running the protocol given to the pair maker. */
@@ -33,7 +42,12 @@ function transportOf(protocol: Recorder): ITCPTransport {
   return transport as ITCPTransport;
 }
 
-async function withPair(make: MakeStreamPair, server: Recorder, client: Recorder, body: (pair: StreamPair) => Promise<void>): Promise<void> {
+async function withPair(
+  make: MakeStreamPair,
+  server: Recorder,
+  client: Recorder,
+  body: (pair: StreamPair) => Promise<void>,
+): Promise<void> {
   const pair = await make(server, client);
   try {
     await body(pair);
@@ -371,7 +385,12 @@ function describeProducers(make: MakeStreamPair): void {
       transportOf(server).loseConnection();
       await pair.settle(bothLost(server, client));
       assert.equal(source.stopped, 1);
-      const late: IProducer & { stopped: number } = { stopped: 0, stopProducing() { this.stopped++; } };
+      const late: IProducer & { stopped: number } = {
+        stopped: 0,
+        stopProducing() {
+          this.stopped++;
+        },
+      };
       t.registerProducer(late, true);
       assert.equal(late.stopped, 1, "registering on a closed transport stops the producer at once");
     });

@@ -31,7 +31,11 @@ export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean;
   return async (server: IProtocol, client: IProtocol): Promise<StreamPair> => {
     const host = new FakeTransportHost();
     const iface = options.iface ?? "127.0.0.1";
-    const port: StreamPort = listenTCP(host, 0, new OneShotFactory(server), { interface: iface, fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });
+    const port: StreamPort = listenTCP(host, 0, new OneShotFactory(server), {
+      interface: iface,
+      fastPath: options.fastPath,
+      ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }),
+    });
     const address = port.getHost() as unknown as { port: number };
     connectTCP(host, iface, address.port, new OneShotClientFactory(client), { fastPath: options.fastPath, timeout: 5 });
     const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;
@@ -46,7 +50,8 @@ export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean;
           t?.abortConnection?.();
         }
         await waitFor(() => !connected(server) && !connected(client), 5000, "close");
-        if (host.errors.length > 0) throw new Error(`unexpected reported errors: ${host.errors.map((e) => `${e.context}: ${String(e.error)}`).join("; ")}`);
+        if (host.errors.length > 0)
+          throw new Error(`unexpected reported errors: ${host.errors.map((e) => `${e.context}: ${String(e.error)}`).join("; ")}`);
         host.dispose();
       },
     };

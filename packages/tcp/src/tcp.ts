@@ -72,10 +72,18 @@ class TCPBinding implements StreamPortBinding<IPAddress> {
   bind(server: net.Server, onLateError: (error: Error) => void): void {
     const host = bindAddressOf(this.#iface);
     if (net.isIP(host) === 0) {
-      throw new CannotListenError(this.#iface, this.#port, new InvalidAddressError(`interface must be an IP address, not ${JSON.stringify(this.#iface)}`));
+      throw new CannotListenError(
+        this.#iface,
+        this.#port,
+        new InvalidAddressError(`interface must be an IP address, not ${JSON.stringify(this.#iface)}`),
+      );
     }
     if (!Number.isInteger(this.#port) || this.#port < 0 || this.#port > 65535) {
-      throw new CannotListenError(this.#iface, this.#port, new RangeError(`port must be an integer from 0 to 65535, not ${String(this.#port)}`));
+      throw new CannotListenError(
+        this.#iface,
+        this.#port,
+        new RangeError(`port must be an integer from 0 to 65535, not ${String(this.#port)}`),
+      );
     }
     const result = listenSync(server, { port: this.#port, host, backlog: this.#backlog, ipv6Only: host.includes(":") && host !== "::" });
     if (result.state === "failed") throw new CannotListenError(this.#iface, this.#port, result.error);
@@ -109,7 +117,12 @@ class TCPBinding implements StreamPortBinding<IPAddress> {
  * `EADDRINUSE`, as `cause`). Accepted sockets have TCP_NODELAY on and use the `onread`
  * fast path unless `options.fastPath` is false. Used by `NodeReactor.listenTCP`.
  */
-export function listenTCP(host: ITransportHost, port: number, factory: IProtocolFactory, options: TCPListenOptions = {}): StreamPort<IPAddress> {
+export function listenTCP(
+  host: ITransportHost,
+  port: number,
+  factory: IProtocolFactory,
+  options: TCPListenOptions = {},
+): StreamPort<IPAddress> {
   return listenStream(host, factory, new TCPBinding(port, options.interface ?? "", options.backlog ?? 50), options);
 }
 
@@ -154,6 +167,12 @@ class TCPTarget implements StreamConnectorTarget {
  * host's clock) fails the attempt with `TimeoutError`; `options.bindAddress` binds the
  * local end first. TCP_NODELAY is on. Used by `NodeReactor.connectTCP`.
  */
-export function connectTCP(host: ITransportHost, hostname: string, port: number, factory: IClientFactory, options: TCPConnectOptions = {}): StreamConnector {
+export function connectTCP(
+  host: ITransportHost,
+  hostname: string,
+  port: number,
+  factory: IClientFactory,
+  options: TCPConnectOptions = {},
+): StreamConnector {
   return connectStream(host, factory, new TCPTarget(hostname, port, options), options);
 }

@@ -15,7 +15,14 @@ const SERVER = fileURLToPath(new URL("./fixtures/emfile-server.js", import.meta.
 const LIMIT = 128;
 const CLIENTS = 250;
 
-interface Report { type: string; name?: string; count?: number; errno?: string; at?: number; port?: number }
+interface Report {
+  type: string;
+  name?: string;
+  count?: number;
+  errno?: string;
+  at?: number;
+  port?: number;
+}
 
 function connect(port: number): Promise<net.Socket | null> {
   return new Promise((resolve) => {
@@ -39,7 +46,9 @@ function echoes(socket: net.Socket): Promise<boolean> {
 
 describe("EMFILE under ulimit -n", () => {
   it(`a server limited to ${LIMIT} descriptors reports failed accepts, rate-limited with counts, and recovers`, async () => {
-    const child = spawn("bash", ["-c", `ulimit -n ${LIMIT} && exec "${process.execPath}" "${SERVER}"`], { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn("bash", ["-c", `ulimit -n ${LIMIT} && exec "${process.execPath}" "${SERVER}"`], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     const lines: Report[] = [];
     let buffered = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -67,7 +76,8 @@ describe("EMFILE under ulimit -n", () => {
         assert.ok(report.errno === "EMFILE" || report.errno === "ENFILE", `errno ${report.errno}`);
         assert.ok((report.count ?? 0) >= 1);
       }
-      for (let i = 1; i < reports.length; i++) assert.ok((reports[i]?.at ?? 0) - (reports[i - 1]?.at ?? 0) >= 0.99, "at most one report per second");
+      for (let i = 1; i < reports.length; i++)
+        assert.ok((reports[i]?.at ?? 0) - (reports[i - 1]?.at ?? 0) >= 0.99, "at most one report per second");
       for (const socket of sockets) socket.destroy();
       sockets.length = 0;
       // Once descriptors are free again, the server serves (poll: the kernel frees them asynchronously).

@@ -51,7 +51,10 @@ describe("NodeReactor and hostile failures", () => {
       (bad.built[0]?.transport as ITCPTransport).write(Buffer.from("bad"));
       await waitFor(() => bad.built[0]?.lostCount === 1 && reports.length === i + 1);
     }
-    assert.deepEqual(reports.map((failure) => thrownOf(failure.value)), values.map((v) => v.value));
+    assert.deepEqual(
+      reports.map((failure) => thrownOf(failure.value)),
+      values.map((v) => v.value),
+    );
     for (const failure of reports) assert.equal(typeof failure.getTraceback(), "string");
     (good.built[0]?.transport as ITCPTransport).write(Buffer.from("ok"));
     await waitFor(() => good.built[0]?.received === 2);

@@ -34,7 +34,11 @@ function portOf(port: StreamPort): number {
   return (port.getHost() as IPv4Address).port;
 }
 
-function listen<P extends Recorder | Echo>(host: FakeTransportHost, protocol: new () => P, options: Parameters<typeof listenTCP>[3] = {}): { port: StreamPort; factory: RecordingFactory<P> } {
+function listen<P extends Recorder | Echo>(
+  host: FakeTransportHost,
+  protocol: new () => P,
+  options: Parameters<typeof listenTCP>[3] = {},
+): { port: StreamPort; factory: RecordingFactory<P> } {
   const factory = new RecordingFactory(protocol);
   const port = listenTCP(host, 0, factory, { interface: "127.0.0.1", ...options });
   ports.push(port);
@@ -150,7 +154,16 @@ for (const fastPath of [true, false]) {
       await waitFor(() => client.received === 5);
       (client.transport as ITCPTransport).loseConnection();
       await waitFor(() => factory.log.includes("doStop"));
-      assert.deepEqual(factory.log, ["doStart", "startedConnecting", "buildProtocol", "connectionMade", "dataReceived", "connectionLost", "clientConnectionLost", "doStop"]);
+      assert.deepEqual(factory.log, [
+        "doStart",
+        "startedConnecting",
+        "buildProtocol",
+        "connectionMade",
+        "dataReceived",
+        "connectionLost",
+        "clientConnectionLost",
+        "doStop",
+      ]);
       assert.ok(factory.lost?.value instanceof ConnectionDone);
     });
 
@@ -366,10 +379,13 @@ describe("connectTCP failures", () => {
     const factory = new OrderFactory(Recorder);
     const connector = connectTCP(host, "stuck.test", 80, factory, { lookup: () => {} });
     connector.stopConnecting();
-    assert.throws(() => {
-      connector.connect();
-      connector.connect();
-    }, { name: "ConnectorBusyError" });
+    assert.throws(
+      () => {
+        connector.connect();
+        connector.connect();
+      },
+      { name: "ConnectorBusyError" },
+    );
     connector.stopConnecting();
     const real = connectTCP(host, "127.0.0.1", portOf(port), factory);
     await waitFor(() => real.state === "connected");

@@ -36,7 +36,9 @@ export function failureResultOf<T>(deferred: Deferred<T>, ...types: ErrorClass[]
     throw new DeferredResultError(`Failure result expected on ${String(deferred)}, found no result instead`);
   }
   if (state.state === "succeeded") {
-    throw new DeferredResultError(`Failure result expected on ${String(deferred)}, found success result (${describe(state.result)}) instead`);
+    throw new DeferredResultError(
+      `Failure result expected on ${String(deferred)}, found success result (${describe(state.result)}) instead`,
+    );
   }
   consume(deferred);
   const failure = state.failure;

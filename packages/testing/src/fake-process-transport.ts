@@ -217,9 +217,12 @@ export class FakeProcessTransport implements IProcessTransport {
    * @throws Error when it has already exited
    */
   exit(how: FakeExit = { exitCode: 0 }): void {
-    const reason = "signal" in how
-      ? new ProcessTerminated({ exitCode: null, signal: how.signal, signalName: how.signalName ?? null })
-      : how.exitCode === 0 ? new ProcessDone() : new ProcessTerminated({ exitCode: how.exitCode, signal: null });
+    const reason =
+      "signal" in how
+        ? new ProcessTerminated({ exitCode: null, signal: how.signal, signalName: how.signalName ?? null })
+        : how.exitCode === 0
+          ? new ProcessDone()
+          : new ProcessTerminated({ exitCode: how.exitCode, signal: null });
     this.#exit(new Failure(reason));
   }
 

@@ -86,7 +86,10 @@ export class FakeTransportHost implements ITransportHost {
   assertNoErrors(): void {
     if (this.errors.length === 0) return;
     const summary = this.errors.map((e) => `${e.context}: ${describe(e.error)}`).join("; ");
-    throw new AggregateError(this.errors.map((e) => e.error), `unexpected reported errors: ${summary}`);
+    throw new AggregateError(
+      this.errors.map((e) => e.error),
+      `unexpected reported errors: ${summary}`,
+    );
   }
 
   /** Cancels every pending delayed call (so none runs if the clock is advanced later). */
@@ -94,7 +97,6 @@ export class FakeTransportHost implements ITransportHost {
     for (const call of this.clock.getDelayedCalls()) call.cancel();
   }
 }
-
 
 /** A one-line description of any thrown value (never throws). */
 function describe(value: unknown): string {

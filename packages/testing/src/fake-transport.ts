@@ -1,5 +1,12 @@
 import { Failure } from "@torsion/defer";
-import { ProducerAlreadyRegisteredError, endConnection, type IAddress, type IProducer, type IProtocol, type ITCPTransport } from "@torsion/core";
+import {
+  ProducerAlreadyRegisteredError,
+  endConnection,
+  type IAddress,
+  type IProducer,
+  type IProtocol,
+  type ITCPTransport,
+} from "@torsion/core";
 
 /** How far a {@link FakeTransport}'s write side is shut down (`loseWriteConnection`). */
 export type WriteShutdown = "open" | "requested" | "done";

@@ -1,12 +1,7 @@
 export { ProducerStateError, DeferredResultError, PumpLimitError, NoPendingConnectionError, NoListeningPortError } from "./errors.js";
 export { Clock } from "./clock.js";
 export { FakeTransportHost, type FakeTransportHostOptions, type ReportedError } from "./fake-transport-host.js";
-export {
-  StringTransport,
-  StringTransportWithDisconnection,
-  ProducerState,
-  type StringTransportOptions,
-} from "./string-transport.js";
+export { StringTransport, StringTransportWithDisconnection, ProducerState, type StringTransportOptions } from "./string-transport.js";
 export { AccumulatingProtocol, AccumulatingFactory } from "./accumulating-protocol.js";
 export { FakeListeningPort } from "./fake-listening-port.js";
 export { FakeConnector } from "./fake-connector.js";
@@ -23,12 +18,7 @@ export {
   type UNIXClientRecord,
 } from "./memory-reactor.js";
 export type { TriggerRecord } from "./system-event-triggers.js";
-export {
-  FakeProcessTransport,
-  type FakeProcessTransportOptions,
-  type FakeExit,
-  type ProcessRecord,
-} from "./fake-process-transport.js";
+export { FakeProcessTransport, type FakeProcessTransportOptions, type FakeExit, type ProcessRecord } from "./fake-process-transport.js";
 export { ConnectionCompleter } from "./connection-completer.js";
 export { connectPending, acceptConnection, type PendingConnection } from "./memory-connections.js";
 export { FakeTransport, type FakeTransportOptions, type WriteShutdown } from "./fake-transport.js";

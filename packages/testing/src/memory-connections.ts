@@ -1,11 +1,4 @@
-import {
-  ConnectorState,
-  IPv4Address,
-  IPv6Address,
-  UNIXAddress,
-  type IAddress,
-  type IProtocol,
-} from "@torsion/core";
+import { ConnectorState, IPv4Address, IPv6Address, UNIXAddress, type IAddress, type IProtocol } from "@torsion/core";
 import type { ConnectedServerAndClientOptions } from "./connected-server-and-client.js";
 import { NoListeningPortError, NoPendingConnectionError } from "./errors.js";
 import type { FakeConnector } from "./fake-connector.js";
@@ -63,11 +56,12 @@ export function connectPending(reactor: MemoryReactor, options: ConnectedServerA
   const port = reactor.ports.find((p) => matches(p, destination));
   if (port === undefined) throw new NoListeningPortError(`nothing listens at ${String(destination)}`);
   const serverAddress = port.getHost();
-  const clientAddress = destination instanceof UNIXAddress
-    ? new UNIXAddress(null)
-    : destination instanceof IPv6Address
-      ? new IPv6Address("TCP", "::1", nextClientPort++)
-      : new IPv4Address("TCP", "127.0.0.1", nextClientPort++);
+  const clientAddress =
+    destination instanceof UNIXAddress
+      ? new UNIXAddress(null)
+      : destination instanceof IPv6Address
+        ? new IPv6Address("TCP", "::1", nextClientPort++)
+        : new IPv4Address("TCP", "127.0.0.1", nextClientPort++);
   if (nextClientPort > 60000) nextClientPort = 52000;
   const server = port.factory.buildProtocol(clientAddress);
   const client = connector.factory.buildProtocol(destination);

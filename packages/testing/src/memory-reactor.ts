@@ -163,7 +163,11 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
   run(): Promise<void> {
     if (this.#running || this.#stopping) throw new ReactorAlreadyRunning();
     this.hasRun = true;
-    const started = this.#events.fire("startup", { atDuring: () => { this.#running = true; } });
+    const started = this.#events.fire("startup", {
+      atDuring: () => {
+        this.#running = true;
+      },
+    });
     return new Promise<void>((resolve) => {
       started.addCallback(() => {
         if (this.#running && !this.#stopping) this.stop();
@@ -182,9 +186,15 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
     if (!this.#running || this.#stopping) throw new ReactorNotRunning();
     this.#stopping = true;
     this.hasStopped = true;
-    this.#events.fire("shutdown", { atDuring: () => { this.#running = false; } }).addCallback(() => {
-      this.#stopping = false;
-    });
+    this.#events
+      .fire("shutdown", {
+        atDuring: () => {
+          this.#running = false;
+        },
+      })
+      .addCallback(() => {
+        this.#stopping = false;
+      });
   }
 
   /** Marks the reactor crashed and stopped, firing nothing (no error when not running). */
@@ -234,7 +244,12 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
    * (its `connectionMade` runs now, as inside a real `spawnProcess`); play the child
    * through `processes[i].transport`.
    */
-  spawnProcess(protocol: IProcessProtocol, executable: string, args: readonly string[] = [executable], options: SpawnProcessOptions = {}): IProcessTransport {
+  spawnProcess(
+    protocol: IProcessProtocol,
+    executable: string,
+    args: readonly string[] = [executable],
+    options: SpawnProcessOptions = {},
+  ): IProcessTransport {
     const transport = new FakeProcessTransport(protocol, options.childFDs === undefined ? {} : { childFDs: options.childFDs });
     this.processes.push({ protocol, executable, args: [...args], options, transport });
     return transport;
@@ -297,7 +312,11 @@ export class MemoryReactor implements IReactorCore, IReactorTCP, IReactorSSL, IR
   /** Records the call; returns a listening fake port. */
   listenUNIX(address: string, factory: IProtocolFactory, options: ListenUNIXOptions = {}): FakeListeningPort<UNIXAddress> {
     this.unixServers.push({
-      address, factory, backlog: options.backlog ?? 50, mode: options.mode ?? 0o666, wantPID: options.wantPID ?? false,
+      address,
+      factory,
+      backlog: options.backlog ?? 50,
+      mode: options.mode ?? 0o666,
+      wantPID: options.wantPID ?? false,
     });
     const listening = new FakeListeningPort(new UNIXAddress(address), factory);
     this.ports.push(listening);

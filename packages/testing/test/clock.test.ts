@@ -19,8 +19,15 @@ describe("Clock", () => {
     clock.callLater(2, () => void log.push(["b", clock.seconds()]));
     clock.callLater(5, () => void log.push(["late", clock.seconds()]));
     clock.advance(4);
-    assert.deepEqual(log, [["a", 4], ["b", 4], ["c", 4]]);
-    assert.deepEqual(clock.getDelayedCalls().map((c) => c.getTime()), [5]);
+    assert.deepEqual(log, [
+      ["a", 4],
+      ["b", 4],
+      ["c", 4],
+    ]);
+    assert.deepEqual(
+      clock.getDelayedCalls().map((c) => c.getTime()),
+      [5],
+    );
   });
 
   it("runs calls due at the same time in the order they were scheduled", () => {
@@ -51,8 +58,14 @@ describe("Clock", () => {
       clock.callLater(0.5, () => void log.push(["not due", clock.seconds()]));
     });
     clock.advance(2);
-    assert.deepEqual(log, [["outer", 2], ["inner", 2]]);
-    assert.deepEqual(clock.getDelayedCalls().map((c) => c.getTime()), [2.5]);
+    assert.deepEqual(log, [
+      ["outer", 2],
+      ["inner", 2],
+    ]);
+    assert.deepEqual(
+      clock.getDelayedCalls().map((c) => c.getTime()),
+      [2.5],
+    );
   });
 
   it("does not run a call that a due call cancels", () => {

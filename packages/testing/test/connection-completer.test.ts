@@ -1,7 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Failure } from "@torsion/defer";
-import { ClientFactory, ConnectionRefusedError, DNSLookupError, IPv4Address, UNIXAddress, type IConnector, type IProtocol } from "@torsion/core";
+import {
+  ClientFactory,
+  ConnectionRefusedError,
+  DNSLookupError,
+  IPv4Address,
+  UNIXAddress,
+  type IConnector,
+  type IProtocol,
+} from "@torsion/core";
 import { AccumulatingProtocol, ConnectionCompleter, MemoryReactor, NoPendingConnectionError, StringTransport } from "@torsion/testing";
 
 class Client extends ClientFactory<AccumulatingProtocol> {

@@ -23,14 +23,19 @@ describe("Deferred assertions", () => {
   });
 
   it("successResultOf throws DeferredResultError for a pending Deferred", () => {
-    assert.throws(() => successResultOf(new Deferred<number>()), (e: unknown) =>
-      e instanceof DeferredResultError && e.message.includes('no result'));
+    assert.throws(
+      () => successResultOf(new Deferred<number>()),
+      (e: unknown) => e instanceof DeferredResultError && e.message.includes("no result"),
+    );
   });
 
   it("successResultOf throws for a failed Deferred, with the error as cause, and handles the failure", { timeout: 5_000 }, async () => {
     const error = new TypeError("bad");
     const d = fail<number>(error);
-    assert.throws(() => successResultOf(d), (e: unknown) => e instanceof DeferredResultError && e.cause === error);
+    assert.throws(
+      () => successResultOf(d),
+      (e: unknown) => e instanceof DeferredResultError && e.cause === error,
+    );
     await settle();
     assert.deepEqual(reports, []);
   });
@@ -53,15 +58,20 @@ describe("Deferred assertions", () => {
 
   it("failureResultOf throws for a failure of another type, and still handles it", { timeout: 5_000 }, async () => {
     const d = fail(new SyntaxError("wrong kind"));
-    assert.throws(() => failureResultOf(d, TypeError), (e: unknown) =>
-      e instanceof DeferredResultError && e.message.includes('TypeError') && e.message.includes('SyntaxError'));
+    assert.throws(
+      () => failureResultOf(d, TypeError),
+      (e: unknown) => e instanceof DeferredResultError && e.message.includes("TypeError") && e.message.includes("SyntaxError"),
+    );
     await settle();
     assert.deepEqual(reports, []);
   });
 
   it("failureResultOf throws for a pending or a succeeded Deferred", () => {
     assert.throws(() => failureResultOf(new Deferred()), DeferredResultError);
-    assert.throws(() => failureResultOf(succeed("fine")), (e: unknown) => e instanceof DeferredResultError && e.message.includes('"fine"'));
+    assert.throws(
+      () => failureResultOf(succeed("fine")),
+      (e: unknown) => e instanceof DeferredResultError && e.message.includes('"fine"'),
+    );
   });
 
   it("assertNoResult passes for a pending Deferred and leaves it usable", () => {
@@ -77,7 +87,10 @@ describe("Deferred assertions", () => {
 
   it("assertNoResult throws for a failed Deferred and handles the failure", { timeout: 5_000 }, async () => {
     const error = new Error("already failed");
-    assert.throws(() => assertNoResult(fail(error)), (e: unknown) => e instanceof DeferredResultError && e.cause === error);
+    assert.throws(
+      () => assertNoResult(fail(error)),
+      (e: unknown) => e instanceof DeferredResultError && e.cause === error,
+    );
     await settle();
     assert.deepEqual(reports, []);
   });

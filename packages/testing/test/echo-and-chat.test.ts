@@ -106,7 +106,9 @@ describe("an echo protocol", () => {
 
   it("through connectedServerAndClient echoes the client's greeting at chunk sizes 1..N", () => {
     for (let chunkSize = 1; chunkSize <= MAX_CHUNK; chunkSize++) {
-      const { client, server, pump } = connectedServerAndClient(Factory.forProtocol(Echo), collectorFactory(PAYLOAD.toString("latin1")), { chunkSize });
+      const { client, server, pump } = connectedServerAndClient(Factory.forProtocol(Echo), collectorFactory(PAYLOAD.toString("latin1")), {
+        chunkSize,
+      });
       assert.equal(client.received, PAYLOAD.toString("latin1"), `chunk size ${chunkSize}`);
       client.transport?.loseConnection();
       pump.flush();
@@ -158,7 +160,11 @@ describe("a line-based chat protocol", () => {
       assert.equal(bob.client.received, "WELCOME bob\n<ann> hello bob\n<ann> how are you?\nBYE\n", at);
       assert.equal(bob.client.lostWith, "ConnectionDone", at);
       assert.equal(ann.client.lostWith, null, at);
-      assert.deepEqual([...factory.room].map((c) => c.name), ["ann"], at);
+      assert.deepEqual(
+        [...factory.room].map((c) => c.name),
+        ["ann"],
+        at,
+      );
     }
   });
 });

@@ -14,7 +14,11 @@ describe("FakeDatagramTransport", () => {
     t.write(Buffer.from("three"));
     assert.deepEqual(
       t.written.map(([d, a]) => [d.toString(), a === undefined ? undefined : String(a)]),
-      [["one", String(to)], ["two", "127.0.0.1,10"], ["three", undefined]],
+      [
+        ["one", String(to)],
+        ["two", "127.0.0.1,10"],
+        ["three", undefined],
+      ],
     );
   });
 

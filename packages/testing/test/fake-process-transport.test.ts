@@ -49,7 +49,16 @@ describe("FakeProcessTransport", () => {
     assert.equal(fake.ended, false);
     fake.closeChild(0);
     fake.closeChild(0);
-    assert.deepEqual(protocol.log, ["made", "data:1:a", "exited:ProcessDone", "data:1:b", "lost:1", "lost:2", "lost:0", "ended:ProcessDone"]);
+    assert.deepEqual(protocol.log, [
+      "made",
+      "data:1:a",
+      "exited:ProcessDone",
+      "data:1:b",
+      "lost:1",
+      "lost:2",
+      "lost:0",
+      "ended:ProcessDone",
+    ]);
     assert.equal(fake.pid, null);
   });
 

@@ -39,9 +39,15 @@ describe("FakeTransportHost", () => {
     const boom = new Error("boom");
     host.reportError(boom, "dataReceived");
     host.reportError(Object.create(null), "connectionLost");
-    assert.deepEqual(host.errors.map((e) => e.context), ["dataReceived", "connectionLost"]);
+    assert.deepEqual(
+      host.errors.map((e) => e.context),
+      ["dataReceived", "connectionLost"],
+    );
     assert.equal(host.errors[0]?.error, boom);
-    assert.throws(() => host.assertNoErrors(), (error: unknown) => error instanceof AggregateError && error.message.includes('dataReceived: Error: boom'));
+    assert.throws(
+      () => host.assertNoErrors(),
+      (error: unknown) => error instanceof AggregateError && error.message.includes("dataReceived: Error: boom"),
+    );
     host.errors.length = 0;
     host.assertNoErrors();
   });

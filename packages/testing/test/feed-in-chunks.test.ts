@@ -38,7 +38,10 @@ describe("feedInChunks", () => {
     feedInChunks({ dataReceived: (d: Buffer) => void kept.push(d) }, input, 2);
     input.fill(0);
     assert.ok(kept.every((k) => Buffer.isBuffer(k)));
-    assert.deepEqual(kept.map((k) => k.toString()), ["ab", "cd"]);
+    assert.deepEqual(
+      kept.map((k) => k.toString()),
+      ["ab", "cd"],
+    );
   });
 
   it("throws RangeError for a size that is not a positive integer", () => {

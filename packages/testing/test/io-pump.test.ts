@@ -36,7 +36,11 @@ class HalfCloser extends Recorder implements IHalfCloseableProtocol {
 }
 
 function pair<S extends Recorder, C extends Recorder>(S: new () => S, C: new () => C, chunkSize?: number) {
-  return connectedServerAndClient({ buildProtocol: () => new S() }, { buildProtocol: () => new C() }, chunkSize === undefined ? {} : { chunkSize });
+  return connectedServerAndClient(
+    { buildProtocol: () => new S() },
+    { buildProtocol: () => new C() },
+    chunkSize === undefined ? {} : { chunkSize },
+  );
 }
 
 describe("IOPump", () => {

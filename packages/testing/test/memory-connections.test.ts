@@ -1,7 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ClientFactory, Factory, IPv4Address, Protocol, UNIXAddress } from "@torsion/core";
-import { type FakeListeningPort, MemoryReactor, NoListeningPortError, NoPendingConnectionError, acceptConnection, connectPending } from "@torsion/testing";
+import {
+  type FakeListeningPort,
+  MemoryReactor,
+  NoListeningPortError,
+  NoPendingConnectionError,
+  acceptConnection,
+  connectPending,
+} from "@torsion/testing";
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {

@@ -265,8 +265,12 @@ describe("MemoryReactor, core", () => {
     }
     await reactor.run();
     assert.deepEqual(log, [
-      "before startup false", "during startup true", "after startup true",
-      "before shutdown true", "during shutdown false", "after shutdown false",
+      "before startup false",
+      "during startup true",
+      "after startup true",
+      "before shutdown true",
+      "during shutdown false",
+      "after shutdown false",
     ]);
   });
 });

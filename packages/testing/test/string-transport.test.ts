@@ -1,7 +1,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Failure } from "@torsion/defer";
-import { ConnectionAborted, ConnectionDone, ConnectionLost, IPv4Address, IPv6Address, ProducerAlreadyRegisteredError, Protocol, type IPushProducer } from "@torsion/core";
+import {
+  ConnectionAborted,
+  ConnectionDone,
+  ConnectionLost,
+  IPv4Address,
+  IPv6Address,
+  ProducerAlreadyRegisteredError,
+  Protocol,
+  type IPushProducer,
+} from "@torsion/core";
 import { ProducerStateError, StringTransport, StringTransportWithDisconnection } from "@torsion/testing";
 
 class Producer implements IPushProducer {

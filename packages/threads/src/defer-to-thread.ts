@@ -28,7 +28,11 @@ export function deferToThreadPool(pool: ThreadPool, task: TaskRef, ...args: unkn
  * the umbrella package `torsion` also exports a `deferToThread(task, ...args)` bound to
  * its default reactor).
  */
-export function deferToThread<A extends unknown[], R>(reactor: IReactorThreads, task: TaskHandle<A, R>, ...args: TaskArgsOf<A>): Deferred<R>;
+export function deferToThread<A extends unknown[], R>(
+  reactor: IReactorThreads,
+  task: TaskHandle<A, R>,
+  ...args: TaskArgsOf<A>
+): Deferred<R>;
 export function deferToThread(reactor: IReactorThreads, task: TaskRef, ...args: unknown[]): Deferred<unknown>;
 export function deferToThread(reactor: IReactorThreads, task: TaskRef, ...args: unknown[]): Deferred<unknown> {
   return reactor.getThreadPool().run(task, args);

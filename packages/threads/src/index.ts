@@ -1,21 +1,8 @@
 export { ThreadPool, type ThreadPoolOptions, type RunOptions, type ThreadPoolStats } from "./thread-pool.js";
 export { deferToThread, deferToThreadPool, type IReactorThreads } from "./defer-to-thread.js";
-export {
-  defineTask,
-  transfer,
-  type TaskRef,
-  type TaskHandle,
-  type TaskArgsOf,
-  type Transfer,
-} from "./task.js";
+export { defineTask, transfer, type TaskRef, type TaskHandle, type TaskArgsOf, type Transfer } from "./task.js";
 export { registerMainThreadFunction, type MainThreadFunction } from "./main-thread-functions.js";
-export {
-  callFromThread,
-  blockingCallFromThread,
-  blockingCallFromThreadWith,
-  inPoolWorker,
-  type BlockingCallOptions,
-} from "./in-worker.js";
+export { callFromThread, blockingCallFromThread, blockingCallFromThreadWith, inPoolWorker, type BlockingCallOptions } from "./in-worker.js";
 export { registerErrorClass, serializeError, rebuildError, type SerializedError } from "./remote-error.js";
 export { nodeWorkerFactory, WORKER_MAIN, type IPoolWorker, type WorkerFactory, type WorkerOptions } from "./worker-factory.js";
 export {

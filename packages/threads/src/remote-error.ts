@@ -1,6 +1,14 @@
 import { CancelledError, TorsionError } from "@torsion/defer";
 import { ReactorNotRunning } from "@torsion/core";
-import { BlockingCallTimeout, PoolStopped, RemoteError, TaskNotFound, UnknownMainThreadFunction, WorkerCrashed, WrongThreadError } from "./errors.js";
+import {
+  BlockingCallTimeout,
+  PoolStopped,
+  RemoteError,
+  TaskNotFound,
+  UnknownMainThreadFunction,
+  WorkerCrashed,
+  WrongThreadError,
+} from "./errors.js";
 
 /** An error as it crosses between threads (structured clone drops custom classes). */
 export interface SerializedError {
@@ -20,7 +28,16 @@ type AnyErrorClass = abstract new (...args: any[]) => Error;
 
 const classes = new Map<string, AnyErrorClass>();
 for (const cls of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]) classes.set(cls.name, cls);
-for (const cls of [TaskNotFound, BlockingCallTimeout, WrongThreadError, UnknownMainThreadFunction, WorkerCrashed, PoolStopped, ReactorNotRunning, CancelledError]) {
+for (const cls of [
+  TaskNotFound,
+  BlockingCallTimeout,
+  WrongThreadError,
+  UnknownMainThreadFunction,
+  WorkerCrashed,
+  PoolStopped,
+  ReactorNotRunning,
+  CancelledError,
+]) {
   classes.set(cls.name, cls);
 }
 
@@ -58,7 +75,14 @@ function safeString(value: unknown): string {
 export function serializeError(error: unknown, depth = 0): SerializedError {
   try {
     if (!(error instanceof Error)) {
-      return { name: "Error", message: `non-Error value thrown: ${safeString(error)}`, stack: undefined, code: undefined, props: {}, thrown: true };
+      return {
+        name: "Error",
+        message: `non-Error value thrown: ${safeString(error)}`,
+        stack: undefined,
+        code: undefined,
+        props: {},
+        thrown: true,
+      };
     }
     const props: Record<string, unknown> = {};
     for (const key of Object.keys(error)) {
@@ -96,14 +120,16 @@ function define(target: object, key: string, value: unknown): void {
  */
 export function rebuildError(serialized: SerializedError): Error {
   const cls = classes.get(serialized.name);
-  const error: Error = cls !== undefined ? Object.create(cls.prototype as object) as Error : Object.create(RemoteError.prototype) as RemoteError;
+  const error: Error =
+    cls !== undefined ? (Object.create(cls.prototype as object) as Error) : (Object.create(RemoteError.prototype) as RemoteError);
   if (cls === undefined) define(error, "remoteName", serialized.name);
   define(error, "name", serialized.name);
   define(error, "message", serialized.message);
   const stack = serialized.stack ?? `${serialized.name}: ${serialized.message}`;
   define(error, "stack", `${stack}\n    at <worker thread>`);
   if (serialized.code !== undefined) define(error, "code", serialized.code);
-  else if (cls === undefined || error instanceof TorsionError) define(error, "code", cls === undefined ? "ERR_REMOTE" : (error as TorsionError).code);
+  else if (cls === undefined || error instanceof TorsionError)
+    define(error, "code", cls === undefined ? "ERR_REMOTE" : (error as TorsionError).code);
   for (const [key, value] of Object.entries(serialized.props)) define(error, key, value);
   if (serialized.cause !== undefined) {
     define(error, "cause", "name" in serialized.cause ? rebuildError(serialized.cause) : serialized.cause.value);

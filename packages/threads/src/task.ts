@@ -57,7 +57,11 @@ export function moduleKey(module: string | URL): string {
  * const hex: string = await deferToThreadPool(pool, sha256, bytes);
  * ```
  */
-export function defineTask<A extends unknown[], R>(moduleUrl: string | URL, name: string, fn: (...args: A) => R): TaskHandle<A, Untransfer<Awaited<R>>> {
+export function defineTask<A extends unknown[], R>(
+  moduleUrl: string | URL,
+  name: string,
+  fn: (...args: A) => R,
+): TaskHandle<A, Untransfer<Awaited<R>>> {
   if (typeof name !== "string" || name === "") throw new TypeError("a task needs a non-empty name");
   if (typeof fn !== "function") throw new TypeError("a task needs a function");
   const module = moduleKey(moduleUrl);

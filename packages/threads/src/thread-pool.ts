@@ -175,7 +175,12 @@ export class ThreadPool {
   run(task: TaskRef, args: readonly unknown[], options?: RunOptions): Deferred<unknown>;
   run(task: TaskRef, args: readonly unknown[], options: RunOptions = {}): Deferred<unknown> {
     // `as unknown`: callers in plain JavaScript may pass anything.
-    if (typeof (task as unknown) !== "object" || (task as unknown) === null || typeof (task.export as unknown) !== "string" || (typeof task.module !== "string" && !(task.module instanceof URL))) {
+    if (
+      typeof (task as unknown) !== "object" ||
+      (task as unknown) === null ||
+      typeof (task.export as unknown) !== "string" ||
+      (typeof task.module !== "string" && !(task.module instanceof URL))
+    ) {
       throw new TypeError("a task is {module, export} or a defineTask handle");
     }
     const { args: plain, list } = unwrapArgs(args);
@@ -213,16 +218,18 @@ export class ThreadPool {
    * the **main thread**, unlike Twisted (where it runs in the worker thread).
    */
   callInThreadWithCallback(onResult: (success: boolean, result: unknown) => void, task: TaskRef, ...args: unknown[]): void {
-    this.run(task, args).addCallbacks(
-      (value) => {
-        onResult(true, value);
-      },
-      (failure: Failure) => {
-        onResult(false, failure);
-      },
-    ).addErrback((failure: Failure) => {
-      this.#report(failure, `Unhandled error in the onResult callback of task ${task.export}`);
-    });
+    this.run(task, args)
+      .addCallbacks(
+        (value) => {
+          onResult(true, value);
+        },
+        (failure: Failure) => {
+          onResult(false, failure);
+        },
+      )
+      .addErrback((failure: Failure) => {
+        this.#report(failure, `Unhandled error in the onResult callback of task ${task.export}`);
+      });
   }
 
   /**
@@ -287,14 +294,19 @@ export class ThreadPool {
     this.#stopped = new Promise<void>((resolve) => {
       this.#resolveStopped = resolve;
     });
-    for (const call of [...this.#blocking]) call.reply({ ok: false, error: serializeError(new ReactorNotRunning("The reactor is shutting down.")) });
+    for (const call of [...this.#blocking])
+      call.reply({ ok: false, error: serializeError(new ReactorNotRunning("The reactor is shutting down.")) });
     for (const job of this.#queue.splice(0)) this.#settle(job, false, new PoolStopped("The thread pool was stopped before the task ran."));
     for (const slot of this.#slots) if (slot.job === null) this.#retire(slot);
-    const timer = setTimeout(() => {
-      for (const slot of this.#slots) {
-        if (slot.job !== null) this.#terminate(slot, new PoolStopped(`The task was still running ${graceSeconds} s after stop(); its worker was terminated.`));
-      }
-    }, Math.ceil(graceSeconds * 1000));
+    const timer = setTimeout(
+      () => {
+        for (const slot of this.#slots) {
+          if (slot.job !== null)
+            this.#terminate(slot, new PoolStopped(`The task was still running ${graceSeconds} s after stop(); its worker was terminated.`));
+        }
+      },
+      Math.ceil(graceSeconds * 1000),
+    );
     this.#stopped = this.#stopped.finally(() => clearTimeout(timer));
     this.#checkStopped();
     return this.#stopped;
@@ -342,7 +354,15 @@ export class ThreadPool {
       else this.#report(crash, `starting a worker (${this.#name})`);
       return null;
     }
-    const slot: Slot = { worker, known: new Set(), job: null, idleTimer: null, lastError: null, terminating: false, terminationReason: null };
+    const slot: Slot = {
+      worker,
+      known: new Set(),
+      job: null,
+      idleTimer: null,
+      lastError: null,
+      terminating: false,
+      terminationReason: null,
+    };
     this.#slots.add(slot);
     worker.on("message", (message: WorkerMessage) => this.#onMessage(slot, message));
     worker.on("error", (error: Error) => {
@@ -474,7 +494,10 @@ export class ThreadPool {
       } else {
         this.#crashed += 1;
         const cause = slot.lastError;
-        const message = cause !== null ? `the worker running ${job.export} crashed: ${cause.message}` : `the worker running ${job.export} exited with code ${code}`;
+        const message =
+          cause !== null
+            ? `the worker running ${job.export} crashed: ${cause.message}`
+            : `the worker running ${job.export} exited with code ${code}`;
         this.#settle(job, false, new WorkerCrashed(message, code, cause === null ? undefined : { cause }));
       }
     } else if (!slot.terminating) {

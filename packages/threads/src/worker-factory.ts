@@ -51,7 +51,8 @@ export function inheritedExecArgv(): string[] {
 }
 
 /** The default factory: a real `Worker` running Torsion's worker entry point. */
-export const nodeWorkerFactory: WorkerFactory = (options) => new Worker(WORKER_MAIN, {
-  ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
-  execArgv: options.execArgv === undefined ? inheritedExecArgv() : [...options.execArgv],
-});
+export const nodeWorkerFactory: WorkerFactory = (options) =>
+  new Worker(WORKER_MAIN, {
+    ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+    execArgv: options.execArgv === undefined ? inheritedExecArgv() : [...options.execArgv],
+  });

@@ -61,9 +61,12 @@ function run(message: RunMessage): void {
     return;
   }
   if (isThenable(result)) {
-    Promise.resolve(result).then((value) => reply(message.id, value), (error: unknown) => {
-      post({ t: "error", id: message.id, error: serializeError(error) });
-    });
+    Promise.resolve(result).then(
+      (value) => reply(message.id, value),
+      (error: unknown) => {
+        post({ t: "error", id: message.id, error: serializeError(error) });
+      },
+    );
   } else {
     reply(message.id, result);
   }

@@ -16,8 +16,21 @@ describe("ThreadPool scheduling (fake workers)", () => {
     pool.run(TASK, [2]);
     pool.run(TASK, [3]);
     assert.equal(workers.length, 2);
-    assert.deepEqual(pool.stats(), { min: 0, max: 2, workers: 2, working: 2, idle: 0, queued: 1, completed: 0, crashed: 0, stopped: false });
-    assert.deepEqual(workers.map((w) => w.current.args), [[1], [2]]);
+    assert.deepEqual(pool.stats(), {
+      min: 0,
+      max: 2,
+      workers: 2,
+      working: 2,
+      idle: 0,
+      queued: 1,
+      completed: 0,
+      crashed: 0,
+      stopped: false,
+    });
+    assert.deepEqual(
+      workers.map((w) => w.current.args),
+      [[1], [2]],
+    );
     assert.equal(workers[0]!.current.module, "file:///tasks.js");
   });
 
@@ -129,9 +142,11 @@ describe("ThreadPool scheduling (fake workers)", () => {
   });
 
   it("reports a worker factory that throws as WorkerCrashed for the task", async () => {
-    const pool = new ThreadPool({ workerFactory: () => {
-      throw new Error("no threads left");
-    } });
+    const pool = new ThreadPool({
+      workerFactory: () => {
+        throw new Error("no threads left");
+      },
+    });
     const error = await failureOf(pool.run(TASK, []));
     assert.ok(error instanceof WorkerCrashed);
     assert.match(String((error.cause as Error).message), /no threads left/);

@@ -29,7 +29,10 @@ describe("ThreadPool with real workers", () => {
       assert.equal(await deferToThreadPool(pool, tasks.asyncDouble, 21), 42);
       const worker = await deferToThreadPool(pool, tasks.whichThread);
       assert.notEqual(worker, threadId);
-      assert.deepEqual(await deferToThreadPool(pool, tasks.echo, { a: [1, 2], m: new Map([["k", 1]]) }), { a: [1, 2], m: new Map([["k", 1]]) });
+      assert.deepEqual(await deferToThreadPool(pool, tasks.echo, { a: [1, 2], m: new Map([["k", 1]]) }), {
+        a: [1, 2],
+        m: new Map([["k", 1]]),
+      });
     } finally {
       await pool.stop();
     }
@@ -53,14 +56,14 @@ describe("ThreadPool with real workers", () => {
       const error = await failureOf(deferToThreadPool(pool, tasks.failCustom));
       assert.ok(error instanceof RemoteError);
       assert.equal(error.name, "ValidationError");
-      assert.equal((error).remoteName, "ValidationError");
+      assert.equal(error.remoteName, "ValidationError");
       assert.equal(error.message, "bad email");
       assert.equal((error as unknown as { code: string }).code, "E_INVALID");
       assert.equal((error as unknown as { field: string }).field, "email");
       assert.deepEqual((error as unknown as { details: unknown }).details, { limit: 3 });
       assert.match(error.stack ?? "", /basic\.js/);
       assert.ok(error.cause instanceof RangeError);
-      assert.equal((error.cause).message, "too long");
+      assert.equal(error.cause.message, "too long");
       const typeError = await failureOf(deferToThreadPool(pool, tasks.failType));
       assert.ok(typeError instanceof TypeError);
       const value = await failureOf(deferToThreadPool(pool, tasks.failValue));
@@ -89,7 +92,7 @@ describe("ThreadPool with real workers", () => {
     try {
       const exited = await failureOf(deferToThreadPool(pool, tasks.exitHard, 3));
       assert.ok(exited instanceof WorkerCrashed);
-      assert.equal((exited).exitCode, 3);
+      assert.equal(exited.exitCode, 3);
       const uncaught = await failureOf(deferToThreadPool(pool, tasks.throwUncaught));
       assert.ok(uncaught instanceof WorkerCrashed);
       assert.match(uncaught.message, /uncaught in worker/);

@@ -117,7 +117,10 @@ export class CertificateOptions implements ITLSContextFactory {
     if ((init.privateKey === undefined) !== (init.certificate === undefined)) {
       throw new TLSOptionsError("CertificateOptions: give both privateKey and certificate, or neither");
     }
-    if (init.trustRoot !== undefined && (init.verify !== undefined || init.caCerts !== undefined || init.requireCertificate !== undefined)) {
+    if (
+      init.trustRoot !== undefined &&
+      (init.verify !== undefined || init.caCerts !== undefined || init.requireCertificate !== undefined)
+    ) {
       throw new TLSOptionsError("CertificateOptions: trustRoot cannot be combined with verify, caCerts or requireCertificate");
     }
     if (init.verify === true && (init.caCerts === undefined || init.caCerts.length === 0)) {

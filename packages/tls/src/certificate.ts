@@ -100,9 +100,10 @@ export class KeyPair {
 
   /** A new key. @param kind - "rsa" (size bits, default 2048) or "ec" (P-256) */
   static generate(kind: "rsa" | "ec" = "rsa", size = 2048): KeyPair {
-    const { privateKey } = kind === "rsa"
-      ? crypto.generateKeyPairSync("rsa", { modulusLength: size })
-      : crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const { privateKey } =
+      kind === "rsa"
+        ? crypto.generateKeyPairSync("rsa", { modulusLength: size })
+        : crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
     return new KeyPair(privateKey);
   }
 

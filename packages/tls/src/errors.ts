@@ -88,8 +88,10 @@ export class StartTLSError extends TorsionError {
 }
 
 const HOSTNAME_CODES = new Set(["ERR_TLS_CERT_ALTNAME_INVALID"]);
-const CERTIFICATE_CODE = /^(UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|INVALID_CA|PATH_LENGTH|HOSTNAME_MISMATCH|IP_ADDRESS_MISMATCH|ERR_TLS_CERT_)/;
-const REJECTED_REASON = /alert (unknown ca|bad certificate|certificate required|certificate unknown|unsupported certificate|certificate revoked|certificate expired|access denied)|peer did not return a certificate/i;
+const CERTIFICATE_CODE =
+  /^(UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|INVALID_CA|PATH_LENGTH|HOSTNAME_MISMATCH|IP_ADDRESS_MISMATCH|ERR_TLS_CERT_)/;
+const REJECTED_REASON =
+  /alert (unknown ca|bad certificate|certificate required|certificate unknown|unsupported certificate|certificate revoked|certificate expired|access denied)|peer did not return a certificate/i;
 
 /**
  * Turns what Node reported for a TLS socket into the matching {@link TLSError}, keeping
@@ -103,7 +105,8 @@ export function tlsErrorFrom(error: unknown, during: "handshake" | "connection")
   const reason = typeof e.reason === "string" ? e.reason : message;
   const options = { cause: error, reason };
   if (HOSTNAME_CODES.has(code)) return new HostnameMismatch(`TLS: ${message}`, { ...options, verifyCode: code });
-  if (CERTIFICATE_CODE.test(code)) return new CertificateError(`TLS certificate verification failed: ${code} (${message})`, { ...options, verifyCode: code });
+  if (CERTIFICATE_CODE.test(code))
+    return new CertificateError(`TLS certificate verification failed: ${code} (${message})`, { ...options, verifyCode: code });
   if (/no.application.protocol/i.test(reason) || /NO_APPLICATION_PROTOCOL/.test(code)) {
     return new NoApplicationProtocol(`TLS: no common ALPN protocol (${reason})`, options);
   }

@@ -22,7 +22,12 @@ import { OnlyOneTLSError, StartTLSError, TLSOptionsError } from "./errors.js";
 import { TLSProtocol } from "./tls-protocol.js";
 
 /** What `StreamTransport.startTLS` runs (registered when `@torsion/tls` is imported). */
-export function startTLS(transport: StreamTransport, contextFactory: object, normal = true, options: { readonly alreadyReceived?: Uint8Array } = {}): TLSProtocol {
+export function startTLS(
+  transport: StreamTransport,
+  contextFactory: object,
+  normal = true,
+  options: { readonly alreadyReceived?: Uint8Array } = {},
+): TLSProtocol {
   if (transport.interposed) throw new OnlyOneTLSError();
   const protocol = transport.protocol;
   if (protocol === null || transport.disconnecting) throw new StartTLSError("startTLS on a transport that is not open");

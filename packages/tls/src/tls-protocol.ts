@@ -203,10 +203,18 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
   readonly #onSecure = (): void => {
     const socket = this.#socket;
     if (socket === null) return;
-    if (this.#options.role === "server" && socket.authorizationError !== null && socket.authorizationError !== undefined
-      && (this.#options.contextFactory.tlsOptionsFor("server", "").rejectUnauthorized ?? false)) {
-      this.#fail(new CertificateError(`TLS client certificate rejected: ${String(socket.authorizationError)}`,
-        { reason: String(socket.authorizationError), verifyCode: String((socket.authorizationError as { code?: string }).code ?? socket.authorizationError) }));
+    if (
+      this.#options.role === "server" &&
+      socket.authorizationError !== null &&
+      socket.authorizationError !== undefined &&
+      (this.#options.contextFactory.tlsOptionsFor("server", "").rejectUnauthorized ?? false)
+    ) {
+      this.#fail(
+        new CertificateError(`TLS client certificate rejected: ${String(socket.authorizationError)}`, {
+          reason: String(socket.authorizationError),
+          verifyCode: String((socket.authorizationError as { code?: string }).code ?? socket.authorizationError),
+        }),
+      );
       return;
     }
     this.#secure = true;
@@ -254,7 +262,9 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     const producer = this.#producers?.clear() ?? null;
     if (producer !== null) this.#guard("stopProducing", () => producer.stopProducing());
     try {
-      watchResult(endConnection(this.wrappedProtocol, reason), (error) => this.#options.reportError(error, "Unhandled error in connectionLost"));
+      watchResult(endConnection(this.wrappedProtocol, reason), (error) =>
+        this.#options.reportError(error, "Unhandled error in connectionLost"),
+      );
     } catch (error) {
       this.#options.reportError(error, "Unhandled error in connectionLost");
     }
@@ -264,7 +274,9 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     if (this.#tlsFailure !== null) return new Failure(this.#tlsFailure);
     if (this.#aborted) return new Failure(new ConnectionAborted());
     if (!this.#secure && !(lower.value instanceof ConnectionAborted)) {
-      return new Failure(tlsErrorFrom(new Error("the connection closed before the TLS handshake completed", { cause: lower.value }), "handshake"));
+      return new Failure(
+        tlsErrorFrom(new Error("the connection closed before the TLS handshake completed", { cause: lower.value }), "handshake"),
+      );
     }
     if (this.#disconnecting && lower.value instanceof ConnectionDone) return lower;
     return lower;
@@ -327,7 +339,8 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
 
   writeSequence(data: Iterable<Uint8Array>): void {
     const items = Array.from(data);
-    for (const item of items) if (!(item instanceof Uint8Array)) throw new TypeError(`writeSequence() takes bytes (Uint8Array), not ${typeof item}`);
+    for (const item of items)
+      if (!(item instanceof Uint8Array)) throw new TypeError(`writeSequence() takes bytes (Uint8Array), not ${typeof item}`);
     const socket = this.#socket;
     if (!this.#writable() || socket === null) return;
     socket.cork();

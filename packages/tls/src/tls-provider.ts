@@ -6,16 +6,25 @@
 import type { IReactorSSL, ITransportHost } from "@torsion/core";
 import type { ClientTLSDescription, ITLSProvider, ServerTLSDescription } from "@torsion/endpoints";
 import { Certificate, certificateBlocks, KeyPair, PrivateCertificate } from "./certificate.js";
-import { CertificateOptions, optionsForClientTLS, platformTrust, trustRootFromCertificates, type TLSVersion } from "./certificate-options.js";
+import {
+  CertificateOptions,
+  optionsForClientTLS,
+  platformTrust,
+  trustRootFromCertificates,
+  type TLSVersion,
+} from "./certificate-options.js";
 import { connectSSL, listenSSL } from "./listen-ssl.js";
 import { TLSMemoryBIOFactory } from "./tls-factory.js";
 
 /** `sslmethod=` values mapped onto version bounds (SSLv2/3 and TLS 1.0/1.1 are not offered). */
 function versionsOf(method: string | null): { minimumVersion?: TLSVersion; maximumVersion?: TLSVersion } {
   switch (method) {
-    case "TLSv1_2_METHOD": return { minimumVersion: "TLSv1.2", maximumVersion: "TLSv1.2" };
-    case "TLSv1_3_METHOD": return { minimumVersion: "TLSv1.3", maximumVersion: "TLSv1.3" };
-    default: return {};
+    case "TLSv1_2_METHOD":
+      return { minimumVersion: "TLSv1.2", maximumVersion: "TLSv1.2" };
+    case "TLSv1_3_METHOD":
+      return { minimumVersion: "TLSv1.3", maximumVersion: "TLSv1.3" };
+    default:
+      return {};
   }
 }
 
@@ -37,16 +46,23 @@ export const tlsProvider: ITLSProvider = {
     });
   },
   clientContextFromDescription(d: ClientTLSDescription) {
-    const roots = d.trustRoots === null
-      ? platformTrust()
-      : trustRootFromCertificates(d.trustRoots.certificates.flatMap((file) => certificateBlocks(file.pem).map((pem) => Certificate.loadPEM(pem))));
+    const roots =
+      d.trustRoots === null
+        ? platformTrust()
+        : trustRootFromCertificates(
+            d.trustRoots.certificates.flatMap((file) => certificateBlocks(file.pem).map((pem) => Certificate.loadPEM(pem))),
+          );
     const client = d.clientCertificate;
     return optionsForClientTLS(d.hostname, {
       trustRoot: roots,
-      ...(client === null ? {} : {
-        clientCertificate: PrivateCertificate.fromCertificateAndKeyPair(
-          Certificate.loadPEM(client.certificate.pem), KeyPair.load((client.privateKey ?? client.certificate).pem)),
-      }),
+      ...(client === null
+        ? {}
+        : {
+            clientCertificate: PrivateCertificate.fromCertificateAndKeyPair(
+              Certificate.loadPEM(client.certificate.pem),
+              KeyPair.load((client.privateKey ?? client.certificate).pem),
+            ),
+          }),
     });
   },
   // A reactor with its own IReactorSSL (NodeReactor, MemoryReactor) is asked directly, so

@@ -35,7 +35,10 @@ describe("Certificate, KeyPair and PrivateCertificate", { skip }, () => {
 
   it("refuses a key that does not belong to the certificate", () => {
     const pki = testPKI();
-    assert.throws(() => PrivateCertificate.fromCertificateAndKeyPair(Certificate.loadPEM(pki.serverCert), KeyPair.load(pki.clientKey)), PEMError);
+    assert.throws(
+      () => PrivateCertificate.fromCertificateAndKeyPair(Certificate.loadPEM(pki.serverCert), KeyPair.load(pki.clientKey)),
+      PEMError,
+    );
   });
 
   it("reports PEMError for data without a certificate or a key", () => {
@@ -72,8 +75,17 @@ describe("CertificateOptions and optionsForClientTLS", { skip }, () => {
     const pc = PrivateCertificate.loadPEM(pki.serverKey + pki.serverCert);
     const verifying = pc.options(Certificate.loadPEM(pki.caCert)).tlsOptionsFor("server", "");
     assert.deepEqual([verifying.requestCert, verifying.rejectUnauthorized], [true, true]);
-    const optional = new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert, verify: true, caCerts: [Certificate.loadPEM(pki.caCert)], requireCertificate: false });
-    assert.deepEqual([optional.tlsOptionsFor("server", "").requestCert, optional.tlsOptionsFor("server", "").rejectUnauthorized], [true, false]);
+    const optional = new CertificateOptions({
+      privateKey: pki.serverKey,
+      certificate: pki.serverCert,
+      verify: true,
+      caCerts: [Certificate.loadPEM(pki.caCert)],
+      requireCertificate: false,
+    });
+    assert.deepEqual(
+      [optional.tlsOptionsFor("server", "").requestCert, optional.tlsOptionsFor("server", "").rejectUnauthorized],
+      [true, false],
+    );
   });
 
   it("optionsForClientTLS sends SNI for a DNS name in A-label form and none for an IP literal", () => {
@@ -100,6 +112,9 @@ describe("CertificateOptions and optionsForClientTLS", { skip }, () => {
 
   it("reports Node's refusal of a bad context as TLSOptionsError when built", () => {
     const pki = testPKI();
-    assert.throws(() => new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert, acceptableCiphers: "NO-SUCH-CIPHER" }), TLSOptionsError);
+    assert.throws(
+      () => new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert, acceptableCiphers: "NO-SUCH-CIPHER" }),
+      TLSOptionsError,
+    );
   });
 });

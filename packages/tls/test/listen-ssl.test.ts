@@ -31,7 +31,11 @@ function trusted() {
   return trustRootFromCertificates([Certificate.loadPEM(testPKI().caCert)]);
 }
 
-async function withServer<T>(factory: KeepingFactory<TLSRecorder>, options: CertificateOptions, body: (port: number) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  factory: KeepingFactory<TLSRecorder>,
+  options: CertificateOptions,
+  body: (port: number) => Promise<T>,
+): Promise<T> {
   const port = listenSSL(reactor, 0, factory, options, { interface: "127.0.0.1" });
   try {
     return await body((port.getHost() as IPv4Address).port);
@@ -52,7 +56,11 @@ describe("listenSSL and connectSSL on loopback", { skip }, () => {
       assert.deepEqual(c.events, ["connectionMade", "handshakeCompleted", "data"]);
       const peer = (c.transport as unknown as { getPeerCertificate(): { subject: string } | null }).getPeerCertificate();
       assert.equal(peer?.subject, "CN=localhost");
-      assert.equal((server.built[0]!.transport as unknown as { getPeerCertificate(): unknown }).getPeerCertificate(), null, "no client certificate was asked for");
+      assert.equal(
+        (server.built[0]!.transport as unknown as { getPeerCertificate(): unknown }).getPeerCertificate(),
+        null,
+        "no client certificate was asked for",
+      );
       c.transport?.loseConnection();
       const [cr, sr] = await Promise.all([c.lost(), server.built[0]!.lost()]);
       assert.ok(cr.value instanceof ConnectionDone, String(cr.value));
@@ -133,7 +141,13 @@ describe("listenSSL and connectSSL on loopback", { skip }, () => {
     const server = new KeepingFactory(() => Object.assign(new TLSRecorder(), { echo: true }));
     await withServer(server, serverOptions({ acceptableProtocols: ["h2", "http/1.1"] }), async (port) => {
       const client = new KeepingFactory(() => Object.assign(new TLSRecorder(), { greeting: Buffer.from("x") }));
-      connectSSL(reactor, "localhost", port, client, optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["http/1.1", "h2"] }));
+      connectSSL(
+        reactor,
+        "localhost",
+        port,
+        client,
+        optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["http/1.1", "h2"] }),
+      );
       await waitFor(() => (client.built[0]?.received ?? 0) >= 1, "the echo");
       assert.equal((client.built[0]!.transport as unknown as { negotiatedProtocol: string | null }).negotiatedProtocol, "h2");
       assert.equal((server.built[0]!.transport as unknown as { negotiatedProtocol: string | null }).negotiatedProtocol, "h2");
@@ -141,7 +155,13 @@ describe("listenSSL and connectSSL on loopback", { skip }, () => {
       await client.built[0]!.lost();
 
       const other = new KeepingFactory(() => new TLSRecorder());
-      connectSSL(reactor, "localhost", port, other, optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["spdy/1"] }));
+      connectSSL(
+        reactor,
+        "localhost",
+        port,
+        other,
+        optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["spdy/1"] }),
+      );
       const reason = (await waitLost(other)).value;
       assert.ok(reason instanceof NoApplicationProtocol || reason instanceof TLSError, String(reason));
       const serverReason = (await server.built[1]!.lost()).value;

@@ -9,7 +9,15 @@ import net from "node:net";
 import tls from "node:tls";
 import { ConnectionDone, type IPv4Address } from "@torsion/core";
 import { NodeReactor } from "@torsion/reactor";
-import { Certificate, CertificateOptions, connectSSL, listenSSL, optionsForClientTLS, PeerCertificateRejected, trustRootFromCertificates } from "@torsion/tls";
+import {
+  Certificate,
+  CertificateOptions,
+  connectSSL,
+  listenSSL,
+  optionsForClientTLS,
+  PeerCertificateRejected,
+  trustRootFromCertificates,
+} from "@torsion/tls";
 import { KeepingFactory, TLSRecorder, waitFor } from "./helpers.js";
 import { Peer } from "./peer-process.js";
 import { haveOpenSSL, testPKI } from "./test-certificates.js";
@@ -33,9 +41,23 @@ describe("TLS interop with the openssl CLI", { skip }, () => {
   it("openssl s_client verifies a Torsion server and gets its line echoed", async () => {
     const pki = testPKI();
     const factory = new KeepingFactory(() => Object.assign(new TLSRecorder(), { echo: true }));
-    const port = listenSSL(reactor, 0, factory, new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert }), { interface: "127.0.0.1" });
-    const client = new Peer("openssl", ["s_client", "-connect", `127.0.0.1:${(port.getHost() as IPv4Address).port}`, "-servername", "localhost",
-      "-verify_hostname", "localhost", "-CAfile", pki.path("ca.pem"), "-verify_return_error", "-quiet", "-no_ign_eof"]);
+    const port = listenSSL(reactor, 0, factory, new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert }), {
+      interface: "127.0.0.1",
+    });
+    const client = new Peer("openssl", [
+      "s_client",
+      "-connect",
+      `127.0.0.1:${(port.getHost() as IPv4Address).port}`,
+      "-servername",
+      "localhost",
+      "-verify_hostname",
+      "localhost",
+      "-CAfile",
+      pki.path("ca.pem"),
+      "-verify_return_error",
+      "-quiet",
+      "-no_ign_eof",
+    ]);
     try {
       client.child.stdin?.write("ping from openssl\n");
       await client.line(/^ping from openssl$/);
@@ -51,9 +73,20 @@ describe("TLS interop with the openssl CLI", { skip }, () => {
   it("openssl s_client trusting another CA aborts with unknown ca, which the Torsion server reports", async () => {
     const pki = testPKI();
     const factory = new KeepingFactory(() => new TLSRecorder());
-    const port = listenSSL(reactor, 0, factory, new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert }), { interface: "127.0.0.1" });
-    const client = new Peer("openssl", ["s_client", "-connect", `127.0.0.1:${(port.getHost() as IPv4Address).port}`, "-servername", "localhost",
-      "-CAfile", pki.path("other-ca.pem"), "-verify_return_error", "-quiet"]);
+    const port = listenSSL(reactor, 0, factory, new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert }), {
+      interface: "127.0.0.1",
+    });
+    const client = new Peer("openssl", [
+      "s_client",
+      "-connect",
+      `127.0.0.1:${(port.getHost() as IPv4Address).port}`,
+      "-servername",
+      "localhost",
+      "-CAfile",
+      pki.path("other-ca.pem"),
+      "-verify_return_error",
+      "-quiet",
+    ]);
     try {
       await waitFor(() => factory.built.length > 0, "a connection");
       const reason = (await factory.built[0]!.lost()).value;
@@ -68,12 +101,30 @@ describe("TLS interop with the openssl CLI", { skip }, () => {
   it("a Torsion client verifies openssl s_server, negotiates ALPN, and closes without waiting for its close_notify", async () => {
     const pki = testPKI();
     const portNumber = await freePort();
-    const server = new Peer("openssl", ["s_server", "-accept", `127.0.0.1:${portNumber}`, "-cert", pki.path("server.pem"), "-key", pki.path("server.key"),
-      "-alpn", "h2,http/1.1", "-rev", "-naccept", "1"]);
+    const server = new Peer("openssl", [
+      "s_server",
+      "-accept",
+      `127.0.0.1:${portNumber}`,
+      "-cert",
+      pki.path("server.pem"),
+      "-key",
+      pki.path("server.key"),
+      "-alpn",
+      "h2,http/1.1",
+      "-rev",
+      "-naccept",
+      "1",
+    ]);
     try {
       await server.line(/ACCEPT/);
       const factory = new KeepingFactory(() => Object.assign(new TLSRecorder(), { greeting: Buffer.from("abc\n") }));
-      connectSSL(reactor, "127.0.0.1", portNumber, factory, optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["http/1.1"] }));
+      connectSSL(
+        reactor,
+        "127.0.0.1",
+        portNumber,
+        factory,
+        optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["http/1.1"] }),
+      );
       await waitFor(() => (factory.built[0]?.text() ?? "").includes("cba"), "s_server -rev to answer", 15);
       assert.equal((factory.built[0]!.transport as unknown as { negotiatedProtocol: string | null }).negotiatedProtocol, "http/1.1");
       factory.built[0]!.transport?.loseConnection();
@@ -97,7 +148,13 @@ describe("TLS close semantics", { skip }, () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const factory = new KeepingFactory(() => new TLSRecorder());
-      connectSSL(reactor, "localhost", (server.address() as net.AddressInfo).port, factory, optionsForClientTLS("localhost", { trustRoot: trusted() }));
+      connectSSL(
+        reactor,
+        "localhost",
+        (server.address() as net.AddressInfo).port,
+        factory,
+        optionsForClientTLS("localhost", { trustRoot: trusted() }),
+      );
       await waitFor(() => factory.built[0]?.text() === "hi", "the greeting");
       const started = Date.now();
       factory.built[0]!.transport?.loseConnection();

@@ -8,7 +8,9 @@ export const TWISTED_PEER = fileURLToPath(new URL("../test/peers/twisted_tls_pee
 
 /** `false` when Twisted with pyOpenSSL is importable; else the skip reason. Under CI=true a missing peer fails. */
 export function twistedMissing(): string | false {
-  const ok = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import twisted.internet.ssl, OpenSSL, service_identity"], { stdio: "ignore" }).status === 0;
+  const ok =
+    existsSync(PYTHON) &&
+    spawnSync(PYTHON, ["-c", "import twisted.internet.ssl, OpenSSL, service_identity"], { stdio: "ignore" }).status === 0;
   if (ok || process.env.CI === "true") return false;
   return "Python Twisted with pyOpenSSL is not installed (scripts/install-test-deps.sh)";
 }
@@ -39,7 +41,7 @@ export class Peer {
     for (;;) {
       const found = this.lines.find((l) => re.test(l));
       if (found !== undefined) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null && !this.lines.some((l) => re.test(l))) {
+      if (Date.now() > deadline || (this.child.exitCode !== null && !this.lines.some((l) => re.test(l)))) {
         if (this.child.exitCode !== null) await new Promise((r) => setTimeout(r, 50));
         const again = this.lines.find((l) => re.test(l));
         if (again !== undefined) return again;

@@ -27,7 +27,12 @@ class StartTLSLine extends Protocol {
   secondStartTLS: unknown = null;
 
   /** `eager`: the client starts TLS right after its command (and the server does not answer "GO"). */
-  constructor(readonly role: "client" | "server", readonly context: object, readonly secret = "secret after starttls", readonly eager = false) {
+  constructor(
+    readonly role: "client" | "server",
+    readonly context: object,
+    readonly secret = "secret after starttls",
+    readonly eager = false,
+  ) {
     super();
   }
 
@@ -115,35 +120,38 @@ const skipLocal = haveOpenSSL() || process.env.CI === "true" ? false : "the open
 
 describe("startTLS between two Torsion peers over TCP", { skip: skipLocal }, () => {
   for (const eager of [false, true]) {
-    it(eager
-      ? "a client that starts TLS right behind its command: the server hands the early ClientHello bytes to TLS and the handshake completes"
-      : "plaintext before the switch stays plaintext, everything after is TLS, and a second startTLS throws OnlyOneTLSError", async () => {
-      const { server: sc, client: cc } = contexts();
-      const serverFactory = new One(() => new StartTLSLine("server", sc, "", eager));
-      const port = reactor.listenTCP(0, serverFactory as unknown as Factory, { interface: "127.0.0.1" });
-      try {
-        const clientFactory = new One(() => new StartTLSLine("client", cc, "secret after starttls", eager));
-        reactor.connectTCP("127.0.0.1", (port.getHost() as IPv4Address).port, clientFactory);
-        await waitFor(() => clientFactory.built[0]?.reason !== null && clientFactory.built[0] !== undefined, "the client to finish", 15);
-        const client = clientFactory.built[0]!;
-        const server = serverFactory.built[0]!;
-        await waitFor(() => server.reason !== null, "the server to close");
-        assert.equal(client.secureData, "secret after starttls");
-        assert.ok(client.reason!.value instanceof ConnectionDone, String(client.reason!.value));
-        assert.deepEqual(server.plaintext, ["STARTTLS"]);
-        assert.equal(server.secureData, "secret after starttls", "the secret arrived over TLS, never as a line");
-        assert.deepEqual([client.handshakes, server.handshakes], [1, 1]);
-        assert.ok(server.secondStartTLS instanceof OnlyOneTLSError);
-        if (!eager) assert.deepEqual(client.plaintext, ["GO"]);
-        else assert.ok(server.handedOver > 0, "the ClientHello came in the same read as the command and was handed to TLS");
-        const peer = (server.transport as unknown as { negotiatedProtocol: unknown; getPeerCertificate(): unknown });
-        assert.equal(peer.getPeerCertificate(), null);
-        const seen = (client.transport as unknown as { getPeerCertificate(): { subject: string } | null }).getPeerCertificate();
-        assert.equal(seen?.subject, "CN=localhost");
-      } finally {
-        await port.stopListening();
-      }
-    });
+    it(
+      eager
+        ? "a client that starts TLS right behind its command: the server hands the early ClientHello bytes to TLS and the handshake completes"
+        : "plaintext before the switch stays plaintext, everything after is TLS, and a second startTLS throws OnlyOneTLSError",
+      async () => {
+        const { server: sc, client: cc } = contexts();
+        const serverFactory = new One(() => new StartTLSLine("server", sc, "", eager));
+        const port = reactor.listenTCP(0, serverFactory as unknown as Factory, { interface: "127.0.0.1" });
+        try {
+          const clientFactory = new One(() => new StartTLSLine("client", cc, "secret after starttls", eager));
+          reactor.connectTCP("127.0.0.1", (port.getHost() as IPv4Address).port, clientFactory);
+          await waitFor(() => clientFactory.built[0]?.reason !== null && clientFactory.built[0] !== undefined, "the client to finish", 15);
+          const client = clientFactory.built[0]!;
+          const server = serverFactory.built[0]!;
+          await waitFor(() => server.reason !== null, "the server to close");
+          assert.equal(client.secureData, "secret after starttls");
+          assert.ok(client.reason!.value instanceof ConnectionDone, String(client.reason!.value));
+          assert.deepEqual(server.plaintext, ["STARTTLS"]);
+          assert.equal(server.secureData, "secret after starttls", "the secret arrived over TLS, never as a line");
+          assert.deepEqual([client.handshakes, server.handshakes], [1, 1]);
+          assert.ok(server.secondStartTLS instanceof OnlyOneTLSError);
+          if (!eager) assert.deepEqual(client.plaintext, ["GO"]);
+          else assert.ok(server.handedOver > 0, "the ClientHello came in the same read as the command and was handed to TLS");
+          const peer = server.transport as unknown as { negotiatedProtocol: unknown; getPeerCertificate(): unknown };
+          assert.equal(peer.getPeerCertificate(), null);
+          const seen = (client.transport as unknown as { getPeerCertificate(): { subject: string } | null }).getPeerCertificate();
+          assert.equal(seen?.subject, "CN=localhost");
+        } finally {
+          await port.stopListening();
+        }
+      },
+    );
   }
 });
 

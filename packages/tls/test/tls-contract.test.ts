@@ -10,7 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClientFactory, Factory, type IProtocol } from "@torsion/core";
 import { connectedServerAndClient, FakeTransportHost, pumpIdle, pumpUntil } from "@torsion/testing";
-import { Certificate, CertificateOptions, connectSSL, connectUNIXSSL, listenSSL, listenUNIXSSL, optionsForClientTLS, TLSMemoryBIOFactory, trustRootFromCertificates, type TLSProtocol } from "@torsion/tls";
+import {
+  Certificate,
+  CertificateOptions,
+  connectSSL,
+  connectUNIXSSL,
+  listenSSL,
+  listenUNIXSSL,
+  optionsForClientTLS,
+  TLSMemoryBIOFactory,
+  trustRootFromCertificates,
+  type TLSProtocol,
+} from "@torsion/tls";
 import { describeStreamTransport, type StreamPair } from "../../stream/dist-test/stream-contract.js";
 import { waitFor } from "./helpers.js";
 import { haveOpenSSL, testPKI } from "./test-certificates.js";
@@ -45,7 +56,11 @@ const secure = (p: IProtocol) => layerOf(p)?.handshakeDone === true;
 
 async function memoryPair(server: IProtocol, client: IProtocol, chunkSize: number): Promise<StreamPair> {
   const { server: s, client: c } = contexts();
-  const { pump } = connectedServerAndClient(new TLSMemoryBIOFactory(s, false, new One(server)), new TLSMemoryBIOFactory(c, true, new One(client)), { chunkSize });
+  const { pump } = connectedServerAndClient(
+    new TLSMemoryBIOFactory(s, false, new One(server)),
+    new TLSMemoryBIOFactory(c, true, new One(client)),
+    { chunkSize },
+  );
   await pumpUntil(pump, () => secure(server) && secure(client));
   return {
     settle: (until) => pumpUntil(pump, until),
@@ -57,7 +72,11 @@ async function memoryPair(server: IProtocol, client: IProtocol, chunkSize: numbe
   };
 }
 
-type Lister = (host: FakeTransportHost, factory: Factory, cf: object) => { stopListening(): { asPromise(): Promise<void> }; connect(host: FakeTransportHost, f: ClientFactory, cf: object): void };
+type Lister = (
+  host: FakeTransportHost,
+  factory: Factory,
+  cf: object,
+) => { stopListening(): { asPromise(): Promise<void> }; connect(host: FakeTransportHost, f: ClientFactory, cf: object): void };
 
 function socketPair(listen: Lister): (server: IProtocol, client: IProtocol) => Promise<StreamPair> {
   return async (server, client) => {
@@ -82,7 +101,10 @@ function socketPair(listen: Lister): (server: IProtocol, client: IProtocol) => P
 const tcp: Lister = (host, factory, cf) => {
   const port = listenSSL(host, 0, factory, cf, { interface: "127.0.0.1" });
   const number = (port.getHost() as unknown as { port: number }).port;
-  return { stopListening: () => port.stopListening(), connect: (h, f, ccf) => void connectSSL(h, "127.0.0.1", number, f, ccf, { timeout: 5 }) };
+  return {
+    stopListening: () => port.stopListening(),
+    connect: (h, f, ccf) => void connectSSL(h, "127.0.0.1", number, f, ccf, { timeout: 5 }),
+  };
 };
 
 const unixDir = mkdtempSync(join(tmpdir(), "torsion-tls-unix-"));

@@ -22,9 +22,8 @@ describe("ssl: and tls: endpoint descriptions over @torsion/tls", { skip }, () =
       const port = await serverFromString(reactor, serverDesc).listen(server);
       try {
         const p = (port.getHost() as IPv4Address).port;
-        const desc = client === "ssl"
-          ? `ssl:localhost:${p}:caCertsDir=${q(pki.trustDir)}`
-          : `tls:localhost:${p}:trustRoots=${q(pki.trustDir)}`;
+        const desc =
+          client === "ssl" ? `ssl:localhost:${p}:caCertsDir=${q(pki.trustDir)}` : `tls:localhost:${p}:trustRoots=${q(pki.trustDir)}`;
         const factory = new KeepingFactory(() => Object.assign(new TLSRecorder(), { greeting: Buffer.from("via endpoints") }));
         const protocol = await clientFromString(reactor, desc).connect(factory);
         assert.equal(protocol, factory.built[0]);
@@ -41,11 +40,17 @@ describe("ssl: and tls: endpoint descriptions over @torsion/tls", { skip }, () =
   it("an ssl: client whose hostname= does not match fails with HostnameMismatch", async () => {
     const pki = testPKI();
     const server = new KeepingFactory(() => new TLSRecorder());
-    const port = await serverFromString(reactor, `ssl:0:interface=127.0.0.1:privateKey=${q(pki.path("server.key"))}:certKey=${q(pki.path("server.pem"))}`).listen(server);
+    const port = await serverFromString(
+      reactor,
+      `ssl:0:interface=127.0.0.1:privateKey=${q(pki.path("server.key"))}:certKey=${q(pki.path("server.pem"))}`,
+    ).listen(server);
     try {
       const p = (port.getHost() as IPv4Address).port;
       const factory = new KeepingFactory(() => new TLSRecorder());
-      const protocol = await clientFromString(reactor, `ssl:127.0.0.1:${p}:hostname=elsewhere.example:caCertsDir=${q(pki.trustDir)}`).connect(factory);
+      const protocol = await clientFromString(
+        reactor,
+        `ssl:127.0.0.1:${p}:hostname=elsewhere.example:caCertsDir=${q(pki.trustDir)}`,
+      ).connect(factory);
       assert.ok((await protocol.lost()).value instanceof HostnameMismatch);
     } finally {
       await port.stopListening();
@@ -71,6 +76,9 @@ describe("ssl: endpoints over a MemoryReactor", { skip }, () => {
     assert.deepEqual([reactor.sslClients[0]?.host, reactor.sslClients[0]?.port], ["localhost", 4433]);
     assert.deepEqual(reactor.tcpClients, []);
     connecting.cancel();
-    await connecting.then(() => assert.fail("cancelled"), () => undefined);
+    await connecting.then(
+      () => assert.fail("cancelled"),
+      () => undefined,
+    );
   });
 });

@@ -2,7 +2,16 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ClientFactory, ConnectionAborted, ConnectionDone, type IProtocol, type IReactorTime } from "@torsion/core";
 import { Clock, connectedServerAndClient, pumpIdle, pumpUntil, type FakeTransport } from "@torsion/testing";
-import { CLOSE_TIMEOUT_SECONDS, Certificate, CertificateError, CertificateOptions, optionsForClientTLS, TLSMemoryBIOFactory, TLSHandshakeError, trustRootFromCertificates } from "@torsion/tls";
+import {
+  CLOSE_TIMEOUT_SECONDS,
+  Certificate,
+  CertificateError,
+  CertificateOptions,
+  optionsForClientTLS,
+  TLSMemoryBIOFactory,
+  TLSHandshakeError,
+  trustRootFromCertificates,
+} from "@torsion/tls";
 import { TLSRecorder } from "./helpers.js";
 import { haveOpenSSL, testPKI } from "./test-certificates.js";
 
@@ -19,9 +28,10 @@ class One extends ClientFactory {
 
 function pair(server: TLSRecorder, client: TLSRecorder, serverCert: "trusted" | "other" = "trusted", clock?: IReactorTime) {
   const pki = testPKI();
-  const serverOptions = serverCert === "trusted"
-    ? new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert })
-    : new CertificateOptions({ privateKey: pki.otherServerKey, certificate: pki.otherServerCert });
+  const serverOptions =
+    serverCert === "trusted"
+      ? new CertificateOptions({ privateKey: pki.serverKey, certificate: pki.serverCert })
+      : new CertificateOptions({ privateKey: pki.otherServerKey, certificate: pki.otherServerCert });
   const clientOptions = optionsForClientTLS("localhost", { trustRoot: trustRootFromCertificates([Certificate.loadPEM(pki.caCert)]) });
   const options = clock === undefined ? {} : { clock };
   return connectedServerAndClient(

@@ -8,7 +8,17 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectionDone, ConnectionLost, type IPv4Address } from "@torsion/core";
 import { NodeReactor } from "@torsion/reactor";
-import { Certificate, CertificateError, CertificateOptions, connectSSL, HostnameMismatch, listenSSL, optionsForClientTLS, PeerCertificateRejected, trustRootFromCertificates } from "@torsion/tls";
+import {
+  Certificate,
+  CertificateError,
+  CertificateOptions,
+  connectSSL,
+  HostnameMismatch,
+  listenSSL,
+  optionsForClientTLS,
+  PeerCertificateRejected,
+  trustRootFromCertificates,
+} from "@torsion/tls";
 import { KeepingFactory, TLSRecorder, waitFor } from "./helpers.js";
 import { twisted, twistedMissing } from "./peer-process.js";
 import { testPKI } from "./test-certificates.js";
@@ -27,7 +37,10 @@ function trusted() {
   return trustRootFromCertificates([Certificate.loadPEM(testPKI().caCert)]);
 }
 
-async function torsionServer(options: CertificateOptions, body: (port: number, factory: KeepingFactory<TLSRecorder>) => Promise<void>): Promise<void> {
+async function torsionServer(
+  options: CertificateOptions,
+  body: (port: number, factory: KeepingFactory<TLSRecorder>) => Promise<void>,
+): Promise<void> {
   const factory = new KeepingFactory(() => Object.assign(new TLSRecorder(), { echo: true }));
   const port = listenSSL(reactor, 0, factory, options, { interface: "127.0.0.1" });
   try {
@@ -85,7 +98,13 @@ describe("TLS interop with Python Twisted", { skip: twistedMissing() }, () => {
     try {
       const port = await peer.port();
       const client = new KeepingFactory(() => Object.assign(new TLSRecorder(), { greeting: Buffer.from("x") }));
-      connectSSL(reactor, "localhost", port, client, optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["http/1.1", "h2"] }));
+      connectSSL(
+        reactor,
+        "localhost",
+        port,
+        client,
+        optionsForClientTLS("localhost", { trustRoot: trusted(), acceptableProtocols: ["http/1.1", "h2"] }),
+      );
       await waitFor(() => (client.built[0]?.received ?? 0) >= 1, "the echo");
       assert.equal((client.built[0]!.transport as unknown as { negotiatedProtocol: string | null }).negotiatedProtocol, "h2");
       client.built[0]!.transport?.loseConnection();

@@ -13,7 +13,19 @@ describe("the torsion umbrella package", () => {
   });
 
   it("re-exports the Protocol/Factory classes, Deferred, framing and the reactor class", () => {
-    for (const name of ["Protocol", "Factory", "ClientFactory", "DatagramProtocol", "Deferred", "Failure", "LineReceiver", "Int32StringReceiver", "ReconnectingClientFactory", "LoopingCall", "NodeReactor"]) {
+    for (const name of [
+      "Protocol",
+      "Factory",
+      "ClientFactory",
+      "DatagramProtocol",
+      "Deferred",
+      "Failure",
+      "LineReceiver",
+      "Int32StringReceiver",
+      "ReconnectingClientFactory",
+      "LoopingCall",
+      "NodeReactor",
+    ]) {
       assert.equal(typeof (torsion as Record<string, unknown>)[name], "function", name);
     }
   });
@@ -26,7 +38,16 @@ describe("the torsion umbrella package", () => {
 
   it("offers react on the default reactor next to the application layer and the logger", () => {
     assert.equal(torsion.react.length, 1);
-    for (const name of ["Service", "MultiService", "ClientService", "TimerService", "StreamServerEndpointService", "backoffPolicy", "Logger", "textFileObserver"]) {
+    for (const name of [
+      "Service",
+      "MultiService",
+      "ClientService",
+      "TimerService",
+      "StreamServerEndpointService",
+      "backoffPolicy",
+      "Logger",
+      "textFileObserver",
+    ]) {
       assert.equal(typeof (torsion as Record<string, unknown>)[name], "function", name);
     }
   });

@@ -1,5 +1,12 @@
 import { CannotListenError } from "@torsion/core";
-import type { IDatagramProtocol, IMulticastTransport, ITransportHost, IUDPTransport, ListenMulticastOptions, ListenUDPOptions } from "@torsion/core";
+import type {
+  IDatagramProtocol,
+  IMulticastTransport,
+  ITransportHost,
+  IUDPTransport,
+  ListenMulticastOptions,
+  ListenUDPOptions,
+} from "@torsion/core";
 import { MulticastPort } from "./multicast-port.js";
 import { UDPPort } from "./udp-port.js";
 
@@ -28,7 +35,12 @@ export function listenUDP(host: ITransportHost, port: number, protocol: IDatagra
  *
  * @throws CannotListenError synchronously when the address cannot be bound
  */
-export function listenMulticast(host: ITransportHost, port: number, protocol: IDatagramProtocol, options: ListenMulticastOptions = {}): IMulticastTransport {
+export function listenMulticast(
+  host: ITransportHost,
+  port: number,
+  protocol: IDatagramProtocol,
+  options: ListenMulticastOptions = {},
+): IMulticastTransport {
   const multicastPort = create(() => new MulticastPort(host, port, protocol, options), options.interface ?? "", port);
   multicastPort.startListening();
   return multicastPort;

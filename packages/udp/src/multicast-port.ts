@@ -120,7 +120,9 @@ export class MulticastPort extends UDPPort implements IMulticastTransport {
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       debug("%sGroup(%s, %s) failed: %s", action, addr, iface, why);
-      return fail(new MulticastJoinError(`Couldn't ${action} multicast group ${addr} on ${iface || "any interface"}: ${why}`, { cause: error }));
+      return fail(
+        new MulticastJoinError(`Couldn't ${action} multicast group ${addr} on ${iface || "any interface"}: ${why}`, { cause: error }),
+      );
     }
     return succeed(undefined);
   }

@@ -1,7 +1,15 @@
 import { createSocket } from "node:dgram";
 import type { RemoteInfo, Socket } from "node:dgram";
 import createDebug from "debug";
-import { CannotListenError, IPv4Address, IPv6Address, InvalidAddressError, MessageLengthError, NotListeningError, watchResult } from "@torsion/core";
+import {
+  CannotListenError,
+  IPv4Address,
+  IPv6Address,
+  InvalidAddressError,
+  MessageLengthError,
+  NotListeningError,
+  watchResult,
+} from "@torsion/core";
 import type { CallbackResult, DatagramAddress, IDatagramProtocol, ITransportHost, IUDPTransport } from "@torsion/core";
 import { Deferred } from "@torsion/defer";
 import { AddressCache } from "./address-cache.js";
@@ -67,7 +75,8 @@ export class UDPPort implements IUDPTransport {
   constructor(host: ITransportHost, port: number, protocol: IDatagramProtocol, options: UDPPortOptions = {}) {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`UDP port must be an integer in 0..65535, not ${port}`);
     const maxPacketSize = options.maxPacketSize ?? 8192;
-    if (!Number.isInteger(maxPacketSize) || maxPacketSize < 0) throw new RangeError(`maxPacketSize must be a non-negative integer, not ${maxPacketSize}`);
+    if (!Number.isInteger(maxPacketSize) || maxPacketSize < 0)
+      throw new RangeError(`maxPacketSize must be a non-negative integer, not ${maxPacketSize}`);
     this.#host = host;
     this.#port = port;
     this.#protocol = protocol;
@@ -105,7 +114,8 @@ export class UDPPort implements IUDPTransport {
     this.#socket = socket;
     this.#state = "listening";
     const bound = socket.address();
-    this.#boundAddress = this.#family === "udp4" ? new IPv4Address("UDP", bound.address, bound.port) : new IPv6Address("UDP", bound.address, bound.port);
+    this.#boundAddress =
+      this.#family === "udp4" ? new IPv4Address("UDP", bound.address, bound.port) : new IPv6Address("UDP", bound.address, bound.port);
     debug("listening on %s", this.#boundAddress);
     try {
       if (this.#broadcast) socket.setBroadcast(true);
@@ -135,7 +145,9 @@ export class UDPPort implements IUDPTransport {
   write(datagram: Uint8Array, addr?: DatagramAddress): void {
     if (!(datagram instanceof Uint8Array)) throw new TypeError(`UDP datagrams must be Uint8Array/Buffer, not ${describe(datagram)}`);
     if (datagram.byteLength > this.#maxPacketSize) {
-      throw new MessageLengthError(`datagram of ${datagram.byteLength} bytes exceeds maxPacketSize ${this.#maxPacketSize}; nothing was sent`);
+      throw new MessageLengthError(
+        `datagram of ${datagram.byteLength} bytes exceeds maxPacketSize ${this.#maxPacketSize}; nothing was sent`,
+      );
     }
     const socket = this.#socket;
     if (socket === null || this.#state !== "listening") {
@@ -248,8 +260,7 @@ export class UDPPort implements IUDPTransport {
   }
 
   /** For subclasses: called once per bind, before the protocol starts, to apply socket options. */
-  protected socketBound(socket: Socket): void {
-  }
+  protected socketBound(socket: Socket): void {}
 
   /** A description for logs, e.g. `UDPPort(IPv4Address(type='UDP', host='127.0.0.1', port=5353))`. */
   toString(): string {
@@ -289,7 +300,9 @@ export class UDPPort implements IUDPTransport {
   #checkConnectedAddress(addr: DatagramAddress, connected: { host: string; port: number; given: string }): void {
     const [host, port] = splitAddress(addr);
     if (port === connected.port && (host === connected.host || host === connected.given)) return;
-    throw new InvalidAddressError(`connected UDP port can only write to ${connected.given}:${connected.port}, not ${String(host)}:${String(port)}`);
+    throw new InvalidAddressError(
+      `connected UDP port can only write to ${connected.given}:${connected.port}, not ${String(host)}:${String(port)}`,
+    );
   }
 
   readonly #onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
@@ -325,7 +338,10 @@ export class UDPPort implements IUDPTransport {
       this.#refused();
       return;
     }
-    this.#host.reportError(new DatagramSocketError(`UDP port ${String(this.#boundAddress)}: ${error.message}`, { cause: error }), "UDPPort");
+    this.#host.reportError(
+      new DatagramSocketError(`UDP port ${String(this.#boundAddress)}: ${error.message}`, { cause: error }),
+      "UDPPort",
+    );
   };
 
   readonly #afterSend: SendCallback = (error) => {
@@ -334,7 +350,10 @@ export class UDPPort implements IUDPTransport {
     if (code === "ECONNREFUSED") {
       this.#refused();
     } else if (code === "EMSGSIZE") {
-      this.#host.reportError(new MessageLengthError(`the kernel refused a datagram as too long: ${error.message}`, { cause: error }), "UDPPort.write");
+      this.#host.reportError(
+        new MessageLengthError(`the kernel refused a datagram as too long: ${error.message}`, { cause: error }),
+        "UDPPort.write",
+      );
     } else {
       this.#host.reportError(new DatagramSocketError(`UDP send failed: ${error.message}`, { cause: error }), "UDPPort.write");
     }

@@ -52,7 +52,10 @@ describe("ipLiteralLookup", () => {
     const answers: unknown[][] = [];
     ipLiteralLookup("::1", 6, (error, address, family) => answers.push([error, address, family]));
     ipLiteralLookup("127.0.0.1", 4, (error, address, family) => answers.push([error, address, family]));
-    assert.deepEqual(answers, [[null, "::1", 6], [null, "127.0.0.1", 4]]);
+    assert.deepEqual(answers, [
+      [null, "::1", 6],
+      [null, "127.0.0.1", 4],
+    ]);
   });
 
   it("fails synchronously for host names instead of resolving them", () => {

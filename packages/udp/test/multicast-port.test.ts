@@ -6,7 +6,10 @@ import { MulticastPort, ipLiteralLookup, listenMulticast } from "@torsion/udp";
 import { RecordingProtocol, closeRaw, until, within } from "./helpers.js";
 import { FakeTransportHost } from "@torsion/testing";
 
-interface TestContext { after(fn: () => unknown): void; skip(reason?: string): void }
+interface TestContext {
+  after(fn: () => unknown): void;
+  skip(reason?: string): void;
+}
 
 const LOOPBACK = "127.0.0.1";
 let group = 0;
@@ -89,15 +92,27 @@ describe("multicast options", () => {
 describe("joinGroup and leaveGroup", () => {
   it("fail with MulticastJoinError carrying the cause", async (t) => {
     const port = open(t, new RecordingProtocol(), LOOPBACK);
-    const notMulticast = await port.joinGroup(LOOPBACK, LOOPBACK).asPromise().catch((error: unknown) => error);
+    const notMulticast = await port
+      .joinGroup(LOOPBACK, LOOPBACK)
+      .asPromise()
+      .catch((error: unknown) => error);
     assert.ok(notMulticast instanceof MulticastJoinError);
     assert.ok(notMulticast.cause instanceof Error);
-    const hostName = await port.joinGroup("all-hosts.example", LOOPBACK).asPromise().catch((error: unknown) => error);
+    const hostName = await port
+      .joinGroup("all-hosts.example", LOOPBACK)
+      .asPromise()
+      .catch((error: unknown) => error);
     assert.ok(hostName instanceof MulticastJoinError);
-    const notJoined = await port.leaveGroup("239.255.1.1", LOOPBACK).asPromise().catch((error: unknown) => error);
+    const notJoined = await port
+      .leaveGroup("239.255.1.1", LOOPBACK)
+      .asPromise()
+      .catch((error: unknown) => error);
     assert.ok(notJoined instanceof MulticastJoinError);
     await within(port.stopListening(), 2000, "stop");
-    const stopped = await port.joinGroup("239.255.1.1", LOOPBACK).asPromise().catch((error: unknown) => error);
+    const stopped = await port
+      .joinGroup("239.255.1.1", LOOPBACK)
+      .asPromise()
+      .catch((error: unknown) => error);
     assert.ok(stopped instanceof MulticastJoinError);
   });
 });
@@ -122,7 +137,10 @@ describe("multicast on the loopback interface", () => {
     await until(() => member.datagrams.length === 1, 2000, "the group datagram");
     assert.equal(member.datagrams[0]?.data.toString(), "to the group");
     assert.ok(member.datagrams[0]?.addr.equals(sender.getHost()));
-    const again = await memberPort.joinGroup(address, LOOPBACK).asPromise().catch((error: unknown) => error);
+    const again = await memberPort
+      .joinGroup(address, LOOPBACK)
+      .asPromise()
+      .catch((error: unknown) => error);
     assert.ok(again instanceof MulticastJoinError, "joining twice fails");
     await within(memberPort.leaveGroup(address, LOOPBACK), 1000, "leaveGroup");
   });
@@ -163,7 +181,10 @@ describe("multicast on the loopback interface", () => {
     const shared = firstPort.getHost().port;
     const secondPort = listenMulticast(new FakeTransportHost(), shared, second, { interface: address, listenMultiple: true });
     t.after(() => within(secondPort.stopListening(), 2000, "stop"));
-    assert.throws(() => listenMulticast(new FakeTransportHost(), shared, new RecordingProtocol(), { interface: address }), CannotListenError);
+    assert.throws(
+      () => listenMulticast(new FakeTransportHost(), shared, new RecordingProtocol(), { interface: address }),
+      CannotListenError,
+    );
     await within(firstPort.joinGroup(address, LOOPBACK), 1000, "first join");
     await within(secondPort.joinGroup(address, LOOPBACK), 1000, "second join");
     const sender = await loopbackSender(t);

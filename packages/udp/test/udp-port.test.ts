@@ -6,10 +6,18 @@ import { AlreadyConnectedError, AlreadyListeningError, DatagramSocketError, UDPP
 import { RecordingProtocol, closeRaw, ioTurns, rawSocket, unusedPort, until, within } from "./helpers.js";
 import { FakeTransportHost } from "@torsion/testing";
 
-interface TestContext { after(fn: () => unknown): void }
+interface TestContext {
+  after(fn: () => unknown): void;
+}
 
 /** Starts a UDPPort and stops it when the test ends. */
-function open(t: TestContext, host: FakeTransportHost, protocol: RecordingProtocol, iface = "127.0.0.1", options: { maxPacketSize?: number } = {}): UDPPort {
+function open(
+  t: TestContext,
+  host: FakeTransportHost,
+  protocol: RecordingProtocol,
+  iface = "127.0.0.1",
+  options: { maxPacketSize?: number } = {},
+): UDPPort {
   const port = new UDPPort(host, 0, protocol, { interface: iface, ...options });
   port.startListening();
   t.after(() => within(port.stopListening(), 2000, "stopListening"));
@@ -21,7 +29,10 @@ function echoing(protocol: RecordingProtocol): RecordingProtocol {
   return protocol;
 }
 
-for (const [label, iface, AddressClass] of [["IPv4", "127.0.0.1", IPv4Address], ["IPv6", "::1", IPv6Address]] as const) {
+for (const [label, iface, AddressClass] of [
+  ["IPv4", "127.0.0.1", IPv4Address],
+  ["IPv6", "::1", IPv6Address],
+] as const) {
   describe(`a UDP port on ${label} loopback`, () => {
     it("reports the real port after binding port 0, as a 'UDP' address", (t) => {
       const port = open(t, new FakeTransportHost(), new RecordingProtocol(), iface);
@@ -40,8 +51,15 @@ for (const [label, iface, AddressClass] of [["IPv4", "127.0.0.1", IPv4Address], 
       const serverPort = open(t, host, server, iface);
       const clientPort = open(t, host, client, iface);
       for (let i = 0; i < 5; i++) clientPort.write(Buffer.from(`ping ${i}`), serverPort.getHost());
-      await within(until(() => client.datagrams.length === 5, 2000, "5 echoes"), 3000, "echo");
-      assert.deepEqual(client.datagrams.map((d) => d.data.toString()), ["ping 0", "ping 1", "ping 2", "ping 3", "ping 4"]);
+      await within(
+        until(() => client.datagrams.length === 5, 2000, "5 echoes"),
+        3000,
+        "echo",
+      );
+      assert.deepEqual(
+        client.datagrams.map((d) => d.data.toString()),
+        ["ping 0", "ping 1", "ping 2", "ping 3", "ping 4"],
+      );
       for (const { addr } of client.datagrams) assert.ok(addr.equals(serverPort.getHost()), `echo came from ${String(addr)}`);
       for (const { addr } of server.datagrams) assert.ok(addr.equals(clientPort.getHost()), `ping came from ${String(addr)}`);
       assert.ok(server.datagrams[0]?.addr instanceof AddressClass);
@@ -140,14 +158,20 @@ describe("connected mode", () => {
     clientPort.write(Buffer.from("hello peer"));
     await until(() => client.datagrams.length >= 1, 2000, "the echo");
     await ioTurns();
-    assert.deepEqual(client.datagrams.map((d) => d.data.toString()), ["hello peer"]);
+    assert.deepEqual(
+      client.datagrams.map((d) => d.data.toString()),
+      ["hello peer"],
+    );
     clientPort.write(Buffer.from("again"), ["127.0.0.1", serverPort.getHost().port]);
     assert.throws(() => clientPort.write(Buffer.from("x"), ["127.0.0.1", 9]), InvalidAddressError);
     assert.throws(() => clientPort.connect("127.0.0.1", 9), AlreadyConnectedError);
     await until(() => client.datagrams.length === 2, 2000, "the second echo");
   });
 
-  for (const [family, loopback] of [["udp4", "127.0.0.1"], ["udp6", "::1"]] as const) {
+  for (const [family, loopback] of [
+    ["udp4", "127.0.0.1"],
+    ["udp6", "::1"],
+  ] as const) {
     it(`calls connectionRefused when nothing listens on the peer's port (${loopback})`, async (t) => {
       const free = await unusedPort(family);
       const host = new FakeTransportHost();
@@ -201,7 +225,7 @@ describe("a burst of datagrams", () => {
     const window = 100; // at most 100 datagrams (~10 KiB) in flight: far below the socket buffer
     const target = receiverPort.getHost();
     const deadline = Date.now() + 10_000;
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       while (sent < total && sent - receiver.datagrams.length < window) senderPort.write(numbered(sent++), target);
       await until(() => receiver.datagrams.length >= sent - window / 2 || Date.now() > deadline, 5000, "the receiver to catch up");
       if (Date.now() > deadline) break;

@@ -40,12 +40,16 @@ export function socketPathProblem(address: string): string | null {
   }
   const bytes = Buffer.byteLength(name, "utf8");
   if (abstract && bytes > MAX_ABSTRACT_NAME_BYTES) {
-    return `Unix socket abstract name is ${bytes} bytes long (UTF-8); the limit on ${process.platform} is `
-      + `${MAX_ABSTRACT_NAME_BYTES} bytes after the leading NUL (sun_path holds ${SUN_PATH_SIZE} bytes)`;
+    return (
+      `Unix socket abstract name is ${bytes} bytes long (UTF-8); the limit on ${process.platform} is ` +
+      `${MAX_ABSTRACT_NAME_BYTES} bytes after the leading NUL (sun_path holds ${SUN_PATH_SIZE} bytes)`
+    );
   }
   if (!abstract && bytes > MAX_UNIX_PATH_BYTES) {
-    return `Unix socket path is ${bytes} bytes long (UTF-8); the limit on ${process.platform} is `
-      + `${MAX_UNIX_PATH_BYTES} bytes (sun_path holds ${SUN_PATH_SIZE} bytes including the terminating NUL)`;
+    return (
+      `Unix socket path is ${bytes} bytes long (UTF-8); the limit on ${process.platform} is ` +
+      `${MAX_UNIX_PATH_BYTES} bytes (sun_path holds ${SUN_PATH_SIZE} bytes including the terminating NUL)`
+    );
   }
   return null;
 }

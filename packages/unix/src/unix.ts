@@ -11,7 +11,16 @@ import {
   type ITransportHost,
   type ListenUNIXOptions,
 } from "@torsion/core";
-import { listenSync, StreamConnector, StreamPort, type OnRead, type SocketAddresses, type StreamConnectorTarget, type StreamPortBinding, type StreamTuning } from "@torsion/stream";
+import {
+  listenSync,
+  StreamConnector,
+  StreamPort,
+  type OnRead,
+  type SocketAddresses,
+  type StreamConnectorTarget,
+  type StreamPortBinding,
+  type StreamTuning,
+} from "@torsion/stream";
 import { BadFileError } from "./errors.js";
 import { acquirePidLock, isPidLocked, releasePidLock } from "./pid-lock.js";
 import { checkConnectPath, checkListenPath, removeStaleSocket } from "./socket-path.js";
@@ -138,7 +147,12 @@ class UNIXBinding implements StreamPortBinding<UNIXAddress> {
  * name longer than 107 bytes after its NUL, or a NUL byte inside the path throws
  * `CannotListenError` before any system call (the kernel would bind a truncated path).
  */
-export function listenUNIX(host: ITransportHost, address: string, factory: IProtocolFactory, options: UNIXListenOptions = {}): StreamPort<UNIXAddress> {
+export function listenUNIX(
+  host: ITransportHost,
+  address: string,
+  factory: IProtocolFactory,
+  options: UNIXListenOptions = {},
+): StreamPort<UNIXAddress> {
   const port = new StreamPort<UNIXAddress>(host, factory, new UNIXBinding(address, options), tuningOf(options));
   port.startListening();
   return port;
@@ -160,7 +174,12 @@ class UNIXTarget implements StreamConnectorTarget {
   open(onread: OnRead | undefined, writableHighWaterMark: number): net.Socket {
     checkConnectPath(this.#path);
     if (this.#checkPID && !isPidLocked(`${this.#path}.lock`)) throw new BadFileError(this.#path);
-    return connect({ path: this.#path, allowHalfOpen: true, writableHighWaterMark, ...(onread === undefined ? {} : { onread }) } as net.IpcNetConnectOpts);
+    return connect({
+      path: this.#path,
+      allowHalfOpen: true,
+      writableHighWaterMark,
+      ...(onread === undefined ? {} : { onread }),
+    } as net.IpcNetConnectOpts);
   }
 
   addresses(): SocketAddresses {
@@ -176,9 +195,17 @@ class UNIXTarget implements StreamConnectorTarget {
  * cannot take whole (over-long or with an inner NUL, as for `listenUNIX`) fails with
  * `BadUNIXPathError`, also without a connect: a truncated path could reach another socket.
  */
-export function connectUNIX(host: ITransportHost, address: string, factory: IClientFactory, options: UNIXConnectOptions = {}): StreamConnector {
+export function connectUNIX(
+  host: ITransportHost,
+  address: string,
+  factory: IClientFactory,
+  options: UNIXConnectOptions = {},
+): StreamConnector {
   const target = new UNIXTarget(address, options.checkPID ?? false);
-  const connector = new StreamConnector(host, factory, target, { ...tuningOf(options), ...(options.timeout === undefined ? {} : { timeout: options.timeout }) });
+  const connector = new StreamConnector(host, factory, target, {
+    ...tuningOf(options),
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+  });
   connector.connect();
   return connector;
 }

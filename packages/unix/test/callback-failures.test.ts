@@ -11,6 +11,7 @@ let count = 0;
 for (const fastPath of [true, false]) {
   describeCallbackFailures(`Unix (${fastPath ? "onread fast path" : "'data' events"})`, {
     listen: (host, factory) => listenUNIX(host, path.join(temp.dir, `s${count++}.sock`), factory, { fastPath }),
-    connect: (host, port, factory) => connectUNIX(host, String((port.getHost() as unknown as { name: string }).name), factory, { fastPath }),
+    connect: (host, port, factory) =>
+      connectUNIX(host, String((port.getHost() as unknown as { name: string }).name), factory, { fastPath }),
   });
 }

@@ -47,7 +47,10 @@ describe("pid-lock", () => {
     fs.symlinkSync("0", zero);
     for (const lock of [file, dir, link, zero]) {
       assert.throws(() => readPidLock(lock), InvalidLockFileError, lock);
-      assert.throws(() => acquirePidLock(lock), (e: unknown) => e instanceof InvalidLockFileError && e.path === lock);
+      assert.throws(
+        () => acquirePidLock(lock),
+        (e: unknown) => e instanceof InvalidLockFileError && e.path === lock,
+      );
       assert.equal(isPidLocked(lock), false);
       releasePidLock(lock);
     }

@@ -134,7 +134,10 @@ describe("listenUNIX with a path the kernel cannot take whole", { skip: process.
     const dir = freshDir();
     const file = pathOfBytes(dir, 107);
     ports.push(listenUNIX(host, file, new RecordingFactory(Echo)));
-    assert.deepEqual(fs.readdirSync(dir).map((name) => Buffer.byteLength(path.join(dir, name))), [107]);
+    assert.deepEqual(
+      fs.readdirSync(dir).map((name) => Buffer.byteLength(path.join(dir, name))),
+      [107],
+    );
     assert.equal(await echoes(file), true);
   });
 

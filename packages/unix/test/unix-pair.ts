@@ -30,7 +30,10 @@ export function unixPairMaker(options: { fastPath: boolean; fastAccept?: boolean
     const host = new FakeTransportHost();
     const temp = tempDir();
     const file = path.join(temp.dir, "s.sock");
-    const port = listenUNIX(host, file, new OneShotFactory(server), { fastPath: options.fastPath, ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }) });
+    const port = listenUNIX(host, file, new OneShotFactory(server), {
+      fastPath: options.fastPath,
+      ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }),
+    });
     connectUNIX(host, file, new OneShotFactory(client), { fastPath: options.fastPath, timeout: 5 });
     const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;
     await waitFor(() => connected(server) && connected(client), 5000, "connection");
@@ -46,7 +49,8 @@ export function unixPairMaker(options: { fastPath: boolean; fastAccept?: boolean
         await waitFor(() => !connected(server) && !connected(client), 5000, "close");
         host.dispose();
         temp.remove();
-        if (host.errors.length > 0) throw new Error(`unexpected reported errors: ${host.errors.map((e) => `${e.context}: ${String(e.error)}`).join("; ")}`);
+        if (host.errors.length > 0)
+          throw new Error(`unexpected reported errors: ${host.errors.map((e) => `${e.context}: ${String(e.error)}`).join("; ")}`);
       },
     };
   };

@@ -139,7 +139,10 @@ describe("listenUNIX", () => {
     assert.throws(() => listenUNIX(host, file, new RecordingFactory(Echo), { wantPID: true }), CannotListenError);
     const plain = nextPath();
     listen(plain, Echo);
-    assert.throws(() => listenUNIX(host, plain, new RecordingFactory(Echo), { wantPID: true }), (e: unknown) => e instanceof CannotListenError && (e.cause as { code?: string }).code === "EADDRINUSE");
+    assert.throws(
+      () => listenUNIX(host, plain, new RecordingFactory(Echo), { wantPID: true }),
+      (e: unknown) => e instanceof CannotListenError && (e.cause as { code?: string }).code === "EADDRINUSE",
+    );
     assert.equal((await echoOnce(file)).bytes().toString(), "echo me");
     assert.equal((await echoOnce(plain)).bytes().toString(), "echo me");
   });
@@ -179,7 +182,10 @@ describe("listenUNIX", () => {
     fs.mkdirSync(dir);
     const link = nextPath();
     fs.symlinkSync(dir, link);
-    for (const [target, kind] of [[dir, "directory"], [link, "symbolic link"]] as const) {
+    for (const [target, kind] of [
+      [dir, "directory"],
+      [link, "symbolic link"],
+    ] as const) {
       fs.symlinkSync(String(deadPid()), `${target}.lock`);
       const error = cannotListen(target, { wantPID: true });
       assert.ok(error.cause instanceof NotASocketError);
@@ -216,11 +222,14 @@ describe("listenUNIX", () => {
 
 describe("connectUNIX", () => {
   it("fails with ConnectionRefusedError for a missing path and for a dead socket file", async () => {
-    for (const file of [nextPath(), await (async () => {
-      const f = nextPath();
-      await leaveStaleSocket(f);
-      return f;
-    })()]) {
+    for (const file of [
+      nextPath(),
+      await (async () => {
+        const f = nextPath();
+        await leaveStaleSocket(f);
+        return f;
+      })(),
+    ]) {
       const factory = new OrderFactory(Recorder);
       connectUNIX(host, file, factory);
       await waitFor(() => factory.failure !== null);

@@ -33,12 +33,7 @@ export interface IReactorCore {
    * Registers `fn(...args)` to run in `phase` of `event` (e.g. `"shutdown"`). A `before`
    * trigger may return a Deferred (or promise); `during` waits for all of them.
    */
-  addSystemEventTrigger<A extends unknown[]>(
-    phase: EventPhase,
-    event: string,
-    fn: (...args: A) => unknown,
-    ...args: A
-  ): TriggerId;
+  addSystemEventTrigger<A extends unknown[]>(phase: EventPhase, event: string, fn: (...args: A) => unknown, ...args: A): TriggerId;
   /** Unregisters a trigger; throws `Error` for an unknown id. */
   removeSystemEventTrigger(id: TriggerId): void;
   /** Runs the three phases of `event`; the Deferred fires when `after` has run. */

@@ -68,8 +68,10 @@ for (let round = 0; round < 20 && reports.length < beforeCollection.length + 2; 
 gc();
 await turn();
 
-process.stdout.write(JSON.stringify({
-  beforeCollection,
-  afterCollection: reports.slice(beforeCollection.length).sort(),
-  keptStillPaused: kept.paused,
-}));
+process.stdout.write(
+  JSON.stringify({
+    beforeCollection,
+    afterCollection: reports.slice(beforeCollection.length).sort(),
+    keptStillPaused: kept.paused,
+  }),
+);

@@ -14,15 +14,16 @@ import { SMALL_FRAME_LIMIT, copiesSmallFrames, copyFrame } from "./frame-memory.
 
 const EMPTY = Buffer.alloc(0);
 
-
 /** A function making views of `chunk` (its buffer and offset looked up once). */
 export function viewMaker(chunk: Buffer): (start: number, end: number) => Buffer {
   const Make = BufferView;
   const copySmall = copiesSmallFrames(chunk);
-  if (Make === null) return (start, end) => (copySmall && end - start <= SMALL_FRAME_LIMIT ? copyFrame(chunk, start, end) : chunk.subarray(start, end));
+  if (Make === null)
+    return (start, end) => (copySmall && end - start <= SMALL_FRAME_LIMIT ? copyFrame(chunk, start, end) : chunk.subarray(start, end));
   const buffer = chunk.buffer;
   const base = chunk.byteOffset;
-  return (start, end) => (copySmall && end - start <= SMALL_FRAME_LIMIT ? copyFrame(chunk, start, end) : new Make(buffer, base + start, end - start));
+  return (start, end) =>
+    copySmall && end - start <= SMALL_FRAME_LIMIT ? copyFrame(chunk, start, end) : new Make(buffer, base + start, end - start);
 }
 
 /**

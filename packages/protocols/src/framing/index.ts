@@ -23,12 +23,7 @@ export { LineReceiver, type LineReceiverOptions } from "./line-receiver.js";
 export { LineOnlyReceiver } from "./line-only-receiver.js";
 export { NetstringDecoder, type NetstringDecoderOptions, type NetstringDecoderEvent } from "./netstring-decoder.js";
 export { NetstringReceiver, type NetstringReceiverOptions } from "./netstring-receiver.js";
-export {
-  IntPrefixDecoder,
-  type PrefixLength,
-  type IntPrefixDecoderOptions,
-  type IntPrefixDecoderEvent,
-} from "./int-prefix-decoder.js";
+export { IntPrefixDecoder, type PrefixLength, type IntPrefixDecoderOptions, type IntPrefixDecoderEvent } from "./int-prefix-decoder.js";
 export {
   IntNStringReceiver,
   Int8StringReceiver,

@@ -33,7 +33,10 @@ export interface IntNStringReceiverOptions {
  *   A partial frame at the end is dropped. (Delivery is the framing driver's, see
  *   `FramingDriver`.)
  */
-export abstract class IntNStringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends Protocol<F, T> {
+export abstract class IntNStringReceiver<
+  F extends IProtocolFactory = IProtocolFactory,
+  T extends ITransport = ITCPTransport,
+> extends Protocol<F, T> {
   /** Size of the length prefix in bytes (set by each concrete class). */
   abstract readonly prefixLength: PrefixLength;
   /** The longest payload accepted, in bytes. @default 99999 */
@@ -161,16 +164,25 @@ class IntNFrames implements IDecoder<Buffer | number> {
 }
 
 /** Frames with a 1-byte length prefix (payloads up to 255 bytes). Twisted's `Int8StringReceiver`. */
-export class Int8StringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends IntNStringReceiver<F, T> {
+export class Int8StringReceiver<
+  F extends IProtocolFactory = IProtocolFactory,
+  T extends ITransport = ITCPTransport,
+> extends IntNStringReceiver<F, T> {
   override readonly prefixLength = 1;
 }
 
 /** Frames with a 2-byte big-endian length prefix (up to 65535 bytes). Twisted's `Int16StringReceiver`. */
-export class Int16StringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends IntNStringReceiver<F, T> {
+export class Int16StringReceiver<
+  F extends IProtocolFactory = IProtocolFactory,
+  T extends ITransport = ITCPTransport,
+> extends IntNStringReceiver<F, T> {
   override readonly prefixLength = 2;
 }
 
 /** Frames with a 4-byte big-endian length prefix (up to 2^32 - 1 bytes). Twisted's `Int32StringReceiver`. */
-export class Int32StringReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends IntNStringReceiver<F, T> {
+export class Int32StringReceiver<
+  F extends IProtocolFactory = IProtocolFactory,
+  T extends ITransport = ITCPTransport,
+> extends IntNStringReceiver<F, T> {
   override readonly prefixLength = 4;
 }

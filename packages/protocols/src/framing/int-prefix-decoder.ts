@@ -16,8 +16,7 @@ export interface IntPrefixDecoderOptions {
 
 /** What {@link IntPrefixDecoder.next} returns. */
 export type IntPrefixDecoderEvent =
-  | { readonly type: "string"; readonly payload: Buffer }
-  | { readonly type: "lengthLimitExceeded"; readonly length: number };
+  { readonly type: "string"; readonly payload: Buffer } | { readonly type: "lengthLimitExceeded"; readonly length: number };
 
 const State = { prefix: 0, payload: 1, skip: 2 } as const;
 type State = (typeof State)[keyof typeof State];

@@ -40,8 +40,7 @@ export interface LineDecoderOptions {
 
 /** What {@link LineDecoder.next} returns. */
 export type LineDecoderEvent =
-  | { readonly type: "line"; readonly line: Buffer }
-  | { readonly type: "lineLengthExceeded"; readonly data: Buffer };
+  { readonly type: "line"; readonly line: Buffer } | { readonly type: "lineLengthExceeded"; readonly data: Buffer };
 
 const NONE = -1;
 const UNDECIDED = -2;

@@ -147,7 +147,8 @@ export class NetstringDecoder implements IDecoder<NetstringDecoderEvent> {
           this.#state = State.newline;
           return undefined;
         }
-        if (!isDigit || this.#state === State.lengthZero) return illegal("the netstring length is not a decimal number without leading zeros");
+        if (!isDigit || this.#state === State.lengthZero)
+          return illegal("the netstring length is not a decimal number without leading zeros");
         this.#length = this.#length * 10 + (byte - ZERO);
         return this.#checkLength();
       default:
@@ -157,7 +158,10 @@ export class NetstringDecoder implements IDecoder<NetstringDecoderEvent> {
 
   #checkLength(): NetstringParseError | undefined {
     if (this.#length <= this.maxLength) return undefined;
-    return new NetstringParseError(NetstringParseReason.tooLong, `netstring longer than the maximum ${this.maxLength} specified by MAX_LENGTH`);
+    return new NetstringParseError(
+      NetstringParseReason.tooLong,
+      `netstring longer than the maximum ${this.maxLength} specified by MAX_LENGTH`,
+    );
   }
 
   #startPayload(): undefined {

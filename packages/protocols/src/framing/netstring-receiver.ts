@@ -1,6 +1,14 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol, assertBytes, type DecodeError, type IDecoder, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
+import {
+  Protocol,
+  assertBytes,
+  type DecodeError,
+  type IDecoder,
+  type IProtocolFactory,
+  type ITCPTransport,
+  type ITransport,
+} from "@torsion/core";
 import { NetstringParseError } from "./errors.js";
 import { FramingDriver } from "./framing-driver.js";
 import { NetstringDecoder } from "./netstring-decoder.js";

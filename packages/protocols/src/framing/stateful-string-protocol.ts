@@ -44,7 +44,10 @@ export function dispatchStatefulString(target: StatefulStringTarget, data: Buffe
 
 /** A string receiver class (any of the framing protocols with `stringReceived`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires `any[]` for mixin constructors
-export type StringReceiverClass = abstract new (...args: any[]) => { stringReceived(data: Buffer): void; readonly transportOrNull: ITransport | null };
+export type StringReceiverClass = abstract new (...args: any[]) => {
+  stringReceived(data: Buffer): void;
+  readonly transportOrNull: ITransport | null;
+};
 
 /**
  * Makes a subclass of `Base` (a string receiver such as `NetstringReceiver` or

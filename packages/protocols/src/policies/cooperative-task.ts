@@ -171,7 +171,11 @@ export class CooperativeTask {
 
 function asDeferred(value: unknown): Deferred<unknown> | null {
   if (value instanceof Deferred) return value as Deferred<unknown>;
-  if ((typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function") {
+  if (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  ) {
     return Deferred.fromPromise(value as PromiseLike<unknown>);
   }
   return null;

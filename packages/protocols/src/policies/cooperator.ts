@@ -199,6 +199,9 @@ export function cooperate(iterator: TaskIterator | Iterable<unknown>, cooperator
 }
 
 /** Twisted's module-level `coiterate`, with the cooperator (or clock) explicit, as {@link cooperate}. */
-export function coiterate(iterator: TaskIterator | Iterable<unknown>, cooperatorOrClock: Cooperator | IReactorTime): Deferred<TaskIterator> {
+export function coiterate(
+  iterator: TaskIterator | Iterable<unknown>,
+  cooperatorOrClock: Cooperator | IReactorTime,
+): Deferred<TaskIterator> {
   return cooperatorFor(cooperatorOrClock).coiterate(iterator);
 }

@@ -17,13 +17,7 @@ export {
 } from "./traffic-logging-factory.js";
 export { seededRandom, normalVariate, type RandomSource } from "./seeded-random.js";
 export { ReconnectingClientFactory, type ReconnectingClientFactoryOptions } from "./reconnecting-client-factory.js";
-export {
-  CooperativeTask,
-  type TaskIterator,
-  type TaskCompletion,
-  type TaskHost,
-  type TaskControls,
-} from "./cooperative-task.js";
+export { CooperativeTask, type TaskIterator, type TaskCompletion, type TaskHost, type TaskControls } from "./cooperative-task.js";
 export {
   Cooperator,
   cooperate,

@@ -17,7 +17,8 @@ export interface IWrapperRegistry {
   unregisterProtocol(wrapper: ProtocolWrapper): void;
 }
 
-type TransportMethod = "loseWriteConnection" | "abortConnection" | "getTcpNoDelay" | "setTcpNoDelay" | "getTcpKeepAlive" | "setTcpKeepAlive";
+type TransportMethod =
+  "loseWriteConnection" | "abortConnection" | "getTcpNoDelay" | "setTcpNoDelay" | "getTcpKeepAlive" | "setTcpKeepAlive";
 
 /**
  * Sits between a transport and a protocol (Twisted's `ProtocolWrapper`): it is the

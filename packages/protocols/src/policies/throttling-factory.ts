@@ -1,5 +1,14 @@
 import createDebug from "debug";
-import type { IAddress, IDelayedCall, IProducer, IProtocol, IProtocolFactory, IPushProducer, IReactorTime, ITransport } from "@torsion/core";
+import type {
+  IAddress,
+  IDelayedCall,
+  IProducer,
+  IProtocol,
+  IProtocolFactory,
+  IPushProducer,
+  IReactorTime,
+  ITransport,
+} from "@torsion/core";
 import { reportError } from "@torsion/defer";
 import { InvalidPolicyOptionError } from "./errors.js";
 import { ProtocolWrapper } from "./protocol-wrapper.js";
@@ -143,7 +152,8 @@ export class ThrottlingFactory extends WrappingFactory {
     super(wrappedFactory);
     this.clock = clock;
     this.maxConnectionCount = options.maxConnectionCount ?? Infinity;
-    if (!(this.maxConnectionCount >= 0)) throw new InvalidPolicyOptionError(`maxConnectionCount must be >= 0, not ${this.maxConnectionCount}`);
+    if (!(this.maxConnectionCount >= 0))
+      throw new InvalidPolicyOptionError(`maxConnectionCount must be >= 0, not ${this.maxConnectionCount}`);
     this.#meters = { read: meter("readLimit", options.readLimit), write: meter("writeLimit", options.writeLimit) };
   }
 

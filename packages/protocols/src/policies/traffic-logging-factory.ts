@@ -84,7 +84,13 @@ export class TrafficLoggingProtocol extends ProtocolWrapper {
   readonly #lengthLimit: number | null;
   readonly #number: number;
 
-  constructor(factory: TrafficLoggingFactory, wrappedProtocol: IProtocol, log: TrafficLog, lengthLimit: number | null, connectionNumber: number) {
+  constructor(
+    factory: TrafficLoggingFactory,
+    wrappedProtocol: IProtocol,
+    log: TrafficLog,
+    lengthLimit: number | null,
+    connectionNumber: number,
+  ) {
     super(factory, wrappedProtocol);
     this.#log = log;
     this.#lengthLimit = lengthLimit;

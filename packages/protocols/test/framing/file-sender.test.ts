@@ -1,13 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { StringTransport } from "@torsion/testing";
-import {
-  FileSender,
-  TransferInProgressError,
-  TransferStoppedError,
-  bufferFileSource,
-  type FileSource,
-} from "@torsion/protocols";
+import { FileSender, TransferInProgressError, TransferStoppedError, bufferFileSource, type FileSource } from "@torsion/protocols";
 
 /** Pulls from the registered producer until it unregisters (bounded). */
 function pump(transport: StringTransport, limit = 1000): number {
@@ -50,7 +44,9 @@ describe("FileSender", () => {
 
   it("applies the transform to each chunk before writing it", async () => {
     const transport = new StringTransport();
-    const deferred = new FileSender().beginFileTransfer(bufferFileSource(Buffer.from("abc")), transport, (chunk) => Buffer.from(Buffer.from(chunk).toString().toUpperCase()));
+    const deferred = new FileSender().beginFileTransfer(bufferFileSource(Buffer.from("abc")), transport, (chunk) =>
+      Buffer.from(Buffer.from(chunk).toString().toUpperCase()),
+    );
     pump(transport);
     assert.equal(transport.value().toString(), "ABC");
     assert.equal(Buffer.from(await deferred).toString(), "C");

@@ -42,7 +42,8 @@ class NulDecoder implements IDecoder<Buffer> {
       }
       const end = chunk.indexOf(0, this.#offset);
       const stop = end < 0 ? chunk.length : end;
-      if (this.#partialLength + (stop - this.#offset) > this.limit) throw new MessageTooLongError(`a message is longer than ${this.limit} bytes`);
+      if (this.#partialLength + (stop - this.#offset) > this.limit)
+        throw new MessageTooLongError(`a message is longer than ${this.limit} bytes`);
       if (end < 0) {
         this.#partial.push(chunk.subarray(this.#offset));
         this.#partialLength += chunk.length - this.#offset;
@@ -236,7 +237,10 @@ describe("FramingDriver", () => {
   });
 
   it("lets a reply written in decodeFailed go out before the close", () => {
-    const protocol = new NulProtocol({ decodeFailed: (error) => protocol.transport?.write(Buffer.from(`ERR ${error.code}`)) }, () => new NulDecoder(2));
+    const protocol = new NulProtocol(
+      { decodeFailed: (error) => protocol.transport?.write(Buffer.from(`ERR ${error.code}`)) },
+      () => new NulDecoder(2),
+    );
     const transport = new StringTransportWithDisconnection();
     transport.protocol = protocol;
     protocol.makeConnection(transport);

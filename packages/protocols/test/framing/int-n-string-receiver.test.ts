@@ -64,7 +64,10 @@ describe("Int8/Int16/Int32StringReceiver", () => {
     int8.transport.clear();
     assert.throws(() => int8.protocol.sendString(Buffer.alloc(256)), StringTooLongError);
     const int16 = connect(Int16StringReceiver);
-    assert.throws(() => int16.protocol.sendString(Buffer.alloc(65536)), (error: unknown) => error instanceof StringTooLongError && error.maxLength === 65535);
+    assert.throws(
+      () => int16.protocol.sendString(Buffer.alloc(65536)),
+      (error: unknown) => error instanceof StringTooLongError && error.maxLength === 65535,
+    );
     assert.equal(int8.transport.value().length, 0);
     assert.equal(int16.transport.value().length, 0);
   });

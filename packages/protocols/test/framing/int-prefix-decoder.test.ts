@@ -18,7 +18,12 @@ function frame(prefixLength: PrefixLength, payload: string): Buffer {
 describe("IntPrefixDecoder", () => {
   for (const prefixLength of [1, 2, 4] as const) {
     it(`decodes ${prefixLength}-byte big-endian prefixed frames the same at every chunk size`, () => {
-      const stream = Buffer.concat([frame(prefixLength, "hi"), frame(prefixLength, ""), frame(prefixLength, "x".repeat(40)), frame(prefixLength, "end")]);
+      const stream = Buffer.concat([
+        frame(prefixLength, "hi"),
+        frame(prefixLength, ""),
+        frame(prefixLength, "x".repeat(40)),
+        frame(prefixLength, "end"),
+      ]);
       const result = assertSameAtEveryChunkSize(stream, (chunks) => {
         const decoder = new IntPrefixDecoder({ prefixLength });
         return chunks.flatMap((chunk) => simple(decoder.push(chunk)));

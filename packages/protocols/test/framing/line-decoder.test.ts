@@ -75,7 +75,11 @@ function random(seed: number): () => number {
 
 describe("LineDecoder", () => {
   it("splits lines at the delimiter and strips it", () => {
-    assert.deepEqual(decodeAll([Buffer.from("one\r\ntwo\r\n\r\nthree")], {}), [["line", "one"], ["line", "two"], ["line", ""]]);
+    assert.deepEqual(decodeAll([Buffer.from("one\r\ntwo\r\n\r\nthree")], {}), [
+      ["line", "one"],
+      ["line", "two"],
+      ["line", ""],
+    ]);
   });
 
   it("does not treat a bare newline as the end of a CRLF line", () => {
@@ -90,21 +94,35 @@ describe("LineDecoder", () => {
   });
 
   it("finds a delimiter split across chunks, including a 3-byte one split twice", () => {
-    assert.deepEqual(decodeAll([Buffer.from("ab\r"), Buffer.from("\ncd\r\n")], {}), [["line", "ab"], ["line", "cd"]]);
+    assert.deepEqual(decodeAll([Buffer.from("ab\r"), Buffer.from("\ncd\r\n")], {}), [
+      ["line", "ab"],
+      ["line", "cd"],
+    ]);
     const chunks = ["x<", "<", ">", "!y<>", "!"].map((s) => Buffer.from(s));
-    assert.deepEqual(decodeAll(chunks, { delimiter: "<>!" }), [["line", "x<"], ["line", "y"]]);
+    assert.deepEqual(decodeAll(chunks, { delimiter: "<>!" }), [
+      ["line", "x<"],
+      ["line", "y"],
+    ]);
   });
 
   it("accepts a line of exactly maxLength bytes under both rules, wherever the chunks end", () => {
     for (const lengthRule of [LineLengthRule.buffered, LineLengthRule.line]) {
-      const result = assertSameAtEveryChunkSize(Buffer.from("12345678\r\nok\r\n"), (chunks) => decodeAll(chunks, { maxLength: 8, lengthRule }));
-      assert.deepEqual(result, [["line", "12345678"], ["line", "ok"]]);
+      const result = assertSameAtEveryChunkSize(Buffer.from("12345678\r\nok\r\n"), (chunks) =>
+        decodeAll(chunks, { maxLength: 8, lengthRule }),
+      );
+      assert.deepEqual(result, [
+        ["line", "12345678"],
+        ["line", "ok"],
+      ]);
     }
   });
 
   it("buffered rule: a delimiter after a too-long line reports the line, the delimiter and everything else fed, and empties the decoder", () => {
     const decoder = new LineDecoder({ maxLength: 8 });
-    assert.deepEqual(simple(decoder.push(Buffer.from("ok\r\n123456789abc\r\nnext\r\npart"))), [["line", "ok"], ["exceeded", "123456789abc\r\nnext\r\npart"]]);
+    assert.deepEqual(simple(decoder.push(Buffer.from("ok\r\n123456789abc\r\nnext\r\npart"))), [
+      ["line", "ok"],
+      ["exceeded", "123456789abc\r\nnext\r\npart"],
+    ]);
     assert.equal(decoder.bufferedLength, 0);
     assert.deepEqual(simple(decoder.push(Buffer.from("ial\r\n"))), [["line", "ial"]], "parsing starts afresh");
   });
@@ -124,15 +142,29 @@ describe("LineDecoder", () => {
     for (const delimiter of ["\r\n", "aab"]) {
       const data = Buffer.from(stream.toString("latin1").replaceAll("\r\n", delimiter), "latin1");
       const result = assertSameAtEveryChunkSize(data, (chunks) => decodeAll(chunks, { maxLength: 8, delimiter }));
-      assert.deepEqual(result, [["line", "12345678"], ["line", ""], ["line", "1"], ["line", "12345678"]]);
+      assert.deepEqual(result, [
+        ["line", "12345678"],
+        ["line", ""],
+        ["line", "1"],
+        ["line", "12345678"],
+      ]);
     }
   });
 
   it("line rule: reports a complete too-long line whole and goes on with the next line", () => {
-    const result = assertSameAtEveryChunkSize(Buffer.from("123456789abc\r\nnext\r\n"), (chunks) => decodeAll(chunks, { maxLength: 12, lengthRule: LineLengthRule.line }));
-    assert.deepEqual(result, [["line", "123456789abc"], ["line", "next"]]);
+    const result = assertSameAtEveryChunkSize(Buffer.from("123456789abc\r\nnext\r\n"), (chunks) =>
+      decodeAll(chunks, { maxLength: 12, lengthRule: LineLengthRule.line }),
+    );
+    assert.deepEqual(result, [
+      ["line", "123456789abc"],
+      ["line", "next"],
+    ]);
     const decoder = new LineDecoder({ maxLength: 8, lengthRule: LineLengthRule.line });
-    assert.deepEqual(simple(decoder.push(Buffer.from("ok\r\n123456789abc\r\nnext\r\n"))), [["line", "ok"], ["exceeded", "123456789abc"], ["line", "next"]]);
+    assert.deepEqual(simple(decoder.push(Buffer.from("ok\r\n123456789abc\r\nnext\r\n"))), [
+      ["line", "ok"],
+      ["exceeded", "123456789abc"],
+      ["line", "next"],
+    ]);
   });
 
   it("line rule: reports an unfinished line with every byte received once it is certainly too long", () => {
@@ -153,12 +185,18 @@ describe("LineDecoder", () => {
       const decoder = new LineDecoder({ maxLength: 100, lengthRule });
       const reports: number[] = [];
       for (let i = 0; i < 5000; i += 1) {
-        for (const event of decoder.push(Buffer.from(i % 97 === 96 ? "\r" : "a"))) if (event.type === "lineLengthExceeded") reports.push(event.data.length);
+        for (const event of decoder.push(Buffer.from(i % 97 === 96 ? "\r" : "a")))
+          if (event.type === "lineLengthExceeded") reports.push(event.data.length);
         assert.ok(decoder.carriedLength <= 101, `carried ${decoder.carriedLength}`);
         assert.ok(decoder.bufferedLength <= 101);
       }
       if (lengthRule === LineLengthRule.line) assert.deepEqual(reports, [101], "one report per too-long line");
-      else assert.deepEqual(reports, Array.from({ length: Math.floor(5000 / 102) }, () => 102), "one report per 102 bytes, emptying the buffer each time");
+      else
+        assert.deepEqual(
+          reports,
+          Array.from({ length: Math.floor(5000 / 102) }, () => 102),
+          "one report per 102 bytes, emptying the buffer each time",
+        );
     }
   });
 
@@ -197,7 +235,7 @@ describe("LineDecoder", () => {
       const maxLength = Math.floor(next() * 6);
       const lengthRule = next() < 0.5 ? LineLengthRule.buffered : LineLengthRule.line;
       const chunks: Buffer[] = [];
-      for (let at = 0; at < stream.length; ) {
+      for (let at = 0; at < stream.length;) {
         const size = 1 + Math.floor(next() * 7);
         chunks.push(Buffer.from(stream.subarray(at, at + size)));
         at += size;

@@ -58,9 +58,15 @@ describe("LineOnlyReceiver", () => {
       const { protocol, transport } = connect(new Recording({ maxLength: 5 }));
       for (const chunk of chunks) protocol.dataReceived(chunk);
       const model = twistedLineOnlyReceiver({ delimiter: Buffer.from("\r\n"), maxLength: 5 }, chunks, true);
-      const expected = model.events.filter((e) => e[0] !== "loseConnection").map((e) => `${e[0] === "line" ? "line" : "exceeded"}:${unb64(String(e[1])).toString("latin1")}`);
+      const expected = model.events
+        .filter((e) => e[0] !== "loseConnection")
+        .map((e) => `${e[0] === "line" ? "line" : "exceeded"}:${unb64(String(e[1])).toString("latin1")}`);
       assert.deepEqual(protocol.seen, expected, `chunk size ${size}`);
-      assert.deepEqual(protocol.seen.map((item) => item.replace(/^exceeded:.*/s, "exceeded")), ["line:one", "exceeded"], `chunk size ${size}`);
+      assert.deepEqual(
+        protocol.seen.map((item) => item.replace(/^exceeded:.*/s, "exceeded")),
+        ["line:one", "exceeded"],
+        `chunk size ${size}`,
+      );
       assert.equal(transport.disconnecting, true);
       args.set(size, protocol.seen[1] ?? "");
     }
@@ -94,7 +100,12 @@ describe("LineOnlyReceiver", () => {
     assert.deepEqual(run([stream]), ["exceeded:abcdefgh", "line:ok"], "a complete line: reported whole");
     assert.deepEqual(run(chunksOf(stream, 1)), ["exceeded:abcd", "line:ok"], "an unfinished line: reported once, the rest skipped");
     assert.deepEqual(run(chunksOf(stream, 6)), ["exceeded:abcdef", "line:ok"]);
-    assert.deepEqual(run([Buffer.from("abcdefgh\r\nx\r\nabcdefgh\r\nok\r\n")]), ["exceeded:abcdefgh", "line:x", "exceeded:abcdefgh", "line:ok"]);
+    assert.deepEqual(run([Buffer.from("abcdefgh\r\nx\r\nabcdefgh\r\nok\r\n")]), [
+      "exceeded:abcdefgh",
+      "line:x",
+      "exceeded:abcdefgh",
+      "line:ok",
+    ]);
   });
 
   it("stops delivering once the transport is disconnecting", () => {

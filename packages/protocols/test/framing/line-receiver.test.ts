@@ -157,7 +157,18 @@ describe("LineReceiver", () => {
         return out;
       }, []);
     });
-    assert.deepEqual(result, ["line:first", "line:RAW 7", "raw:raw\r\nby", "line:line", "line:RAW 0", "raw:", "line:", "line:last", "line:RAW 3", "raw:xyz"]);
+    assert.deepEqual(result, [
+      "line:first",
+      "line:RAW 7",
+      "raw:raw\r\nby",
+      "line:line",
+      "line:RAW 0",
+      "raw:",
+      "line:",
+      "line:last",
+      "line:RAW 3",
+      "raw:xyz",
+    ]);
   });
 
   it("over-long lines: Twisted's argument at every chunk size, and the same lines and report", () => {
@@ -182,7 +193,8 @@ describe("LineReceiver", () => {
     assert.equal(arg(stream.length), "0123456789\r\nnext\r\n12345678\r\n", "one chunk: the line and everything after it");
     assert.equal(arg(1), "0123456789", "one byte at a time: MAX_LENGTH + 2 bytes");
     assert.equal(arg(12), "0123456789\r\nnext\r\n12", "chunks of 12: the carried line start and the whole second chunk");
-    for (const events of runs.values()) assert.deepEqual(withoutExceededArguments(events), [["line", b64(Buffer.from("ok"))], ["lineLengthExceeded"]]);
+    for (const events of runs.values())
+      assert.deepEqual(withoutExceededArguments(events), [["line", b64(Buffer.from("ok"))], ["lineLengthExceeded"]]);
   });
 
   it("dataReceived from inside lineReceived only appends; lines stay in order and are never nested", () => {

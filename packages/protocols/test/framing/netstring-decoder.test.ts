@@ -66,7 +66,10 @@ describe("NetstringDecoder", () => {
   it("throws the first error once, as a DecodeError, and ignores everything after it", () => {
     const decoder = new NetstringDecoder();
     decoder.feed(Buffer.from("x1:a,"));
-    assert.throws(() => decoder.next(), (e: unknown) => e instanceof NetstringParseError && e instanceof DecodeError);
+    assert.throws(
+      () => decoder.next(),
+      (e: unknown) => e instanceof NetstringParseError && e instanceof DecodeError,
+    );
     assert.equal(decoder.broken, true);
     assert.equal(decoder.bufferedLength, 0);
     assert.equal(decoder.next(), undefined);
@@ -93,6 +96,9 @@ describe("NetstringDecoder", () => {
       decoder.push(Buffer.from("x"));
       assert.ok(decoder.bufferedLength <= 1000);
     }
-    assert.deepEqual(simple(decoder, Buffer.from("x,")).map((s) => s.length), ["string:".length + 1000]);
+    assert.deepEqual(
+      simple(decoder, Buffer.from("x,")).map((s) => s.length),
+      ["string:".length + 1000],
+    );
   });
 });

@@ -129,7 +129,12 @@ export interface ReplayResult {
  * Delivers `chunks` in order, stopping after chunk `stopAfter` when given, or else after
  * the first chunk during which the protocol called `loseConnection` when `stopAtOwnClose`.
  */
-export function replay(build: SubjectBuilder, vector: FramingVector, chunks: readonly Buffer[], stop: { stopAfter?: number | null; stopAtOwnClose?: boolean }): ReplayResult {
+export function replay(
+  build: SubjectBuilder,
+  vector: FramingVector,
+  chunks: readonly Buffer[],
+  stop: { stopAfter?: number | null; stopAtOwnClose?: boolean },
+): ReplayResult {
   const subject = build(vector.config);
   const ends: number[] = [];
   let delivered = 0;

@@ -94,7 +94,8 @@ function checkExact(vector: FramingVector): void {
   assert.deepEqual(result.chunkEventEnds, expected.chunkEventEnds, "per-chunk attribution (chunkEventEnds)");
   if (vector.final === undefined) return;
   if (result.delivered === vector.chunks.length) assert.deepEqual(result.final, vector.final, "final state");
-  else if (vector.final["brokenPeer"] !== undefined) assert.deepEqual(result.final, vector.final, "brokenPeer, which never resets, at the realistic stop");
+  else if (vector.final["brokenPeer"] !== undefined)
+    assert.deepEqual(result.final, vector.final, "brokenPeer, which never resets, at the realistic stop");
 }
 
 function checkModel(vectors: readonly FramingVector[]): void {
@@ -134,8 +135,15 @@ function checkDeviation(vector: FramingVector, reason: DeviationReason, options:
   const { before, argument, rest, delimiter, max } = rejection(vector, expected.events, chunks);
   assert.deepEqual(own.events.slice(0, before.length), before, "the same events before Twisted's rejection");
   if (reason === DeviationReason.validLineRejectedByTwisted) {
-    assert.ok(rest.subarray(0, delimiter.length - 1).equals(delimiter.subarray(1)), "the next bytes complete the delimiter: the line is valid");
-    assert.deepEqual(own.events[before.length], ["line", argument.subarray(0, max).toString("base64")], "Torsion delivers the MAX_LENGTH-byte line");
+    assert.ok(
+      rest.subarray(0, delimiter.length - 1).equals(delimiter.subarray(1)),
+      "the next bytes complete the delimiter: the line is valid",
+    );
+    assert.deepEqual(
+      own.events[before.length],
+      ["line", argument.subarray(0, max).toString("base64")],
+      "Torsion delivers the MAX_LENGTH-byte line",
+    );
     const reference = canonical(whole.canonical, options.mergeType);
     assert.deepEqual(canonical(own.canonical, options.mergeType), reference, "same result as the whole stream in one chunk");
     assert.deepEqual(canonical(bytes.canonical, options.mergeType), reference, "same result one byte at a time");
@@ -145,11 +153,18 @@ function checkDeviation(vector: FramingVector, reason: DeviationReason, options:
   const report = own.events[before.length] as OracleEvent;
   assert.equal(report[0], "lineLengthExceeded");
   const mine = unb64(String(report[1]));
-  assert.ok(mine.length > argument.length && mine.subarray(0, argument.length).equals(argument), "Torsion's argument extends Twisted's early one");
+  assert.ok(
+    mine.length > argument.length && mine.subarray(0, argument.length).equals(argument),
+    "Torsion's argument extends Twisted's early one",
+  );
   assert.ok(own.delivered > (vector.disconnectChunk ?? Infinity) + 1, "reported in a later chunk than Twisted");
   const reference = withoutExceededArguments(canonical(whole.canonical, options.mergeType));
   assert.deepEqual(withoutExceededArguments(canonical(own.canonical, options.mergeType)), reference, "same lines and report as one chunk");
-  assert.deepEqual(withoutExceededArguments(canonical(bytes.canonical, options.mergeType)), reference, "same lines and report one byte at a time");
+  assert.deepEqual(
+    withoutExceededArguments(canonical(bytes.canonical, options.mergeType)),
+    reference,
+    "same lines and report one byte at a time",
+  );
 }
 
 /**
@@ -157,7 +172,11 @@ function checkDeviation(vector: FramingVector, reason: DeviationReason, options:
  * the rejected bytes (`MAX_LENGTH` bytes and the delimiter's first byte), and the stream
  * bytes that follow the rejected ones (never read by Twisted in the realistic mode).
  */
-function rejection(vector: FramingVector, twisted: readonly OracleEvent[], chunks: readonly Buffer[]): { before: readonly OracleEvent[]; argument: Buffer; rest: Buffer; delimiter: Buffer; max: number } {
+function rejection(
+  vector: FramingVector,
+  twisted: readonly OracleEvent[],
+  chunks: readonly Buffer[],
+): { before: readonly OracleEvent[]; argument: Buffer; rest: Buffer; delimiter: Buffer; max: number } {
   const n = twisted.length;
   assert.deepEqual(twisted[n - 1], ["loseConnection"]);
   const exceeded = twisted[n - 2] as OracleEvent;

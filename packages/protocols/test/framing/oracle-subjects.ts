@@ -16,7 +16,12 @@ const RAW_COMMAND = /^RAW ([0-9]{1,9})$/;
 
 class OracleLineReceiver extends LineReceiver {
   rawRemaining = 0;
-  constructor(readonly recorder: Recorder, readonly rawScript: boolean, delimiter: Buffer, maxLength: number) {
+  constructor(
+    readonly recorder: Recorder,
+    readonly rawScript: boolean,
+    delimiter: Buffer,
+    maxLength: number,
+  ) {
     super({ delimiter, maxLength });
   }
   override lineReceived(line: Buffer): void {
@@ -44,7 +49,11 @@ class OracleLineReceiver extends LineReceiver {
 }
 
 class OracleLineOnlyReceiver extends LineOnlyReceiver {
-  constructor(readonly recorder: Recorder, delimiter: Buffer, maxLength: number) {
+  constructor(
+    readonly recorder: Recorder,
+    delimiter: Buffer,
+    maxLength: number,
+  ) {
     super({ delimiter, maxLength });
   }
   override lineReceived(line: Buffer): void {
@@ -57,7 +66,10 @@ class OracleLineOnlyReceiver extends LineOnlyReceiver {
 }
 
 class OracleNetstringReceiver extends NetstringReceiver {
-  constructor(readonly recorder: Recorder, maxLength: number) {
+  constructor(
+    readonly recorder: Recorder,
+    maxLength: number,
+  ) {
     super({ maxLength });
   }
   override stringReceived(data: Buffer): void {

@@ -141,7 +141,12 @@ function completesDelimiter(tail: Buffer, data: Buffer, delimiter: Buffer): bool
   if (data.indexOf(delimiter) >= 0) return true;
   for (let k = Math.min(tail.length, delimiter.length - 1); k > 0; k -= 1) {
     const rest = delimiter.length - k;
-    if (rest <= data.length && tail.subarray(tail.length - k).equals(delimiter.subarray(0, k)) && data.subarray(0, rest).equals(delimiter.subarray(k))) return true;
+    if (
+      rest <= data.length &&
+      tail.subarray(tail.length - k).equals(delimiter.subarray(0, k)) &&
+      data.subarray(0, rest).equals(delimiter.subarray(k))
+    )
+      return true;
   }
   return false;
 }
@@ -228,7 +233,11 @@ export function twistedLineOnlyReceiver(config: LineModelConfig, chunks: readonl
 }
 
 /** Runs the model a framing vector's `config` names, or returns `undefined` for other classes. */
-export function twistedLineModel(config: Readonly<Record<string, unknown>>, chunks: readonly Buffer[], keepMaxLengthLines = false): ModelRun | undefined {
+export function twistedLineModel(
+  config: Readonly<Record<string, unknown>>,
+  chunks: readonly Buffer[],
+  keepMaxLengthLines = false,
+): ModelRun | undefined {
   const model: LineModelConfig = {
     delimiter: Buffer.from(String(config["delimiter"]), "base64"),
     maxLength: config["MAX_LENGTH"] as number,

@@ -138,8 +138,16 @@ function describeTime(make: MakeReactorHarness): void {
     // A real reactor's clock moves while this runs (the process may even be descheduled
     // between two lines), so the expected order is computed from each call's getTime():
     // by time, ties (equal times, certain on a fake clock) in scheduling order.
-    const calls = [["late", 3], ["first", 1], ["tie 1", 2], ["tie 2", 2], ["tie 3", 2]].map(([name, steps]) =>
-      ({ name: name as string, call: reactor.callLater((steps as number) * unit, () => void order.push(name as string)) }));
+    const calls = [
+      ["late", 3],
+      ["first", 1],
+      ["tie 1", 2],
+      ["tie 2", 2],
+      ["tie 3", 2],
+    ].map(([name, steps]) => ({
+      name: name as string,
+      call: reactor.callLater((steps as number) * unit, () => void order.push(name as string)),
+    }));
     const expected = [...calls].sort((a, b) => a.call.getTime() - b.call.getTime()).map((c) => c.name);
     await h.advance(4 * unit);
     assert.deepEqual(order, expected);
@@ -148,7 +156,9 @@ function describeTime(make: MakeReactorHarness): void {
   it("a cancelled call never runs; cancelling again throws AlreadyCancelled, after running AlreadyCalled", make, async (h) => {
     const { reactor, unit } = h;
     let ran = 0;
-    const cancelled = reactor.callLater(unit, () => { ran++; });
+    const cancelled = reactor.callLater(unit, () => {
+      ran++;
+    });
     const done = reactor.callLater(unit, () => undefined);
     cancelled.cancel();
     assert.equal(cancelled.active(), false);
@@ -211,7 +221,10 @@ function describeTime(make: MakeReactorHarness): void {
     });
     await h.advance(2 * unit);
     assert.equal(later, true);
-    assert.ok(h.reported.some((e) => e === boom || (e as { value?: unknown }).value === boom), "the error was reported");
+    assert.ok(
+      h.reported.some((e) => e === boom || (e as { value?: unknown }).value === boom),
+      "the error was reported",
+    );
   });
 
   it("seconds() never goes back", make, async (h) => {
@@ -312,9 +325,14 @@ function describeRunAndStop(make: MakeReactorHarness): void {
     await reactor.run();
     assert.equal(reactor.running, false);
     assert.deepEqual(log, [
-      "before startup false", "during startup true", "after startup true",
-      "when running x true", "at once while running",
-      "before shutdown true", "during shutdown false", "after shutdown false",
+      "before startup false",
+      "during startup true",
+      "after startup true",
+      "when running x true",
+      "at once while running",
+      "before shutdown true",
+      "during shutdown false",
+      "after shutdown false",
     ]);
   });
 
@@ -410,7 +428,10 @@ function describeSSL(make: MakeReactorHarness, ssl: ReactorContractOptions["ssl"
   });
 
   clause("listenSSL on a port outside 0..65535 throws CannotListenError synchronously", (h, contexts) => {
-    assert.throws(() => sslOf(h).listenSSL(70_000, serverFactory(), contexts.serverContext(), { interface: "127.0.0.1" }), CannotListenError);
+    assert.throws(
+      () => sslOf(h).listenSSL(70_000, serverFactory(), contexts.serverContext(), { interface: "127.0.0.1" }),
+      CannotListenError,
+    );
   });
 
   clause("connectSSL returns a connecting connector, reported to startedConnecting, with its TCP destination", async (h, contexts) => {
@@ -483,18 +504,26 @@ function describeTCP(make: MakeReactorHarness): void {
     await port.stopListening();
   });
 
-  it("a connecting connector throws ConnectorBusyError on connect; stopConnecting fails it with UserError, then throws NotConnectingError", make, async (h) => {
-    const port = h.reactor.listenTCP(0, serverFactory(), { interface: "127.0.0.1" });
-    const factory = new Recording();
-    const connector = h.reactor.connectTCP("127.0.0.1", portOf(port.getHost()), factory);
-    assert.throws(() => connector.connect(), ConnectorBusyError);
-    connector.stopConnecting();
-    assert.equal(connector.state, "disconnected");
-    assert.ok(factory.failure?.value instanceof UserError, `failed with ${String(factory.failure?.value)}`);
-    assert.deepEqual(factory.events, ["startFactory", "startedConnecting connecting", "clientConnectionFailed", "stopFactory"], "a failed attempt that is not retried stops the factory");
-    assert.throws(() => connector.stopConnecting(), NotConnectingError);
-    await port.stopListening();
-  });
+  it(
+    "a connecting connector throws ConnectorBusyError on connect; stopConnecting fails it with UserError, then throws NotConnectingError",
+    make,
+    async (h) => {
+      const port = h.reactor.listenTCP(0, serverFactory(), { interface: "127.0.0.1" });
+      const factory = new Recording();
+      const connector = h.reactor.connectTCP("127.0.0.1", portOf(port.getHost()), factory);
+      assert.throws(() => connector.connect(), ConnectorBusyError);
+      connector.stopConnecting();
+      assert.equal(connector.state, "disconnected");
+      assert.ok(factory.failure?.value instanceof UserError, `failed with ${String(factory.failure?.value)}`);
+      assert.deepEqual(
+        factory.events,
+        ["startFactory", "startedConnecting connecting", "clientConnectionFailed", "stopFactory"],
+        "a failed attempt that is not retried stops the factory",
+      );
+      assert.throws(() => connector.stopConnecting(), NotConnectingError);
+      await port.stopListening();
+    },
+  );
 
   it("a factory that reconnects from clientConnectionFailed stays started", make, async (h) => {
     const port = h.reactor.listenTCP(0, serverFactory(), { interface: "127.0.0.1" });
@@ -509,8 +538,12 @@ function describeTCP(make: MakeReactorHarness): void {
     assert.equal(connector.state, "connecting", "connect() from clientConnectionFailed started a new attempt");
     connector.stopConnecting();
     assert.deepEqual(factory.events, [
-      "startFactory", "startedConnecting connecting", "clientConnectionFailed", "startedConnecting connecting",
-      "clientConnectionFailed", "stopFactory",
+      "startFactory",
+      "startedConnecting connecting",
+      "clientConnectionFailed",
+      "startedConnecting connecting",
+      "clientConnectionFailed",
+      "stopFactory",
     ]);
     await port.stopListening();
   });

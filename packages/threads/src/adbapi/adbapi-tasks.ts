@@ -59,15 +59,19 @@ async function inTransaction<R>(spec: ConnectionSpec, body: (txn: Transaction) =
 type Params = readonly unknown[] | Readonly<Record<string, unknown>> | undefined;
 
 export const runQueryTask = defineTask(import.meta.url, "runQuery", (spec: ConnectionSpec, sql: string, params: Params) =>
-  inTransaction(spec, (txn) => txn.query(sql, params)));
+  inTransaction(spec, (txn) => txn.query(sql, params)),
+);
 
 export const runOperationTask = defineTask(import.meta.url, "runOperation", async (spec: ConnectionSpec, sql: string, params: Params) => {
   await inTransaction(spec, (txn) => txn.execute(sql, params));
   return null;
 });
 
-export const runInteractionTask = defineTask(import.meta.url, "runInteraction",
+export const runInteractionTask = defineTask(
+  import.meta.url,
+  "runInteraction",
   async (spec: ConnectionSpec, module: string, name: string, args: unknown[]) => {
     const fn = await resolveTask(module, name);
     return inTransaction(spec, (txn) => fn(txn, ...args));
-  });
+  },
+);
