@@ -26,13 +26,15 @@ class SumServer(amp.AMP):
 
 
 def client(port, warm, dur, inflight):
-    state = {"seq": 0, "calls": 0, "errors": 0, "start": time.monotonic(), "measure": None}
+    state = {"seq": 0, "calls": 0, "errors": 0, "start": time.monotonic(), "measure": None, "done": False}
 
     def call(proto):
         a = state["seq"]
         state["seq"] += 1
 
         def done(result):
+            if state["done"]:
+                return
             if result["total"] != a + 1:
                 state["errors"] += 1
             now = time.monotonic()
@@ -42,6 +44,7 @@ def client(port, warm, dur, inflight):
                 state["calls"] += 1
                 if now - state["measure"] >= dur:
                     print(json.dumps({"calls": state["calls"], "seconds": now - state["measure"], "errors": state["errors"]}), flush=True)
+                    state["done"] = True
                     reactor.stop()
                     return
             call(proto)
