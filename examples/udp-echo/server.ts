@@ -4,7 +4,7 @@ import { reactor, DatagramProtocol, type IAddress, type IPv4Address } from "tors
 
 class Echo extends DatagramProtocol {
   override datagramReceived(data: Buffer, addr: IAddress): void {
-    this.transport!.write(data, addr as IPv4Address);
+    this.transport.write(data, addr as IPv4Address);
   }
 }
 

@@ -5,7 +5,7 @@ import { reactor, DatagramProtocol, type IAddress, type IPv4Address } from "tors
 
 class Echo extends DatagramProtocol {
   override datagramReceived(data: Buffer, addr: IAddress): void {
-    this.transport!.write(data, addr as IPv4Address);
+    this.transport.write(data, addr as IPv4Address);
   }
 }
 
@@ -19,7 +19,7 @@ class Client extends DatagramProtocol {
     this.#left = [...messages];
   }
   override startProtocol(): void {
-    this.transport!.connect(this.server.host, this.server.port);
+    this.transport.connect(this.server.host, this.server.port);
     this.#sendNext();
   }
   override datagramReceived(data: Buffer): void {
@@ -28,7 +28,7 @@ class Client extends DatagramProtocol {
     else this.#sendNext();
   }
   #sendNext(): void {
-    this.transport!.write(Buffer.from(this.#left.shift()!));
+    this.transport.write(Buffer.from(this.#left.shift()!));
   }
 }
 
