@@ -1,11 +1,11 @@
 // snippet: udp/echo.ts
 // UDP has no connections: one DatagramProtocol per port, one datagramReceived per packet.
 // A "connected" UDP client talks to one address only (write needs no address).
-import { reactor, DatagramProtocol, type IAddress, type IPv4Address } from "torsion";
+import { reactor, DatagramProtocol, type IPAddress, type IPv4Address } from "torsion";
 
 class Echo extends DatagramProtocol {
-  override datagramReceived(data: Buffer, addr: IAddress): void {
-    this.transport.write(data, addr as IPv4Address);
+  override datagramReceived(data: Buffer, addr: IPAddress): void {
+    this.transport.write(data, addr);
   }
 }
 
