@@ -34,15 +34,11 @@ export class NullTransport implements ITCPTransport {
   getTcpNoDelay(): boolean {
     return true;
   }
-  setTcpNoDelay(enabled: boolean): void {
-    void enabled;
-  }
+  setTcpNoDelay(enabled: boolean): void {}
   getTcpKeepAlive(): boolean {
     return false;
   }
-  setTcpKeepAlive(enabled: boolean): void {
-    void enabled;
-  }
+  setTcpKeepAlive(enabled: boolean): void {}
 }
 
 /** Seconds taken by `run` (synchronous). */

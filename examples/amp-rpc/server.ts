@@ -19,6 +19,6 @@ export const factory = Factory.forProtocol(FibServer);
 const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
 if (runDirectly) {
   const port = reactor.listenTCP(Number(process.argv[2] ?? "0"), factory, { interface: "127.0.0.1" });
-  reactor.callWhenRunning(() => console.log(`listening on ${(port.getHost() as unknown as { port: number }).port}`));
+  reactor.callWhenRunning(() => console.log(`listening on ${port.getHost().port}`));
   void reactor.run();
 }

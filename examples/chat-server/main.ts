@@ -59,6 +59,6 @@ export const factory = new ChatFactory();
 const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
 if (runDirectly) {
   const port = reactor.listenTCP(Number(process.argv[2] ?? "8123"), factory, { interface: "127.0.0.1" });
-  reactor.callWhenRunning(() => console.log(`chat server listening on ${port.getHost()}`));
+  reactor.callWhenRunning(() => console.log(`chat server listening on ${port.getHost().toString()}`));
   void reactor.run();
 }

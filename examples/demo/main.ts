@@ -15,7 +15,7 @@ import {
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
@@ -31,7 +31,7 @@ class DemoClient extends LineReceiver {
   override lineReceived(line: Buffer): void {
     console.log(`client got back: ${line.toString()}`);
     this.#pending.shift();
-    if (this.#pending.length === 0) this.transport!.loseConnection();
+    if (this.#pending.length === 0) this.transport.loseConnection();
   }
 }
 

@@ -9,7 +9,7 @@ class EchoClient extends Protocol {
   #length = 0;
 
   override connectionMade(): void {
-    this.transport!.write(greeting);
+    this.transport.write(greeting);
   }
 
   override dataReceived(data: Buffer): void {
@@ -17,7 +17,7 @@ class EchoClient extends Protocol {
     this.#length += data.length;
     if (this.#length >= greeting.length) {
       console.log(`Server said: ${Buffer.concat(this.#received).toString()}`);
-      this.transport!.loseConnection();
+      this.transport.loseConnection();
     }
   }
 }

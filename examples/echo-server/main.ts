@@ -7,7 +7,7 @@ import { reactor, Protocol, Factory } from "torsion";
 
 export class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
@@ -20,6 +20,6 @@ if (runDirectly) {
   const port = /^\d+$/.test(target)
     ? reactor.listenTCP(Number(target), factory, { interface: "127.0.0.1" })
     : reactor.listenUNIX(target, factory);
-  reactor.callWhenRunning(() => console.log(`echo server listening on ${port.getHost()}`));
+  reactor.callWhenRunning(() => console.log(`echo server listening on ${port.getHost().toString()}`));
   void reactor.run();
 }

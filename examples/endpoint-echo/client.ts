@@ -16,7 +16,7 @@ class EchoClient extends Protocol {
 
   send(message: string): void {
     this.#expected = Buffer.byteLength(message);
-    this.transport!.write(Buffer.from(message));
+    this.transport.write(Buffer.from(message));
   }
 
   override dataReceived(data: Buffer): void {
@@ -37,7 +37,7 @@ async function main(description: string, message: string): Promise<void> {
   const client = await connectProtocol(endpoint, new EchoClient(gotReply));
   client.send(message);
   console.log(`server echoed: ${await reply}`);
-  client.transport!.loseConnection();
+  client.transport.loseConnection();
 }
 
 const [description, message = "hello, endpoints"] = process.argv.slice(2);

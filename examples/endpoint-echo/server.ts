@@ -8,7 +8,7 @@ import { reactor, serverFromString, Factory, Protocol, type IStreamServerEndpoin
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 

@@ -9,7 +9,7 @@ import { reactor, Protocol, Factory, FileSender, fdFileSource } from "torsion";
 
 class SendFile extends Protocol {
   override connectionMade(): void {
-    const transport = this.transport!;
+    const transport = this.transport;
     const { path, header } = this.factory as FileFactory;
     const fd = openSync(path, "r");
     transport.write(Buffer.from(header));
@@ -42,6 +42,6 @@ if (runDirectly) {
   const [portText = "8124", path = ""] = process.argv.slice(2);
   if (!path) throw new Error("usage: server.js PORT FILE");
   const port = reactor.listenTCP(Number(portText), new FileFactory(path), { interface: "127.0.0.1" });
-  reactor.callWhenRunning(() => console.log(`file server listening on ${port.getHost()}`));
+  reactor.callWhenRunning(() => console.log(`file server listening on ${port.getHost().toString()}`));
   void reactor.run();
 }

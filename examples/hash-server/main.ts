@@ -39,6 +39,6 @@ const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").hre
 if (runDirectly) {
   reactor.getThreadPool().adjustPoolsize(0, 2);
   const port = reactor.listenTCP(Number(process.argv[2] ?? "8126"), ServerFactory.forProtocol(HashProtocol), { interface: "127.0.0.1" });
-  reactor.callWhenRunning(() => console.log(`hash server listening on ${port.getHost()}`));
+  reactor.callWhenRunning(() => console.log(`hash server listening on ${port.getHost().toString()}`));
   void reactor.run();
 }

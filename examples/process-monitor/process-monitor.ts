@@ -104,7 +104,7 @@ export class ProcessMonitor {
     entry.startedAt = this.#reactor.seconds();
     const protocol = new Watched(name, (reason) => this.#ended(name, reason), this.#log);
     entry.transport = this.#reactor.spawnProcess(protocol, entry.args[0]!, entry.args);
-    this.#log(`started ${name} pid=${entry.transport.pid}`);
+    this.#log(`started ${name} pid=${String(entry.transport.pid)}`);
   }
 
   #ended(name: string, reason: Failure): void {
@@ -113,7 +113,7 @@ export class ProcessMonitor {
     entry.killer?.cancel();
     entry.killer = null;
     const value = reason.value as ProcessTerminated;
-    const how = value.signal !== null && value.signal !== undefined ? `signal ${value.signal}` : `code ${value.exitCode}`;
+    const how = value.signal !== null && value.signal !== undefined ? `signal ${value.signal}` : `code ${String(value.exitCode)}`;
     if (!this.#running) {
       this.#log(`${name} stopped (${how})`);
       this.#checkStopped();

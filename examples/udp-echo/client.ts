@@ -8,8 +8,8 @@ class EchoClient extends DatagramProtocol {
   #timeout: IDelayedCall | null = null;
 
   override startProtocol(): void {
-    this.transport!.connect("127.0.0.1", serverPort);
-    this.transport!.write(Buffer.from("hello, udp"));
+    this.transport.connect("127.0.0.1", serverPort);
+    this.transport.write(Buffer.from("hello, udp"));
     this.#timeout = reactor.callLater(5, () => this.#finish("No reply within 5 seconds", 1));
   }
 

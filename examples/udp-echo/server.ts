@@ -1,10 +1,10 @@
 // UDP echo server: every datagram goes back to its sender.
 //   node examples/dist/udp-echo/server.js [PORT]     (127.0.0.1; 0 picks a free port)
-import { reactor, DatagramProtocol, type IAddress, type IPv4Address } from "torsion";
+import { reactor, DatagramProtocol, type IPAddress } from "torsion";
 
 class Echo extends DatagramProtocol {
-  override datagramReceived(data: Buffer, addr: IAddress): void {
-    this.transport!.write(data, addr as IPv4Address);
+  override datagramReceived(data: Buffer, addr: IPAddress): void {
+    this.transport.write(data, addr);
   }
 }
 

@@ -8,7 +8,7 @@ class EchoClient extends Protocol {
   #received: Buffer[] = [];
 
   override connectionMade(): void {
-    this.transport!.write(greeting);
+    this.transport.write(greeting);
   }
 
   override dataReceived(data: Buffer): void {
@@ -16,7 +16,7 @@ class EchoClient extends Protocol {
     const reply = Buffer.concat(this.#received);
     if (reply.length >= greeting.length) {
       console.log(`Server said: ${reply.toString()}`);
-      this.transport!.loseConnection();
+      this.transport.loseConnection();
     }
   }
 }

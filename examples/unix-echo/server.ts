@@ -6,7 +6,7 @@ import { reactor, Protocol, Factory } from "torsion";
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
@@ -17,6 +17,6 @@ const runDirectly = import.meta.url === pathToFileURL(process.argv[1] ?? "").hre
 if (runDirectly) {
   const path = process.argv[2] ?? "/tmp/torsion-echo.sock";
   const port = reactor.listenUNIX(path, factory);
-  reactor.callWhenRunning(() => console.log(`unix echo server listening on ${port.getHost()}`));
+  reactor.callWhenRunning(() => console.log(`unix echo server listening on ${port.getHost().toString()}`));
   void reactor.run();
 }

@@ -16,7 +16,13 @@ class UserDB extends LineReceiver {
     return (this.factory as UserDBFactory).db;
   }
 
-  override async lineReceived(line: Buffer): Promise<void> {
+  // LineReceiver does not wait for the handler's promise, so the query runs on its own and
+  // #answer catches its own failures.
+  override lineReceived(line: Buffer): void {
+    void this.#answer(line);
+  }
+
+  async #answer(line: Buffer): Promise<void> {
     const [command = "", name = "", ...rest] = line.toString("utf8").split(" ");
     try {
       this.#reply(await this.#run(command.toUpperCase(), name, rest.join(" ")));
@@ -79,6 +85,6 @@ if (runDirectly) {
   const db = new ConnectionPool(SQLITE_ADAPTER, { filename }, { min: 1, max: 2, reactor });
   await db.runInteraction(createSchema);
   const port = reactor.listenTCP(Number(portArg), new UserDBFactory(db), { interface: "127.0.0.1" });
-  reactor.callWhenRunning(() => console.log(`user-db server listening on ${port.getHost()}`));
+  reactor.callWhenRunning(() => console.log(`user-db server listening on ${port.getHost().toString()}`));
   void reactor.run();
 }

@@ -177,7 +177,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     this.lockForSwitch();
     return parsed.addCallbacks<OutputOf<R>>(
       (response) => {
-        const protocol = factory.buildProtocol((this.transport as NonNullable<typeof this.transport>).getPeer());
+        const protocol = factory.buildProtocol(this.transport.getPeer());
         if (protocol !== null) this.switchTo(protocol, factory);
         return response;
       },
@@ -251,7 +251,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     if (box.has("_answer")) this.#answerReceived(box);
     else if (box.has("_error")) this.#errorReceived(box);
     else if (box.has("_command")) this.#commandReceived(box);
-    else throw new AmpProtocolError("noEmptyBoxes", `a box without _answer, _error or _command: ${box}`);
+    else throw new AmpProtocolError("noEmptyBoxes", `a box without _answer, _error or _command: ${box.toString()}`);
   }
 
   #takeOutstanding(tag: string): Deferred<AmpBox> {

@@ -46,6 +46,9 @@ export type OutOf<A> = A extends Argument<any, infer Out> ? Out : never;
 /** A set of named arguments (a command's arguments or response, an `AmpList` element). Keys are wire names. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Schema = Readonly<Record<string, Argument<any, any>>>;
+/** The schema with no fields: a command without arguments or without response values. */
+// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- a schema with no fields is the empty object type, deliberately
+export type EmptySchema = Readonly<Record<never, never>>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type RequiredKeys<S> = { [K in keyof S]: S[K] extends { readonly optional: true } ? never : K }[keyof S];

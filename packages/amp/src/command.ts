@@ -1,6 +1,6 @@
 import type { ErrorClass } from "@torsion/defer";
 import { AmpBox } from "./amp-box.js";
-import type { InputOf, OutputOf, Schema } from "./argument.js";
+import type { EmptySchema, InputOf, OutputOf, Schema } from "./argument.js";
 import { InvalidCommandError, InvalidSignature } from "./errors.js";
 import { decodeSchema, encodeSchema } from "./list-arguments.js";
 
@@ -96,7 +96,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
    * const { total } = await amp.callRemote(Sum, { a: 1, b: 2 }); // total: number
    * ```
    */
-  static define<const A extends Schema = {}, const R extends Schema = {}, const RA extends boolean = true>(
+  static define<const A extends Schema = EmptySchema, const R extends Schema = EmptySchema, const RA extends boolean = true>(
     definition: CommandDefinition<A, R, RA>,
   ): Command<A, R, RA> {
     return new Command(definition, "command");
@@ -164,7 +164,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
 export class ProtocolSwitchCommand<A extends Schema = Schema, R extends Schema = Schema> extends Command<A, R, true> {
   override readonly switchesProtocol = true as const;
 
-  static override define<const A extends Schema = {}, const R extends Schema = {}, const RA extends boolean = true>(
+  static override define<const A extends Schema = EmptySchema, const R extends Schema = EmptySchema, const RA extends boolean = true>(
     definition: CommandDefinition<A, R, RA>,
   ): Command<A, R, RA> & ProtocolSwitchCommand<A, R> {
     if (definition.requiresAnswer === false) throw new InvalidCommandError("a protocol switch needs an answer");
@@ -173,7 +173,7 @@ export class ProtocolSwitchCommand<A extends Schema = Schema, R extends Schema =
   }
 }
 
-class StartTLSCommand extends Command<{}, {}, true> {
+class StartTLSCommand extends Command<EmptySchema, EmptySchema, true> {
   static create(): StartTLSCommand {
     return new StartTLSCommand({ commandName: "StartTLS" }, "startTLS");
   }
@@ -184,4 +184,4 @@ class StartTLSCommand extends Command<{}, {}, true> {
  * arguments (the certificate options are local: `AMPOptions.tlsOptions`). The caller's
  * later boxes are held until the answer, then TLS starts and they are sent.
  */
-export const StartTLS: Command<{}, {}, true> = StartTLSCommand.create();
+export const StartTLS: Command<EmptySchema, EmptySchema, true> = StartTLSCommand.create();

@@ -28,6 +28,7 @@ export {
   type InOf,
   type OutOf,
   type Schema,
+  type EmptySchema,
   type InputOf,
   type OutputOf,
 } from "./argument.js";

@@ -17,7 +17,7 @@ export function pyFloatRepr(value: number): string {
   const digits = mantissa.replace(".", "");
   const exponent = Number(exponentText);
   if (exponent < -4 || exponent >= 16) {
-    const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const head = digits.length > 1 ? `${digits.charAt(0)}.${digits.slice(1)}` : digits;
     const magnitude = String(Math.abs(exponent)).padStart(2, "0");
     return `${sign}${head}e${exponent < 0 ? "-" : "+"}${magnitude}`;
   }

@@ -130,6 +130,8 @@ export class CommandsReplay {
       this.exceptions.set(name, type);
     }
     for (const spec of this.specs) this.commands.push(this.#define(spec));
+    // The nested AMP subclass records into this harness; inside its methods `this` is the protocol.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- see the line above
     const replay = this;
     class Side extends AMP {
       constructor(readonly side: "c" | "s") {

@@ -22,6 +22,7 @@ import {
   type InputOf,
   type OutputOf,
   type Schema,
+  type AmpDateTimeFields,
 } from "@torsion/amp";
 
 export class BadInput extends Error {}
@@ -76,12 +77,19 @@ export const Slow = Command.define({
 /** A command the Python server does not know. */
 export const Missing = Command.define({ commandName: "Missing" });
 
-/** UTC with the same microseconds (offsets are whole minutes). */
-export function toUTC(at: AmpDateTime): AmpDateTime {
-  return new AmpDateTime({ ...AmpDateTime.fromDate(at.toDate(), 0), microsecond: at.microsecond });
+/** The fields of `at` as a plain object, named one by one (a spread of the instance would copy whatever own properties it has). */
+function fieldsOf(at: AmpDateTime): AmpDateTimeFields {
+  const { year, month, day, hour, minute, second, microsecond, offsetMinutes } = at;
+  return { year, month, day, hour, minute, second, microsecond, offsetMinutes };
 }
 
-export const reverseText = (text: string): string => [...text].reverse().join("");
+/** UTC with the same microseconds (offsets are whole minutes). */
+export function toUTC(at: AmpDateTime): AmpDateTime {
+  return new AmpDateTime({ ...fieldsOf(AmpDateTime.fromDate(at.toDate(), 0)), microsecond: at.microsecond });
+}
+
+// Array.from iterates code points, as Python's str does: that is what the peer reverses.
+export const reverseText = (text: string): string => Array.from(text).reverse().join("");
 
 /** Registers the interop responders on `amp` (the semantics of the Python `Server`). */
 export function serveInterop(amp: AMP, setTimer: (ms: number, fn: () => void) => void): AMP {
@@ -134,7 +142,8 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const TEXT = [..."aZ09 \t\n\u00e9\u00df\u4e2d\u6587\u202e\ufeff\uffff\u{1f600}\u{1f680}\x00"];
+// One entry per code point (the astral ones included), as Python indexes str.
+const TEXT = Array.from("aZ09 \t\n\u00e9\u00df\u4e2d\u6587\u202e\ufeff\uffff\u{1f600}\u{1f680}\x00");
 
 /** One planned call: the command, its arguments, and a check of the decoded answer. */
 export interface PlannedCall {

@@ -255,7 +255,8 @@ export class Deferred<T> implements PromiseLike<T> {
       const twice = Deferred.#waitedOn(once);
       if (twice === null) return once;
       fast = twice;
-      slow = Deferred.#waitedOn(slow)!;
+      // slow trails fast along the same chain of waits, so it is always waiting on one.
+      slow = Deferred.#waitedOn(slow) ?? slow;
       if (slow === fast) throw new DeferredCycleError(Deferred.#cycleLength(slow));
     }
   }
@@ -269,7 +270,8 @@ export class Deferred<T> implements PromiseLike<T> {
   /** How many Deferreds form the cycle of waits through `member`. */
   static #cycleLength(member: Deferred<unknown>): number {
     let length = 1;
-    for (let next = Deferred.#waitedOn(member)!; next !== member; next = Deferred.#waitedOn(next)!) length++;
+    // Every member of a cycle is waiting, so the walk meets `member` again before any null.
+    for (let next = Deferred.#waitedOn(member); next !== null && next !== member; next = Deferred.#waitedOn(next)) length++;
     return length;
   }
 
@@ -391,8 +393,8 @@ export class Deferred<T> implements PromiseLike<T> {
   #runCallbacks(): void {
     if (this.#running || this.#forwarding) return;
     const stack: Deferred<unknown>[] = [this];
-    while (stack.length > 0) {
-      const current = stack[stack.length - 1]!;
+    let current: Deferred<unknown> | undefined;
+    while ((current = stack[stack.length - 1]) !== undefined) {
       if (current.#forwarding) {
         // The chainDeferred target above it has run: this chain continues with null.
         current.#forwarding = false;
@@ -423,7 +425,9 @@ export class Deferred<T> implements PromiseLike<T> {
       this.#collectedReport = null;
     }
     while (this.#paused === 0 && this.#head < this.#links.length) {
-      const link = this.#links[this.#head]!;
+      const link = this.#links[this.#head];
+      // Only links before #head are cleared, so this is never reached.
+      if (link === undefined) break;
       this.#links[this.#head++] = undefined;
       if (link.kind === "continue") {
         link.target.#result = this.#result;

@@ -33,8 +33,9 @@ describe("DeferredList", () => {
     a.errback(error);
     b.callback(2);
     const entries = resultOf(list);
-    assert.equal(entries[0]?.[0], false);
-    assert.equal((entries[0]?.[1] as Failure).value, error);
+    const first = entries[0];
+    assert.ok(first?.[0] === false);
+    assert.equal(first[1].value, error);
     assert.deepEqual(entries[1], [true, 2]);
     a.addErrback(() => null);
   });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Factory, Protocol, type IProtocol, type ITCPTransport } from "@torsion/core";
+import { Factory, Protocol, type IProtocol } from "@torsion/core";
 import type { Deferred, Failure } from "@torsion/defer";
 
 /** A protocol that records what happens to it. */
@@ -25,7 +25,7 @@ export class Recorder extends Protocol {
   }
 
   write(text: string): void {
-    (this.transport as ITCPTransport).write(Buffer.from(text));
+    this.transport.write(Buffer.from(text));
   }
 }
 

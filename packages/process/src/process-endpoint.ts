@@ -117,8 +117,9 @@ class WrapProtocol extends ProcessProtocol {
     this.#report = report;
   }
 
-  override connectionMade(): void {
-    this.#protocol.makeConnection(new ProcessStreamTransport(this.transport!));
+  override makeConnection(transport: IProcessTransport): void {
+    void super.makeConnection(transport); // sets `transport`; this class has no connectionMade of its own
+    this.#protocol.makeConnection(new ProcessStreamTransport(transport));
   }
 
   override outReceived(data: Buffer): void | PromiseLike<unknown> {

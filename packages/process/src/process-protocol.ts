@@ -31,6 +31,9 @@ export class ProcessProtocol implements IProcessProtocol {
   transport: IProcessTransport | null = null;
 
   /** Attaches `transport` and calls `connectionMade`. Called once, by the transport. */
+  // IProcessProtocol (core) declares `void`, but every transport runs this through guardedCall,
+  // which handles a returned promise (connectionMade may be async).
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see the comment above
   makeConnection(transport: IProcessTransport): void | PromiseLike<unknown> {
     this.connected = true;
     this.transport = transport;

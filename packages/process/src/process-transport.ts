@@ -265,7 +265,11 @@ export class ProcessTransport implements IProcessTransport {
   }
 
   #drain(pipe: Pipe): void {
-    while (!this.#paused && !pipe.lost && pipe.pending.length > 0) this.#deliver(pipe, pipe.pending.shift()!);
+    while (!this.#paused && !pipe.lost) {
+      const chunk = pipe.pending.shift();
+      if (chunk === undefined) break;
+      this.#deliver(pipe, chunk);
+    }
     if (this.#paused || pipe.lost) return;
     if (pipe.closed) this.#lost(pipe);
     else pipe.stream?.resume();

@@ -1,15 +1,15 @@
 import { constants } from "node:os";
-import type { ProcessSignal } from "@torsion/core";
 
 const numbers = constants.signals as Readonly<Record<string, number | undefined>>;
 
 /**
  * The Node signal for a Twisted-style signal: `'TERM'` becomes `'SIGTERM'`, numbers pass
- * through. (`'SIGTERM'` is accepted too.)
+ * through. Any `ProcessSignal` is accepted, and so is any other signal name Node knows,
+ * with or without the `SIG` prefix (`'SIGTERM'`, `'WINCH'`): hence `string`.
  *
  * @throws TypeError for an unknown name or a number that is not a non-negative integer
  */
-export function toNodeSignal(signal: ProcessSignal | string): NodeJS.Signals | number {
+export function toNodeSignal(signal: string | number): NodeJS.Signals | number {
   if (typeof signal === "number") {
     if (!Number.isInteger(signal) || signal < 0) throw new TypeError(`not a signal number: ${signal}`);
     return signal;

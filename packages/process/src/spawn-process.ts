@@ -57,8 +57,9 @@ function checkArguments(executable: unknown, args: unknown): readonly string[] {
 function environment(env: SpawnProcessOptions["env"]): NodeJS.ProcessEnv {
   if (env === undefined || env === "inherit") return process.env;
   if (env === "empty") return {};
-  if ((env as unknown) === null || typeof (env as unknown) !== "object")
-    throw new TypeError(`env must be "inherit", "empty" or an object, not ${String(env)}`);
+  // The type rules the rest out, but JavaScript callers can pass anything.
+  const value: unknown = env;
+  if (value === null || typeof value !== "object") throw new TypeError(`env must be "inherit", "empty" or an object, not ${String(value)}`);
   return { ...env };
 }
 

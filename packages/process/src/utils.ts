@@ -67,7 +67,7 @@ class OutputCollector extends ProcessProtocol {
     this.#deferred = null;
     this.#onEnded = new Deferred<never>();
     deferred.errback(new UnexpectedErrorOutput(data, this.#onEnded));
-    this.transport!.loseConnection();
+    this.transport?.loseConnection(); // set: output arrives only after makeConnection
   }
 
   override processEnded(reason: Failure): void {

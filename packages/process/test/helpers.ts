@@ -39,7 +39,7 @@ export class Recorder extends ProcessProtocol {
     super.childConnectionLost(fd);
   }
 
-  override processExited(reason: Failure): void {
+  override processExited(reason: Failure): void | PromiseLike<unknown> {
     this.events.push({ kind: "exited", reason });
   }
 

@@ -19,8 +19,8 @@ class Collect extends Protocol {
 
   override dataReceived(data: Buffer): void {
     this.received.push(data.toString());
-    if (data.toString().includes("quit")) this.transport!.loseConnection();
-    else this.transport!.write(Buffer.from(`echo:${data.toString()}`));
+    if (data.toString().includes("quit")) this.transport.loseConnection();
+    else this.transport.write(Buffer.from(`echo:${data.toString()}`));
   }
 
   override connectionLost(reason: Failure): void {

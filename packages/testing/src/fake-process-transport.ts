@@ -249,9 +249,11 @@ export class FakeProcessTransport implements IProcessTransport {
   }
 
   #maybeEnd(): void {
-    if (this.#ended || !this.#exited || this.#open.size > 0) return;
+    // #reason is set when the child exits.
+    const reason = this.#reason;
+    if (this.#ended || reason === null || this.#open.size > 0) return;
     this.#ended = true;
-    this.#protocol.processEnded(this.#reason!);
+    this.#protocol.processEnded(reason);
   }
 
   #writeFD(fd: number, data: Uint8Array, strict: boolean): void {

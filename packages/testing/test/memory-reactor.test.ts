@@ -56,8 +56,8 @@ describe("MemoryReactor, TCP", () => {
 
   it("gives port 0 a distinct fake port number per listen", () => {
     const reactor = new MemoryReactor();
-    const a = reactor.listenTCP(0, Factory.forProtocol(Protocol)).getHost() as IPv4Address;
-    const b = reactor.listenTCP(0, Factory.forProtocol(Protocol)).getHost() as IPv4Address;
+    const a = reactor.listenTCP(0, Factory.forProtocol(Protocol)).getHost();
+    const b = reactor.listenTCP(0, Factory.forProtocol(Protocol)).getHost();
     assert.ok(a.port > 0);
     assert.notEqual(a.port, b.port);
     assert.equal(reactor.tcpServers[0]?.port, 0);
@@ -94,7 +94,7 @@ describe("MemoryReactor, SSL", () => {
     assert.equal(reactor.sslServers[0]?.contextFactory, contextFactory);
     assert.deepEqual(reactor.tcpServers, [], "not recorded as plain TCP");
     assert.deepEqual(reactor.ports, [port]);
-    const host = port.getHost() as IPv4Address;
+    const host = port.getHost();
     assert.ok(host instanceof IPv4Address && host.host === "0.0.0.0" && host.port >= 40000);
   });
 

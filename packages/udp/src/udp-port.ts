@@ -264,7 +264,7 @@ export class UDPPort implements IUDPTransport {
 
   /** A description for logs, e.g. `UDPPort(IPv4Address(type='UDP', host='127.0.0.1', port=5353))`. */
   toString(): string {
-    return `UDPPort(${this.#boundAddress ?? `${this.#interface}:${this.#port}`})`;
+    return `UDPPort(${this.#boundAddress?.toString() ?? `${this.#interface}:${this.#port}`})`;
   }
 
   #bind(): Socket {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { BadUNIXPathError, CannotListenError, ConnectError, type ITCPTransport } from "@torsion/core";
+import { BadUNIXPathError, CannotListenError, ConnectError } from "@torsion/core";
 import { connectUNIX, listenUNIX } from "@torsion/unix";
 import type { StreamPort } from "@torsion/stream";
 import { FakeTransportHost as TestHost } from "@torsion/testing";
@@ -100,9 +100,9 @@ async function echoes(address: string): Promise<boolean> {
   await waitFor(() => factory.built[0]?.connected === true || factory.failure !== null);
   const p = factory.built[0];
   if (p === undefined) return false;
-  (p.transport as ITCPTransport).write(Buffer.from("ping"));
+  p.transport.write(Buffer.from("ping"));
   await waitFor(() => p.received === 4);
-  (p.transport as ITCPTransport).loseConnection();
+  p.transport.loseConnection();
   await waitFor(() => p.lostCount === 1);
   return Buffer.concat(p.chunks).toString() === "ping";
 }

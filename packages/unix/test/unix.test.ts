@@ -4,7 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
-import { CannotListenError, ConnectionDone, ConnectionRefusedError, UNIXAddress, type ITCPTransport } from "@torsion/core";
+import { CannotListenError, ConnectionDone, ConnectionRefusedError, UNIXAddress } from "@torsion/core";
 import { BadFileError, connectUNIX, InvalidLockFileError, listenUNIX, NotASocketError } from "@torsion/unix";
 import { fastAcceptSupported, type StreamPort } from "@torsion/stream";
 import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
@@ -35,9 +35,9 @@ async function echoOnce(address: string, options: Parameters<typeof connectUNIX>
   await waitFor(() => factory.built[0]?.connected === true || factory.failure !== null);
   if (factory.failure !== null) throw factory.failure.value;
   const p = factory.built[0] as Recorder;
-  (p.transport as ITCPTransport).write(Buffer.from("echo me"));
+  p.transport.write(Buffer.from("echo me"));
   await waitFor(() => p.received === 7);
-  (p.transport as ITCPTransport).loseConnection();
+  p.transport.loseConnection();
   await waitFor(() => p.lostCount === 1);
   return p;
 }
@@ -100,12 +100,12 @@ for (const fastPath of [true, false]) {
       await waitFor(() => serverFactory.built[0]?.connected === true && factory.built[0]?.connected === true);
       const server = serverFactory.built[0] as Recorder;
       const client = factory.built[0] as Recorder;
-      (client.transport as ITCPTransport).write(up);
-      (server.transport as ITCPTransport).write(down);
+      client.transport.write(up);
+      server.transport.write(down);
       await waitFor(() => server.received === size && client.received === size, 30_000, "10 MiB both ways");
       assert.ok(server.bytes().equals(up));
       assert.ok(client.bytes().equals(down));
-      (server.transport as ITCPTransport).loseConnection();
+      server.transport.loseConnection();
       await waitFor(() => client.lostCount === 1 && server.lostCount === 1);
     });
   });
@@ -215,7 +215,7 @@ describe("listenUNIX", () => {
   it("listens on a Linux abstract-namespace address", async () => {
     const name = `\0torsion-test-${process.pid}-${counter++}`;
     const { port } = listen(name, Echo);
-    assert.equal((port.getHost() as UNIXAddress).name, name);
+    assert.equal(port.getHost().name, name);
     assert.equal((await echoOnce(name)).bytes().toString(), "echo me");
   });
 });

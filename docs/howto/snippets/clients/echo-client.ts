@@ -1,20 +1,20 @@
 // snippet: clients/echo-client.ts
 // A client: a ClientFactory hears when the connection fails or ends.
-import { reactor, Protocol, Factory, ClientFactory, type Failure, type IConnector, type IPv4Address } from "torsion";
+import { reactor, Protocol, Factory, ClientFactory, type Failure, type IConnector } from "torsion";
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
 class EchoClient extends Protocol {
   override connectionMade(): void {
-    this.transport!.write(Buffer.from("hello, world"));
+    this.transport.write(Buffer.from("hello, world"));
   }
   override dataReceived(data: Buffer): void {
     console.log(`server said: ${data.toString()}`);
-    this.transport!.loseConnection();
+    this.transport.loseConnection();
   }
 }
 
@@ -31,6 +31,6 @@ class EchoClientFactory extends ClientFactory {
 }
 
 const server = reactor.listenTCP(0, Factory.forProtocol(Echo), { interface: "127.0.0.1" });
-const { host, port } = server.getHost() as IPv4Address;
+const { host, port } = server.getHost();
 reactor.connectTCP(host, port, new EchoClientFactory());
 await reactor.run();

@@ -1,18 +1,18 @@
 // snippet: clients/endpoint-await.ts
 // The same client with an endpoint: connect() gives a Deferred of the connected protocol,
 // and a Deferred can be awaited. A refused connection is a typed error.
-import { reactor, Protocol, Factory, ConnectionRefusedError, TCP4ClientEndpoint, connectProtocol, type IPv4Address } from "torsion";
+import { reactor, Protocol, Factory, ConnectionRefusedError, TCP4ClientEndpoint, connectProtocol } from "torsion";
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
 class Asker extends Protocol {
   readonly #answers: ((text: string) => void)[] = [];
   ask(question: string): Promise<string> {
-    this.transport!.write(Buffer.from(question));
+    this.transport.write(Buffer.from(question));
     return new Promise((resolve) => this.#answers.push(resolve));
   }
   override dataReceived(data: Buffer): void {
@@ -22,10 +22,10 @@ class Asker extends Protocol {
 
 async function main(): Promise<void> {
   const server = reactor.listenTCP(0, Factory.forProtocol(Echo), { interface: "127.0.0.1" });
-  const { port } = server.getHost() as IPv4Address;
+  const { port } = server.getHost();
   const asker = await connectProtocol(new TCP4ClientEndpoint(reactor, "127.0.0.1", port), new Asker());
   console.log(`echoed: ${await asker.ask("ping")}`);
-  asker.transport!.loseConnection();
+  asker.transport.loseConnection();
   await server.stopListening();
   try {
     await connectProtocol(new TCP4ClientEndpoint(reactor, "127.0.0.1", port, { timeout: 5 }), new Asker());

@@ -1,18 +1,7 @@
 // snippet: logging/logger.ts
 // The application's log: a Logger emits events to a publisher; observers decide where
 // they go. captureDebug routes the debug namespaces (DEBUG=torsion:*) into the same log.
-import {
-  reactor,
-  Protocol,
-  Factory,
-  ClientFactory,
-  Logger,
-  LogPublisher,
-  captureDebug,
-  filteringObserver,
-  formatEvent,
-  type IPv4Address,
-} from "torsion";
+import { reactor, Protocol, Factory, ClientFactory, Logger, LogPublisher, captureDebug, filteringObserver, formatEvent } from "torsion";
 
 const publisher = new LogPublisher();
 const seen = new Set<string>();
@@ -34,22 +23,22 @@ const restore = captureDebug("torsion:stream:*", publisher);
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
     log.info("echoing {bytes} byte(s)", { bytes: data.length });
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
 class Once extends Protocol {
   override connectionMade(): void {
-    this.transport!.write(Buffer.from("ping"));
+    this.transport.write(Buffer.from("ping"));
   }
   override dataReceived(): void {
-    this.transport!.loseConnection();
+    this.transport.loseConnection();
   }
 }
 
 const server = reactor.listenTCP(0, Factory.forProtocol(Echo), { interface: "127.0.0.1" });
 const clients = ClientFactory.forProtocol(Once);
 clients.clientConnectionLost = () => reactor.stop();
-reactor.connectTCP("127.0.0.1", (server.getHost() as IPv4Address).port, clients);
+reactor.connectTCP("127.0.0.1", server.getHost().port, clients);
 await reactor.run();
 restore();

@@ -1,7 +1,7 @@
 // snippet: producers/pull-producer.ts
 // A pull producer writes one chunk each time the transport asks (resumeProducing), so a
 // large reply never piles up in memory. The server streams 64 chunks of 64 KiB.
-import { reactor, Protocol, Factory, ClientFactory, type IPullProducer, type ITransport, type IPv4Address } from "torsion";
+import { reactor, Protocol, Factory, ClientFactory, type IPullProducer, type ITransport } from "torsion";
 
 const CHUNK = Buffer.alloc(64 * 1024, "x");
 const CHUNKS = 64;
@@ -28,7 +28,7 @@ class ChunkProducer implements IPullProducer {
 
 class Streamer extends Protocol {
   override connectionMade(): void {
-    this.transport!.registerProducer(new ChunkProducer(this.transport!), false); // false: pull
+    this.transport.registerProducer(new ChunkProducer(this.transport), false); // false: pull
   }
 }
 
@@ -43,7 +43,7 @@ class Counter extends Protocol {
 }
 
 const port = reactor.listenTCP(0, Factory.forProtocol(Streamer), { interface: "127.0.0.1" });
-const { host, port: number } = port.getHost() as IPv4Address;
+const { host, port: number } = port.getHost();
 const clients = ClientFactory.forProtocol(Counter);
 clients.clientConnectionLost = () => reactor.stop();
 reactor.connectTCP(host, number, clients);

@@ -1,6 +1,6 @@
 // snippet: servers/line-server.ts
 // A line-based server: LineReceiver splits the stream into lines; each connection counts its own.
-import { reactor, Factory, LineReceiver, ClientFactory, type IPv4Address } from "torsion";
+import { reactor, Factory, LineReceiver, ClientFactory } from "torsion";
 
 class Shout extends LineReceiver {
   #lines = 0;
@@ -9,7 +9,7 @@ class Shout extends LineReceiver {
     this.#lines += 1;
     if (line.toString() === "bye") {
       this.sendLine(Buffer.from(`bye after ${this.#lines} line(s)`));
-      this.transport!.loseConnection();
+      this.transport.loseConnection();
     } else {
       this.sendLine(Buffer.from(line.toString().toUpperCase()));
     }
@@ -26,7 +26,7 @@ class Talker extends LineReceiver {
 }
 
 const listening = reactor.listenTCP(0, Factory.forProtocol(Shout), { interface: "127.0.0.1" });
-const address = listening.getHost() as IPv4Address;
+const address = listening.getHost();
 const clients = ClientFactory.forProtocol(Talker);
 clients.clientConnectionLost = () => reactor.stop();
 reactor.connectTCP(address.host, address.port, clients);

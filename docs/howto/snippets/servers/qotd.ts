@@ -1,7 +1,7 @@
 // snippet: servers/qotd.ts
 // A quote-of-the-day server: the factory holds the shared state, each connection gets
 // its own protocol. The script then connects once to itself to show the result.
-import { reactor, Protocol, Factory, ClientFactory, type IPv4Address } from "torsion";
+import { reactor, Protocol, Factory, ClientFactory } from "torsion";
 
 class Qotd extends Protocol<QotdFactory> {
   override connectionMade(): void {
@@ -34,6 +34,6 @@ class OneShot extends ClientFactory {
 }
 
 const port = reactor.listenTCP(0, new QotdFactory("An apple a day keeps the doctor away"), { interface: "127.0.0.1" });
-const { host, port: portNumber } = port.getHost() as IPv4Address;
+const { host, port: portNumber } = port.getHost();
 reactor.connectTCP(host, portNumber, new OneShot());
 await reactor.run();

@@ -7,7 +7,7 @@ import { MemoryReactor, StringTransport } from "torsion/testing";
 
 class Hello extends Protocol {
   override connectionMade(): void {
-    this.transport!.write(Buffer.from("hello\n"));
+    this.transport.write(Buffer.from("hello\n"));
   }
 }
 

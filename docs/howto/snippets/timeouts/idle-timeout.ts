@@ -10,7 +10,7 @@ class Idle extends Protocol {
   readonly timeout: Timeout;
   constructor(clock: IReactorTime) {
     super();
-    this.timeout = new Timeout(clock, () => this.transport!.loseConnection());
+    this.timeout = new Timeout(clock, () => this.transport.loseConnection());
   }
   override connectionMade(): void {
     this.timeout.setTimeout(30);

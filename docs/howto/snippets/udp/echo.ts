@@ -1,11 +1,11 @@
 // snippet: udp/echo.ts
 // UDP has no connections: one DatagramProtocol per port, one datagramReceived per packet.
 // A "connected" UDP client talks to one address only (write needs no address).
-import { reactor, DatagramProtocol, type IAddress, type IPv4Address } from "torsion";
+import { reactor, DatagramProtocol, type IPAddress, type IPv4Address } from "torsion";
 
 class Echo extends DatagramProtocol {
-  override datagramReceived(data: Buffer, addr: IAddress): void {
-    this.transport!.write(data, addr as IPv4Address);
+  override datagramReceived(data: Buffer, addr: IPAddress): void {
+    this.transport.write(data, addr);
   }
 }
 
@@ -19,7 +19,7 @@ class Client extends DatagramProtocol {
     this.#left = [...messages];
   }
   override startProtocol(): void {
-    this.transport!.connect(this.server.host, this.server.port);
+    this.transport.connect(this.server.host, this.server.port);
     this.#sendNext();
   }
   override datagramReceived(data: Buffer): void {
@@ -28,7 +28,7 @@ class Client extends DatagramProtocol {
     else this.#sendNext();
   }
   #sendNext(): void {
-    this.transport!.write(Buffer.from(this.#left.shift()!));
+    this.transport.write(Buffer.from(this.#left.shift()!));
   }
 }
 

@@ -7,19 +7,19 @@ import { reactor, Protocol, Factory, ClientFactory, type UNIXAddress } from "tor
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
 class Hello extends Protocol {
   override connectionMade(): void {
-    const peer = (this.transport!.getPeer() as UNIXAddress).name;
+    const peer = (this.transport.getPeer() as UNIXAddress).name;
     console.log(`connected; the peer is ${peer === path ? "the socket path" : String(peer)}`);
-    this.transport!.write(Buffer.from("over a unix socket"));
+    this.transport.write(Buffer.from("over a unix socket"));
   }
   override dataReceived(data: Buffer): void {
     console.log(`echoed: ${data.toString()}`);
-    this.transport!.loseConnection();
+    this.transport.loseConnection();
   }
 }
 
