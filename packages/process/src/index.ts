@@ -11,4 +11,5 @@ export {
   type GetProcessOutputOptions,
 } from "./utils.js";
 export { StandardIO, PipeAddress, type StandardIOOptions } from "./standard-io.js";
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated alias stays exported until it is removed
 export { ProcessEndpoint, ProcessAddress, type IProcessClientEndpoint, type ProcessEndpointOptions } from "./process-endpoint.js";
