@@ -1,4 +1,24 @@
-export * from "./errors.js";
+export {
+  AmpError,
+  TooLong,
+  BoxTooLargeError,
+  InvalidKeyError,
+  AmpProtocolError,
+  InvalidSignature,
+  MissingKeyError,
+  BadValueError,
+  BadLocalValueError,
+  RemoteAmpError,
+  UnknownRemoteError,
+  UnhandledCommand,
+  BadLocalReturn,
+  ProtocolSwitched,
+  OnlyOneTLS,
+  TLSUnsupportedError,
+  PeerVerifyError,
+  ArgumentUnsupportedError,
+  InvalidCommandError,
+} from "./errors.js";
 export { AmpBox, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, keyString, type BoxKey } from "./amp-box.js";
 export { BinaryBoxDecoder, type BinaryBoxDecoderOptions, type BinaryBoxState } from "./binary-box-decoder.js";
 export {
@@ -18,7 +38,6 @@ export {
   BooleanArgument,
   BooleanArgument as Boolean,
   defineArgument,
-  parsePythonInt,
   encodeUtf8,
   decodeUtf8,
   type Argument,
@@ -32,7 +51,7 @@ export {
   type InputOf,
   type OutputOf,
 } from "./argument.js";
-export { Float, pyFloatRepr, parsePythonFloat } from "./python-float.js";
+export { Float } from "./python-float.js";
 export { AmpDecimal, Decimal, type DecimalExponent } from "./amp-decimal.js";
 export { AmpDateTime, DateTime, parseAmpDateTime, type AmpDateTimeFields } from "./amp-date-time.js";
 export { Path, Descriptor } from "./path-and-descriptor.js";
@@ -60,4 +79,3 @@ export {
   type Responder,
   type SwitchResponder,
 } from "./amp.js";
-export { pyBytesRepr } from "./py-repr.js";

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { BadLocalValueError, BadValueError, BigInteger, Boolean, Integer, Unicode, parsePythonInt } from "@torsion/amp";
+import { BadLocalValueError, BadValueError, BigInteger, Boolean, Integer, Unicode } from "@torsion/amp";
+import { parsePythonInt } from "@torsion/amp/internal";
 
 describe("argument types", () => {
   it("Integer decodes to a number and refuses values beyond 2^53 instead of rounding them", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { pyBytesRepr } from "@torsion/amp";
+import { pyBytesRepr } from "@torsion/amp/internal";
 
 describe("pyBytesRepr", () => {
   it("writes bytes as Python's repr does", () => {

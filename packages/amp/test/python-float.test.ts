@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { Float, parsePythonFloat, pyFloatRepr } from "@torsion/amp";
+import { Float } from "@torsion/amp";
+import { parsePythonFloat, pyFloatRepr } from "@torsion/amp/internal";
 
 describe("Float", () => {
   it("Float writes Python's repr, not JavaScript's", () => {

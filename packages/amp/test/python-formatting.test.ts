@@ -6,7 +6,8 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { AmpDecimal, pyFloatRepr } from "@torsion/amp";
+import { AmpDecimal } from "@torsion/amp";
+import { pyFloatRepr } from "@torsion/amp/internal";
 import { seeded } from "./interop-commands.js";
 import { PYTHON, requireTwisted } from "./peer-support.js";
 

@@ -15,11 +15,11 @@ import {
   ListOf,
   Path,
   Unicode,
-  pyFloatRepr,
   type Argument,
   type DecimalExponent,
   type Schema,
 } from "@torsion/amp";
+import { pyFloatRepr } from "@torsion/amp/internal";
 
 export interface TypeSpec {
   readonly type: string;

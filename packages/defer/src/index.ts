@@ -1,4 +1,17 @@
-export * from "./errors.js";
+export {
+  TorsionError,
+  AlreadyCalledError,
+  CancelledError,
+  TimeoutError,
+  FirstError,
+  FailureGroup,
+  NotACoroutineError,
+  QueueOverflow,
+  QueueUnderflow,
+  NotAcquiredError,
+  DeferredCycleError,
+  ThrownValueError,
+} from "./errors.js";
 export { Failure, type ErrorClass } from "./failure.js";
 export { type ErrorReporter, defaultErrorReporter, setErrorReporter, getErrorReporter, reportError } from "./error-reporter.js";
 export type { ITimeoutClock, ITimeoutDelayedCall } from "./timeout-clock.js";

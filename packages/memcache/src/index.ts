@@ -21,4 +21,4 @@ export {
   type ValueHeaderFrame,
   type ValueDataFrame,
 } from "./reply-decoder.js";
-export { MAX_KEY_LENGTH, type MemcacheKey, encodeKey, parsePythonInt, pythonBytesRepr } from "./wire.js";
+export { MAX_KEY_LENGTH, type MemcacheKey, encodeKey } from "./wire.js";

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { DecodeError } from "@torsion/core";
 import { TorsionError } from "@torsion/defer";
 import * as memcache from "@torsion/memcache";
+import * as memcacheInternal from "@torsion/memcache/internal";
 
 test("every memcache error has a name, a stable ERR_MEMCACHE code and a cause", () => {
   const cause = new Error("root");
@@ -26,11 +27,12 @@ test("every memcache error has a name, a stable ERR_MEMCACHE code and a cause", 
   assert.ok(new memcache.InvalidKeyError("x") instanceof memcache.ClientError, "Twisted reports bad keys as ClientError");
 });
 
-test("the entry point exports the protocol, the decoder and the port", () => {
+test("the entry point exports the protocol, the decoder and the port, and the internal subpath the Python-compatible helpers", () => {
   assert.equal(memcache.DEFAULT_PORT, 11211);
   assert.equal(memcache.MemCacheProtocol.MAX_KEY_LENGTH, 250);
   assert.equal(typeof memcache.MemcacheReplyDecoder, "function");
-  assert.equal(memcache.pythonBytesRepr(Buffer.from("it's\xff", "latin1")), `b"it's\\xff"`);
-  assert.equal(memcache.parsePythonInt(Buffer.from(" +1_0\t")), 10n);
-  assert.equal(memcache.parsePythonInt(Buffer.from("1__0")), null);
+  assert.equal("parsePythonInt" in memcache, false, "the main entry does not export the internals");
+  assert.equal(memcacheInternal.pythonBytesRepr(Buffer.from("it's\xff", "latin1")), `b"it's\\xff"`);
+  assert.equal(memcacheInternal.parsePythonInt(Buffer.from(" +1_0\t")), 10n);
+  assert.equal(memcacheInternal.parsePythonInt(Buffer.from("1__0")), null);
 });

@@ -11,6 +11,5 @@ export {
   type GetProcessOutputOptions,
 } from "./utils.js";
 export { StandardIO, PipeAddress, type StandardIOOptions } from "./standard-io.js";
-// IProcessClientEndpoint is deprecated but still exported, so code written against it keeps compiling.
-// eslint-disable-next-line @typescript-eslint/no-deprecated -- the re-export of a deprecated alias
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated alias stays exported until it is removed
 export { ProcessEndpoint, ProcessAddress, type IProcessClientEndpoint, type ProcessEndpointOptions } from "./process-endpoint.js";

@@ -4,7 +4,8 @@ import { ConnectionDone, Factory, IPv4Address, IPv6Address, UNIXAddress } from "
 import type { IAddress, IProtocol } from "@torsion/core";
 import { Failure } from "@torsion/defer";
 import { AccumulatingProtocol, StringTransport } from "@torsion/testing";
-import { InvalidPolicyOptionError, LimitConnectionsByPeer, peerHostKey } from "@torsion/protocols";
+import { InvalidPolicyOptionError, LimitConnectionsByPeer } from "@torsion/protocols";
+import { peerHostKey } from "@torsion/protocols/internal";
 import type { ProtocolWrapper } from "@torsion/protocols";
 
 function open(factory: LimitConnectionsByPeer, peer: IAddress): ProtocolWrapper | null {

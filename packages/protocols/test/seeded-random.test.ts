@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { normalVariate, seededRandom } from "@torsion/protocols";
+import { seededRandom } from "@torsion/protocols";
+import { normalVariate } from "@torsion/protocols/internal";
 
 describe("seededRandom", () => {
   it("repeats the same sequence for the same seed and differs for another", () => {

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { ConnectionDone, Factory, IPv4Address } from "@torsion/core";
 import { Failure } from "@torsion/defer";
 import { AccumulatingProtocol, StringTransport, connectedServerAndClient } from "@torsion/testing";
-import { InvalidPolicyOptionError, TrafficLoggingFactory, bytesRepr } from "@torsion/protocols";
+import { InvalidPolicyOptionError, TrafficLoggingFactory } from "@torsion/protocols";
+import { bytesRepr } from "@torsion/protocols/internal";
 import type { ProtocolWrapper, TrafficLog } from "@torsion/protocols";
 
 const ADDR = new IPv4Address("TCP", "127.0.0.1", 5000);

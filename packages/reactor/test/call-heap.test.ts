@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { IDelayedCall } from "@torsion/core";
-import { TimerQueue } from "@torsion/reactor";
+import { TimerQueue } from "@torsion/reactor/internal";
 import { FakeDriver } from "./support.js";
 
 /** A small deterministic pseudo-random generator (mulberry32), so failures reproduce. */

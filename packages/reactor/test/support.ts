@@ -2,7 +2,8 @@
 import type { TestContext } from "node:test";
 import type { IShutdownResource, ResourceKind } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
-import { NodeReactor, type NodeReactorOptions, type TimerDriver } from "@torsion/reactor";
+import { NodeReactor, type NodeReactorOptions } from "@torsion/reactor";
+import { type TimerDriver } from "@torsion/reactor/internal";
 
 /** One report received by a capturing error reporter. */
 export interface Report {

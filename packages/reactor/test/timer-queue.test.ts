@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AlreadyCalled, AlreadyCancelled } from "@torsion/core";
 import { Failure } from "@torsion/defer";
-import { TimerQueue, createNodeTimerDriver } from "@torsion/reactor";
+import { TimerQueue, createNodeTimerDriver } from "@torsion/reactor/internal";
 import { FakeDriver, activeTimeouts, captureReports, sleep, type Report } from "./support.js";
 
 /** A TimerQueue on a fake clock and a fake driver. */

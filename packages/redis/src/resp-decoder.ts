@@ -1,5 +1,5 @@
 import type { IDecoder } from "@torsion/core";
-import { ChunkQueue } from "@torsion/protocols";
+import { ChunkQueue } from "@torsion/protocols/internal";
 import { RedisError, RespLimitError, RespProtocolError, RespTruncatedError } from "./errors.js";
 import { RespMap, RespPush, RespSet, VerbatimString, type RespValue } from "./resp-types.js";
 

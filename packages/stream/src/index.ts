@@ -1,3 +1,10 @@
+/**
+ * `@torsion/stream`: the generic stream transport over `net.Socket` (`StreamTransport`,
+ * `StreamPort`, `StreamConnector`) and the binding contract a transport (TCP, Unix, TLS)
+ * supplies. The export list is explicit; the socket tricks and read-buffer pool are in
+ * `@torsion/stream/internal`.
+ * @packageDocumentation
+ */
 export { ProducerSlot, type ProducerSlotOwner } from "./producer-slot.js";
 export {
   StreamTransport,
@@ -12,48 +19,10 @@ export {
 export type { TransportState, PendingState, OpenState, ClosingState, ClosedState } from "./transport-state.js";
 export { StreamPort, type AcceptPath, type StreamTuning } from "./stream-port.js";
 export { StreamConnector, type StreamConnectorOptions } from "./stream-connector.js";
-export {
-  prepareOnce,
-  type StreamBinding,
-  type StreamPortBinding,
-  type StreamConnectorTarget,
-  type SocketAddresses,
-  type PrepareOutcome,
-} from "./stream-binding.js";
+export type { StreamBinding, StreamPortBinding, StreamConnectorTarget, SocketAddresses, PrepareOutcome } from "./stream-binding.js";
 export { listenStream, connectStream } from "./listen-stream.js";
-export { AcceptFailures, ACCEPT_REPORT_INTERVAL, isAcceptError } from "./accept-failures.js";
-export {
-  fastAcceptSupported,
-  interceptAccept,
-  wrapHandle,
-  rewrapAccepted,
-  takeHandle,
-  listenSync,
-  type AcceptedHandle,
-  type RewrapOptions,
-  DISABLE_FAST_PATH_ENV,
-  type OnRead,
-  type ListenResult,
-} from "./node-internals.js";
-export {
-  SCRATCH_SIZE,
-  SLAB_SIZE,
-  RETENTION_FACTOR,
-  RETENTION_BOUND,
-  LEND_LIMIT,
-  MIN_COPY_SLAB,
-  COPY_POOL_LIMIT,
-  carveRegion,
-  copyOut,
-  copyFootprint,
-  releaseRegion,
-  sharedScratch,
-  slabStats,
-  type SlabStats,
-} from "./read-buffer-pool.js";
-export { ReadSizer, READ_SIZES, MAX_READ_SIZE, COPY_LIMIT, SHRINK_AFTER } from "./read-sizer.js";
-export { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
-export * from "./errors.js";
+export { DISABLE_FAST_PATH_ENV, type OnRead } from "./node-internals.js";
+export { AlreadyListeningError, ConnectorBusyError, ProducerAlreadyRegisteredError, AcceptError } from "./errors.js";
 export {
   AllocatorHint,
   allocatorHint,

@@ -10,7 +10,7 @@ import {
   copyFootprint,
   sharedScratch,
   slabStats,
-} from "@torsion/stream";
+} from "@torsion/stream/internal";
 
 /** Plays libuv: writes `n` pattern bytes into the connection's next buffer and takes them. */
 function read(reads: AdaptiveReadBuffer, n: number, seed: number): { data: Buffer; into: Buffer } {

@@ -1,13 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  ALLOCATOR_HINT_SIZE,
-  AdaptiveReadBuffer,
-  AllocatorHint,
-  DISABLE_ALLOCATOR_HINT_ENV,
-  MAX_READ_SIZE,
-  allocatorHint,
-} from "@torsion/stream";
+import { ALLOCATOR_HINT_SIZE, AllocatorHint, DISABLE_ALLOCATOR_HINT_ENV, allocatorHint } from "@torsion/stream";
+import { AdaptiveReadBuffer, MAX_READ_SIZE } from "@torsion/stream/internal";
 
 describe("allocator-hint", () => {
   it("allocates one block of the hint size on the first apply and nothing afterwards", () => {

@@ -14,12 +14,12 @@ import { ConnectError, ConnectionDone, TimeoutError, UNIXAddress, type IAddress 
 import {
   connectStream,
   listenStream,
-  listenSync,
   type PrepareOutcome,
   type SocketAddresses,
   type StreamConnectorTarget,
   type StreamPortBinding,
 } from "@torsion/stream";
+import { listenSync } from "@torsion/stream/internal";
 import { FakeTransportHost as TestHost } from "@torsion/testing";
 import { OrderFactory, Recorder, RecordingFactory, waitFor } from "./helpers.js";
 

@@ -2,7 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { execFileSync } from "node:child_process";
-import { fastAcceptSupported, interceptAccept, listenSync, wrapHandle, DISABLE_FAST_PATH_ENV, type AcceptedHandle } from "@torsion/stream";
+import { DISABLE_FAST_PATH_ENV } from "@torsion/stream";
+import { fastAcceptSupported, interceptAccept, listenSync, wrapHandle, type AcceptedHandle } from "@torsion/stream/internal";
 
 function close(server: net.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));

@@ -13,7 +13,7 @@ import {
   releaseRegion,
   sharedScratch,
   slabStats,
-} from "@torsion/stream";
+} from "@torsion/stream/internal";
 
 /** Whether two views share any byte of memory. */
 function overlaps(a: Buffer, b: Buffer): boolean {

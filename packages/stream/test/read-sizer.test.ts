@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { COPY_LIMIT, MAX_READ_SIZE, READ_SIZES, ReadSizer, SHRINK_AFTER } from "@torsion/stream";
+import { COPY_LIMIT, MAX_READ_SIZE, READ_SIZES, ReadSizer, SHRINK_AFTER } from "@torsion/stream/internal";
 
 describe("ReadSizer", () => {
   it("starts on the shared scratch and stays there while reads are small", () => {

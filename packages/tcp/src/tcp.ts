@@ -13,7 +13,6 @@ import {
 import {
   connectStream,
   listenStream,
-  listenSync,
   type OnRead,
   type SocketAddresses,
   type StreamConnector,
@@ -22,6 +21,7 @@ import {
   type StreamPortBinding,
   type StreamTuning,
 } from "@torsion/stream";
+import { listenSync } from "@torsion/stream/internal";
 
 /** `listenTCP` options: core's, plus tuning. */
 export interface TCPListenOptions extends ListenTCPOptions, StreamTuning {}

@@ -13,7 +13,8 @@ import {
   type ITCPTransport,
   type IPushProducer,
 } from "@torsion/core";
-import { fastAcceptSupported, type StreamPort } from "@torsion/stream";
+import { type StreamPort } from "@torsion/stream";
+import { fastAcceptSupported } from "@torsion/stream/internal";
 import { connectTCP, listenTCP } from "@torsion/tcp";
 import { Echo, OrderFactory, pattern, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
 import { FakeTransportHost } from "@torsion/testing";

@@ -2,7 +2,20 @@ import { registerTLSProvider } from "@torsion/endpoints";
 import { tlsProvider } from "./tls-provider.js";
 import { installStartTLS } from "./start-tls.js";
 
-export * from "./errors.js";
+export {
+  TLSError,
+  TLSHandshakeError,
+  CertificateError,
+  HostnameMismatch,
+  PeerCertificateRejected,
+  NoApplicationProtocol,
+  TLSOptionsError,
+  PEMError,
+  OnlyOneTLSError,
+  StartTLSError,
+  tlsErrorFrom,
+  type TLSErrorOptions,
+} from "./errors.js";
 export { Certificate, PrivateCertificate, KeyPair, certificateBlocks } from "./certificate.js";
 export {
   CertificateOptions,
@@ -20,7 +33,6 @@ export {
 } from "./certificate-options.js";
 export { TLSProtocol, CLOSE_TIMEOUT_SECONDS, type TLSProtocolOptions } from "./tls-protocol.js";
 export { TLSMemoryBIOFactory, type ITLSFailureListener, type TLSFactoryOptions } from "./tls-factory.js";
-export { TransportDuplex } from "./transport-duplex.js";
 export { listenSSL, connectSSL, listenUNIXSSL, connectUNIXSSL } from "./listen-ssl.js";
 export { tlsProvider } from "./tls-provider.js";
 export { startTLS, installStartTLS } from "./start-tls.js";

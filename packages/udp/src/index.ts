@@ -6,15 +6,5 @@
 export { listenUDP, listenMulticast } from "./listen-udp.js";
 export { UDPPort, type UDPPortOptions, type UDPPortState } from "./udp-port.js";
 export { MulticastPort, type MulticastPortOptions } from "./multicast-port.js";
-export { AddressCache, type AddressCacheOptions } from "./address-cache.js";
-export {
-  bindTarget,
-  checkHost,
-  splitAddress,
-  ipLiteralLookup,
-  BROADCAST_HOST,
-  type BindTarget,
-  type SocketFamily,
-  type LookupCallback,
-} from "./datagram-address.js";
+export { BROADCAST_HOST, type SocketFamily } from "./datagram-address.js";
 export { DatagramSocketError, AlreadyConnectedError, AlreadyListeningError } from "./errors.js";

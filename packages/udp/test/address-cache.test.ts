@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPv4Address, IPv6Address } from "@torsion/core";
-import { AddressCache } from "@torsion/udp";
+import { AddressCache } from "@torsion/udp/internal";
 
 describe("AddressCache", () => {
   it("returns the same immutable 'UDP' address object for a repeated sender", () => {

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPv4Address, IPv6Address, InvalidAddressError } from "@torsion/core";
-import { BROADCAST_HOST, bindTarget, checkHost, ipLiteralLookup, splitAddress } from "@torsion/udp";
+import { BROADCAST_HOST } from "@torsion/udp";
+import { bindTarget, checkHost, ipLiteralLookup, splitAddress } from "@torsion/udp/internal";
 
 describe("bindTarget", () => {
   it("binds every IPv4 address for an empty interface, as Twisted does", () => {

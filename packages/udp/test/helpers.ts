@@ -4,7 +4,7 @@ import { createSocket } from "node:dgram";
 import type { Socket } from "node:dgram";
 import { DatagramProtocol } from "@torsion/core";
 import type { IAddress } from "@torsion/core";
-import { ipLiteralLookup } from "@torsion/udp";
+import { ipLiteralLookup } from "@torsion/udp/internal";
 
 /** Rejects if `promise` has not settled within `ms`. */
 export async function within<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {

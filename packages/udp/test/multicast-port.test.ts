@@ -2,7 +2,8 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { CannotListenError, MulticastJoinError } from "@torsion/core";
-import { MulticastPort, ipLiteralLookup, listenMulticast } from "@torsion/udp";
+import { MulticastPort, listenMulticast } from "@torsion/udp";
+import { ipLiteralLookup } from "@torsion/udp/internal";
 import { RecordingProtocol, closeRaw, until, within } from "./helpers.js";
 import { FakeTransportHost } from "@torsion/testing";
 

@@ -12,7 +12,6 @@ import {
   type ListenUNIXOptions,
 } from "@torsion/core";
 import {
-  listenSync,
   StreamConnector,
   StreamPort,
   type OnRead,
@@ -21,6 +20,7 @@ import {
   type StreamPortBinding,
   type StreamTuning,
 } from "@torsion/stream";
+import { listenSync } from "@torsion/stream/internal";
 import { BadFileError } from "./errors.js";
 import { acquirePidLock, isPidLocked, releasePidLock } from "./pid-lock.js";
 import { checkConnectPath, checkListenPath, removeStaleSocket } from "./socket-path.js";

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ChunkQueue, asBuffer, view, viewMaker } from "@torsion/protocols";
+import { ChunkQueue, asBuffer, view, viewMaker } from "@torsion/protocols/internal";
 import { ownBuffer } from "./own-buffer.js";
 
 describe("ChunkQueue", () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { LineDecoder, SMALL_FRAME_LIMIT, VIEW_BUFFER_LIMIT, copiesSmallFrames, copyFrame, view, viewMaker } from "@torsion/protocols";
+import { LineDecoder, SMALL_FRAME_LIMIT } from "@torsion/protocols";
+import { VIEW_BUFFER_LIMIT, copiesSmallFrames, copyFrame, view, viewMaker } from "@torsion/protocols/internal";
 import { ownBuffer } from "./own-buffer.js";
 
 function slab(size: number, text: string, at: number): Buffer {

@@ -1,9 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as framing from "@torsion/protocols";
+import * as internal from "@torsion/protocols/internal";
 
 describe("framing index", () => {
-  it("exports every framing protocol, decoder, error and helper from @torsion/protocols", () => {
+  it("exports every framing protocol, decoder and error from @torsion/protocols", () => {
     const names = [
       "LineReceiver",
       "LineOnlyReceiver",
@@ -13,14 +14,12 @@ describe("framing index", () => {
       "Int16StringReceiver",
       "Int32StringReceiver",
       "StatefulStringProtocol",
-      "dispatchStatefulString",
       "FileSender",
       "bufferFileSource",
       "fdFileSource",
       "LineDecoder",
       "NetstringDecoder",
       "IntPrefixDecoder",
-      "ChunkQueue",
       "StringTooLongError",
       "NetstringParseError",
       "InvalidFramingOptionError",
@@ -32,5 +31,13 @@ describe("framing index", () => {
     ];
     const exported = framing as unknown as Record<string, unknown>;
     for (const name of names) assert.notEqual(exported[name], undefined, name);
+  });
+
+  it("keeps the decoder building blocks out of the main entry, in @torsion/protocols/internal", () => {
+    const exported = framing as unknown as Record<string, unknown>;
+    for (const name of ["ChunkQueue", "view", "viewMaker", "asBuffer", "LineDecoderSlot", "dispatchStatefulString", "copyFrame"]) {
+      assert.equal(exported[name], undefined, `${name} is not in the main entry`);
+      assert.notEqual((internal as unknown as Record<string, unknown>)[name], undefined, `${name} is in ./internal`);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { LineDecoderSlot, LineLengthRule } from "@torsion/protocols";
+import { LineLengthRule } from "@torsion/protocols";
+import { LineDecoderSlot } from "@torsion/protocols/internal";
 
 const CRLF = Buffer.from("\r\n");
 const SETTINGS = { delimiter: CRLF, MAX_LENGTH: 100 };

@@ -2,14 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { StringTransport } from "@torsion/testing";
 import { setErrorReporter, type Failure } from "@torsion/defer";
-import {
-  DONE_STATE,
-  Int16StringReceiver,
-  NetstringReceiver,
-  StatefulStringProtocol,
-  UnknownStateError,
-  dispatchStatefulString,
-} from "@torsion/protocols";
+import { DONE_STATE, Int16StringReceiver, NetstringReceiver, StatefulStringProtocol, UnknownStateError } from "@torsion/protocols";
+import { dispatchStatefulString } from "@torsion/protocols/internal";
 
 class Login extends StatefulStringProtocol(NetstringReceiver) {
   user = "";
