@@ -12,16 +12,16 @@ import type { IProtocol } from "./interfaces/i-protocol.js";
 export class ClientFactory<P extends IProtocol = IProtocol> extends Factory<P> implements IClientFactory {
   /** Override: an attempt started. */
   startedConnecting(connector: IConnector): void {
-    void connector;
+    connector;
   }
   /** Override: the attempt failed (`reason.value` is a `ConnectError`). */
   clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    void connector;
-    void reason;
+    connector;
+    reason;
   }
   /** Override: an established connection closed. */
   clientConnectionLost(connector: IConnector, reason: Failure): void {
-    void connector;
-    void reason;
+    connector;
+    reason;
   }
 }

@@ -138,7 +138,7 @@ export class Protocol<F extends IProtocolFactory = IProtocolFactory, T extends I
    * clean). Called exactly once by the transport. The default does nothing.
    */
   connectionLost(reason: Failure): CallbackResult {
-    void reason;
+    reason;
   }
 
   /** A short name for log lines. */

@@ -40,7 +40,7 @@ class TimingOutProtocol extends Protocol {
     this.timeout = new Timeout(clock, () => this.timeoutConnection(), { timeOut });
   }
   override dataReceived(data: Buffer): void {
-    void data;
+    data;
     this.timeout.resetTimeout();
   }
   timeoutConnection(): void {

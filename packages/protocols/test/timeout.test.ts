@@ -20,7 +20,7 @@ class IdleProtocol extends Protocol {
     this.timeout.setTimeout(10);
   }
   override dataReceived(data: Buffer): void {
-    void data;
+    data;
     this.timeout.resetTimeout();
   }
   override connectionLost(): void {

@@ -43,7 +43,7 @@ export const UNKNOWN: IAddress = { equals: (other) => other === UNKNOWN, toStrin
 export function describe(value: unknown): string {
   try {
     if (value === null) return "null";
-    if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+    if (typeof value === "object") return value.constructor?.name ?? "object";
     return typeof value;
   } catch {
     return "an unprintable value";

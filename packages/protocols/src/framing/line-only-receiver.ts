@@ -47,7 +47,7 @@ export class LineOnlyReceiver<F extends IProtocolFactory = IProtocolFactory, T e
 
   /** Drops what is buffered (an unfinished line is never delivered). */
   override connectionLost(reason: Failure): void {
-    void reason;
+    reason;
     this.#framing.connectionLost();
   }
 

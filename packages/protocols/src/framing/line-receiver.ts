@@ -90,7 +90,7 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
 
   /** Drops what is buffered (an unfinished line is never delivered). */
   override connectionLost(reason: Failure): void {
-    void reason;
+    reason;
     this.#framing.connectionLost();
   }
 

@@ -68,7 +68,7 @@ export class NetstringReceiver<F extends IProtocolFactory = IProtocolFactory, T 
 
   /** Drops what is buffered (a partial netstring is never delivered). */
   override connectionLost(reason: Failure): void {
-    void reason;
+    reason;
     this.#framing.connectionLost();
   }
 

@@ -211,7 +211,7 @@ export class ThrottlingFactory extends WrappingFactory {
   }
 
   protected override wrapProtocol(inner: IProtocol, addr: IAddress): ProtocolWrapper {
-    void addr;
+    addr;
     return new ThrottlingProtocol(this, inner);
   }
 

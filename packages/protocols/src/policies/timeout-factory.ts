@@ -98,7 +98,7 @@ export class TimeoutFactory extends WrappingFactory {
   }
 
   protected override wrapProtocol(inner: IProtocol, addr: IAddress): ProtocolWrapper {
-    void addr;
+    addr;
     return new TimeoutProtocol(this, inner, this.timeoutPeriod);
   }
 }

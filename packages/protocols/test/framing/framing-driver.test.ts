@@ -91,7 +91,7 @@ class NulProtocol extends Protocol {
   }
 
   override connectionLost(reason: Failure): void {
-    void reason;
+    reason;
     this.framing.connectionLost();
   }
 

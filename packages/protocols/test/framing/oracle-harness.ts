@@ -79,8 +79,8 @@ export class RecordingTransport implements ITCPTransport {
     return this.#address;
   }
   registerProducer(producer: IProducer, streaming: boolean): void {
-    void producer;
-    void streaming;
+    producer;
+    streaming;
   }
   unregisterProducer(): void {}
   pauseProducing(): void {}
@@ -94,13 +94,13 @@ export class RecordingTransport implements ITCPTransport {
     return true;
   }
   setTcpNoDelay(enabled: boolean): void {
-    void enabled;
+    enabled;
   }
   getTcpKeepAlive(): boolean {
     return false;
   }
   setTcpKeepAlive(enabled: boolean): void {
-    void enabled;
+    enabled;
   }
 }
 
