@@ -47,7 +47,6 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
    * `null` from an override to refuse the connection.
    */
   buildProtocol(addr: IAddress): P | null {
-    addr;
     if (this.protocol === null) {
       throw new TypeError(`${this.constructor.name}.protocol is not set and buildProtocol is not overridden`);
     }

@@ -200,7 +200,6 @@ class ServerFactory extends Factory {
     this.#make = make;
   }
   override buildProtocol(addr: IAddress): IProtocol {
-    addr;
     const protocol = this.#make();
     this.built.resolve(protocol);
     return protocol;
@@ -216,11 +215,9 @@ class OneClientFactory extends ClientFactory {
     this.#protocol = protocol;
   }
   override buildProtocol(addr: IAddress): IProtocol {
-    addr;
     return this.#protocol;
   }
   override clientConnectionFailed(connector: unknown, reason: Failure): void {
-    connector;
     this.failed.resolve(reason);
   }
 }

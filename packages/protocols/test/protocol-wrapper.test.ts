@@ -13,7 +13,6 @@ class Registry implements IWrapperRegistry {
     this.log.push(`register ${wrapper.connected}`);
   }
   unregisterProtocol(wrapper: ProtocolWrapper): void {
-    wrapper;
     this.log.push("unregister");
   }
 }
@@ -62,10 +61,7 @@ class PlainTransport implements ITransport {
   getHost(): UNIXAddress {
     return new UNIXAddress("/tmp/x.sock");
   }
-  registerProducer(producer: IProducer, streaming: boolean): void {
-    producer;
-    streaming;
-  }
+  registerProducer(producer: IProducer, streaming: boolean): void {}
   unregisterProducer(): void {}
   pauseProducing(): void {}
   resumeProducing(): void {}

@@ -21,15 +21,12 @@ class RecordingClientFactory extends ClientFactory<AccumulatingProtocol> {
     this.log.push("stopFactory");
   }
   override startedConnecting(connector: IConnector): void {
-    connector;
     this.log.push("startedConnecting");
   }
   override clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    connector;
     this.log.push(`failed ${reason.value.name}`);
   }
   override clientConnectionLost(connector: IConnector, reason: Failure): void {
-    connector;
     this.log.push(`lost ${reason.value.name}`);
   }
 }

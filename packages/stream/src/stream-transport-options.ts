@@ -60,6 +60,27 @@ export function checkedSequence(data: Iterable<Uint8Array>): Uint8Array[] {
 }
 
 /**
+ * `writeSequence` copies its buffers into one when they add up to at most this many bytes
+ * (a copy is cheaper than Node's `writev` bookkeeping for small buffers); larger batches
+ * are corked and written by reference.
+ */
+export const COALESCE_LIMIT = 16 * 1024;
+
+/**
+ * Copies the (checked) `items`, `total` bytes in all, into one buffer, in order. Below
+ * 4 KiB the buffer is a slice of Node's shared allocation pool (`Buffer.allocUnsafe`).
+ */
+export function coalesce(items: readonly Uint8Array[], total: number): Buffer {
+  const out = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (const item of items) {
+    out.set(item, offset);
+    offset += item.byteLength;
+  }
+  return out;
+}
+
+/**
  * What `reactor.stop()` does to a connection: `loseConnection`, then `abortConnection` if
  * `socket` has not closed after `graceSeconds` (on the host's clock). Resolves once closed.
  */

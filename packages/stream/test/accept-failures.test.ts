@@ -21,7 +21,6 @@ class ClockHost implements ITransportHost {
     return this.clock.getDelayedCalls();
   }
   registerResource(resource: IShutdownResource): () => void {
-    resource;
     return () => undefined;
   }
   reportError(error: unknown, context: string): void {

@@ -9,6 +9,9 @@ import type { StreamTransport } from "@torsion/stream";
 describeStreamTransport("TCP, onread fast path", tcpPairMaker({ fastPath: true }));
 describeStreamTransport("TCP, onread fast path with rewrapped 'connection' sockets", tcpPairMaker({ fastPath: true, fastAccept: false }));
 describeStreamTransport("TCP, 'data' event fallback", tcpPairMaker({ fastPath: false }));
+describeStreamTransport("TCP, onread fast path, borrowed reads", tcpPairMaker({ fastPath: true, readPath: "borrowed" }));
+describeStreamTransport("TCP, onread fast path, buffered protocol", tcpPairMaker({ fastPath: true, readPath: "buffered" }));
+describeStreamTransport("TCP, 'data' event fallback, buffered protocol", tcpPairMaker({ fastPath: false, readPath: "buffered" }));
 
 describe("StreamTransport over TCP", () => {
   it("throws a typed TLSNotLoadedError naming @torsion/tls from startTLS when TLS is not loaded, and stays usable", async () => {

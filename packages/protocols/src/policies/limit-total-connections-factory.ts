@@ -76,13 +76,10 @@ export class LimitTotalConnectionsFactory extends ServerFactory implements IWrap
   }
 
   /** Part of the wrapper contract; the count is taken in `buildProtocol`. */
-  registerProtocol(wrapper: ProtocolWrapper): void {
-    wrapper;
-  }
+  registerProtocol(wrapper: ProtocolWrapper): void {}
 
   /** A counted connection was lost. */
   unregisterProtocol(wrapper: ProtocolWrapper): void {
-    wrapper;
     this.connectionCount--;
   }
 }

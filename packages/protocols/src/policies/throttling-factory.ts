@@ -211,7 +211,6 @@ export class ThrottlingFactory extends WrappingFactory {
   }
 
   protected override wrapProtocol(inner: IProtocol, addr: IAddress): ProtocolWrapper {
-    addr;
     return new ThrottlingProtocol(this, inner);
   }
 

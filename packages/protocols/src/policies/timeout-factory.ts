@@ -98,7 +98,6 @@ export class TimeoutFactory extends WrappingFactory {
   }
 
   protected override wrapProtocol(inner: IProtocol, addr: IAddress): ProtocolWrapper {
-    addr;
     return new TimeoutProtocol(this, inner, this.timeoutPeriod);
   }
 }
