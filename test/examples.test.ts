@@ -21,6 +21,20 @@ describe("the examples", () => {
     assert.equal(stopped.code, 0, `server exit: ${String(stopped.code)} ${String(stopped.signal)} ${stopped.stderr}`);
   });
 
+  it("echo-server --zero-copy (borrowed reads) echoes what echo-client sends", { timeout: 20_000 }, async () => {
+    const server = startNode("examples/dist/echo-server/main.js", ["0", "--zero-copy"]);
+    try {
+      const [, port] = await server.waitForLine(listening, 10_000);
+      const client = startNode("examples/dist/echo-client/main.js", [port!, "127.0.0.1"]);
+      const result = await client.finished(10_000);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Server said: hello, world/);
+    } finally {
+      server.child.kill("SIGTERM");
+    }
+    await server.finished(10_000);
+  });
+
   it("echo-client reports a refused connection and exits with status 1", { timeout: 20_000 }, async () => {
     const server = startNode("examples/dist/echo-server/main.js", ["0"]);
     const [, port] = await server.waitForLine(listening, 10_000);

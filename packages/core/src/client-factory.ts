@@ -11,17 +11,9 @@ import type { IProtocol } from "./interfaces/i-protocol.js";
  */
 export class ClientFactory<P extends IProtocol = IProtocol> extends Factory<P> implements IClientFactory {
   /** Override: an attempt started. */
-  startedConnecting(connector: IConnector): void {
-    void connector;
-  }
+  startedConnecting(connector: IConnector): void {}
   /** Override: the attempt failed (`reason.value` is a `ConnectError`). */
-  clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    void connector;
-    void reason;
-  }
+  clientConnectionFailed(connector: IConnector, reason: Failure): void {}
   /** Override: an established connection closed. */
-  clientConnectionLost(connector: IConnector, reason: Failure): void {
-    void connector;
-    void reason;
-  }
+  clientConnectionLost(connector: IConnector, reason: Failure): void {}
 }

@@ -265,8 +265,8 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string")
     return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}); encode it, e.g. Buffer.from(text)`;
-  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
-  return `${typeof value === "undefined" ? "undefined" : `a ${typeof value}`}`;
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
 }
 
 /**

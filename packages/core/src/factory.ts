@@ -27,12 +27,12 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
    * the protocol declares (`class Chat extends Protocol<ChatFactory>` is built by a
    * `ChatFactory` only).
    */
-  static forProtocol<P extends IProtocol, F extends Factory<IProtocol>, A extends unknown[]>(
+  static forProtocol<P extends IProtocol, F extends Factory, A extends unknown[]>(
     this: new (...args: A) => F,
     protocol: (new () => P) & FactoryFits<P, F>,
     ...args: A
   ): Omit<F, keyof ProtocolFactoryOf<P>> & ProtocolFactoryOf<P>;
-  static forProtocol<F extends Factory<IProtocol>, A extends unknown[]>(
+  static forProtocol<F extends Factory, A extends unknown[]>(
     this: new (...args: A) => F,
     protocol: NonNullable<F["protocol"]>,
     ...args: A
@@ -47,7 +47,6 @@ export class Factory<P extends IProtocol = IProtocol> implements IProtocolFactor
    * `null` from an override to refuse the connection.
    */
   buildProtocol(addr: IAddress): P | null {
-    void addr;
     if (this.protocol === null) {
       throw new TypeError(`${this.constructor.name}.protocol is not set and buildProtocol is not overridden`);
     }

@@ -137,9 +137,7 @@ export class Protocol<F extends IProtocolFactory = IProtocolFactory, T extends I
    * Override: the connection closed; `reason.value` says how (`ConnectionDone` when
    * clean). Called exactly once by the transport. The default does nothing.
    */
-  connectionLost(reason: Failure): CallbackResult {
-    void reason;
-  }
+  connectionLost(reason: Failure): CallbackResult {}
 
   /** A short name for log lines. */
   logPrefix(): string {

@@ -6,7 +6,7 @@ import { Clock } from "@torsion/testing";
 describe("DelayedCall (on the test Clock)", () => {
   it("runs once at its time with its arguments, and is then inactive", () => {
     const clock = new Clock();
-    const seen: Array<[number, string, number]> = [];
+    const seen: [number, string, number][] = [];
     const call = clock.callLater(2, (a: string, b: number) => void seen.push([clock.seconds(), a, b]), "x", 7);
     assert.equal(call.getTime(), 2);
     clock.advance(1.5);

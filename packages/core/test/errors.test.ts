@@ -25,7 +25,7 @@ import {
 type AnyErrorClass = new (...args: never[]) => Error;
 
 /** Every error class of the catalogue with the class it must extend directly. */
-const HIERARCHY: Array<[name: string, parent: AnyErrorClass]> = [
+const HIERARCHY: [name: string, parent: AnyErrorClass][] = [
   ["ConnectionClosed", TorsionError],
   ["ConnectionDone", ConnectionClosed],
   ["ConnectionLost", ConnectionClosed],
@@ -71,7 +71,7 @@ describe("the error catalogue", () => {
       assert.ok(error instanceof TorsionError);
       assert.ok(error instanceof Error);
       assert.equal(error.name, name);
-      assert.match((error as TorsionError).code, /^ERR_[A-Z_]+$/);
+      assert.match(error.code, /^ERR_[A-Z_]+$/);
     });
   }
 
@@ -117,7 +117,7 @@ describe("the error catalogue", () => {
 });
 
 describe("getConnectError", () => {
-  const cases: Array<[code: string, Class: AnyErrorClass]> = [
+  const cases: [code: string, Class: AnyErrorClass][] = [
     ["ECONNREFUSED", ConnectionRefusedError],
     ["ENOENT", ConnectionRefusedError],
     ["ETIMEDOUT", TCPTimedOutError],

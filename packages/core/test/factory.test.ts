@@ -31,7 +31,7 @@ describe("Factory", () => {
     const factory = Factory.forProtocol(Hello);
     const protocol = factory.buildProtocol(addr);
     assert.ok(protocol instanceof Hello);
-    assert.equal((protocol as Hello).factory, factory);
+    assert.equal(protocol.factory, factory);
   });
 
   it("buildProtocol builds a new protocol for every connection", () => {

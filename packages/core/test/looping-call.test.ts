@@ -260,7 +260,7 @@ describe("LoopingCall.withCount", () => {
 
   it("passes the number of intervals that elapsed when ticks were skipped", () => {
     const clock = new Clock();
-    const calls: Array<[number, number]> = [];
+    const calls: [number, number][] = [];
     LoopingCall.withCount(clock, (n) => void calls.push([clock.seconds(), n])).start(1);
     clock.advance(3.5);
     clock.advance(0.5);

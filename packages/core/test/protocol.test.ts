@@ -30,7 +30,7 @@ const done = (): Failure => new Failure(new ConnectionDone());
 
 describe("BaseProtocol", () => {
   it("sets connected and transport in makeConnection before calling connectionMade", () => {
-    const seen: Array<[boolean, unknown]> = [];
+    const seen: [boolean, unknown][] = [];
     const transport = new StringTransport();
     const protocol = new (class extends BaseProtocol {
       override connectionMade(): void {
@@ -147,7 +147,7 @@ describe("Protocol", () => {
     assert.equal(protocol.factoryOrNull, null);
     assert.throws(
       () => protocol.factory,
-      (error: unknown) => error instanceof NotConnectedError && /Recorder\.factory is not set/.test(error.message),
+      (error: unknown) => error instanceof NotConnectedError && error.message.includes("Recorder.factory is not set"),
     );
     assert.equal(protocol.logPrefix(), "Recorder");
   });

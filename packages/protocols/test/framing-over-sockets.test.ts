@@ -125,7 +125,7 @@ function recording<B extends new (...args: any[]) => Protocol>(Base: B) {
     handle(data: Buffer): void {
       this.depth += 1;
       try {
-        script(this as unknown as Framed & Recording, data.toString("latin1"), (m) => this.encode(m), this.depth);
+        script(this, data.toString("latin1"), (m) => this.encode(m), this.depth);
       } finally {
         this.depth -= 1;
       }
@@ -200,7 +200,6 @@ class ServerFactory extends Factory {
     this.#make = make;
   }
   override buildProtocol(addr: IAddress): IProtocol {
-    void addr;
     const protocol = this.#make();
     this.built.resolve(protocol);
     return protocol;
@@ -216,11 +215,9 @@ class OneClientFactory extends ClientFactory {
     this.#protocol = protocol;
   }
   override buildProtocol(addr: IAddress): IProtocol {
-    void addr;
     return this.#protocol;
   }
   override clientConnectionFailed(connector: unknown, reason: Failure): void {
-    void connector;
     this.failed.resolve(reason);
   }
 }

@@ -27,8 +27,8 @@ import {
 } from "@torsion/protocols";
 import { twistedLineOnlyReceiver, twistedLineReceiver, type ModelRun } from "./framing/twisted-line-model.js";
 
-const ITERATIONS = Number(process.env["TORSION_FUZZ_ITERATIONS"] ?? 800);
-const SEED = Number(process.env["TORSION_FUZZ_SEED"] ?? 0x7015);
+const ITERATIONS = Number(process.env.TORSION_FUZZ_ITERATIONS ?? 800);
+const SEED = Number(process.env.TORSION_FUZZ_SEED ?? 0x7015);
 
 /** xorshift32: a small deterministic generator. */
 class Rng {

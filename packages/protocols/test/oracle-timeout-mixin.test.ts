@@ -40,7 +40,6 @@ class TimingOutProtocol extends Protocol {
     this.timeout = new Timeout(clock, () => this.timeoutConnection(), { timeOut });
   }
   override dataReceived(data: Buffer): void {
-    void data;
     this.timeout.resetTimeout();
   }
   timeoutConnection(): void {

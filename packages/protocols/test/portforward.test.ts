@@ -14,7 +14,7 @@ import { StringTransport } from "@torsion/testing";
 
 /** A client endpoint whose connection the test completes (or refuses) by hand. */
 class ManualEndpoint {
-  readonly attempts: Array<{ factory: IProtocolFactoryOf<IProtocol>; result: Deferred<IProtocol> }> = [];
+  readonly attempts: { factory: IProtocolFactoryOf<IProtocol>; result: Deferred<IProtocol> }[] = [];
   cancelled = 0;
   connect<P extends IProtocol>(factory: IProtocolFactoryOf<P>): Deferred<P> {
     const result = new Deferred<IProtocol>(() => this.cancelled++);

@@ -13,7 +13,6 @@ class Registry implements IWrapperRegistry {
     this.log.push(`register ${wrapper.connected}`);
   }
   unregisterProtocol(wrapper: ProtocolWrapper): void {
-    void wrapper;
     this.log.push("unregister");
   }
 }
@@ -62,10 +61,7 @@ class PlainTransport implements ITransport {
   getHost(): UNIXAddress {
     return new UNIXAddress("/tmp/x.sock");
   }
-  registerProducer(producer: IProducer, streaming: boolean): void {
-    void producer;
-    void streaming;
-  }
+  registerProducer(producer: IProducer, streaming: boolean): void {}
   unregisterProducer(): void {}
   pauseProducing(): void {}
   resumeProducing(): void {}
@@ -99,7 +95,7 @@ describe("ProtocolWrapper", () => {
     const peer = new IPv4Address("TCP", "127.0.0.1", 999);
     const transport = new StringTransport({ peerAddress: peer });
     wrapper.makeConnection(transport);
-    const seen = inner.transport!;
+    const seen = inner.transport;
     seen.write(Buffer.from("ab"));
     seen.writeSequence([Buffer.from("c"), Buffer.from("d")]);
     assert.equal(transport.value().toString(), "abcd");

@@ -120,10 +120,10 @@ describe("ThrottlingFactory", () => {
     const factory = new ThrottlingFactory(Factory.forProtocol(AccumulatingProtocol), clock, { writeLimit: 10 });
     const { inner, transport } = connect(factory);
     const producer = new CountingProducer();
-    inner.transport!.registerProducer(producer, true);
+    inner.transport.registerProducer(producer, true);
     assert.equal(transport.producer, producer);
-    inner.transport!.write(Buffer.alloc(15));
-    inner.transport!.writeSequence([Buffer.alloc(5), Buffer.alloc(5)]);
+    inner.transport.write(Buffer.alloc(15));
+    inner.transport.writeSequence([Buffer.alloc(5), Buffer.alloc(5)]);
     assert.equal(factory.writtenThisSecond, 25);
     assert.equal(transport.value().length, 25);
     clock.advance(1);
@@ -138,7 +138,7 @@ describe("ThrottlingFactory", () => {
     const clock = new Clock();
     const factory = new ThrottlingFactory(Factory.forProtocol(AccumulatingProtocol), clock, { writeLimit: 10 });
     const { inner } = connect(factory);
-    inner.transport!.write(Buffer.alloc(50));
+    inner.transport.write(Buffer.alloc(50));
     assert.doesNotThrow(() => clock.advance(1));
     assert.equal(factory.writesThrottled, true);
     clock.advance(4);
@@ -149,10 +149,10 @@ describe("ThrottlingFactory", () => {
     const clock = new Clock();
     const factory = new ThrottlingFactory(Factory.forProtocol(AccumulatingProtocol), clock, { writeLimit: 10 });
     const { inner } = connect(factory);
-    inner.transport!.write(Buffer.alloc(50));
+    inner.transport.write(Buffer.alloc(50));
     clock.advance(1);
     const producer = new CountingProducer();
-    inner.transport!.registerProducer(producer, true);
+    inner.transport.registerProducer(producer, true);
     assert.equal(producer.pauses, 1);
     clock.advance(4);
     assert.equal(producer.resumes, 1);

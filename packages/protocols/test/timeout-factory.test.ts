@@ -45,7 +45,7 @@ describe("TimeoutFactory", () => {
     const { clock, client, server, flush } = setUp();
     for (let i = 0; i < 3; i++) {
       clock.advance(8);
-      client.transport!.write(Buffer.from("x"));
+      client.transport.write(Buffer.from("x"));
       flush();
     }
     clock.advance(8);
@@ -61,7 +61,7 @@ describe("TimeoutFactory", () => {
 
   it("stops the timer when the connection is lost", () => {
     const { clock, client, flush } = setUp();
-    client.transport!.loseConnection();
+    client.transport.loseConnection();
     flush();
     assert.equal(clock.getDelayedCalls().length, 0);
   });

@@ -20,7 +20,6 @@ class IdleProtocol extends Protocol {
     this.timeout.setTimeout(10);
   }
   override dataReceived(data: Buffer): void {
-    void data;
     this.timeout.resetTimeout();
   }
   override connectionLost(): void {

@@ -34,9 +34,9 @@ describe("TrafficLoggingFactory", () => {
     const memory = new MemoryLogs();
     const factory = new TrafficLoggingFactory(Factory.forProtocol(Echo), { openLog: memory.open });
     const { client, pump } = connectedServerAndClient(factory, Factory.forProtocol(AccumulatingProtocol));
-    client.transport!.write(Buffer.from("hi\n"));
+    client.transport.write(Buffer.from("hi\n"));
     pump.flush();
-    client.transport!.loseConnection();
+    client.transport.loseConnection();
     pump.flush();
     assert.deepEqual(memory.logs.get(1), [
       "*",
@@ -53,7 +53,7 @@ describe("TrafficLoggingFactory", () => {
     const wrapper = factory.buildProtocol(ADDR)!;
     const transport = new StringTransport();
     wrapper.makeConnection(transport);
-    const seen = (wrapper.wrappedProtocol as AccumulatingProtocol).transport!;
+    const seen = (wrapper.wrappedProtocol as AccumulatingProtocol).transport;
     seen.writeSequence([Buffer.from("a"), Buffer.from("b")]);
     seen.loseConnection();
     wrapper.abortConnection();

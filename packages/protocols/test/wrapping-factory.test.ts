@@ -21,15 +21,12 @@ class RecordingClientFactory extends ClientFactory<AccumulatingProtocol> {
     this.log.push("stopFactory");
   }
   override startedConnecting(connector: IConnector): void {
-    void connector;
     this.log.push("startedConnecting");
   }
   override clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    void connector;
     this.log.push(`failed ${reason.value.name}`);
   }
   override clientConnectionLost(connector: IConnector, reason: Failure): void {
-    void connector;
     this.log.push(`lost ${reason.value.name}`);
   }
 }
@@ -48,7 +45,7 @@ describe("WrappingFactory", () => {
     const wrapper = factory.buildProtocol(ADDR);
     assert.ok(wrapper instanceof ProtocolWrapper);
     assert.ok(wrapper.wrappedProtocol instanceof AccumulatingProtocol);
-    assert.equal((wrapper.wrappedProtocol as AccumulatingProtocol).factory, wrapped);
+    assert.equal(wrapper.wrappedProtocol.factory, wrapped);
   });
 
   it("refuses when the wrapped factory refuses", () => {
@@ -60,13 +57,13 @@ describe("WrappingFactory", () => {
     const factory = new WrappingFactory(Factory.forProtocol(Echo));
     const { server, client, pump } = connectedServerAndClient(factory, Factory.forProtocol(AccumulatingProtocol));
     assert.deepEqual([...factory.protocols], [server]);
-    client.transport!.write(Buffer.from("ping"));
+    client.transport.write(Buffer.from("ping"));
     pump.flush();
     assert.equal(client.data.toString(), "ping");
-    client.transport!.loseConnection();
+    client.transport.loseConnection();
     pump.flush();
     assert.equal(factory.protocols.size, 0);
-    assert.equal(((server as ProtocolWrapper).wrappedProtocol as Echo).closed, true);
+    assert.equal((server.wrappedProtocol as Echo).closed, true);
   });
 
   it("forwards doStart and doStop to the wrapped factory", () => {

@@ -34,6 +34,8 @@ export class AdaptiveReadBuffer {
   #region: Buffer | null = null;
   /** Whether Node asked for the buffer since the last read (it must, before each read). */
   #asked = false;
+  /** Whether the last {@link borrow} lent a view of the region (until {@link giveBack}). */
+  #lent = false;
 
   /** Bytes of private read memory this connection holds (0 when on the shared scratch). */
   get privateBytes(): number {
@@ -87,6 +89,40 @@ export class AdaptiveReadBuffer {
       this.#region = rest;
     }
     return data;
+  }
+
+  /**
+   * The borrowing variant of {@link take}: a read into the private region is returned as a
+   * view that is valid only until {@link giveBack}, whatever its size (the region is read
+   * into again afterwards); any other read is copied out (owned). Call {@link giveBack}
+   * once the protocol's callback has returned, before {@link next}.
+   */
+  borrow(bytesRead: number, buffer: Buffer): Buffer {
+    const region = this.#region;
+    const lend = region !== null && buffer === region && this.#asked;
+    this.#asked = false;
+    this.#lent = lend;
+    this.#sizer.record(bytesRead, buffer.length);
+    return lend ? buffer.subarray(0, bytesRead) : copyOut(buffer, bytesRead);
+  }
+
+  /**
+   * Ends a {@link borrow}: with `pinned` (a queued write still references the lent view)
+   * the region is left to that write and fresh memory is carved for the next read;
+   * otherwise the region is read into again. Then resizes as the sizer says.
+   */
+  giveBack(pinned: boolean): void {
+    if (this.#lent && pinned) this.#region = null;
+    this.#lent = false;
+    const size = this.#sizer.size;
+    const region = this.#region;
+    if (region === null) {
+      if (size !== 0) this.#region = carve(size);
+    } else if (size === 0) this.close();
+    else if (region.length < size) {
+      releaseRegion(region);
+      this.#region = carve(size);
+    }
   }
 
   /** Gives back the private region after the socket's last read (on close). Idempotent. */

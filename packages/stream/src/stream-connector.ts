@@ -144,7 +144,6 @@ export class StreamConnector implements IConnector {
 
   /** For `reactor.stop()` during an attempt: stops connecting. */
   shutdown(graceSeconds: number): PromiseLike<void> {
-    void graceSeconds;
     if (this.#state === ConnectorState.connecting) this.stopConnecting();
     return Promise.resolve();
   }

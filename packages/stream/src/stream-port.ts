@@ -167,7 +167,6 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
 
   /** For `reactor.stop()`: stops listening, and drops the sockets still being prepared. */
   shutdown(graceSeconds: number): PromiseLike<void> {
-    void graceSeconds;
     for (const socket of this.#preparing) socket.destroy();
     this.#preparing.clear();
     return this.stopListening().asPromise();

@@ -43,7 +43,7 @@ export const UNKNOWN: IAddress = { equals: (other) => other === UNKNOWN, toStrin
 export function describe(value: unknown): string {
   try {
     if (value === null) return "null";
-    if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+    if (typeof value === "object") return value.constructor?.name ?? "object";
     return typeof value;
   } catch {
     return "an unprintable value";
@@ -57,6 +57,27 @@ export function checkedSequence(data: Iterable<Uint8Array>): Uint8Array[] {
     if (!(item instanceof Uint8Array)) throw new TypeError(`writeSequence() takes bytes (Uint8Array), not ${describe(item)}`);
   }
   return items;
+}
+
+/**
+ * `writeSequence` copies its buffers into one when they add up to at most this many bytes
+ * (a copy is cheaper than Node's `writev` bookkeeping for small buffers); larger batches
+ * are corked and written by reference.
+ */
+export const COALESCE_LIMIT = 16 * 1024;
+
+/**
+ * Copies the (checked) `items`, `total` bytes in all, into one buffer, in order. Below
+ * 4 KiB the buffer is a slice of Node's shared allocation pool (`Buffer.allocUnsafe`).
+ */
+export function coalesce(items: readonly Uint8Array[], total: number): Buffer {
+  const out = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (const item of items) {
+    out.set(item, offset);
+    offset += item.byteLength;
+  }
+  return out;
 }
 
 /**

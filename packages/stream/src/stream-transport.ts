@@ -6,11 +6,16 @@ import {
   ConnectionDone,
   ConnectionLost,
   TLSNotLoadedError,
+  borrowsReceivedData,
+  checkedBuffer,
   endConnection,
+  feedBufferedProtocol,
+  isBufferedProtocol,
   isHalfCloseable,
   watchResult,
   type CallbackResult,
   type IAddress,
+  type IBufferedProtocol,
   type IProducer,
   type IProtocol,
   type ITCPTransport,
@@ -19,11 +24,14 @@ import {
 import { ProducerAlreadyRegisteredError } from "./errors.js";
 import { ProducerSlot } from "./producer-slot.js";
 import { AdaptiveReadBuffer } from "./adaptive-read-buffer.js";
-import type { OnRead } from "./node-internals.js";
+import { MAX_READ_SIZE } from "./read-sizer.js";
+import { beginLoan, endLoan, lending, noteQueued } from "./lent-read.js";
 import { CLOSED, CONNECTION_DONE, PENDING, closing, opened, reasonAtClose, type TransportState } from "./transport-state.js";
 import {
   checkedSequence,
   closeWithin,
+  coalesce,
+  COALESCE_LIMIT,
   DEFAULT_HIGH_WATER_MARK,
   describe,
   UNKNOWN,
@@ -35,6 +43,10 @@ export { CONNECTION_DONE } from "./transport-state.js";
 export { DEFAULT_HIGH_WATER_MARK, type AttachOptions, type StreamTransportOptions } from "./stream-transport-options.js";
 
 const debug = createDebug("torsion:stream:stream-transport");
+
+/** How reads reach the protocol (decided at attach from what the protocol implements). */
+const ReadMode = { owned: 0, borrowed: 1, buffered: 2 } as const;
+type ReadMode = (typeof ReadMode)[keyof typeof ReadMode];
 
 /**
  * The seam for a protocol layer that takes a connection over mid-stream (`startTLS`, see
@@ -119,6 +131,10 @@ export class StreamTransport implements ITCPTransport {
   /** The layer interposed by `startTLS`, if any. */
   #layer: TransportLayer | null = null;
   #producerStreaming = false;
+  /** `owned`: `dataReceived` gets bytes it owns; see `IBorrowingProtocol`, `IBufferedProtocol`. */
+  #readMode: ReadMode = ReadMode.owned;
+  /** Buffered mode: the buffer the protocol's last `getBuffer` returned (the socket reads into it). */
+  #given: Uint8Array | null = null;
 
   /** Set by `@torsion/tls` when it is imported: what `startTLS` runs. */
   static tlsStarter: TLSStarter | null = null;
@@ -130,7 +146,7 @@ export class StreamTransport implements ITCPTransport {
     this.#onClosed = options.onClosed;
     const socket = options.socket;
     this.#fastPath = typeof socket === "function";
-    this.#socket = typeof socket === "function" ? socket({ buffer: () => this.#reads.next(), callback: this.#onRead }) : socket;
+    this.#socket = typeof socket === "function" ? socket({ buffer: this.#nextBuffer, callback: this.#onRead }) : socket;
   }
 
   /** The socket (for the port or connector that made it). */
@@ -177,12 +193,17 @@ export class StreamTransport implements ITCPTransport {
     this.#peer = options.peer;
     this.#local = options.local;
     this.#side = options.side ?? "server";
+    if (isBufferedProtocol(protocol)) this.#readMode = ReadMode.buffered;
+    else if (this.#fastPath && borrowsReceivedData(protocol)) this.#readMode = ReadMode.borrowed;
     this.#unregister = this.#host.registerResource(this);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
     if (!this.#fastPath) {
-      socket.on("data", (data: Buffer) => this.#deliver(data));
+      socket.on("data", (data: Buffer) => {
+        if (this.#readMode === ReadMode.buffered) this.#deliverCopy(data);
+        else this.#deliver(data);
+      });
       // A binding may have read from the socket in paused mode (a greeting): flow now.
       socket.resume();
     }
@@ -206,10 +227,16 @@ export class StreamTransport implements ITCPTransport {
     if (!(data instanceof Uint8Array)) throw new TypeError(`write() takes bytes (Uint8Array), not ${describe(data)}`);
     if (!this.#writable()) return;
     if (data.byteLength === 0) return;
-    if (!this.#socket.write(data)) this.#producers?.bufferFull();
+    this.#afterWrite(this.#socket.write(data), data);
   }
 
-  /** Writes every buffer in order as one batch (corked: one `writev`). */
+  /**
+   * Writes every buffer in order as one batch: one socket write either way. Up to
+   * `COALESCE_LIMIT` bytes in all, the buffers are copied into one buffer (from Node's
+   * shared pool below 4 KiB: no allocation of its own); beyond that they are corked into
+   * one `writev` by reference. Every element is checked first: a bad one throws
+   * `TypeError` and nothing is written.
+   */
   writeSequence(data: Iterable<Uint8Array>): void {
     if (this.#layer !== null) return this.#layer.writeSequence(data);
     this.#rawWriteSequence(data);
@@ -218,12 +245,34 @@ export class StreamTransport implements ITCPTransport {
   #rawWriteSequence(data: Iterable<Uint8Array>): void {
     const items = checkedSequence(data);
     if (!this.#writable()) return;
+    let total = 0;
+    let count = 0;
+    let last: Uint8Array | null = null;
+    for (const item of items) {
+      const length = item.byteLength;
+      if (length === 0) continue;
+      total += length;
+      count++;
+      last = item;
+    }
+    if (last === null) return;
     const socket = this.#socket;
+    if (count === 1 || total <= COALESCE_LIMIT) {
+      this.#afterWrite(socket.write(count === 1 ? last : coalesce(items, total)), last);
+      return;
+    }
     socket.cork();
     let ok = true;
     for (const item of items) if (item.byteLength > 0) ok = socket.write(item);
     socket.uncork();
     if (!ok) this.#producers?.bufferFull();
+    if (lending() && socket.writableLength > 0) for (const item of items) noteQueued(item);
+  }
+
+  /** After one socket write of `data`: pause a producer when full; pin a loan when queued. */
+  #afterWrite(ok: boolean, data: Uint8Array): void {
+    if (!ok) this.#producers?.bufferFull();
+    if (lending() && this.#socket.writableLength > 0) noteQueued(data);
   }
 
   #writable(): boolean {
@@ -306,10 +355,72 @@ export class StreamTransport implements ITCPTransport {
 
   // ---- socket events ------------------------------------------------------------
 
+  /** Node's `onread.buffer`: where the next read goes (called after each read). */
+  readonly #nextBuffer = (): Uint8Array => {
+    if (this.#readMode === ReadMode.buffered) {
+      const given = this.#protocolBuffer();
+      if (given !== null) return given;
+    }
+    return this.#reads.next();
+  };
+
+  /** Node's `onread.callback`: one read of `bytesRead` bytes into `buffer`. */
   readonly #onRead = (bytesRead: number, buffer: Uint8Array): boolean => {
-    this.#deliver(this.#reads.take(bytesRead, buffer as Buffer));
+    if (this.#readMode === ReadMode.owned) this.#deliver(this.#reads.take(bytesRead, buffer as Buffer));
+    else this.#onSpecialRead(bytesRead, buffer as Buffer);
     return true;
   };
+
+  #onSpecialRead(bytesRead: number, buffer: Buffer): void {
+    if (this.#readMode === ReadMode.borrowed) {
+      const data = this.#reads.borrow(bytesRead, buffer);
+      beginLoan(data.buffer);
+      this.#deliver(data);
+      this.#reads.giveBack(endLoan());
+      return;
+    }
+    const given = this.#given;
+    this.#given = null;
+    if (given !== null && buffer === given) this.#bufferUpdated(bytesRead);
+    else this.#deliverCopy(this.#reads.take(bytesRead, buffer));
+  }
+
+  /** Buffered mode: the protocol's buffer for the next read, or `null` (not open, or it failed). */
+  #protocolBuffer(): Uint8Array | null {
+    const state = this.#state;
+    if (state.phase !== "open") return null;
+    try {
+      const given = checkedBuffer((state.protocol as IBufferedProtocol).getBuffer(MAX_READ_SIZE));
+      this.#given = given;
+      return given;
+    } catch (error) {
+      this.#callbackFailed("getBuffer", error);
+      return null;
+    }
+  }
+
+  #bufferUpdated(bytesRead: number): void {
+    const state = this.#state;
+    if (state.phase !== "open") return;
+    try {
+      const result = (state.protocol as IBufferedProtocol).bufferUpdated(bytesRead);
+      if (result !== undefined) this.#watch("bufferUpdated", result);
+    } catch (error) {
+      this.#callbackFailed("bufferUpdated", error);
+    }
+  }
+
+  /** Buffered mode, for bytes read into the transport's memory: copied into the protocol's buffers. */
+  #deliverCopy(data: Buffer): void {
+    const state = this.#state;
+    if (state.phase !== "open") return;
+    try {
+      const result = feedBufferedProtocol(state.protocol as IBufferedProtocol, data);
+      if (result !== undefined) this.#watch("bufferUpdated", result);
+    } catch (error) {
+      this.#callbackFailed("bufferUpdated", error);
+    }
+  }
 
   #deliver(data: Buffer): void {
     const state = this.#state;
@@ -538,6 +649,7 @@ export class StreamTransport implements ITCPTransport {
     const producer = registered === null ? null : { producer: registered, streaming: this.#producerStreaming };
     if (registered !== null) this.#producers?.clear();
     this.#state = { ...state, protocol: layerProtocol, halfCloseable: null };
+    this.#readMode = ReadMode.owned;
     this.#layer = layer;
     return { raw: this.#rawView(), producer };
   }

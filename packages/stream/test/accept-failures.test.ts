@@ -22,7 +22,6 @@ class ClockHost implements ITransportHost {
     return this.clock.getDelayedCalls();
   }
   registerResource(resource: IShutdownResource): () => void {
-    void resource;
     return () => undefined;
   }
   reportError(error: unknown, context: string): void {
@@ -45,7 +44,7 @@ class ExposedServerBinding implements StreamPortBinding {
   }
   localAddress(server: net.Server): IPv4Address {
     const { port } = server.address() as net.AddressInfo;
-    return ipAddress("TCP", "127.0.0.1", port) as IPv4Address;
+    return ipAddress("TCP", "127.0.0.1", port);
   }
   addresses(socket: net.Socket) {
     return {

@@ -110,7 +110,7 @@ async function oneCallback(endpoints: Endpoints, where: ProtocolCallback, mode: 
       const client = new ClientOf();
       endpoints.connect(host, port, client);
       await waitFor(() => built[i] !== undefined && client.built[0] !== undefined, 5000, `connection for ${name}`);
-      if (client.built[0]?.connected === true) provoke(where, client.built[0].transport as ITCPTransport);
+      if (client.built[0]?.connected === true) provoke(where, client.built[0].transport);
       await waitFor(() => built[i]?.lostCount === 1 && host.errors.length === i + 1, 5000, `${where} failing with ${name}`);
       const report = host.errors[i];
       assert.equal(thrownOf(Failure.from(report?.error).value), value, `${name}: the report carries the value`);
@@ -120,11 +120,11 @@ async function oneCallback(endpoints: Endpoints, where: ProtocolCallback, mode: 
       await waitFor(() => client.built[0]?.lostCount === 1, 5000, `the client of ${name} sees the close`);
     }
     const good = goodClient.built[0] as Recorder;
-    (good.transport as ITCPTransport).write(Buffer.from("still here"));
+    good.transport.write(Buffer.from("still here"));
     await waitFor(() => good.received === 10, 5000, "the untouched connection echoes");
     assert.equal(good.lostCount, 0);
     assert.equal(host.errors.length, values.length, "each failure reported exactly once");
-    (good.transport as ITCPTransport).loseConnection();
+    good.transport.loseConnection();
     await waitFor(() => good.lostCount === 1);
   } finally {
     await port.stopListening().asPromise();

@@ -120,7 +120,6 @@ export class OrderFactory<P extends Recorder = Recorder> extends ClientFactory<P
     super.doStop();
   }
   override startedConnecting(connector: IConnector): void {
-    void connector;
     this.log.push("startedConnecting");
   }
   override buildProtocol(addr: Parameters<Factory<P>["buildProtocol"]>[0]): P | null {
@@ -142,12 +141,10 @@ export class OrderFactory<P extends Recorder = Recorder> extends ClientFactory<P
     return p;
   }
   override clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    void connector;
     this.log.push("clientConnectionFailed");
     this.failure = reason;
   }
   override clientConnectionLost(connector: IConnector, reason: Failure): void {
-    void connector;
     this.log.push("clientConnectionLost");
     this.lost = reason;
   }

@@ -37,7 +37,7 @@ interface Outcome {
 
 function startServer(scenario: Scenario, path: string): Promise<{ child: ChildProcess; target: string }> {
   const env = { ...process.env };
-  if (!scenario.fastPath) env["TORSION_NO_FAST_PATH"] = "1";
+  if (!scenario.fastPath) env.TORSION_NO_FAST_PATH = "1";
   const child = spawn(process.execPath, ["--expose-gc", SERVER, scenario.mode, scenario.transport, path], {
     env,
     stdio: ["pipe", "pipe", "inherit"],

@@ -52,10 +52,10 @@ describe("StreamConnector", () => {
   it("is registered with the host while connecting; shutdown stops the attempt", () => {
     const factory = new OrderFactory(Recorder);
     const connector = connectTCP(host, "stuck.test", 80, factory, { lookup: () => {} });
-    assert.ok(host.resources.has(connector as never));
+    assert.ok(host.resources.has(connector));
     void (connector as unknown as { shutdown(g: number): PromiseLike<void> }).shutdown(1);
     assert.ok(factory.failure?.value instanceof UserError);
-    assert.ok(!host.resources.has(connector as never));
+    assert.ok(!host.resources.has(connector));
   });
 
   it("closes the made connection when the client buildProtocol returns null: clientConnectionLost with ConnectionDone, as Twisted", async () => {

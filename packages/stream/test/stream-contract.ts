@@ -39,7 +39,7 @@ export type MakeStreamPair = (server: IProtocol, client: IProtocol) => Promise<S
 function transportOf(protocol: Recorder): ITCPTransport {
   const transport = protocol.transport;
   assert.ok(transport !== null, "protocol has a transport");
-  return transport as ITCPTransport;
+  return transport;
 }
 
 async function withPair(

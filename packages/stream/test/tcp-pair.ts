@@ -5,6 +5,7 @@ import { connectTCP, listenTCP } from "@torsion/tcp";
 import type { MakeStreamPair, StreamPair } from "./stream-contract.js";
 import { ioTurns, waitFor } from "./helpers.js";
 import { FakeTransportHost } from "@torsion/testing";
+import { adapt, type ReadPath } from "./read-mode-adapters.js";
 
 class OneShotFactory extends Factory {
   constructor(private readonly next: IProtocol) {
@@ -26,18 +27,24 @@ class OneShotClientFactory extends ClientFactory {
   }
 }
 
-/** Builds a pair maker for TCP on `iface` with the fast path on or off. */
-export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean; iface?: string }): MakeStreamPair {
+/**
+ * Builds a pair maker for TCP on `iface` with the fast path on or off; `readPath` puts
+ * both protocols on the borrowed or buffered read path (see `read-mode-adapters.ts`).
+ */
+export function tcpPairMaker(options: { fastPath: boolean; fastAccept?: boolean; iface?: string; readPath?: ReadPath }): MakeStreamPair {
   return async (server: IProtocol, client: IProtocol): Promise<StreamPair> => {
     const host = new FakeTransportHost();
     const iface = options.iface ?? "127.0.0.1";
-    const port: StreamPort = listenTCP(host, 0, new OneShotFactory(server), {
+    const port: StreamPort = listenTCP(host, 0, new OneShotFactory(adapt(server, options.readPath ?? "owned")), {
       interface: iface,
       fastPath: options.fastPath,
       ...(options.fastAccept === undefined ? {} : { fastAccept: options.fastAccept }),
     });
     const address = port.getHost() as unknown as { port: number };
-    connectTCP(host, iface, address.port, new OneShotClientFactory(client), { fastPath: options.fastPath, timeout: 5 });
+    connectTCP(host, iface, address.port, new OneShotClientFactory(adapt(client, options.readPath ?? "owned")), {
+      fastPath: options.fastPath,
+      timeout: 5,
+    });
     const connected = (p: IProtocol) => (p as { connected?: boolean }).connected === true;
     await waitFor(() => connected(server) && connected(client), 5000, "connection");
     await port.stopListening().asPromise();

@@ -40,7 +40,7 @@ describe("NodeReactor and hostile failures", () => {
       }
     }
     const port = reactor.listenTCP(0, Factory.forProtocol(Fragile), { interface: "127.0.0.1" });
-    const number = (port.getHost() as IPv4Address).port;
+    const number = port.getHost().port;
     const good = new OrderFactory(Recorder);
     reactor.connectTCP("127.0.0.1", number, good);
     await waitFor(() => good.built[0]?.connected === true);

@@ -11,10 +11,10 @@ describe("TCP through NodeReactor", () => {
     const serverFactory = new RecordingFactory(Echo);
     const port = reactor.listenTCP(0, serverFactory, { interface: "127.0.0.1" });
     const factory = new OrderFactory(Recorder);
-    reactor.connectTCP("127.0.0.1", (port.getHost() as IPv4Address).port, factory);
+    reactor.connectTCP("127.0.0.1", port.getHost().port, factory);
     await waitFor(() => factory.built[0]?.connected === true);
     const client = factory.built[0] as Recorder;
-    (client.transport as ITCPTransport).write(Buffer.from("via reactor"));
+    client.transport.write(Buffer.from("via reactor"));
     await waitFor(() => client.received === 11);
     reactor.stop();
     await done;

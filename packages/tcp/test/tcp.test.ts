@@ -67,7 +67,7 @@ for (const fastPath of [true, false]) {
         connectTCP(host, "127.0.0.1", portOf(port), factory, { fastPath });
         await waitFor(() => serverFactory.built.length === 1 && factory.built[0]?.connected === true);
         const client = factory.built[0] as Recorder;
-        const clientTransport = client.transport as ITCPTransport;
+        const clientTransport = client.transport;
         const serverTransport = serverFactory.built[0]?.transport as ITCPTransport;
         assert.ok(serverTransport.getHost().equals(new IPv4Address("TCP", "127.0.0.1", portOf(port))));
         assert.ok(serverTransport.getPeer().equals(clientTransport.getHost()));
@@ -87,7 +87,7 @@ for (const fastPath of [true, false]) {
       const connector = connectTCP(host, "127.0.0.1", portOf(port), factory, { fastPath });
       await waitFor(() => factory.built.length === 1 && factory.built[0]?.connected === true);
       const client = factory.built[0] as Recorder;
-      const t = client.transport as ITCPTransport;
+      const t = client.transport;
       t.write(Buffer.from("ping"));
       await waitFor(() => client.received === 4);
       assert.equal(client.bytes().toString(), "ping");
@@ -113,13 +113,13 @@ for (const fastPath of [true, false]) {
       const server = serverFactory.built[0] as Recorder;
       const client = factory.built[0] as Recorder;
       for (let off = 0; off < size; off += 256 * 1024) {
-        (client.transport as ITCPTransport).write(up.subarray(off, off + 256 * 1024));
-        (server.transport as ITCPTransport).write(down.subarray(off, off + 256 * 1024));
+        client.transport.write(up.subarray(off, off + 256 * 1024));
+        server.transport.write(down.subarray(off, off + 256 * 1024));
       }
       await waitFor(() => server.received === size && client.received === size, 30_000, "10 MiB both ways");
       assert.ok(server.bytes().equals(up), "client to server bytes match");
       assert.ok(client.bytes().equals(down), "server to client bytes match");
-      (client.transport as ITCPTransport).loseConnection();
+      client.transport.loseConnection();
       await waitFor(() => server.lostCount === 1 && client.lostCount === 1);
       assert.equal(host.errors.length, 0);
     });
@@ -135,10 +135,10 @@ for (const fastPath of [true, false]) {
       for (let i = 0; i < count; i++) connectTCP(host, "127.0.0.1", portOf(port), factory, { fastPath, timeout: 20 });
       await waitFor(() => factory.built.filter((p) => p.connected).length === count, 30_000, "1000 connections");
       await waitFor(() => serverFactory.built.length === count, 30_000, "1000 accepts");
-      factory.built.forEach((p, i) => (p.transport as ITCPTransport).write(Buffer.from(`msg ${i}`)));
+      factory.built.forEach((p, i) => p.transport.write(Buffer.from(`msg ${i}`)));
       await waitFor(() => factory.built.every((p, i) => p.received === `msg ${i}`.length), 30_000, "1000 echoes");
       factory.built.forEach((p, i) => assert.equal(p.bytes().toString(), `msg ${i}`));
-      for (const p of factory.built) (p.transport as ITCPTransport).loseConnection();
+      for (const p of factory.built) p.transport.loseConnection();
       await waitFor(() => factory.built.every((p) => p.lostCount === 1), 30_000, "1000 closes");
       assert.equal(factory.failure, null);
       assert.equal(host.errors.length, 0);
@@ -151,9 +151,9 @@ for (const fastPath of [true, false]) {
       connectTCP(host, "127.0.0.1", portOf(port), factory, { fastPath });
       await waitFor(() => factory.built[0]?.connected === true);
       const client = factory.built[0] as Recorder;
-      (client.transport as ITCPTransport).write(Buffer.from("hello"));
+      client.transport.write(Buffer.from("hello"));
       await waitFor(() => client.received === 5);
-      (client.transport as ITCPTransport).loseConnection();
+      client.transport.loseConnection();
       await waitFor(() => factory.log.includes("doStop"));
       assert.deepEqual(factory.log, [
         "doStart",
@@ -184,18 +184,18 @@ for (const fastPath of [true, false]) {
       connectTCP(host, "127.0.0.1", portOf(port), factory, { fastPath });
       await waitFor(() => factory.built.length === 2 && factory.built.every((p) => p.connected));
       const [bad, good] = factory.built as [Recorder, Recorder];
-      (bad.transport as ITCPTransport).write(Buffer.from("boom"));
+      bad.transport.write(Buffer.from("boom"));
       await waitFor(() => bad.lostCount === 1);
       const badServer = serverFactory.built.find((p) => p.lostCount === 1) as Recorder;
       assert.equal(badServer.reason?.value, boom);
       assert.ok(bad.reason?.value instanceof ConnectionLost || bad.reason?.value instanceof ConnectionDone);
       assert.equal(host.errors.length, 1);
       assert.equal(host.errors[0]?.error, boom);
-      (good.transport as ITCPTransport).write(Buffer.from("still fine"));
+      good.transport.write(Buffer.from("still fine"));
       await waitFor(() => good.received === 10);
       assert.equal(good.bytes().toString(), "still fine");
       assert.equal(good.lostCount, 0);
-      (good.transport as ITCPTransport).loseConnection();
+      good.transport.loseConnection();
       await waitFor(() => good.lostCount === 1);
     });
   });
@@ -210,7 +210,7 @@ describe("abortConnection over TCP", () => {
     await waitFor(() => serverFactory.built[0]?.connected === true && factory.built[0]?.connected === true);
     const server = serverFactory.built[0] as Recorder;
     const client = factory.built[0] as Recorder;
-    (server.transport as ITCPTransport).abortConnection();
+    server.transport.abortConnection();
     await waitFor(() => client.lostCount === 1 && server.lostCount === 1);
     assert.equal(server.reason?.value.name, "ConnectionAborted");
     assert.ok(client.reason?.value instanceof ConnectionLost);
@@ -224,7 +224,7 @@ describe("listenTCP", () => {
     const host = newHost();
     const factory = new RecordingFactory(Echo);
     const port = listenTCP(host, 0, factory, { interface: "127.0.0.1" });
-    const address = port.getHost() as IPv4Address;
+    const address = port.getHost();
     assert.ok(address instanceof IPv4Address);
     assert.equal(address.type, "TCP");
     assert.ok(address.port > 0);
@@ -275,10 +275,10 @@ describe("listenTCP", () => {
     await waitFor(() => client.built[0]?.connected === true);
     const p = client.built[0] as Recorder;
     assert.ok(p.transport?.getPeer() instanceof IPv6Address);
-    (p.transport as ITCPTransport).write(Buffer.from("six"));
+    p.transport.write(Buffer.from("six"));
     await waitFor(() => p.received === 3);
     assert.equal(p.bytes().toString(), "six");
-    (p.transport as ITCPTransport).loseConnection();
+    p.transport.loseConnection();
     await waitFor(() => p.lostCount === 1);
   });
 
@@ -292,13 +292,13 @@ describe("listenTCP", () => {
     await waitFor(() => client.built[0]?.connected === true);
     await port.stopListening().asPromise();
     const p = client.built[0] as Recorder;
-    (p.transport as ITCPTransport).write(Buffer.from("after stop"));
+    p.transport.write(Buffer.from("after stop"));
     await waitFor(() => p.received === 10);
     const refused = new OrderFactory(Recorder);
     connectTCP(host, "127.0.0.1", number, refused);
     await waitFor(() => refused.failure !== null);
     assert.ok(refused.failure?.value instanceof ConnectionRefusedError);
-    (p.transport as ITCPTransport).loseConnection();
+    p.transport.loseConnection();
     await waitFor(() => p.lostCount === 1);
   });
 
@@ -356,7 +356,7 @@ describe("connectTCP failures", () => {
     const factory = new OrderFactory(Recorder);
     const notFound: net.LookupFunction = (hostname, _options, callback) => {
       const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-      process.nextTick(() => callback(error as NodeJS.ErrnoException, "", 4));
+      process.nextTick(() => callback(error, "", 4));
     };
     connectTCP(host, "nowhere.test", 80, factory, { lookup: notFound });
     await waitFor(() => factory.failure !== null);
@@ -404,12 +404,12 @@ describe("flow control with a slow reader", () => {
     await waitFor(() => serverFactory.built[0]?.connected === true && factory.built[0]?.connected === true);
     const server = serverFactory.built[0] as Recorder;
     const client = factory.built[0] as Recorder;
-    (client.transport as ITCPTransport).pauseProducing();
+    client.transport.pauseProducing();
     const chunk = pattern(8 * 1024, 9);
     let sent = 0;
     let running = true;
     let pauses = 0;
-    const t = server.transport as ITCPTransport;
+    const t = server.transport;
     const producer: IPushProducer = {
       pauseProducing: () => {
         running = false;
@@ -435,11 +435,11 @@ describe("flow control with a slow reader", () => {
     assert.ok(pauses >= 1);
     const rss = sent;
     assert.ok(rss < 32 * 1024 * 1024, `only kernel buffers plus the high-water mark were filled (sent ${sent})`);
-    (client.transport as ITCPTransport).resumeProducing();
+    client.transport.resumeProducing();
     await waitFor(() => running, 5000, "producer resumed");
     t.unregisterProducer();
     await waitFor(() => client.received === sent, 10_000, "all produced bytes arrive");
-    (client.transport as ITCPTransport).loseConnection();
+    client.transport.loseConnection();
     await waitFor(() => client.lostCount === 1 && server.lostCount === 1);
   });
 });

@@ -6,6 +6,14 @@ export type { IService, IServiceCollection } from "./i-service.js";
 export type { ITCPTransport } from "./i-tcp-transport.js";
 export type { IUDPTransport, IMulticastTransport, DatagramAddress } from "./i-udp-transport.js";
 export { type IProtocol, type IHalfCloseableProtocol, type CallbackResult, isHalfCloseable } from "./i-protocol.js";
+export {
+  type IBufferedProtocol,
+  type IBorrowingProtocol,
+  isBufferedProtocol,
+  borrowsReceivedData,
+  feedBufferedProtocol,
+  checkedBuffer,
+} from "./i-buffered-protocol.js";
 export type { IProtocolFactory, IClientFactory } from "./i-protocol-factory.js";
 export { type IConnector, ConnectorState } from "./i-connector.js";
 export type { IListeningPort } from "./i-listening-port.js";

@@ -73,7 +73,6 @@ export abstract class IntNStringReceiver<
 
   /** Drops what is buffered (a partial frame is never delivered). */
   override connectionLost(reason: Failure): void {
-    void reason;
     this.#framing.connectionLost();
   }
 

@@ -47,7 +47,6 @@ export class LineOnlyReceiver<F extends IProtocolFactory = IProtocolFactory, T e
 
   /** Drops what is buffered (an unfinished line is never delivered). */
   override connectionLost(reason: Failure): void {
-    void reason;
     this.#framing.connectionLost();
   }
 

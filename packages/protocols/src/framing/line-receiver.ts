@@ -90,7 +90,6 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
 
   /** Drops what is buffered (an unfinished line is never delivered). */
   override connectionLost(reason: Failure): void {
-    void reason;
     this.#framing.connectionLost();
   }
 
@@ -148,7 +147,11 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
    */
   sendLine(line: Uint8Array): void {
     assertBytes(line, "sendLine");
-    this.transport.write(Buffer.concat([line, this.delimiter]));
+    const delimiter = this.delimiter;
+    const frame = Buffer.allocUnsafe(line.length + delimiter.length);
+    frame.set(line, 0);
+    frame.set(delimiter, line.length);
+    this.transport.write(frame);
   }
 
   /**

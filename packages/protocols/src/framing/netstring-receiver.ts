@@ -16,8 +16,8 @@ import { checkMaxLength } from "./line-decoder.js";
 
 const debug = createDebug("torsion:protocols:netstring-receiver");
 
-const COLON = Buffer.from(":");
-const COMMA = Buffer.from(",");
+const COLON_BYTE = 0x3a; // ":"
+const COMMA_BYTE = 0x2c; // ","
 
 /** Options of {@link NetstringReceiver}. */
 export interface NetstringReceiverOptions {
@@ -68,7 +68,6 @@ export class NetstringReceiver<F extends IProtocolFactory = IProtocolFactory, T 
 
   /** Drops what is buffered (a partial netstring is never delivered). */
   override connectionLost(reason: Failure): void {
-    void reason;
     this.#framing.connectionLost();
   }
 
@@ -99,7 +98,14 @@ export class NetstringReceiver<F extends IProtocolFactory = IProtocolFactory, T 
    */
   sendString(data: Uint8Array): void {
     assertBytes(data, "sendString");
-    this.transport.write(Buffer.concat([Buffer.from(String(data.length), "latin1"), COLON, data, COMMA]));
+    const digits = String(data.length);
+    const start = digits.length + 1;
+    const frame = Buffer.allocUnsafe(start + data.length + 1);
+    frame.write(digits, 0, "latin1");
+    frame[start - 1] = COLON_BYTE;
+    frame.set(data, start);
+    frame[start + data.length] = COMMA_BYTE;
+    this.transport.write(frame);
   }
 
   /** How many received bytes are buffered and not yet delivered. */

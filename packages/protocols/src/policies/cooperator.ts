@@ -94,7 +94,7 @@ export class Cooperator {
    * Like {@link cooperate}, but returns only a Deferred of the task's end (the iterator,
    * or the failure): `doneDeferred` if given, otherwise a new one.
    */
-  coiterate(iterator: TaskIterator | Iterable<unknown>, doneDeferred: Deferred<TaskIterator> = new Deferred()): Deferred<TaskIterator> {
+  coiterate(iterator: TaskIterator | Iterable<unknown>, doneDeferred = new Deferred<TaskIterator>()): Deferred<TaskIterator> {
     this.cooperate(iterator).whenDone().chainDeferred(doneDeferred);
     return doneDeferred;
   }

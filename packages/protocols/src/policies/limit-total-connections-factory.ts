@@ -40,7 +40,7 @@ export interface LimitTotalConnectionsOptions {
  * const factory = new LimitTotalConnectionsFactory({ protocol: Echo, connectionLimit: 100, overflowProtocol: Busy });
  * ```
  */
-export class LimitTotalConnectionsFactory extends ServerFactory<IProtocol> implements IWrapperRegistry {
+export class LimitTotalConnectionsFactory extends ServerFactory implements IWrapperRegistry {
   /** Connections built and not yet lost (overflow ones included). */
   connectionCount = 0;
   connectionLimit: number | null;
@@ -76,13 +76,10 @@ export class LimitTotalConnectionsFactory extends ServerFactory<IProtocol> imple
   }
 
   /** Part of the wrapper contract; the count is taken in `buildProtocol`. */
-  registerProtocol(wrapper: ProtocolWrapper): void {
-    void wrapper;
-  }
+  registerProtocol(wrapper: ProtocolWrapper): void {}
 
   /** A counted connection was lost. */
   unregisterProtocol(wrapper: ProtocolWrapper): void {
-    void wrapper;
     this.connectionCount--;
   }
 }

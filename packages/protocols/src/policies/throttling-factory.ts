@@ -211,7 +211,6 @@ export class ThrottlingFactory extends WrappingFactory {
   }
 
   protected override wrapProtocol(inner: IProtocol, addr: IAddress): ProtocolWrapper {
-    void addr;
     return new ThrottlingProtocol(this, inner);
   }
 

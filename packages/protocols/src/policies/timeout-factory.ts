@@ -98,7 +98,6 @@ export class TimeoutFactory extends WrappingFactory {
   }
 
   protected override wrapProtocol(inner: IProtocol, addr: IAddress): ProtocolWrapper {
-    void addr;
     return new TimeoutProtocol(this, inner, this.timeoutPeriod);
   }
 }

@@ -73,7 +73,6 @@ export class WrappingFactory extends ClientFactory<ProtocolWrapper> implements I
 
   /** Override to wrap with a subclass of {@link ProtocolWrapper}. Called once per accepted connection. */
   protected wrapProtocol(inner: IProtocol, addr: IAddress): ProtocolWrapper {
-    void addr;
     return new ProtocolWrapper(this, inner);
   }
 

@@ -91,7 +91,6 @@ class NulProtocol extends Protocol {
   }
 
   override connectionLost(reason: Failure): void {
-    void reason;
     this.framing.connectionLost();
   }
 

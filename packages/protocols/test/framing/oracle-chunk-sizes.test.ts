@@ -44,7 +44,7 @@ for (const suite of ["line-receiver", "line-only-receiver", "netstring", "int-pr
         if (stream.length === 0) continue;
         const reference = canonical(replay(buildSubject, vector, [stream], { stopAtOwnClose: true }).canonical, "raw");
         if (reference.some((event) => event[0] === "lineLengthExceeded")) invalid += 1;
-        const max = vector.config["MAX_LENGTH"];
+        const max = vector.config.MAX_LENGTH;
         const sizes = sweepSizes(stream.length, typeof max === "number" ? [max] : []);
         for (const size of sizes) {
           check(vector, rechunk([stream], size), reference, `${vector.id} at chunk size ${size}`);

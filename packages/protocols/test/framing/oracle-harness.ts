@@ -78,10 +78,7 @@ export class RecordingTransport implements ITCPTransport {
   getHost(): IAddress {
     return this.#address;
   }
-  registerProducer(producer: IProducer, streaming: boolean): void {
-    void producer;
-    void streaming;
-  }
+  registerProducer(producer: IProducer, streaming: boolean): void {}
   unregisterProducer(): void {}
   pauseProducing(): void {}
   resumeProducing(): void {}
@@ -93,15 +90,11 @@ export class RecordingTransport implements ITCPTransport {
   getTcpNoDelay(): boolean {
     return true;
   }
-  setTcpNoDelay(enabled: boolean): void {
-    void enabled;
-  }
+  setTcpNoDelay(enabled: boolean): void {}
   getTcpKeepAlive(): boolean {
     return false;
   }
-  setTcpKeepAlive(enabled: boolean): void {
-    void enabled;
-  }
+  setTcpKeepAlive(enabled: boolean): void {}
 }
 
 /** A protocol under test, connected to a recording transport. */

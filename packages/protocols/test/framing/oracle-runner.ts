@@ -94,7 +94,7 @@ function checkExact(vector: FramingVector): void {
   assert.deepEqual(result.chunkEventEnds, expected.chunkEventEnds, "per-chunk attribution (chunkEventEnds)");
   if (vector.final === undefined) return;
   if (result.delivered === vector.chunks.length) assert.deepEqual(result.final, vector.final, "final state");
-  else if (vector.final["brokenPeer"] !== undefined)
+  else if (vector.final.brokenPeer !== undefined)
     assert.deepEqual(result.final, vector.final, "brokenPeer, which never resets, at the realistic stop");
 }
 
@@ -181,8 +181,8 @@ function rejection(
   assert.deepEqual(twisted[n - 1], ["loseConnection"]);
   const exceeded = twisted[n - 2] as OracleEvent;
   assert.equal(exceeded[0], "lineLengthExceeded");
-  const delimiter = unb64(vector.config["delimiter"] as string);
-  const max = vector.config["MAX_LENGTH"] as number;
+  const delimiter = unb64(vector.config.delimiter as string);
+  const max = vector.config.MAX_LENGTH as number;
   const argument = unb64(String(exceeded[1]));
   assert.equal(argument.length, max + 1, "Twisted rejected MAX_LENGTH + 1 buffered bytes");
   assert.equal(argument[max], delimiter[0], "whose last byte starts the delimiter");

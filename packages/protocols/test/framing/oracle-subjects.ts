@@ -101,18 +101,18 @@ const INT_CLASSES: Readonly<Record<string, IntNClass>> = {
 export const buildSubject: SubjectBuilder = (config) => {
   const recorder = new Recorder();
   const transport = new RecordingTransport(recorder);
-  const maxLength = config["MAX_LENGTH"] as number;
-  const cls = config["class"] as string;
+  const maxLength = config.MAX_LENGTH as number;
+  const cls = config.class as string;
   let protocol: LineReceiver | LineOnlyReceiver | NetstringReceiver | IntNStringReceiver;
   let finalState: () => Record<string, number> | undefined = () => undefined;
   let send: (method: string, data: Buffer) => void;
   if (cls === "LineReceiver") {
-    const p = new OracleLineReceiver(recorder, config["rawScript"] === true, unb64(config["delimiter"] as string), maxLength);
+    const p = new OracleLineReceiver(recorder, config.rawScript === true, unb64(config.delimiter as string), maxLength);
     finalState = () => ({ lineMode: p.lineMode ? 1 : 0 });
     send = (method, data) => (method === "sendLine" ? p.sendLine(data) : unknownMethod(method));
     protocol = p;
   } else if (cls === "LineOnlyReceiver") {
-    const p = new OracleLineOnlyReceiver(recorder, unb64(config["delimiter"] as string), maxLength);
+    const p = new OracleLineOnlyReceiver(recorder, unb64(config.delimiter as string), maxLength);
     send = (method, data) => (method === "sendLine" ? p.sendLine(data) : unknownMethod(method));
     protocol = p;
   } else if (cls === "NetstringReceiver") {

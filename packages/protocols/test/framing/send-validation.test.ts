@@ -11,7 +11,11 @@ import {
 } from "@torsion/protocols";
 import { StringTransport } from "@torsion/testing";
 
-type Sender = { makeConnection(t: StringTransport): unknown; send(data: unknown): void; name: string };
+interface Sender {
+  makeConnection(t: StringTransport): unknown;
+  send(data: unknown): void;
+  name: string;
+}
 
 const senders = (): Sender[] => {
   const wrap = <P extends { makeConnection(t: StringTransport): unknown }>(

@@ -218,7 +218,7 @@ export function twistedLineOnlyReceiver(config: LineModelConfig, chunks: readonl
     }
     buffer = all.subarray(start);
     for (const line of lines) {
-      if (line.length > maxLength) return exceeded(line);
+      if (line.length > maxLength) return void exceeded(line);
       events.push(["line", b64(line)]);
     }
     const counted = buffer.length - (keepMaxLengthLines ? partialDelimiter(buffer, delimiter) : 0);
@@ -239,12 +239,12 @@ export function twistedLineModel(
   keepMaxLengthLines = false,
 ): ModelRun | undefined {
   const model: LineModelConfig = {
-    delimiter: Buffer.from(String(config["delimiter"]), "base64"),
-    maxLength: config["MAX_LENGTH"] as number,
-    rawScript: config["rawScript"] === true,
+    delimiter: Buffer.from(String(config.delimiter), "base64"),
+    maxLength: config.MAX_LENGTH as number,
+    rawScript: config.rawScript === true,
   };
-  if (config["class"] === "LineReceiver") return twistedLineReceiver(model, chunks);
-  if (config["class"] === "LineOnlyReceiver") return twistedLineOnlyReceiver(model, chunks, keepMaxLengthLines);
+  if (config.class === "LineReceiver") return twistedLineReceiver(model, chunks);
+  if (config.class === "LineOnlyReceiver") return twistedLineOnlyReceiver(model, chunks, keepMaxLengthLines);
   return undefined;
 }
 
