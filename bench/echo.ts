@@ -116,7 +116,7 @@ async function runLoad(
     ? "load generator timed out"
     : r.code === 2
       ? "VERIFICATION FAILED (corrupt, missing or extra bytes)"
-      : `loadgen exit ${r.code ?? r.signal}`;
+      : `loadgen exit ${String(r.code ?? r.signal)}`;
   const error = `${why}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
   ctx.fail(`FAIL ${side} ${wl.name} round ${round + 1}: ${error}`);
   return { ...base, ...extra, error };
