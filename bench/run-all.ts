@@ -21,7 +21,7 @@ import { RESULTS_DIR } from "./lib/paths.js";
 import { hasTaskset, killAllServers } from "./lib/proc.js";
 import type { Result } from "./lib/result.js";
 import { stampOf, writeResultFiles } from "./lib/results-file.js";
-import { detailTable, notesText, summaryTable } from "./lib/table.js";
+import { detailTable, notesText, referenceTable, summaryTable } from "./lib/table.js";
 import { selectedBenches } from "./suite.js";
 
 const started = Date.now();
@@ -94,6 +94,9 @@ function report(config: BenchConfig, results: readonly Result[], samples: Record
     summaryTable(results),
     "",
     detailTable(results),
+    "",
+    "Reference servers in the same run (throughput as x raw node:net; CPU and memory as measured):",
+    referenceTable(results),
     "",
     notesText(results),
   ].join("\n");
