@@ -90,6 +90,15 @@ export const BENCHES: readonly BenchEntry[] = [
       return { results: withNote(out.results, note), samples: out.samples };
     },
   },
+  {
+    name: "c10k",
+    workloads: ["c10k"],
+    async run(ctx) {
+      const { sides, note } = availableSides(ctx, ctx.config.torsionEchoCmd, "echo server");
+      const out = await (await import("./c10k.js")).runC10kBench(ctx, sides);
+      return { results: withNote(out.results, note), samples: out.samples };
+    },
+  },
   { name: "framing", workloads: ["framing"], run: async (ctx) => ({ results: await runFramingIfPresent((m) => ctx.log(m)) }) },
   { name: "amp", workloads: ["amp"], run: async (ctx) => ({ results: await (await import("./amp.js")).runAmpBench(ctx) }) },
   { name: "process", workloads: ["process"], run: async (ctx) => ({ results: await (await import("./process.js")).runProcessBench(ctx) }) },

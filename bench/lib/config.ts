@@ -19,6 +19,7 @@ export const ALL_WORKLOADS = [
   "idle1000",
   "udp64",
   "udp1k",
+  "c10k",
   "framing",
   "amp",
   "process",
