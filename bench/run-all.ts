@@ -95,9 +95,9 @@ function report(config: BenchConfig, results: readonly Result[], samples: Record
     "",
     detailTable(results),
     "",
-    "Reference servers in the same run (throughput as x raw node:net; CPU and memory as measured):",
-    referenceTable(results),
-    "",
+    ...(referenceTable(results) === ""
+      ? []
+      : ["Reference servers in the same run (throughput as x raw node:net; CPU and memory as measured):", referenceTable(results), ""]),
     notesText(results),
   ].join("\n");
   process.stdout.write(`${out}\n`);

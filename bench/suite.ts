@@ -99,6 +99,15 @@ export const BENCHES: readonly BenchEntry[] = [
       return { results: withNote(out.results, note), samples: out.samples };
     },
   },
+  {
+    name: "cli",
+    workloads: ["cli-workers", "portforward"],
+    async run(ctx) {
+      const loadgen = await buildLoadgen();
+      const { runCliBench } = await import("./cli.js");
+      return { results: await runCliBench(ctx, loadgen.ok ? loadgen.path : null, loadgen.ok ? "" : loadgen.reason) };
+    },
+  },
   { name: "framing", workloads: ["framing"], run: async (ctx) => ({ results: await runFramingIfPresent((m) => ctx.log(m)) }) },
   { name: "amp", workloads: ["amp"], run: async (ctx) => ({ results: await (await import("./amp.js")).runAmpBench(ctx) }) },
   { name: "process", workloads: ["process"], run: async (ctx) => ({ results: await (await import("./process.js")).runProcessBench(ctx) }) },

@@ -20,6 +20,8 @@ export const ALL_WORKLOADS = [
   "udp64",
   "udp1k",
   "c10k",
+  "cli-workers",
+  "portforward",
   "framing",
   "amp",
   "process",
