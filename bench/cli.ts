@@ -110,7 +110,10 @@ async function started(ctx: BenchContext, argv: readonly string[], port: number,
   }
 }
 
-type Acc = { raw: Load[]; torsion: Load[] };
+interface Acc {
+  raw: Load[];
+  torsion: Load[];
+}
 
 function toResult(
   group: string,
@@ -192,7 +195,7 @@ async function portforwardBench(ctx: BenchContext, loadgen: string): Promise<Res
   try {
     const accs: Record<string, Acc> = { pp50x64: { raw: [], torsion: [] }, stream10x64k: { raw: [], torsion: [] } };
     for (let round = 0; round < ctx.config.rounds; round++) {
-      for (const side of (round % 2 === 0 ? ["raw", "torsion"] : ["torsion", "raw"]) as ("raw" | "torsion")[]) {
+      for (const side of round % 2 === 0 ? ["raw", "torsion"] : ["torsion", "raw"]) {
         const port = await freeTcpPort();
         const argv =
           side === "raw"
