@@ -21,6 +21,7 @@ import { makeResult, median, sideStats, skipped, type Result } from "./lib/resul
 
 const TORSION_BIN = path.join(REPO_DIR, "packages", "torsion", "bin", "torsion.js");
 const CLK_TCK = 100;
+const SIDES: readonly ("raw" | "torsion")[] = ["raw", "torsion"];
 
 /** CPU ticks of a process and all its descendants. */
 function treeTicks(pid: number): number {
@@ -195,7 +196,7 @@ async function portforwardBench(ctx: BenchContext, loadgen: string): Promise<Res
   try {
     const accs: Record<string, Acc> = { pp50x64: { raw: [], torsion: [] }, stream10x64k: { raw: [], torsion: [] } };
     for (let round = 0; round < ctx.config.rounds; round++) {
-      for (const side of round % 2 === 0 ? ["raw", "torsion"] : ["torsion", "raw"]) {
+      for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
         const port = await freeTcpPort();
         const argv =
           side === "raw"
