@@ -5,7 +5,7 @@
  * 0.8×; like Torsion's AMP it writes the requests made while one chunk is handled at once),
  * interleaved round by round in the same run; plus box encode/decode MB/s (info).
  * Runs are short: AMP_DUR (1.5 s measured) after AMP_WARM (0.5 s), ROUNDS rounds.
- * Skipped when WORKLOADS selects other workloads; the Twisted line is skipped without
+ * Runs when WORKLOADS includes `amp` (the default: all); the Twisted line is skipped without
  * /usr/bin/python3 and Twisted.
  */
 import { spawnSync } from "node:child_process";
@@ -50,7 +50,6 @@ async function once(ctx: BenchContext, stack: Stack, warm: number, dur: number):
 }
 
 export async function runAmpBench(ctx: BenchContext): Promise<Result[]> {
-  if (process.env.WORKLOADS?.trim()) return [skipped("amp", "sum-100-in-flight", "calls/s", null, "WORKLOADS selects other workloads")];
   const warm = Number(process.env.AMP_WARM ?? "0.5");
   const dur = Number(process.env.AMP_DUR ?? "1.5");
   const twistedOk = spawnSync(PYTHON, ["-c", "import twisted.protocols.amp"], { stdio: "ignore" }).status === 0;

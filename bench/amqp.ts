@@ -7,11 +7,13 @@
  * Each line's note gives the broker's CPU (% of one core) during the Torsion and the
  * amqplib runs, so the reader sees whether the broker was the bottleneck.
  * AMQP_MESSAGES (20,000) per publish/consume run, AMQP_RPC_CALLS (2,000). Skipped without
- * rabbitmq-server or when WORKLOADS selects other workloads.
+ * rabbitmq-server. Plus, without a broker: the frame decoder's MB/s on 1 KiB body frames fed
+ * in 4 KiB chunks (info). In smoke mode (BENCH_SMOKE=1) only the decoder runs: starting a
+ * RabbitMQ node takes up to 30 s, more than the whole smoke budget.
  */
 import { readFileSync } from "node:fs";
 import amqplib from "amqplib";
-import { connectAmqp, type AmqpChannel, type AmqpConnection } from "@torsion/amqp";
+import { connectAmqp, FrameDecoder, FRAME_END, FrameType, type AmqpChannel, type AmqpConnection } from "@torsion/amqp";
 import { RabbitMQNode, rabbitmqAvailable } from "@torsion/amqp/testing";
 import { NodeReactor } from "@torsion/reactor";
 import type { BenchContext } from "./lib/context.js";
@@ -170,9 +172,53 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const cpuNote = (cpu: Record<Side, number[]>, client: Record<Side, number[]>): string =>
   `broker CPU ${median(cpu.torsion).toFixed(0)}% (Torsion runs) / ${median(cpu.amqplib).toFixed(0)}% (amqplib runs) of one core; client process ${median(client.torsion).toFixed(0)}% / ${median(client.amqplib).toFixed(0)}%`;
 
+/** 1 KiB body frames on channel 1, back to back, `count` of them. */
+function bodyFrames(count: number): Buffer {
+  const one = Buffer.alloc(8 + BODY.length);
+  one.writeUInt8(FrameType.body, 0);
+  one.writeUInt16BE(1, 1);
+  one.writeUInt32BE(BODY.length, 3);
+  BODY.copy(one, 7);
+  one.writeUInt8(FRAME_END, 7 + BODY.length);
+  return Buffer.concat(Array.from({ length: count }, () => one));
+}
+
+/** MB/s of FrameDecoder over `seconds` (whole passes over 4 MiB of frames in 4 KiB chunks). */
+function decoderMBps(seconds: number): number {
+  const stream = bodyFrames(4096);
+  const start = process.hrtime.bigint();
+  let bytes = 0;
+  let elapsed = 0;
+  do {
+    const decoder = new FrameDecoder({ frameMax: 131072 });
+    let frames = 0;
+    for (let at = 0; at < stream.length; at += 4096) {
+      decoder.feed(stream.subarray(at, at + 4096));
+      while (decoder.next() !== undefined) frames += 1;
+    }
+    if (frames !== 4096) throw new Error(`frame decoder returned ${frames} frames, expected 4096`);
+    bytes += stream.length;
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  } while (elapsed < seconds);
+  return bytes / elapsed / 1e6;
+}
+
+function decoderResult(ctx: BenchContext): Result {
+  const seconds = ctx.config.smoke ? 0.1 : 1;
+  const xs: number[] = [];
+  for (let round = 0; round < ctx.config.rounds; round += 1) xs.push(decoderMBps(seconds));
+  return makeResult("amqp", "frame-decode-1k", "MB/s", sideStats(xs, 0), sideStats(xs, 0), null, "in process, 4 KiB chunks; no baseline");
+}
+
 export async function runAmqpBench(ctx: BenchContext): Promise<Result[]> {
-  if (process.env.WORKLOADS?.trim()) return [skipped("amqp", "publish-confirm", "msg/s", null, "WORKLOADS selects other workloads")];
-  if (!rabbitmqAvailable()) return [skipped("amqp", "publish-confirm", "msg/s", null, "rabbitmq-server missing")];
+  const decode = decoderResult(ctx);
+  if (ctx.config.smoke)
+    return [decode, skipped("amqp", "publish-confirm", "msg/s", null, "smoke mode: no RabbitMQ node (its start takes up to 30 s)")];
+  if (!rabbitmqAvailable()) return [decode, skipped("amqp", "publish-confirm", "msg/s", null, "rabbitmq-server missing")];
+  return [decode, ...(await runBrokerBench(ctx))];
+}
+
+async function runBrokerBench(ctx: BenchContext): Promise<Result[]> {
   const n = Number(process.env.AMQP_MESSAGES ?? "20000");
   const calls = Number(process.env.AMQP_RPC_CALLS ?? "2000");
   ctx.log("amqp: starting a private RabbitMQ node");

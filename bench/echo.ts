@@ -7,9 +7,10 @@
 import path from "node:path";
 import { rmSync } from "node:fs";
 import type { BenchContext } from "./lib/context.js";
-import { sidesForRound, type Side, type WorkloadName } from "./lib/config.js";
-import { freeTcpPort, pinned, runCommand, ServerProcess, outputSummary, waitForListening } from "./lib/proc.js";
-import { makeResult, median, sideStats, skipped, type Result, type Target } from "./lib/result.js";
+import type { Side, WorkloadName } from "./lib/config.js";
+import { freeTcpPort, pinned, runCommand, ServerProcess, outputSummary, statusKb, waitForListening } from "./lib/proc.js";
+import { makeResult, median, sideStats, skipped, type Result, type SideStats, type Target } from "./lib/result.js";
+import { referenceServers, type EchoServer } from "./lib/reference-servers.js";
 
 type Transport = "tcp" | "unix";
 
@@ -52,7 +53,8 @@ export const ECHO_WORKLOADS: readonly EchoWorkload[] = [
 /** One load run's outcome. */
 export interface EchoSample {
   readonly round: number;
-  readonly side: Side;
+  /** `raw`, `torsion`, or a reference server's name. */
+  readonly side: string;
   readonly workload: WorkloadName;
   readonly rc: number | null;
   readonly ok: boolean;
@@ -95,7 +97,7 @@ async function runLoad(
   target: string,
   server: ServerProcess,
   round: number,
-  side: Side,
+  side: string,
 ): Promise<EchoSample> {
   const { dur, warm, loadgenCpu } = ctx.config;
   const argv = pinned(loadgenCpu, [loadgen, "-t", target, ...wl.args, "-d", String(dur), "-w", String(warm), "-P", String(server.pid)]);
@@ -116,13 +118,13 @@ async function runLoad(
     ? "load generator timed out"
     : r.code === 2
       ? "VERIFICATION FAILED (corrupt, missing or extra bytes)"
-      : `loadgen exit ${r.code ?? r.signal}`;
+      : `loadgen exit ${String(r.code ?? r.signal)}`;
   const error = `${why}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
   ctx.fail(`FAIL ${side} ${wl.name} round ${round + 1}: ${error}`);
   return { ...base, ...extra, error };
 }
 
-function failedSample(round: number, side: Side, wl: EchoWorkload, error: string): EchoSample {
+function failedSample(round: number, side: string, wl: EchoWorkload, error: string): EchoSample {
   return {
     round,
     side,
@@ -141,10 +143,11 @@ function failedSample(round: number, side: Side, wl: EchoWorkload, error: string
 /** A started echo server and where it listens, or why it did not start. */
 type Started = { readonly server: ServerProcess; readonly target: string; readonly sock: string | null } | { readonly error: string };
 
-/** Starts a fresh `side` server on `transport` and waits until it accepts connections. */
-async function startServer(ctx: BenchContext, side: Side, transport: Transport, round: number): Promise<Started> {
+/** Starts a fresh server on `transport` and waits until it accepts connections. */
+async function startServer(ctx: BenchContext, srv: EchoServer, transport: Transport, round: number): Promise<Started> {
   const { config } = ctx;
-  const cmd = side === "raw" ? config.rawEchoCmd : config.torsionEchoCmd;
+  const side = srv.name;
+  const cmd = srv.cmd;
   const sock = transport === "unix" ? path.join(ctx.tmpDir, `echo-${side}-${round}.sock`) : null;
   const port = sock === null ? await freeTcpPort() : 0;
   const server = new ServerProcess(pinned(config.serverCpu, [...cmd, sock ?? String(port)]));
@@ -159,25 +162,47 @@ async function startServer(ctx: BenchContext, side: Side, transport: Transport, 
   }
 }
 
+/** Server memory of one round of the TCP workloads: VmRSS once listening, VmHWM after the last workload. */
+export interface MemorySample {
+  readonly round: number;
+  readonly side: string;
+  readonly startRssKb: number | null;
+  readonly endHwmKb: number | null;
+}
+
+/** `list` rotated left by `by`, so each server takes each position in turn. */
+function rotated<T>(list: readonly T[], by: number): T[] {
+  const n = list.length;
+  return n === 0 ? [] : list.map((_, i) => list[(i + by) % n]!);
+}
+
 /**
- * One round of one transport: a fresh server per side, both running, then every workload
- * against each side back to back (order alternating per workload and round), so drift of
- * the machine hits both sides alike. The idle server sleeps on the same CPU meanwhile.
+ * One round of one transport: a fresh server per side, all running, then every workload
+ * against each server back to back (order rotating per workload and round), so drift of
+ * the machine hits all alike. The idle servers sleep on the same CPU meanwhile.
  */
 async function runRound(
   ctx: BenchContext,
   loadgen: string,
-  sides: readonly Side[],
+  servers: readonly EchoServer[],
   transport: Transport,
   wls: readonly EchoWorkload[],
   round: number,
-): Promise<EchoSample[]> {
-  const started = new Map<Side, Started>();
+): Promise<{ samples: EchoSample[]; memory: MemorySample[] }> {
+  const started = new Map<string, Started>();
   const samples: EchoSample[] = [];
+  const startRss = new Map<string, number | null>();
+  const memory: MemorySample[] = [];
   try {
-    for (const side of sides) started.set(side, await startServer(ctx, side, transport, round));
+    for (const srv of servers) {
+      const st = await startServer(ctx, srv, transport, round);
+      started.set(srv.name, st);
+      startRss.set(srv.name, "error" in st ? null : (statusKb(st.server.pid, "VmRSS") ?? null));
+    }
     for (const [i, wl] of wls.entries()) {
-      for (const side of sidesForRound(round + i).filter((s) => sides.includes(s))) {
+      for (const srv of rotated(servers, round + i)) {
+        if (srv.firstOnly === true && i > 0) continue;
+        const side = srv.name;
         const st = started.get(side)!;
         if ("error" in st) {
           samples.push(failedSample(round, side, wl, st.error));
@@ -194,7 +219,10 @@ async function runRound(
         samples.push(s);
       }
     }
-    return samples;
+    for (const [side, st] of started)
+      if (!("error" in st) && st.server.alive)
+        memory.push({ round, side, startRssKb: startRss.get(side) ?? null, endHwmKb: statusKb(st.server.pid, "VmHWM") ?? null });
+    return { samples, memory };
   } finally {
     for (const st of started.values()) {
       if ("error" in st) continue;
@@ -208,52 +236,165 @@ function fmt(v: number | null, digits = 0): string {
   return v === null ? "-" : v.toFixed(digits);
 }
 
-function summarise(wl: EchoWorkload, samples: readonly EchoSample[]): Result {
-  const side = (s: Side) => {
-    const mine = samples.filter((x) => x.side === s && x.workload === wl.name);
-    const good = mine.filter((x) => x.ok && x.value !== null);
-    const hwm = median(good.flatMap((x) => (x.hwmKb === null ? [] : [x.hwmKb / 1024])));
-    return sideStats(
-      good.map((x) => x.value!),
-      mine.length - good.length,
-      {
-        cpuUsPerOp: median(good.flatMap((x) => (x.cpuUsPerOp === null ? [] : [x.cpuUsPerOp]))),
-        peakRssMiB: hwm,
-        p50Us: median(good.flatMap((x) => (x.p50Us === null ? [] : [x.p50Us]))),
-        errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
-      },
-    );
-  };
+function sideOf(samples: readonly EchoSample[], name: string, workload: WorkloadName): SideStats {
+  const mine = samples.filter((x) => x.side === name && x.workload === workload);
+  const good = mine.filter((x) => x.ok && x.value !== null);
+  const hwm = median(good.flatMap((x) => (x.hwmKb === null ? [] : [x.hwmKb / 1024])));
+  return sideStats(
+    good.map((x) => x.value!),
+    mine.length - good.length,
+    {
+      cpuUsPerOp: median(good.flatMap((x) => (x.cpuUsPerOp === null ? [] : [x.cpuUsPerOp]))),
+      peakRssMiB: hwm,
+      p50Us: median(good.flatMap((x) => (x.p50Us === null ? [] : [x.p50Us]))),
+      errors: mine.flatMap((x) => (x.error === undefined ? [] : [x.error])).slice(0, 3),
+    },
+  );
+}
+
+function refsOf(names: readonly string[], stats: (name: string) => SideStats): Record<string, SideStats> | undefined {
+  const out: Record<string, SideStats> = {};
+  for (const n of names) {
+    const s = stats(n);
+    if (s.samples.length > 0 || s.failures > 0) out[n] = s;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+function summarise(wl: EchoWorkload, samples: readonly EchoSample[], refNames: readonly string[]): Result {
   const lgBusy = median(
     samples.filter((x) => x.workload === wl.name && x.ok).flatMap((x) => (x.loadgenCpuPct === null ? [] : [x.loadgenCpuPct])),
   );
   const note = lgBusy !== null && lgBusy >= 90 ? `load generator ${lgBusy.toFixed(0)}% busy: client-bound, read CPU us/op` : undefined;
-  return makeResult(`echo-${wl.transport}`, wl.name, wl.unit, side("raw"), side("torsion"), wl.target, note);
+  const r = makeResult(
+    `echo-${wl.transport}`,
+    wl.name,
+    wl.unit,
+    sideOf(samples, "raw", wl.name),
+    sideOf(samples, "torsion", wl.name),
+    wl.target,
+    note,
+  );
+  const refs = refsOf(refNames, (n) => sideOf(samples, n, wl.name));
+  return refs === undefined ? r : { ...r, refs };
+}
+
+/** Server CPU µs per 64 B message on pp50x64, as a row of its own (target: at most uvloop's). */
+function cpuRow(samples: readonly EchoSample[], refNames: readonly string[]): Result | null {
+  const cpu = (name: string): SideStats => {
+    const xs = samples
+      .filter((x) => x.side === name && x.workload === "pp50x64" && x.ok)
+      .flatMap((x) => (x.cpuUsPerOp === null ? [] : [x.cpuUsPerOp]));
+    return sideStats(xs, 0);
+  };
+  const raw = cpu("raw");
+  const torsion = cpu("torsion");
+  if (raw.median === null && torsion.median === null) return null;
+  const refs = refsOf(refNames, cpu);
+  const uvloop = refs?.uvloop?.median ?? null;
+  const base = makeResult(
+    "echo-tcp",
+    "cpu-us-per-64B-msg",
+    "us/op",
+    raw,
+    torsion,
+    null,
+    "server CPU µs per message on pp50x64 (all threads); target: at most uvloop's in the same run",
+  );
+  const status =
+    uvloop === null || torsion.median === null || base.status === "FAIL" ? base.status : torsion.median <= uvloop ? "pass" : "miss";
+  return { ...base, status, lowerIsBetter: true, ...(refs === undefined ? {} : { refs }) };
+}
+
+/** RSS at start and peak RSS after all the TCP workloads of a round, as rows (MiB). */
+function memoryRows(memory: readonly MemorySample[], refNames: readonly string[], tcpNames: readonly string[]): Result[] {
+  if (memory.length === 0) return [];
+  const of = (name: string, pick: (m: MemorySample) => number | null): SideStats =>
+    sideStats(
+      memory
+        .filter((m) => m.side === name)
+        .flatMap((m) => {
+          const v = pick(m);
+          return v === null ? [] : [v / 1024];
+        }),
+      0,
+    );
+  const start = (m: MemorySample): number | null => m.startRssKb;
+  const peak = (m: MemorySample): number | null => m.endHwmKb;
+  const rawStart = of("raw", start);
+  const torStart = of("torsion", start);
+  const startRow = makeResult(
+    "memory",
+    "rss-start",
+    "MiB",
+    rawStart,
+    torStart,
+    null,
+    "server VmRSS once listening; target: at most raw node:net + 5 MiB",
+  );
+  const startStatus =
+    rawStart.median === null || torStart.median === null ? startRow.status : torStart.median <= rawStart.median + 5 ? "pass" : "miss";
+  const startRefs = refsOf(refNames, (n) => of(n, start));
+  const peakRefs = refsOf(refNames, (n) => of(n, peak));
+  const peakRow = makeResult(
+    "memory",
+    "peak-rss-tcp",
+    "MiB",
+    of("raw", peak),
+    of("torsion", peak),
+    { op: "<=", value: 1.0 },
+    `server VmHWM after the TCP workloads of a round (${tcpNames.join(", ")})`,
+  );
+  return [
+    { ...startRow, status: startStatus, lowerIsBetter: true, ...(startRefs === undefined ? {} : { refs: startRefs }) },
+    { ...peakRow, lowerIsBetter: true, ...(peakRefs === undefined ? {} : { refs: peakRefs }) },
+  ];
 }
 
 /**
  * Runs the selected echo workloads for `config.rounds` rounds and returns one `Result`
- * per workload, plus every raw sample (for the JSON file).
+ * per workload (with the reference servers that ran as `refs`), the CPU and memory rows,
+ * plus every raw sample (for the results files).
  */
 export async function runEchoBench(
   ctx: BenchContext,
   loadgen: string | null,
   skipReason: string,
   sides: ReadonlySet<Side>,
-): Promise<{ results: Result[]; samples: EchoSample[] }> {
+): Promise<{ results: Result[]; samples: (EchoSample | MemorySample)[] }> {
   const wls = ECHO_WORKLOADS.filter((w) => ctx.config.workloads.has(w.name));
   if (wls.length === 0) return { results: [], samples: [] };
   if (loadgen === null) {
     ctx.fail(`SKIP TCP/Unix echo: ${skipReason}`);
     return { results: wls.map((w) => skipped(`echo-${w.transport}`, w.name, w.unit, w.target, skipReason)), samples: [] };
   }
+  const mains: EchoServer[] = [];
+  if (sides.has("raw")) mains.push({ name: "raw", cmd: ctx.config.rawEchoCmd });
+  if (sides.has("torsion")) mains.push({ name: "torsion", cmd: ctx.config.torsionEchoCmd });
+  const refs = await referenceServers(ctx);
+  const refNames = refs.map((r) => r.name);
   const samples: EchoSample[] = [];
+  const memory: MemorySample[] = [];
   for (let round = 0; round < ctx.config.rounds; round++) {
-    const order = sidesForRound(round).filter((s) => sides.has(s));
+    const servers = [...(round % 2 === 0 ? mains : [...mains].reverse()), ...refs];
     for (const transport of ["tcp", "unix"] as const) {
       const mine = wls.filter((w) => w.transport === transport);
-      if (mine.length > 0) samples.push(...(await runRound(ctx, loadgen, order, transport, mine, round)));
+      if (mine.length === 0) continue;
+      const out = await runRound(ctx, loadgen, servers, transport, mine, round);
+      samples.push(...out.samples);
+      if (transport === "tcp") memory.push(...out.memory);
     }
   }
-  return { results: wls.map((w) => summarise(w, samples)), samples };
+  const extra = [
+    cpuRow(samples, refNames),
+    ...memoryRows(
+      memory,
+      refNames,
+      wls.filter((w) => w.transport === "tcp").map((w) => w.name),
+    ),
+  ];
+  return {
+    results: [...wls.map((w) => summarise(w, samples, refNames)), ...extra.filter((r): r is Result => r !== null)],
+    samples: [...samples, ...memory.map((m) => ({ kind: "memory", ...m }))],
+  };
 }

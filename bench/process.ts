@@ -11,9 +11,12 @@ import type { BenchContext } from "./lib/context.js";
 import { makeResult, sideStats, type Result, type Target } from "./lib/result.js";
 
 const TARGET: Target = { op: ">=", value: 0.95 };
-const CHILDREN = 200;
+const SMOKE = process.env.BENCH_SMOKE === "1";
+/** Children per spawn run (16 in smoke mode). */
+const CHILDREN = SMOKE ? 16 : 200;
 const CONCURRENCY = 8;
-const CAT_BYTES = 64 * 1024 * 1024;
+/** Bytes through cat per run (4 MiB in smoke mode). */
+const CAT_BYTES = (SMOKE ? 4 : 64) * 1024 * 1024;
 const CHUNK = randomBytes(64 * 1024);
 
 async function inBatches(total: number, concurrency: number, one: () => Promise<void>): Promise<void> {
@@ -160,12 +163,12 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
     ),
     makeResult(
       "process",
-      "cat-64MiB",
+      `cat-${CAT_BYTES / 1024 / 1024}MiB`,
       "MB/s",
       sideStats(catRate.raw, catFailures),
       sideStats(catRate.torsion, catFailures),
       TARGET,
-      "64 MiB written to cat with flow control and read back",
+      `${CAT_BYTES / 1024 / 1024} MiB written to cat with flow control and read back`,
     ),
   ];
 }

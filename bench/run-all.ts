@@ -4,25 +4,25 @@
  *
  * Knobs (environment): ROUNDS (3), DUR (3 s measured), WARM (1 s warm-up), WORKLOADS
  * (space/comma list, default all), SERVER_CPU (1), LOADGEN_CPU (0), IDLE_CONNS (1000),
- * RAW_ECHO_CMD / TORSION_ECHO_CMD / RAW_UDP_CMD / TORSION_UDP_CMD (argv overrides).
- * Progress goes to stderr; the tables go to stdout.
+ * RAW_ECHO_CMD / TORSION_ECHO_CMD / RAW_UDP_CMD / TORSION_UDP_CMD (argv overrides),
+ * BENCH_SMOKE=1 (a fraction of a second per benchmark). `--compare FILE` prints the change
+ * of every row against an earlier run (bench/results/*.jsonl or *.json).
+ * Progress goes to stderr; the tables go to stdout; results to bench/results/<stamp>.{json,jsonl,md}.
  * Exit status: 0 when no run failed (misses against targets are reported, not fatal),
  * 1 when any run FAILED (verification, crash, timeout), 2 on a usage error.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runEchoBench } from "./echo.js";
-import { runIdleRssBench } from "./idle-rss.js";
-import { runUdpBench } from "./udp.js";
-import { buildLoadgen, buildUdpgen } from "./lib/c-tools.js";
-import { loadConfig, type BenchConfig, type Side } from "./lib/config.js";
+import { compareRuns, compareTable, parseResults } from "./lib/compare.js";
+import { loadConfig, type BenchConfig } from "./lib/config.js";
 import type { BenchContext } from "./lib/context.js";
-import { runFramingIfPresent } from "./lib/framing-loader.js";
-import { exists, RESULTS_DIR } from "./lib/paths.js";
+import { RESULTS_DIR } from "./lib/paths.js";
 import { hasTaskset, killAllServers } from "./lib/proc.js";
 import type { Result } from "./lib/result.js";
-import { detailTable, notesText, summaryTable } from "./lib/table.js";
+import { stampOf, writeResultFiles } from "./lib/results-file.js";
+import { detailTable, notesText, referenceTable, summaryTable } from "./lib/table.js";
+import { selectedBenches } from "./suite.js";
 
 const started = Date.now();
 const log = (m: string): void => {
@@ -31,15 +31,6 @@ const log = (m: string): void => {
 const fail = (m: string): void => {
   process.stderr.write(`\n!!!!! ${m}\n\n`);
 };
-
-/** Which sides can run: Torsion only once its server script has been built. */
-function availableSides(torsionCmd: readonly string[], what: string): { sides: Set<Side>; note: string } {
-  const missing = torsionCmd.filter((a) => a.endsWith(".js") && !exists(a));
-  if (missing.length === 0) return { sides: new Set<Side>(["raw", "torsion"]), note: "" };
-  const note = `Torsion ${what} not built (${missing.join(", ")}); raw baseline only`;
-  fail(`SKIP Torsion ${what}: ${note}`);
-  return { sides: new Set<Side>(["raw"]), note };
-}
 
 function installCleanup(tmpDir: string): void {
   const cleanup = (): void => {
@@ -77,34 +68,14 @@ function meta(config: BenchConfig): Record<string, unknown> {
 }
 
 async function runEverything(ctx: BenchContext): Promise<{ results: Result[]; samples: Record<string, unknown> }> {
-  const { config } = ctx;
-  const echoSides = availableSides(config.torsionEchoCmd, "echo server");
-  const udpSides = availableSides(config.torsionUdpCmd, "UDP echo server");
-  const loadgen = await buildLoadgen();
-  const echo = await runEchoBench(ctx, loadgen.ok ? loadgen.path : null, loadgen.ok ? "" : loadgen.reason, echoSides.sides);
-  const idle = await runIdleRssBench(ctx, echoSides.sides, echoSides.note);
-  const udpgen =
-    config.workloads.has("udp64") || config.workloads.has("udp1k") ? await buildUdpgen() : { ok: false as const, reason: "not selected" };
-  const udp = await runUdpBench(ctx, udpgen.ok ? udpgen.path : null, udpgen.ok ? "" : udpgen.reason, udpSides.sides);
-  const framing = config.workloads.has("framing") ? await runFramingIfPresent(log) : [];
-  const withNote = (rs: Result[], note: string): Result[] =>
-    note === "" ? rs : rs.map((r) => ({ ...r, note: r.note === undefined ? note : `${r.note}; ${note}` }));
-  return {
-    results: [
-      ...withNote(echo.results, echoSides.note),
-      ...withNote(idle.results, echoSides.note),
-      ...withNote(udp.results, udpSides.note),
-      ...framing,
-      ...(await (await import("./amp.js")).runAmpBench(ctx)),
-      ...(await (await import("./process.js")).runProcessBench(ctx)),
-      ...(await (await import("./threads.js")).runThreadsBench(ctx)),
-      ...(await (await import("./tls.js")).runTLSBench(ctx)),
-      ...(await (await import("./memcache.js")).runMemcacheBench(ctx)),
-      ...(await (await import("./amqp.js")).runAmqpBench(ctx)),
-      ...(await (await import("./redis.js")).runRedisBench(ctx)),
-    ],
-    samples: { echo: echo.samples, idle: idle.samples, udp: udp.samples },
-  };
+  const results: Result[] = [];
+  const samples: Record<string, unknown> = {};
+  for (const bench of selectedBenches(ctx.config.workloads)) {
+    const out = await bench.run(ctx);
+    results.push(...out.results);
+    if (out.samples !== undefined) samples[bench.name] = out.samples;
+  }
+  return { results, samples };
 }
 
 const loadAtStart = os.loadavg();
@@ -124,25 +95,30 @@ function report(config: BenchConfig, results: readonly Result[], samples: Record
     "",
     detailTable(results),
     "",
+    ...(referenceTable(results) === ""
+      ? []
+      : ["Reference servers in the same run (throughput as x raw node:net; CPU and memory as measured):", referenceTable(results), ""]),
     notesText(results),
   ].join("\n");
   process.stdout.write(`${out}\n`);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-  const file = path.join(RESULTS_DIR, `${stamp}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify({ meta: { ...meta(config), elapsedS: (Date.now() - started) / 1000, loadAvgStart: loadAtStart, loadAvgEnd: os.loadavg() }, results, samples }, null, 2)}\n`,
-  );
-  return file;
+  const runMeta = { ...meta(config), elapsedS: (Date.now() - started) / 1000, loadAvgStart: loadAtStart, loadAvgEnd: os.loadavg() };
+  return writeResultFiles(RESULTS_DIR, stampOf(new Date()), runMeta, results, samples).jsonl;
+}
+
+/** `--compare FILE` from the command line, or null; throws on other arguments. */
+function compareArg(argv: readonly string[]): string | null {
+  if (argv.length === 0) return null;
+  if (argv[0] === "--compare" && argv[1] !== undefined && argv.length === 2) return argv[1];
+  throw new Error(`usage: run-all.js [--compare FILE], got ${argv.join(" ")}`);
 }
 
 async function main(): Promise<void> {
   let config: BenchConfig;
+  let compareWith: string | null;
+  let oldRows: ReturnType<typeof parseResults> = [];
   try {
+    compareWith = compareArg(process.argv.slice(2));
+    if (compareWith !== null) oldRows = parseResults(readFileSync(compareWith, "utf8"));
     config = loadConfig();
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
@@ -155,7 +131,11 @@ async function main(): Promise<void> {
   log(`rounds=${config.rounds} warm=${config.warm}s dur=${config.dur}s workloads=${[...config.workloads].join(" ")}`);
   const { results, samples } = await runEverything({ config, tmpDir, log, fail });
   const file = report(config, results, samples);
-  log(`wrote ${file}`);
+  log(`wrote ${file} (and .json, .md)`);
+  if (compareWith !== null)
+    process.stdout.write(
+      `\nchange against ${compareWith}:\n${compareTable(compareRuns(oldRows, parseResults(readFileSync(file, "utf8"))))}\n`,
+    );
   const failed = results.filter((r) => r.status === "FAIL");
   if (failed.length > 0) {
     fail(`FAIL: ${failed.map((r) => r.workload).join(", ")} (see the notes above)`);

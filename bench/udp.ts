@@ -105,7 +105,7 @@ async function runLoad(
     ? "udpgen timed out"
     : r.code === 2
       ? "VERIFICATION FAILED (corrupt or duplicate datagrams)"
-      : `udpgen exit ${r.code ?? r.signal}`;
+      : `udpgen exit ${String(r.code ?? r.signal)}`;
   const error = `${why}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
   ctx.fail(`FAIL ${side} ${wl.name} round ${round + 1}: ${error}`);
   return { ...sample, error };
@@ -156,7 +156,7 @@ async function runRound(
         }
         const s = await runLoad(ctx, udpgen, wl, st.port, st.server, round, side);
         ctx.log(
-          `r${round + 1} ${side.padEnd(7)} ${wl.name.padEnd(18)} ${s.ok ? `${s.value?.toFixed(0)} dgram/s lost=${s.lost} cpu=${s.cpuUsPerOp?.toFixed(1)}us/op` : "FAIL"}`,
+          `r${round + 1} ${side.padEnd(7)} ${wl.name.padEnd(18)} ${s.ok ? `${s.value?.toFixed(0) ?? "-"} dgram/s lost=${s.lost} cpu=${s.cpuUsPerOp?.toFixed(1) ?? "-"}us/op` : "FAIL"}`,
         );
         samples.push(s);
       }

@@ -36,3 +36,10 @@ export function buildLoadgen(): Promise<Tool> {
 export function buildUdpgen(): Promise<Tool> {
   return compile(path.join(BENCH_DIR, "clients", "udpgen.c"), path.join(BUILD_DIR, "udpgen"), ["-Wall"]);
 }
+
+/** The yardstick's C epoll echo server (a reference: the practical ceiling). */
+export function buildCEpollEcho(): Promise<Tool> {
+  const src = path.join(SHARED_BENCH, "servers", "c-epoll-echo.c");
+  if (!exists(src)) return Promise.resolve({ ok: false, reason: `${src} is absent` });
+  return compile(src, path.join(BUILD_DIR, "c-epoll-echo"), []);
+}

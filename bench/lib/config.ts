@@ -1,6 +1,6 @@
 /**
  * The benchmark knobs, read once from the environment:
- * `ROUNDS`, `DUR`, `WARM`, `WORKLOADS`, `SERVER_CPU`, `LOADGEN_CPU`, `IDLE_CONNS`,
+ * `ROUNDS`, `DUR`, `WARM`, `WORKLOADS`, `SERVER_CPU`, `LOADGEN_CPU`, `IDLE_CONNS`, `BENCH_SMOKE`,
  * and command overrides `RAW_ECHO_CMD`, `TORSION_ECHO_CMD`, `RAW_UDP_CMD`, `TORSION_UDP_CMD`
  * (space-separated argv; the port or socket path is appended as the last argument).
  */
@@ -19,7 +19,17 @@ export const ALL_WORKLOADS = [
   "idle1000",
   "udp64",
   "udp1k",
+  "c10k",
+  "cli-workers",
+  "portforward",
   "framing",
+  "amp",
+  "process",
+  "threads",
+  "tls",
+  "memcache",
+  "amqp",
+  "redis",
 ] as const;
 
 /** A workload name. */
@@ -45,7 +55,25 @@ export interface BenchConfig {
   readonly torsionEchoCmd: readonly string[];
   readonly rawUdpCmd: readonly string[];
   readonly torsionUdpCmd: readonly string[];
+  /**
+   * Smoke mode (`BENCH_SMOKE=1`): one round of a fraction of a second per load run and small
+   * counts everywhere, only to check that every benchmark still produces a figure.
+   * @default false
+   */
+  readonly smoke: boolean;
 }
+
+/** Environment defaults that smoke mode gives the benchmarks reading their own knobs. */
+export const SMOKE_ENV: Readonly<Record<string, string>> = {
+  TLS_WARM: "0",
+  TLS_DUR: "0.2",
+  AMP_WARM: "0.05",
+  AMP_DUR: "0.2",
+  MEMCACHE_OPS: "400",
+  REDIS_PIPELINE: "2000",
+  REDIS_SEQUENTIAL: "100",
+  FRAMING_ROUNDS: "1",
+};
 
 function num(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -73,18 +101,21 @@ function workloads(): ReadonlySet<WorkloadName> {
 
 /** Reads the environment; throws a clear error on a bad value. */
 export function loadConfig(): BenchConfig {
+  const smoke = process.env.BENCH_SMOKE === "1";
+  if (smoke) for (const [k, v] of Object.entries(SMOKE_ENV)) process.env[k] ??= v;
   return {
-    rounds: Math.round(num("ROUNDS", 3, 1, 50)),
-    dur: num("DUR", 3, 0.2, 60),
-    warm: num("WARM", 1, 0, 30),
+    rounds: Math.round(num("ROUNDS", smoke ? 1 : 3, 1, 50)),
+    dur: num("DUR", smoke ? 0.1 : 3, 0.05, 60),
+    warm: num("WARM", smoke ? 0 : 1, 0, 30),
     workloads: workloads(),
     serverCpu: process.env.SERVER_CPU ?? "1",
     loadgenCpu: process.env.LOADGEN_CPU ?? "0",
-    idleConns: Math.round(num("IDLE_CONNS", 1000, 1, 10000)),
+    idleConns: Math.round(num("IDLE_CONNS", smoke ? 50 : 1000, 1, 10000)),
     rawEchoCmd: cmd("RAW_ECHO_CMD", [process.execPath, benchScript("servers/raw-net-echo.js")]),
     torsionEchoCmd: cmd("TORSION_ECHO_CMD", [process.execPath, TORSION_ECHO_JS]),
     rawUdpCmd: cmd("RAW_UDP_CMD", [process.execPath, benchScript("servers/raw-dgram-echo.js")]),
     torsionUdpCmd: cmd("TORSION_UDP_CMD", [process.execPath, benchScript("servers/torsion-udp-echo.js")]),
+    smoke,
   };
 }
 

@@ -64,7 +64,7 @@ export async function runFramingIfPresent(log: (m: string) => void): Promise<Res
     const out: unknown = await Promise.race([(run as () => Promise<unknown>)(), limit]);
     return Array.isArray(out) ? out.map(normalise) : [skipped("framing", "framing", "", null, "runFramingBench() did not return an array")];
   } catch (e) {
-    const failed = sideStats([], 1, { errors: [String((e as Error).message ?? e)] });
+    const failed = sideStats([], 1, { errors: [e instanceof Error ? e.message : String(e)] });
     return [makeResult("framing", "framing", "", failed, failed, null, "runFramingBench() threw")];
   } finally {
     clearTimeout(timer);

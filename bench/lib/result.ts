@@ -52,6 +52,10 @@ export interface Result {
   readonly status: Status;
   /** Free text: skips, losses, warnings. */
   readonly note?: string;
+  /** Reference servers measured in the same run (e.g. `onread`, `uvloop`), by name. */
+  readonly refs?: Readonly<Record<string, SideStats>>;
+  /** The figure is a cost (memory, latency, CPU): lower is better. Guessed from the unit when absent. */
+  readonly lowerIsBetter?: boolean;
 }
 
 /** Median of a non-empty list, else `null`. */

@@ -89,3 +89,30 @@ export function notesText(results: readonly Result[]): string {
   }
   return lines.join("\n");
 }
+
+/**
+ * The issue-16-style table: each row that has reference servers, with every server side by
+ * side: throughput rows as ratios to raw node:net, cost rows (CPU, memory) as absolute figures.
+ */
+export function referenceTable(results: readonly Result[]): string {
+  const withRefs = results.filter((r) => r.refs !== undefined);
+  if (withRefs.length === 0) return "";
+  const names = [...new Set(withRefs.flatMap((r) => Object.keys(r.refs ?? {})))];
+  const header = ["workload", "unit", "raw", "torsion", ...names];
+  const rows = withRefs.map((r) => {
+    const base = r.raw.median;
+    const show = (m: number | null | undefined): string => {
+      if (m == null) return "-";
+      if (r.lowerIsBetter === true) return fmtNum(m);
+      return base === null || base === 0 ? "-" : `x${(m / base).toFixed(2)}`;
+    };
+    return [
+      r.workload,
+      r.lowerIsBetter === true ? r.unit : "x raw",
+      show(r.raw.median),
+      show(r.torsion.median),
+      ...names.map((n) => show(r.refs?.[n]?.median)),
+    ];
+  });
+  return renderTable(header, rows);
+}

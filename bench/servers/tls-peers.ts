@@ -19,7 +19,7 @@ const [mode = "", a1 = "", a2 = "", a3 = "", a4 = "0.5", a5 = "1.5"] = process.a
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
