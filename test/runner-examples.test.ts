@@ -44,7 +44,7 @@ function ask(port: number, send: string, until: RegExp): Promise<string> {
 const file = join(dir, "payload.txt");
 writeFileSync(file, "hello from the file\n");
 
-const cases: Array<{ example: string; args?: string[]; send: string; until: RegExp }> = [
+const cases: { example: string; args?: string[]; send: string; until: RegExp }[] = [
   { example: "echo-server/main.js", send: "ping\n", until: /^ping\n$/ },
   { example: "endpoint-echo/server.js", send: "pong\n", until: /^pong\n$/ },
   { example: "tls-echo/server.js", send: "plain\n", until: /^plain\n$/ },
@@ -69,7 +69,7 @@ describe("the example servers under torsion serve", { timeout: 60_000 }, () => {
 
   it("runs as npx torsion from the workspace (the bin linked into node_modules/.bin)", async () => {
     const env = { ...process.env };
-    delete env["NODE_TEST_CONTEXT"];
+    delete env.NODE_TEST_CONTEXT;
     const child = spawn("npx", ["--no-install", "torsion", "--version"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => (out += t));

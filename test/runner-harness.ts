@@ -30,7 +30,7 @@ const started = new Set<RunnerProcess>();
 /** Starts `node torsion.js ...args` from the repository root, in its own process group. */
 export function startRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunnerProcess {
   const childEnv = { ...process.env, ...env };
-  delete childEnv["NODE_TEST_CONTEXT"];
+  delete childEnv.NODE_TEST_CONTEXT;
   const child = spawn(process.execPath, [torsionBin, ...args], {
     cwd: repoRoot,
     env: childEnv,
@@ -40,11 +40,11 @@ export function startRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}
   let out = "";
   let err = "";
   const wakers = new Set<() => void>();
-  child.stdout!.setEncoding("utf8").on("data", (text: string) => {
+  child.stdout.setEncoding("utf8").on("data", (text: string) => {
     out += text;
     for (const wake of [...wakers]) wake();
   });
-  child.stderr!.setEncoding("utf8").on("data", (text: string) => (err += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (err += text));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -164,7 +164,7 @@ export function firstLine(port: number, ms = 10_000): Promise<{ line: string; so
  * The first line of `clients` concurrent connections. Every socket is closed when any of
  * them fails, so a failure cannot leave sockets holding the test process open.
  */
-export async function firstLines(port: number, clients: number, ms = 10_000): Promise<Array<{ line: string; socket: net.Socket }>> {
+export async function firstLines(port: number, clients: number, ms = 10_000): Promise<{ line: string; socket: net.Socket }[]> {
   const settled = await Promise.allSettled(Array.from({ length: clients }, () => firstLine(port, ms)));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed === undefined) return settled.map((r) => (r as PromiseFulfilledResult<{ line: string; socket: net.Socket }>).value);

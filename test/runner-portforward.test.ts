@@ -64,7 +64,7 @@ async function startTwistedEcho(): Promise<number> {
   let out = "";
   return withDeadline(
     new Promise<number>((resolve) => {
-      child.stdout!.setEncoding("utf8").on("data", (text: string) => {
+      child.stdout.setEncoding("utf8").on("data", (text: string) => {
         out += text;
         const match = /port (\d+)/.exec(out);
         if (match !== null) resolve(Number(match[1]));
@@ -91,7 +91,7 @@ describe("torsion portforward", { timeout: 90_000 }, () => {
   });
 
   const missing = twistedAvailable();
-  const twistedTest = missing !== null && process.env["CI"] !== "true" ? { skip: missing } : {};
+  const twistedTest = missing !== null && process.env.CI !== "true" ? { skip: missing } : {};
   it("forwards 10 MiB both ways byte-exact to a Python Twisted echo server", twistedTest, async () => {
     assert.equal(missing, null, missing ?? "");
     const proxy = await startProxy(`tcp:127.0.0.1:${await startTwistedEcho()}`);

@@ -28,29 +28,26 @@ describe("torsion --workers 2", { timeout: 60_000 }, () => {
     await runner.waitFor(/worker \d+ ready[\s\S]*worker \d+ ready/, 20_000);
   });
 
-  it(
-    "serves 200 concurrent clients, spread across both workers",
-    {
-      todo: "fails since merging main at 01:45 (some of 200 concurrent first connections get no reply within 15 s; passed before the merge): under investigation",
-    },
-    async () => {
-      const connections: Array<{ line: string; socket: net.Socket }> = await firstLines(port, 200, 15_000);
-      const counts = new Map<number, number>();
-      for (const { line } of connections) counts.set(Number(line), (counts.get(Number(line)) ?? 0) + 1);
-      for (const { socket } of connections) socket.destroy();
-      assert.deepEqual(
-        [...counts.keys()].sort(),
-        readyPids(runner).sort(),
-        "every client was served by one of the two workers, and both served",
-      );
-      for (const [pid, count] of counts) assert.ok(count >= 20, `worker ${pid} served ${count} of 200`);
-    },
-  );
+  it("serves 200 concurrent clients, spread across both workers", async () => {
+    const connections: { line: string; socket: net.Socket }[] = await firstLines(port, 200, 15_000);
+    const counts = new Map<number, number>();
+    for (const { line } of connections) counts.set(Number(line), (counts.get(Number(line)) ?? 0) + 1);
+    for (const { socket } of connections) socket.destroy();
+    assert.deepEqual(
+      [...counts.keys()].sort(),
+      readyPids(runner).sort(),
+      "every client was served by one of the two workers, and both served",
+    );
+    for (const [pid, count] of counts) assert.ok(count >= 20, `worker ${pid} served ${count} of 200`);
+  });
 
   it("restarts a worker killed with SIGKILL, and the new one serves", async () => {
     const [victim] = readyPids(runner);
     process.kill(victim!, "SIGKILL");
-    const match = await runner.waitFor(new RegExp(`worker ${victim} died \\(SIGKILL\\); restarting[\\s\\S]*worker (\\d+) ready`), 20_000);
+    const match = await runner.waitFor(
+      new RegExp(`worker ${String(victim)} died \\(SIGKILL\\); restarting[\\s\\S]*worker (\\d+) ready`),
+      20_000,
+    );
     const fresh = Number(match[1]);
     assert.notEqual(fresh, victim);
     const served = new Set(await pidsOf(port, 20));
@@ -60,7 +57,7 @@ describe("torsion --workers 2", { timeout: 60_000 }, () => {
 
   it("rolls every worker on SIGHUP without refusing a connection", async () => {
     const before = new Set(readyPids(runner));
-    let refused = 0;
+    const failures: string[] = [];
     let served = 0;
     const seen = new Set<number>();
     let rolling = true;
@@ -69,8 +66,8 @@ describe("torsion --workers 2", { timeout: 60_000 }, () => {
         try {
           for (const pid of await pidsOf(port, 4)) seen.add(pid);
           served += 4;
-        } catch {
-          refused++;
+        } catch (error) {
+          failures.push(String(error));
         }
       }
     })();
@@ -78,7 +75,7 @@ describe("torsion --workers 2", { timeout: 60_000 }, () => {
     await runner.waitFor(/reload done/, 30_000);
     rolling = false;
     await client;
-    assert.equal(refused, 0, "no connection failed during the reload");
+    assert.deepEqual(failures, [], "no connection failed during the reload");
     assert.ok(served > 0);
     const after = await pidsOf(port, 20);
     for (const pid of after) assert.ok(!before.has(pid), `pid ${pid} is a new worker`);

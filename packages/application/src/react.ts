@@ -8,8 +8,8 @@ export type ReactMain<R, A extends readonly unknown[]> = (reactor: R, ...argv: A
 /** The exit code for how `main` ended: 0, an {@link ExitError}'s code, or 1 (reported). */
 function exitCodeOf(failure: Failure | null): number {
   if (failure === null) return 0;
-  const exit = failure.check(ExitError);
-  if (exit !== null) return (failure.value as ExitError).exitCode;
+  const exit = failure.value;
+  if (exit instanceof ExitError) return exit.exitCode;
   reportError(failure, "react: main failed");
   return 1;
 }

@@ -13,6 +13,25 @@ interface Attempt {
   failure: Failure | null;
 }
 
+/** Options of {@link StreamServerEndpointService}. */
+export interface StreamServerEndpointServiceOptions {
+  /**
+   * How logs name the endpoint, e.g. the description it was built from (`tcp:8080`).
+   * @default the endpoint's own `toString()` if it has one, else its class name
+   */
+  readonly description?: string;
+}
+
+/** A readable name for `endpoint`: its own `toString()` when it defines one, else its class name. */
+export function describeEndpoint(endpoint: object): string {
+  const own = (endpoint as { toString?: unknown }).toString;
+  if (typeof own === "function" && own !== Object.prototype.toString) {
+    const text: unknown = own.call(endpoint);
+    if (typeof text === "string") return text;
+  }
+  return endpoint.constructor.name === "Object" || endpoint.constructor.name === "" ? "an endpoint" : endpoint.constructor.name;
+}
+
 /**
  * Listens on `endpoint` with `factory` while running (Twisted's
  * `StreamServerEndpointService`). Listening starts in `privilegedStartService`.
@@ -27,12 +46,15 @@ interface Attempt {
 export class StreamServerEndpointService extends Service {
   readonly endpoint: ListeningEndpoint;
   readonly factory: IProtocolFactory;
+  /** How logs name the endpoint (see {@link StreamServerEndpointServiceOptions.description}). */
+  readonly description: string;
   #attempt: Attempt | null = null;
 
-  constructor(endpoint: ListeningEndpoint, factory: IProtocolFactory) {
+  constructor(endpoint: ListeningEndpoint, factory: IProtocolFactory, options: StreamServerEndpointServiceOptions = {}) {
     super();
     this.endpoint = endpoint;
     this.factory = factory;
+    this.description = options.description ?? describeEndpoint(endpoint);
   }
 
   /** The listening port, once listening. */
@@ -71,7 +93,10 @@ export class StreamServerEndpointService extends Service {
       (failure) => {
         attempt.failure = failure;
         if (failure.check(CancelledError) === null)
-          log.failure("could not listen on {endpoint}", failure, { endpoint: String(this.endpoint) });
+          log.failure("could not listen on {endpoint}: {reason}", failure, {
+            endpoint: this.description,
+            reason: failure.getErrorMessage(),
+          });
         if (!attempt.done.called) attempt.done.callback(null);
         return null;
       },

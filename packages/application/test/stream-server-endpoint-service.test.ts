@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Factory, Protocol } from "@torsion/core";
-import { BufferingObserver, globalLogPublisher } from "@torsion/logger";
+import { BufferingObserver, formatEvent, globalLogPublisher } from "@torsion/logger";
+import { fail } from "@torsion/defer";
 import { MultiService, StreamServerEndpointService } from "@torsion/application";
 import { failureResultOf, successResultOf } from "@torsion/testing";
 import { FakeServerEndpoint } from "./helpers.js";
@@ -32,6 +33,27 @@ describe("StreamServerEndpointService", () => {
       assert.equal(buffer.events.length, 1);
       assert.equal(buffer.events[0]?.level, "critical");
       assert.match(String(buffer.events[0]?.fields.endpoint), /fake:endpoint/);
+    } finally {
+      globalLogPublisher.removeObserver(buffer.observer);
+    }
+  });
+
+  it("names an endpoint without its own toString by its description or class, never [object Object], and logs the reason", () => {
+    class PlainEndpoint {
+      listen(): ReturnType<FakeServerEndpoint["listen"]> {
+        return fail(new Error("bind EADDRINUSE 127.0.0.1:8080"));
+      }
+    }
+    const buffer = new BufferingObserver();
+    globalLogPublisher.addObserver(buffer.observer);
+    try {
+      failureResultOf(new StreamServerEndpointService(new PlainEndpoint(), factory).startService());
+      failureResultOf(new StreamServerEndpointService(new PlainEndpoint(), factory, { description: "tcp:8080" }).startService());
+      const lines = buffer.events.map((e) => formatEvent(e));
+      assert.deepEqual(lines, [
+        "could not listen on PlainEndpoint: bind EADDRINUSE 127.0.0.1:8080",
+        "could not listen on tcp:8080: bind EADDRINUSE 127.0.0.1:8080",
+      ]);
     } finally {
       globalLogPublisher.removeObserver(buffer.observer);
     }

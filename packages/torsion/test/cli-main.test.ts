@@ -112,6 +112,6 @@ describe("runService", () => {
     assert.equal(await runService({ reactor, service, log }), 70);
     const critical = events.events.filter((e) => e.level === "critical");
     assert.equal(critical.length, 1);
-    assert.match(String(critical[0]!.fields["message"]), /no luck/);
+    assert.match(String(critical[0]!.fields.message), /no luck/);
   });
 });

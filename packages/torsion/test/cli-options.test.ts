@@ -35,7 +35,7 @@ describe("parseOptions", () => {
   it("refuses unknown options, missing values, values for flags and repeats of single options", () => {
     assert.throws(
       () => parseOptions(["--nope"], SPECS),
-      (e: unknown) => e instanceof RunnerUsageError && /unknown option --nope/.test(e.message),
+      (e: unknown) => e instanceof RunnerUsageError && e.message.includes("unknown option --nope"),
     );
     assert.throws(() => parseOptions(["--dest"], SPECS), /--dest needs a value/);
     assert.throws(() => parseOptions(["--help=yes"], SPECS), /--help takes no value/);

@@ -7,6 +7,7 @@ import { ExitStatus, exitStatusFor } from "../dist/cli/exit-status.js";
 import { BUILTIN_PLUGINS, candidateModules, lookUpPlugin } from "../dist/cli/plugin-lookup.js";
 import type { RunnerPlugin } from "../dist/cli/plugin.js";
 import { serveTargetOf } from "../dist/cli/user-module.js";
+import { WORKER_BACKLOG, workerDescription } from "../dist/cli/listen-service.js";
 import { ModuleExportError, ModuleLoadError, PluginNotFoundError, RunnerUsageError, ServiceStartError } from "../dist/errors.js";
 
 const fake: RunnerPlugin = {
@@ -54,7 +55,7 @@ describe("plugin lookup", () => {
     };
     await assert.rejects(
       lookUpPlugin("web", missing),
-      (e: unknown) => e instanceof PluginNotFoundError && /tried the built-in plugins, torsion-plugin-web/.test(e.message),
+      (e: unknown) => e instanceof PluginNotFoundError && e.message.includes("tried the built-in plugins, torsion-plugin-web"),
     );
     const notAPlugin = { cwd: "/app", resolve: () => "file:///x.js", importer: async () => ({ plugin: 42 }) };
     await assert.rejects(lookUpPlugin("web", notAPlugin), /torsion-plugin-web has no plugin export/);
@@ -81,7 +82,7 @@ describe("what a served module exports", () => {
   it("refuses a missing export or one of the wrong kind with ModuleExportError", () => {
     assert.throws(
       () => serveTargetOf({}, null, "m.js"),
-      (e: unknown) => e instanceof ModuleExportError && /m\.js has none of the exports makeService, factory, default/.test(e.message),
+      (e: unknown) => e instanceof ModuleExportError && e.message.includes("m.js has none of the exports makeService, factory, default"),
     );
     assert.throws(() => serveTargetOf({ factory }, "nope", "m.js"), /no export named "nope"/);
     assert.throws(() => serveTargetOf({ factory: 3 }, null, "m.js"), /is not a protocol factory/);
@@ -99,5 +100,18 @@ describe("exit statuses", () => {
     assert.equal(exitStatusFor(new Failure(new CannotListenError("127.0.0.1", 80, new Error("EADDRINUSE")))), 69);
     assert.equal(exitStatusFor(new Error("a bug")), ExitStatus.EX_SOFTWARE);
     assert.equal(exitStatusFor("not even an error"), 70);
+  });
+});
+
+describe("the listen backlog of a --workers worker", () => {
+  it("is raised to Node's default for stream server descriptions that give none, and kept when given", () => {
+    assert.equal(WORKER_BACKLOG, 511);
+    assert.equal(workerDescription("tcp:8080:interface=127.0.0.1"), "tcp:8080:interface=127.0.0.1:backlog=511");
+    assert.equal(workerDescription("tcp6:8080"), "tcp6:8080:backlog=511");
+    assert.equal(workerDescription("unix:/tmp/s.sock"), "unix:/tmp/s.sock:backlog=511");
+    assert.equal(workerDescription("tcp:8080:backlog=20"), "tcp:8080:backlog=20");
+    assert.equal(workerDescription("tcp:8080:127.0.0.1:20"), "tcp:8080:127.0.0.1:20");
+    assert.equal(workerDescription("tcp6:8080:20"), "tcp6:8080:20");
+    assert.equal(workerDescription("udp:8080"), "udp:8080");
   });
 });

@@ -9,10 +9,10 @@ class FakeWorker implements WorkerHandle {
   static nextPid = 1000;
   readonly pid = FakeWorker.nextPid++;
   readonly signals: NodeJS.Signals[] = [];
-  readonly #ready: Array<() => void> = [];
-  readonly #exit: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
+  readonly #ready: (() => void)[] = [];
+  readonly #exit: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
   on(event: "ready" | "exit", listener: (...args: never[]) => void): void {
-    if (event === "ready") this.#ready.push(listener as () => void);
+    if (event === "ready") this.#ready.push(listener);
     else this.#exit.push(listener as (code: number | null, signal: NodeJS.Signals | null) => void);
   }
   kill(signal: NodeJS.Signals): void {

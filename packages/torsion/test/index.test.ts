@@ -33,7 +33,7 @@ describe("the torsion umbrella package", () => {
   it("exports the connect timeout as TimeoutError and the Deferred timeout as DeferredTimeoutError", () => {
     assert.ok(new torsion.TimeoutError() instanceof ConnectError);
     assert.equal(torsion.DeferredTimeoutError, DeferTimeoutError);
-    assert.notEqual(torsion.TimeoutError as unknown, torsion.DeferredTimeoutError as unknown);
+    assert.notEqual(torsion.TimeoutError, torsion.DeferredTimeoutError);
   });
 
   it("offers react on the default reactor next to the application layer and the logger", () => {
@@ -61,7 +61,7 @@ describe("the torsion umbrella package", () => {
   it("lets a protocol written against the umbrella API be tested with the kit", () => {
     class Echo extends torsion.Protocol {
       override dataReceived(data: Buffer): void {
-        this.transport!.write(data);
+        this.transport.write(data);
       }
     }
     const transport = new testing.StringTransport();
