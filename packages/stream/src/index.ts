@@ -14,6 +14,8 @@ export { StreamPort, type AcceptPath, type StreamTuning } from "./stream-port.js
 export { StreamConnector, type StreamConnectorOptions } from "./stream-connector.js";
 export {
   prepareOnce,
+  withFactoryPrepare,
+  type IStreamPreparingFactory,
   type StreamBinding,
   type StreamPortBinding,
   type StreamConnectorTarget,
