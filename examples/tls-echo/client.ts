@@ -24,7 +24,7 @@ class EchoClient extends Protocol {
 
   send(message: string): void {
     this.#expected = Buffer.byteLength(message);
-    this.transport!.write(Buffer.from(message));
+    this.transport.write(Buffer.from(message));
   }
 
   override dataReceived(data: Buffer): void {
@@ -47,7 +47,7 @@ async function main(description: string, message: string): Promise<void> {
   const client = await connectProtocol(clientFromString(reactor, description), new EchoClient(gotReply, lost));
   client.send(message);
   console.log(`server echoed: ${await Promise.race([reply, closed])}`);
-  client.transport!.loseConnection();
+  client.transport.loseConnection();
 }
 
 const [description, message = "hello over TLS"] = process.argv.slice(2);

@@ -14,7 +14,7 @@ class Echo extends Protocol {
   }
 
   override dataReceived(data: Buffer): void {
-    this.transport!.write(data);
+    this.transport.write(data);
   }
 }
 
@@ -28,7 +28,7 @@ if (runDirectly) {
     serverFromString(reactor, description)
       .listen(Factory.forProtocol(Echo))
       .addCallbacks(
-        (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${port.getHost()}`)),
+        (port) => reactor.callWhenRunning(() => console.log(`tls echo server listening on ${String(port.getHost())}`)),
         (failure) => {
           console.log(`cannot listen on ${description}: ${failure.getErrorMessage()}`);
           process.exitCode = 1;

@@ -137,6 +137,11 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     return this.#lower;
   }
 
+  /** Whether TLS runs natively on the socket under the lower transport (else over a Duplex). */
+  get native(): boolean {
+    return this.#native;
+  }
+
   /** Whether the handshake has completed. */
   get handshakeDone(): boolean {
     return this.#secure;
@@ -209,10 +214,12 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
   readonly #onSecure = (): void => {
     const socket = this.#socket;
     if (socket === null) return;
+    // Node types it as always set; it is null (or absent) when the peer was authorized.
+    const authorizationError = socket.authorizationError as Error | null | undefined;
     if (
       this.#options.role === "server" &&
-      socket.authorizationError !== null &&
-      socket.authorizationError !== undefined &&
+      authorizationError !== null &&
+      authorizationError !== undefined &&
       (this.#options.contextFactory.tlsOptionsFor("server", "").rejectUnauthorized ?? false)
     ) {
       this.#fail(
