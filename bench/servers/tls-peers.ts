@@ -3,19 +3,38 @@
  * generator used against every server (raw, Torsion, Python Twisted), TLS 1.3 with
  * TLS_AES_128_GCM_SHA256 only.
  *   tls-peers.js raw-server|torsion-server KEY CERT        prints "listening PORT"
- *   tls-peers.js client PORT CA WORKLOAD WARM DUR          prints {"ops":..,"seconds":..,"errors":..}
+ *   tls-peers.js client PORT CA WORKLOAD WARM DUR [PID]    prints {"ops":..,"seconds":..,"errors":..,"cpuSeconds":..}
+ * With PID (the server's), the client reads the server's CPU time (/proc/PID/stat, user +
+ * system) at the start and end of the measured window: `cpuSeconds` (null without it).
  * Workloads: pp50x64 (50 connections, one 64 B message in flight each: msg/s),
  * stream10x64k (10 connections streaming 64 KiB writes: MB/s), churn (connect, handshake,
  * one echo, close, 8 at a time: handshakes/s). Loopback only.
  */
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import tls from "node:tls";
 import { NodeReactor } from "@torsion/reactor";
 import { Factory, Protocol } from "@torsion/core";
 import { CertificateOptions, listenSSL } from "@torsion/tls";
 
 const CIPHERS = "TLS_AES_128_GCM_SHA256";
-const [mode = "", a1 = "", a2 = "", a3 = "", a4 = "0.5", a5 = "1.5"] = process.argv.slice(2);
+const [mode = "", a1 = "", a2 = "", a3 = "", a4 = "0.5", a5 = "1.5", a6 = ""] = process.argv.slice(2);
+
+/** User + system CPU seconds of process `pid` (all threads), or null when unreadable. */
+function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 (utime, stime) are at 11 and 12 after the command name.
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux that Node supports. */
+const CLOCK_TICKS = os.platform() === "linux" ? 100 : Number.NaN;
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
@@ -59,7 +78,7 @@ function connect(port: number, ca: Buffer): Promise<tls.TLSSocket> {
   });
 }
 
-async function client(port: number, ca: Buffer, workload: string, warm: number, dur: number): Promise<void> {
+async function client(port: number, ca: Buffer, workload: string, warm: number, dur: number, serverPid: number): Promise<void> {
   let ops = 0;
   let errors = 0;
   let counting = false;
@@ -114,21 +133,24 @@ async function client(port: number, ca: Buffer, workload: string, warm: number, 
   }
   await new Promise((r) => setTimeout(r, warm * 1000));
   counting = true;
+  const cpuStart = serverPid > 0 ? cpuSecondsOf(serverPid) : null;
   const start = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, dur * 1000));
   counting = false;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpuEnd = serverPid > 0 ? cpuSecondsOf(serverPid) : null;
+  const cpuSeconds = cpuStart === null || cpuEnd === null ? null : cpuEnd - cpuStart;
   running = false;
   for (const s of sockets) s.destroy();
   const value = workload === "stream10x64k" ? ops / 1e6 : ops;
-  console.log(JSON.stringify({ ops: value, seconds, errors }));
+  console.log(JSON.stringify({ ops: value, seconds, errors, cpuSeconds }));
   setTimeout(() => process.exit(0), 100);
 }
 
 if (mode === "raw-server") rawServer(a1, a2);
 else if (mode === "torsion-server") torsionServer(a1, a2);
-else if (mode === "client") void client(Number(a1), readFileSync(a2), a3, Number(a4), Number(a5));
+else if (mode === "client") void client(Number(a1), readFileSync(a2), a3, Number(a4), Number(a5), Number(a6 || "0"));
 else {
-  console.error("usage: tls-peers.js raw-server|torsion-server KEY CERT | client PORT CA WORKLOAD WARM DUR");
+  console.error("usage: tls-peers.js raw-server|torsion-server KEY CERT | client PORT CA WORKLOAD WARM DUR [PID]");
   process.exitCode = 2;
 }

@@ -19,7 +19,16 @@ export {
 export type { TransportState, PendingState, OpenState, ClosingState, ClosedState } from "./transport-state.js";
 export { StreamPort, type AcceptPath, type StreamTuning } from "./stream-port.js";
 export { StreamConnector, type StreamConnectorOptions } from "./stream-connector.js";
-export type { StreamBinding, StreamPortBinding, StreamConnectorTarget, SocketAddresses, PrepareOutcome } from "./stream-binding.js";
+export {
+  prepareOnce,
+  withFactoryPrepare,
+  type IStreamPreparingFactory,
+  type StreamBinding,
+  type StreamPortBinding,
+  type StreamConnectorTarget,
+  type SocketAddresses,
+  type PrepareOutcome,
+} from "./stream-binding.js";
 export { listenStream, connectStream } from "./listen-stream.js";
 export { DISABLE_FAST_PATH_ENV, type OnRead } from "./node-internals.js";
 export { AlreadyListeningError, ConnectorBusyError, ProducerAlreadyRegisteredError, AcceptError } from "./errors.js";

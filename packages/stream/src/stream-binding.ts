@@ -78,6 +78,32 @@ export interface StreamConnectorTarget extends StreamBinding {
   addresses(socket: net.Socket): SocketAddresses;
 }
 
+/**
+ * A protocol factory may prepare the sockets of its connections itself, after the
+ * binding's own `prepare` (e.g. a TLS factory wrapping each socket in a `TLSSocket`, over
+ * any binding): same contract as `StreamBinding.prepare`.
+ */
+export interface IStreamPreparingFactory {
+  prepareStream(socket: net.Socket, outcome: PrepareOutcome): void;
+}
+
+/**
+ * `binding` with the factory's `prepareStream` (if it declares one) run after the
+ * binding's `prepare`; `binding` itself when the factory declares none.
+ */
+export function withFactoryPrepare<B extends StreamBinding>(binding: B, factory: object): StreamBinding {
+  const prepareStream = (factory as Partial<IStreamPreparingFactory>).prepareStream;
+  if (typeof prepareStream !== "function") return binding;
+  const second = (socket: net.Socket, outcome: PrepareOutcome): void => prepareStream.call(factory, socket, outcome);
+  const first = binding.prepare;
+  const prepare =
+    first === undefined
+      ? second
+      : (socket: net.Socket, outcome: PrepareOutcome): void =>
+          first.call(binding, socket, { ready: (stream) => second(stream, outcome), fail: (error) => outcome.fail(error) });
+  return { noDelay: binding.noDelay, resetOnAbort: binding.resetOnAbort, prepare };
+}
+
 /** Calls `binding.prepare` with an outcome that takes only its first answer. */
 export function prepareOnce(
   binding: StreamBinding,

@@ -20,7 +20,7 @@ import {
 } from "@torsion/core";
 import { ConnectorBusyError } from "./errors.js";
 import { fastAcceptSupported } from "./node-internals.js";
-import { prepareOnce, type StreamConnectorTarget } from "./stream-binding.js";
+import { prepareOnce, withFactoryPrepare, type StreamBinding, type StreamConnectorTarget } from "./stream-binding.js";
 import type { StreamTuning } from "./stream-port.js";
 import { DEFAULT_HIGH_WATER_MARK, StreamTransport } from "./stream-transport.js";
 
@@ -52,6 +52,8 @@ export class StreamConnector implements IConnector {
   readonly #host: ITransportHost;
   readonly #factory: IClientFactory;
   readonly #target: StreamConnectorTarget;
+  /** The target's `prepare`, then the factory's `prepareStream` (see `withFactoryPrepare`). */
+  readonly #preparer: StreamBinding;
   readonly #timeout: number;
   readonly #fast: boolean;
   readonly #highWaterMark: number;
@@ -68,7 +70,8 @@ export class StreamConnector implements IConnector {
     this.#factory = factory;
     this.#target = target;
     this.#timeout = options.timeout ?? 30;
-    this.#fast = (options.fastPath ?? true) && fastAcceptSupported && target.prepare === undefined;
+    this.#preparer = withFactoryPrepare(target, factory);
+    this.#fast = (options.fastPath ?? true) && fastAcceptSupported && this.#preparer.prepare === undefined;
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   }
 
@@ -165,7 +168,7 @@ export class StreamConnector implements IConnector {
   readonly #onConnect = (): void => {
     const socket = this.#socket;
     if (socket === null || this.#state !== ConnectorState.connecting) return;
-    prepareOnce(this.#target, socket, this.#onReady, (error) => this.#fail(connectErrorOf(error)));
+    prepareOnce(this.#preparer, socket, this.#onReady, (error) => this.#fail(connectErrorOf(error)));
   };
 
   readonly #onReady = (stream: net.Socket): void => {

@@ -23,7 +23,7 @@ import {
   type OnRead,
   type RewrapOptions,
 } from "./node-internals.js";
-import { prepareOnce, type StreamPortBinding } from "./stream-binding.js";
+import { prepareOnce, withFactoryPrepare, type StreamBinding, type StreamPortBinding } from "./stream-binding.js";
 import { DEFAULT_HIGH_WATER_MARK, StreamTransport } from "./stream-transport.js";
 
 export type { SocketAddresses, StreamPortBinding } from "./stream-binding.js";
@@ -72,6 +72,8 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
   readonly #host: ITransportHost;
   readonly #factory: IProtocolFactory;
   readonly #binding: StreamPortBinding<A>;
+  /** The binding's `prepare`, then the factory's `prepareStream` (see `withFactoryPrepare`). */
+  readonly #preparer: StreamBinding;
   readonly #fast: boolean;
   readonly #fastAccept: boolean;
   readonly #highWaterMark: number;
@@ -90,7 +92,8 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
     this.#host = host;
     this.#factory = factory;
     this.#binding = binding;
-    this.#fast = (tuning.fastPath ?? true) && fastAcceptSupported && binding.prepare === undefined;
+    this.#preparer = withFactoryPrepare(binding, factory);
+    this.#fast = (tuning.fastPath ?? true) && fastAcceptSupported && this.#preparer.prepare === undefined;
     this.#fastAccept = tuning.fastAccept ?? true;
     this.#acceptPath = this.#fast ? "rewrap" : "events";
     this.#highWaterMark = tuning.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
@@ -186,7 +189,7 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
     const handle = this.#fast ? takeHandle(accepted) : null;
     if (handle !== null) {
       this.#accept((onread) => wrapHandle(handle, this.#wrapOptions(onread)));
-    } else if (this.#binding.prepare === undefined) {
+    } else if (this.#preparer.prepare === undefined) {
       // (A socket pauseOnConnect paused is resumed by the transport's attach.)
       this.#accept(accepted);
     } else {
@@ -204,7 +207,7 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
     accepted.once("close", () => this.#preparing.delete(accepted));
     accepted.on("error", (error) => debug("accepted socket error: %s", error.message));
     prepareOnce(
-      this.#binding,
+      this.#preparer,
       accepted,
       (stream) => {
         this.#preparing.delete(accepted);

@@ -34,7 +34,7 @@ export function platformTrust(): TrustRoot {
   return PLATFORM;
 }
 
-const PLATFORM: TrustRoot = Object.freeze({ kind: "platform", certificates: Object.freeze([]) as readonly string[] });
+const PLATFORM: TrustRoot = Object.freeze({ kind: "platform", certificates: Object.freeze([]) });
 
 /**
  * Trusts exactly `certificates` (Twisted's `trustRootFromCertificates`); the platform's
@@ -201,8 +201,7 @@ export class ClientTLSOptions implements ITLSContextFactory {
   }
 
   /** The name is ours, whatever host was connected to; the server side is not supported. */
-  tlsOptionsFor(role: "client" | "server", host: string): TLSRoleOptions {
-    void host;
+  tlsOptionsFor(role: "client" | "server", _host: string): TLSRoleOptions {
     if (role === "server") throw new TLSOptionsError("optionsForClientTLS makes client contexts; use CertificateOptions for a TLS server");
     return this.#options.tlsOptionsFor("client", this.hostname);
   }

@@ -107,7 +107,7 @@ export function tlsErrorFrom(error: unknown, during: "handshake" | "connection")
   if (HOSTNAME_CODES.has(code)) return new HostnameMismatch(`TLS: ${message}`, { ...options, verifyCode: code });
   if (CERTIFICATE_CODE.test(code))
     return new CertificateError(`TLS certificate verification failed: ${code} (${message})`, { ...options, verifyCode: code });
-  if (/no.application.protocol/i.test(reason) || /NO_APPLICATION_PROTOCOL/.test(code)) {
+  if (/no.application.protocol/i.test(reason) || code.includes("NO_APPLICATION_PROTOCOL")) {
     return new NoApplicationProtocol(`TLS: no common ALPN protocol (${reason})`, options);
   }
   if (REJECTED_REASON.test(reason)) return new PeerCertificateRejected(`TLS: the peer rejected our certificate (${reason})`, options);

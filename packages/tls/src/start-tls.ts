@@ -35,7 +35,8 @@ export function startTLS(
     throw new TLSOptionsError("startTLS needs CertificateOptions or what optionsForClientTLS returns");
   }
   const role = (transport.side === "client") === normal ? "client" : "server";
-  const peer = String((transport.getPeer() as { host?: unknown }).host ?? "localhost");
+  const peerHost = (transport.getPeer() as { host?: unknown }).host;
+  const peer = typeof peerHost === "string" ? peerHost : "localhost";
   const layer = new TLSProtocol(protocol, {
     role,
     contextFactory,

@@ -3,17 +3,27 @@
  * protocols run TLS over the connection they are given ({@link TLSProtocol}) with a
  * protocol of `wrappedFactory` inside. `listenSSL`, `connectSSL` and `wrapClientTLS` use it.
  *
+ * Over a stream transport (TCP, Unix), the factory prepares each connected socket
+ * (`prepareStream`, the stream package's `IStreamPreparingFactory`): it wraps the
+ * `net.Socket` in a `TLSSocket`, so TLS runs natively on the socket's handle, and the
+ * connection is ready at once (the protocol is built at TCP connect, Twisted's order; the
+ * handshake follows). Elsewhere (`wrapClientTLS` over other transports, memory) its
+ * protocols run TLS over a Duplex.
+ *
  * Failures reach the factory too (Twisted #10210): a client factory's
  * `clientConnectionLost` gets the connection's `TLSError` rather than the TCP reason, and
  * a server factory that declares `handshakeFailed(error, peer)` is told of each failed
  * handshake or verification.
  */
+import type net from "node:net";
 import type { Failure } from "@torsion/defer";
 import { Failure as FailureClass, reportError } from "@torsion/defer";
 import type { CallbackResult, IAddress, IClientFactory, IConnector, IProtocol, IProtocolFactory, IReactorTime } from "@torsion/core";
 import { isTLSContextFactory, type ITLSContextFactory } from "./certificate-options.js";
 import { TLSOptionsError, type TLSError } from "./errors.js";
+import type { IStreamPreparingFactory, PrepareOutcome } from "@torsion/stream";
 import { TLSProtocol } from "./tls-protocol.js";
+import { createTLSSocket, markNative } from "./tls-socket.js";
 
 /** A server factory may declare this to hear of TLS failures of its connections. */
 export interface ITLSFailureListener {
@@ -30,7 +40,7 @@ export interface TLSFactoryOptions {
   readonly clock?: IReactorTime;
 }
 
-export class TLSMemoryBIOFactory implements IClientFactory {
+export class TLSMemoryBIOFactory implements IClientFactory, IStreamPreparingFactory {
   readonly contextFactory: ITLSContextFactory;
   readonly isClient: boolean;
   readonly wrappedFactory: IProtocolFactory;
@@ -52,6 +62,13 @@ export class TLSMemoryBIOFactory implements IClientFactory {
     this.#clock = options.clock ?? null;
     // Bad options (e.g. a server context without a certificate) fail now, not per connection.
     contextFactory.tlsOptionsFor(isClient ? "client" : "server", this.#host);
+  }
+
+  /** Native TLS: wraps the connected `socket` in a TLS socket, ready at once (see the class doc). */
+  prepareStream(socket: net.Socket, outcome: PrepareOutcome): void {
+    const tlsSocket = createTLSSocket(this.isClient ? "client" : "server", this.contextFactory, this.#host, socket);
+    markNative(tlsSocket);
+    outcome.ready(tlsSocket);
   }
 
   buildProtocol(addr: IAddress): TLSProtocol | null {

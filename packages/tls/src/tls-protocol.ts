@@ -1,7 +1,10 @@
 /**
  * TLS as a protocol layer (Twisted's `TLSMemoryBIOProtocol`): a protocol for the lower
  * (ciphertext) transport that is, to the wrapped protocol, its `ISSLTransport`. `node:tls`
- * does the TLS over a {@link TransportDuplex}.
+ * does the TLS: natively on the socket's handle when the lower transport is a stream
+ * transport over a TLS socket that the factory's `prepareStream` made (`listenSSL`,
+ * `connectSSL`: the lower transport then carries plaintext), else over a
+ * {@link TransportDuplex} (`startTLS`, `wrapClientTLS` over other transports, memory).
  *
  * Order of calls on the wrapped protocol: `makeConnection`/`connectionMade` as soon as
  * the lower transport is connected (before the handshake, as in Twisted; writes made
@@ -33,6 +36,7 @@ import {
 import { ProducerAlreadyRegisteredError, ProducerSlot } from "@torsion/stream";
 import type { ITLSContextFactory } from "./certificate-options.js";
 import { CertificateError, TLSError, tlsErrorFrom } from "./errors.js";
+import { createTLSSocket, nativeSocketOf, SECURE_EVENT } from "./tls-socket.js";
 import { TransportDuplex } from "./transport-duplex.js";
 
 const debug = createDebug("torsion:tls:tls-protocol");
@@ -106,6 +110,8 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
   #lower: ITransport | null = null;
   #duplex: TransportDuplex | null = null;
   #socket: tls.TLSSocket | null = null;
+  /** Whether TLS runs natively under the lower transport (which then delivers plaintext). */
+  #native = false;
   #secure = false;
   #tlsFailure: TLSError | null = null;
   #aborted = false;
@@ -131,6 +137,11 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     return this.#lower;
   }
 
+  /** Whether TLS runs natively on the socket under the lower transport (else over a Duplex). */
+  get native(): boolean {
+    return this.#native;
+  }
+
   /** Whether the handshake has completed. */
   get handshakeDone(): boolean {
     return this.#secure;
@@ -146,22 +157,36 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
   connectionMade(): CallbackResult {
     const lower = this.#lower;
     if (lower === null) throw new Error("TLSProtocol.connectionMade without a transport");
+    const native = nativeSocketOf(lower);
+    if (native !== null) {
+      this.#native = true;
+      this.#socket = native;
+      this.#listen(native, false);
+    } else {
+      this.#startDuplex(lower);
+    }
+    if (this.#options.alreadyConnected === true) return;
+    return this.#guard("connectionMade", () => this.wrappedProtocol.makeConnection(this));
+  }
+
+  #startDuplex(lower: ITransport): void {
     const duplex = new TransportDuplex(lower);
     this.#duplex = duplex;
     lower.registerProducer(duplex, true);
     const socket = this.#createSocket(duplex);
     this.#socket = socket;
     if (this.#options.initialInput !== undefined && this.#options.initialInput.byteLength > 0) duplex.feed(this.#options.initialInput);
-    if (this.#options.alreadyConnected === true) return;
-    return this.#guard("connectionMade", () => this.wrappedProtocol.makeConnection(this));
   }
 
   dataReceived(data: Buffer): CallbackResult {
-    this.#duplex?.feed(data);
+    if (this.#native) this.#onData(data);
+    else this.#duplex?.feed(data);
   }
 
   connectionLost(reason: Failure): CallbackResult {
     this.#lowerReason = reason;
+    // Native: the lower transport's socket is the TLS socket, so both are closed now.
+    if (this.#native) this.#tlsClosed = true;
     this.#duplex?.feedEnd();
     // A TLS socket whose handshake never started may not close by itself on EOF.
     if (!this.#secure) this.#socket?.destroy();
@@ -170,43 +195,31 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
 
   #createSocket(duplex: TransportDuplex): tls.TLSSocket {
     const o = this.#options;
-    const role = o.contextFactory.tlsOptionsFor(o.role, o.host ?? "localhost");
-    let socket: tls.TLSSocket;
-    if (o.role === "client") {
-      const checkHost = role.checkHost ?? o.host ?? "localhost";
-      socket = tls.connect({
-        socket: duplex,
-        secureContext: role.secureContext,
-        rejectUnauthorized: true,
-        ...(role.servername === undefined ? {} : { servername: role.servername }),
-        ...(role.ALPNProtocols === undefined ? {} : { ALPNProtocols: role.ALPNProtocols }),
-        checkServerIdentity: (_name, cert) => tls.checkServerIdentity(checkHost, cert),
-      });
-      socket.once("secureConnect", this.#onSecure);
-    } else {
-      socket = new tls.TLSSocket(duplex, {
-        isServer: true,
-        secureContext: role.secureContext,
-        requestCert: role.requestCert ?? false,
-        rejectUnauthorized: role.rejectUnauthorized ?? false,
-        ...(role.ALPNProtocols === undefined ? {} : { ALPNProtocols: role.ALPNProtocols }),
-      });
-      socket.once("secure", this.#onSecure);
-    }
-    socket.on("data", this.#onData);
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
-    socket.on("end", () => debug("TLS stream ended by the peer"));
+    const socket = createTLSSocket(o.role, o.contextFactory, o.host ?? "localhost", duplex);
+    this.#listen(socket, true);
     return socket;
+  }
+
+  /** TLS events; over a Duplex also the plaintext and the close (else the lower transport's). */
+  #listen(socket: tls.TLSSocket, carriesData: boolean): void {
+    socket.once(SECURE_EVENT[this.#options.role], this.#onSecure);
+    socket.on("error", this.#onError);
+    if (carriesData) {
+      socket.on("data", this.#onData);
+      socket.on("close", this.#onClose);
+    }
+    socket.on("end", () => debug("TLS stream ended by the peer"));
   }
 
   readonly #onSecure = (): void => {
     const socket = this.#socket;
     if (socket === null) return;
+    // Node types it as always set; it is null (or absent) when the peer was authorized.
+    const authorizationError = socket.authorizationError as Error | null | undefined;
     if (
       this.#options.role === "server" &&
-      socket.authorizationError !== null &&
-      socket.authorizationError !== undefined &&
+      authorizationError !== null &&
+      authorizationError !== undefined &&
       (this.#options.contextFactory.tlsOptionsFor("server", "").rejectUnauthorized ?? false)
     ) {
       this.#fail(
@@ -234,6 +247,9 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
   readonly #onError = (error: Error): void => {
     debug("TLS error: %s", error.message);
     if (this.#tlsFailure === null && !this.#aborted) this.#tlsFailure = tlsErrorFrom(error, this.#secure ? "connection" : "handshake");
+    // Node leaves a TLS socket open after an error once its handshake is done (a TLS 1.3
+    // client hearing that its certificate was refused); the error is fatal here.
+    if (this.#native) this.#socket?.destroy();
   };
 
   readonly #onClose = (): void => {
@@ -374,7 +390,10 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     this.#waitingForProducer = false;
     const socket = this.#socket;
     if (socket === null) return;
-    socket.end();
+    // Native: the lower transport ends the TLS socket (close_notify, FIN) and closes it
+    // once that is sent, without waiting for the peer's close_notify.
+    if (this.#native) this.#lower?.loseConnection();
+    else socket.end();
     if (this.#tlsClosed || this.#lost) return;
     this.#closeTimer = (this.#options.clock ?? REAL_TIME_FALLBACK).callLater(CLOSE_TIMEOUT_SECONDS, () => {
       this.#closeTimer = null;

@@ -71,8 +71,7 @@ export class KeepingFactory<P extends IProtocol> extends ClientFactory<P> {
     this.#make = make;
   }
 
-  override buildProtocol(addr: IAddress): P {
-    void addr;
+  override buildProtocol(_addr: IAddress): P {
     const p = this.#make();
     this.built.push(p);
     return p;
@@ -82,13 +81,11 @@ export class KeepingFactory<P extends IProtocol> extends ClientFactory<P> {
     this.tlsFailures.push(error);
   }
 
-  override clientConnectionLost(connector: IConnector, reason: Failure): void {
-    void connector;
+  override clientConnectionLost(_connector: IConnector, reason: Failure): void {
     this.lostReasons.push(reason);
   }
 
-  override clientConnectionFailed(connector: IConnector, reason: Failure): void {
-    void connector;
+  override clientConnectionFailed(_connector: IConnector, reason: Failure): void {
     this.failedReasons.push(reason);
   }
 }

@@ -1,4 +1,4 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectionDone, type IPv4Address } from "@torsion/core";
 import { NodeReactor } from "@torsion/reactor";
@@ -54,6 +54,12 @@ describe("listenSSL and connectSSL on loopback", { skip }, () => {
       const c = client.built[0]!;
       assert.equal(c.text(), "hello over TLS");
       assert.deepEqual(c.events, ["connectionMade", "handshakeCompleted", "data"]);
+      const layers = [c, server.built[0]!].map((p) => p.transport as unknown as { native: boolean });
+      assert.deepEqual(
+        layers.map((l) => l.native),
+        [true, true],
+        "node:tls runs on the socket's handle on both sides (no Duplex)",
+      );
       const peer = (c.transport as unknown as { getPeerCertificate(): { subject: string } | null }).getPeerCertificate();
       assert.equal(peer?.subject, "CN=localhost");
       assert.equal(
@@ -105,7 +111,7 @@ describe("listenSSL and connectSSL on loopback", { skip }, () => {
       connectSSL(reactor, "localhost", port, client, optionsForClientTLS("localhost", { trustRoot: trusted() }));
       const reason = (await waitLost(client)).value;
       assert.ok(reason instanceof CertificateError && !(reason instanceof HostnameMismatch), String(reason));
-      assert.equal((reason as CertificateError).verifyCode, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+      assert.equal(reason.verifyCode, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
       const serverReason = (await server.built[0]!.lost()).value;
       // Node's client checks the chain after OpenSSL's handshake and closes without an alert,
       // so the server sees a handshake cut short (an OpenSSL client sends "unknown ca": see interop).

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ClientFactory, ConnectionDone, Factory, Protocol, type IPv4Address, type ITLSTransport } from "@torsion/core";
+import { ClientFactory, ConnectionDone, Protocol, type ITLSTransport } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
 import { NodeReactor } from "@torsion/reactor";
 import { Certificate, CertificateOptions, OnlyOneTLSError, optionsForClientTLS, trustRootFromCertificates } from "@torsion/tls";
@@ -127,10 +127,10 @@ describe("startTLS between two Torsion peers over TCP", { skip: skipLocal }, () 
       async () => {
         const { server: sc, client: cc } = contexts();
         const serverFactory = new One(() => new StartTLSLine("server", sc, "", eager));
-        const port = reactor.listenTCP(0, serverFactory as unknown as Factory, { interface: "127.0.0.1" });
+        const port = reactor.listenTCP(0, serverFactory, { interface: "127.0.0.1" });
         try {
           const clientFactory = new One(() => new StartTLSLine("client", cc, "secret after starttls", eager));
-          reactor.connectTCP("127.0.0.1", (port.getHost() as IPv4Address).port, clientFactory);
+          reactor.connectTCP("127.0.0.1", port.getHost().port, clientFactory);
           await waitFor(() => clientFactory.built[0]?.reason !== null && clientFactory.built[0] !== undefined, "the client to finish", 15);
           const client = clientFactory.built[0]!;
           const server = serverFactory.built[0]!;
@@ -175,8 +175,8 @@ describe("startTLS against Python Twisted", { skip: twistedMissing() }, () => {
   it("a Twisted client upgrades a connection to a Torsion server that calls startTLS", async () => {
     const pki = testPKI();
     const serverFactory = new One(() => new StartTLSLine("server", contexts().server));
-    const port = reactor.listenTCP(0, serverFactory as unknown as Factory, { interface: "127.0.0.1" });
-    const peer = twisted("starttls-client", String((port.getHost() as IPv4Address).port), "localhost", pki.path("ca.pem"));
+    const port = reactor.listenTCP(0, serverFactory, { interface: "127.0.0.1" });
+    const peer = twisted("starttls-client", String(port.getHost().port), "localhost", pki.path("ca.pem"));
     try {
       const result = await peer.result();
       assert.equal(result.echoed, "secret after starttls", JSON.stringify(result));

@@ -164,7 +164,7 @@ describe("TLS interop with Python Twisted", { skip: twistedMissing() }, () => {
         await waitFor(() => factory.built.length > 0, "the server's connection");
         const reason = (await factory.built[0]!.lost()).value;
         assert.ok(reason instanceof PeerCertificateRejected, String(reason));
-        assert.match((reason as PeerCertificateRejected).reason, /unknown ca/i);
+        assert.match(reason.reason, /unknown ca/i);
         assert.equal(factory.tlsFailures.length, 1);
       } finally {
         peer.kill();
@@ -178,7 +178,7 @@ describe("TLS interop with Python Twisted", { skip: twistedMissing() }, () => {
       await waitFor(() => client.built.length > 0, "a connection");
       const reason = (await client.built[0]!.lost()).value;
       assert.ok(reason instanceof CertificateError, String(reason));
-      assert.equal((reason as CertificateError).verifyCode, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+      assert.equal(reason.verifyCode, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
       const result = await server.result();
       assert.doesNotMatch(String(result.reason), /ConnectionDone/, JSON.stringify(result));
     } finally {

@@ -1,0 +1,64 @@
+/**
+ * Makes the `node:tls` socket of one side of a connection, over whatever carries the
+ * ciphertext: a `net.Socket` (native TLS on the TCP or Unix handle: `listenSSL`,
+ * `connectSSL`) or a `Duplex` over a Torsion transport (`startTLS`, the in-memory kit).
+ *
+ * Clients go through `tls.connect({socket})`, so Node verifies the chain (a bare
+ * `new tls.TLSSocket(socket)` never does), then our `checkServerIdentity` with the name
+ * the context factory names (or the host connected to). Servers are
+ * `new tls.TLSSocket(socket, {isServer: true})`; the TLS layer checks
+ * `authorizationError` itself on `'secure'` (see `TLSProtocol`).
+ */
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
+import type { ITLSContextFactory } from "./certificate-options.js";
+
+/** The handshake event of a socket made by {@link createTLSSocket}, by role. */
+export const SECURE_EVENT = { client: "secureConnect", server: "secure" } as const;
+
+/** A TLS socket for `role` over `carrier`, with the contexts of `contextFactory`. */
+export function createTLSSocket(
+  role: "client" | "server",
+  contextFactory: ITLSContextFactory,
+  host: string,
+  carrier: Duplex,
+): tls.TLSSocket {
+  const options = contextFactory.tlsOptionsFor(role, host);
+  if (role === "client") {
+    const checkHost = options.checkHost ?? host;
+    return tls.connect({
+      socket: carrier,
+      secureContext: options.secureContext,
+      rejectUnauthorized: true,
+      ...(options.servername === undefined ? {} : { servername: options.servername }),
+      ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: options.ALPNProtocols }),
+      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(checkHost, cert),
+    });
+  }
+  return new tls.TLSSocket(carrier, {
+    isServer: true,
+    secureContext: options.secureContext,
+    requestCert: options.requestCert ?? false,
+    rejectUnauthorized: options.rejectUnauthorized ?? false,
+    ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: options.ALPNProtocols }),
+  });
+}
+
+/**
+ * TLS sockets made by a TLS factory's `prepareStream` directly over a connection's
+ * `net.Socket`: a `TLSProtocol` whose lower transport runs over one of these uses it as
+ * its TLS socket (native TLS) instead of building a Duplex.
+ */
+const nativeSockets = new WeakSet<tls.TLSSocket>();
+
+/** Marks `socket` as native (see {@link nativeSocketOf}). */
+export function markNative(socket: tls.TLSSocket): void {
+  nativeSockets.add(socket);
+}
+
+/** The native TLS socket under `transport` (a stream transport over one), else `null`. */
+export function nativeSocketOf(transport: object): tls.TLSSocket | null {
+  const socket = (transport as { readonly socket?: unknown; readonly interposed?: unknown }).socket;
+  if (!(socket instanceof tls.TLSSocket) || !nativeSockets.has(socket)) return null;
+  return (transport as { interposed?: unknown }).interposed === true ? null : socket;
+}
