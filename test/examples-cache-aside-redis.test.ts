@@ -91,9 +91,10 @@ describe("the cache-aside example on Redis", { skip: missing ?? false }, () => {
   after(async () => {
     server?.child.kill();
     await server?.finished(5000).catch(() => undefined);
-    if (redis !== undefined && redis.exitCode === null) {
-      const exited = new Promise((resolve) => redis?.once("exit", resolve));
-      redis.kill();
+    const child = redis;
+    if (child?.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill();
       await exited;
     }
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
