@@ -20,7 +20,7 @@ import { createClient } from "redis";
 import { NodeReactor } from "@torsion/reactor";
 import { RedisClient } from "@torsion/redis";
 import type { BenchContext } from "./lib/context.js";
-import { makeResult, sideStats, skipped, type Result } from "./lib/result.js";
+import { makeResult, median, sideStats, skipped, type Result } from "./lib/result.js";
 
 const REDIS_SERVER = "/usr/bin/redis-server";
 type Stack = "torsion" | "ioredis" | "node-redis";
@@ -61,10 +61,16 @@ async function startServer(port: number, dir: string): Promise<ChildProcess> {
   return child;
 }
 
+/** CPU of this process (µs, user + system) used by the last `timed` run: the client's cost, not the server's. */
+let lastCpuUs = 0;
+
 /** Seconds taken by `run`. */
 async function timed(run: () => Promise<unknown>): Promise<number> {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await run();
+  const used = process.cpuUsage(cpu);
+  lastCpuUs = used.user + used.system;
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
@@ -157,6 +163,8 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
   const reactor = new NodeReactor({ installSignalHandlers: false });
   const pipelined: Record<Stack, number[]> = { torsion: [], ioredis: [], "node-redis": [] };
   const sequential: Record<Stack, number[]> = { torsion: [], ioredis: [], "node-redis": [] };
+  const pipelinedCpu: Record<Stack, number[]> = { torsion: [], ioredis: [], "node-redis": [] };
+  const sequentialCpu: Record<Stack, number[]> = { torsion: [], ioredis: [], "node-redis": [] };
   try {
     const benches: Record<Stack, Bench> = {
       torsion: await torsion(reactor, port),
@@ -168,9 +176,11 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
       for (let i = 0; i < STACKS.length; i += 1) {
         const stack = STACKS[(i + round) % STACKS.length] as Stack;
         pipelined[stack].push(await benches[stack].pipelined(pipelineN, value));
+        pipelinedCpu[stack].push(lastCpuUs / pipelineN);
         sequential[stack].push(await benches[stack].sequential(sequentialN));
+        sequentialCpu[stack].push(lastCpuUs / sequentialN);
         ctx.log(
-          `redis round ${round + 1} ${stack}: pipelined ${(pipelined[stack].at(-1) ?? 0).toFixed(0)} cmd/s, sequential ${(sequential[stack].at(-1) ?? 0).toFixed(0)} rt/s`,
+          `redis round ${round + 1} ${stack}: pipelined ${(pipelined[stack].at(-1) ?? 0).toFixed(0)} cmd/s (${(pipelinedCpu[stack].at(-1) ?? 0).toFixed(2)} cpu us/cmd), sequential ${(sequential[stack].at(-1) ?? 0).toFixed(0)} rt/s (${(sequentialCpu[stack].at(-1) ?? 0).toFixed(2)} cpu us/rt)`,
         );
       }
     }
@@ -181,21 +191,21 @@ export async function runRedisBench(ctx: Pick<BenchContext, "log" | "fail"> & { 
     rmSync(dir, { recursive: true, force: true });
   }
   const results: Result[] = [];
-  for (const [workload, samples, target] of [
-    ["pipelined", pipelined, 1.0],
-    ["sequential", sequential, 0.95],
+  for (const [workload, samples, cpu, target] of [
+    ["pipelined", pipelined, pipelinedCpu, 1.0],
+    ["sequential", sequential, sequentialCpu, 0.95],
   ] as const) {
-    const io = sideStats(samples.ioredis, 0);
-    const nr = sideStats(samples["node-redis"], 0);
+    const io = sideStats(samples.ioredis, 0, { cpuUsPerOp: median(cpu.ioredis) });
+    const nr = sideStats(samples["node-redis"], 0, { cpuUsPerOp: median(cpu["node-redis"]) });
     const faster = (io.median ?? 0) >= (nr.median ?? 0) ? (["ioredis", io] as const) : (["node-redis", nr] as const);
-    const note = `raw = ${faster[0]} (ioredis median ${(io.median ?? 0).toFixed(0)}, node-redis ${(nr.median ?? 0).toFixed(0)})`;
+    const note = `raw = ${faster[0]} (ioredis median ${(io.median ?? 0).toFixed(0)}, node-redis ${(nr.median ?? 0).toFixed(0)}); cpu = client process`;
     results.push(
       makeResult(
         "redis",
         workload,
         workload === "pipelined" ? "cmd/s" : "rt/s",
         faster[1],
-        sideStats(samples.torsion, 0),
+        sideStats(samples.torsion, 0, { cpuUsPerOp: median(cpu.torsion) }),
         { op: ">=", value: target },
         note,
       ),

@@ -3,10 +3,11 @@
  * raw `worker_threads` message round trip, and CPU-bound throughput on 2 workers against
  * 1 (the "raw" column is 1 worker). Rounds interleaved; runs in this process.
  */
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { ThreadPool, deferToThreadPool } from "torsion";
 import type { BenchContext } from "./lib/context.js";
-import { makeResult, sideStats, type Result, type Target } from "./lib/result.js";
+import { makeResult, median, sideStats, type Result, type Target } from "./lib/result.js";
 import { echo, hash } from "./lib/thread-tasks.js";
 
 const ROUND_TRIPS = 5000;
@@ -35,20 +36,28 @@ async function hashAll(pool: ThreadPool): Promise<void> {
   await Promise.all(Array.from({ length: HASH_TASKS }, () => deferToThreadPool(pool, hash, HASH_ROUNDS)));
 }
 
+/** CPU (all threads of this process, µs) of the last `timed` run. */
+let lastCpuUs = 0;
+
 async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await fn();
+  const used = process.cpuUsage(cpu);
+  lastCpuUs = used.user + used.system;
   return (performance.now() - start) / 1000;
 }
 
 /** Runs both thread workloads; returns two results. */
-export async function runThreadsBench(ctx: BenchContext): Promise<Result[]> {
+export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config: { rounds: number } }): Promise<Result[]> {
   const raw = new Worker(RAW_ECHO, { eval: true });
   const pool = new ThreadPool({ min: 1, max: 1 });
   const one = new ThreadPool({ min: 1, max: 1 });
   const two = new ThreadPool({ min: 2, max: 2 });
   const trip = { raw: [] as number[], torsion: [] as number[] };
+  const tripCpu = { raw: [] as number[], torsion: [] as number[] };
   const cpu = { raw: [] as number[], torsion: [] as number[] };
+  const cpuToo = process.env.THREADS_ONLY !== "round-trip";
   try {
     await Promise.all([rawRoundTrips(raw), poolRoundTrips(pool), hashAll(one), hashAll(two)]);
     for (let round = 0; round < ctx.config.rounds; round++) {
@@ -56,9 +65,12 @@ export async function runThreadsBench(ctx: BenchContext): Promise<Result[]> {
       for (const side of order) {
         const seconds = await timed(() => (side === "raw" ? rawRoundTrips(raw) : poolRoundTrips(pool)));
         trip[side].push(ROUND_TRIPS / seconds);
-        ctx.log(`threads round-trip ${side} round ${round + 1}: ${(ROUND_TRIPS / seconds).toFixed(0)}/s`);
+        tripCpu[side].push(lastCpuUs / ROUND_TRIPS);
+        ctx.log(
+          `threads round-trip ${side} round ${round + 1}: ${(ROUND_TRIPS / seconds).toFixed(0)}/s, ${(lastCpuUs / ROUND_TRIPS).toFixed(1)} cpu us/op`,
+        );
       }
-      for (const side of order) {
+      for (const side of cpuToo ? order : []) {
         const seconds = await timed(() => hashAll(side === "raw" ? one : two));
         cpu[side].push(HASH_TASKS / seconds);
         ctx.log(
@@ -75,10 +87,10 @@ export async function runThreadsBench(ctx: BenchContext): Promise<Result[]> {
       "threads",
       "round-trip",
       "calls/s",
-      sideStats(trip.raw, 0),
-      sideStats(trip.torsion, 0),
+      sideStats(trip.raw, 0, { cpuUsPerOp: median(tripCpu.raw) }),
+      sideStats(trip.torsion, 0, { cpuUsPerOp: median(tripCpu.torsion) }),
       tripTarget,
-      "deferToThreadPool(echo) vs raw postMessage echo, one at a time",
+      "deferToThreadPool(echo) vs raw postMessage echo, one at a time; cpu = this process, all threads",
     ),
     makeResult(
       "threads",
@@ -90,4 +102,13 @@ export async function runThreadsBench(ctx: BenchContext): Promise<Result[]> {
       `raw column = 1 worker, torsion column = 2 workers; ${HASH_TASKS} x ${HASH_ROUNDS} SHA-256 rounds`,
     ),
   ];
+}
+
+if (process.argv[1] !== undefined && path.basename(process.argv[1]) === "threads.js" && import.meta.url.endsWith("/threads.js")) {
+  // Standalone: `node bench/dist/threads.js` (ROUNDS, THREADS_ONLY=round-trip) prints the results as JSON.
+  const log = (m: string): void => {
+    process.stderr.write(`${m}\n`);
+  };
+  const results = await runThreadsBench({ log, config: { rounds: Number(process.env.ROUNDS ?? "3") } });
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
 // The cache the user-lookup server reads through. Anything with these two methods will do:
-// memcache-cache.ts is the memcached one; a Redis one can sit beside it.
+// memcache-cache.ts is the memcached one, redis-cache.ts the Redis one.
 
 /** A byte cache with per-entry time-to-live. */
 export interface Cache {

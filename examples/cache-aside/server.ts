@@ -1,11 +1,15 @@
-// Cache-aside user lookup: a line server answering `USER <id>` from memcached when it can,
-// and from a slow backend (then filling the cache) when it cannot.
-//   node examples/dist/cache-aside/server.js MEMCACHED_ENDPOINT [PORT] [BACKEND_DELAY_MS]
+// Cache-aside user lookup: a line server answering `USER <id>` from the cache (memcached,
+// or Redis with `--cache redis`) when it can, and from a slow backend (then filling the
+// cache) when it cannot.
+//   node examples/dist/cache-aside/server.js [--cache memcached|redis] CACHE_ADDRESS [PORT] [BACKEND_DELAY_MS]
 //   e.g. node examples/dist/cache-aside/server.js tcp:host=127.0.0.1:port=11211 0 200
+//        node examples/dist/cache-aside/server.js --cache redis redis://127.0.0.1:6379/0 0 200
+// The environment variable CACHE_BACKEND (memcached or redis) is the default of --cache.
 // Replies: `HIT <json>` (from the cache), `MISS <json>` (from the backend), `NOTFOUND <id>`.
 import { reactor, Factory, LineReceiver } from "torsion";
 import type { Cache } from "./cache.js";
 import { MemcacheCache } from "./memcache-cache.js";
+import { RedisCache } from "./redis-cache.js";
 
 interface User {
   readonly id: string;
@@ -35,12 +39,19 @@ async function lookup(cache: Cache, backend: (id: string) => Promise<User | null
   return `MISS ${json}`;
 }
 
-const [endpoint, portText = "0", delayText = "200"] = process.argv.slice(2);
-if (endpoint === undefined) {
-  console.error("usage: server.js MEMCACHED_ENDPOINT [PORT] [BACKEND_DELAY_MS]");
+const USAGE = "usage: server.js [--cache memcached|redis] CACHE_ADDRESS [PORT] [BACKEND_DELAY_MS]";
+const argv = process.argv.slice(2);
+let backendName = process.env.CACHE_BACKEND ?? "memcached";
+if (argv[0] === "--cache") {
+  backendName = argv[1] ?? "";
+  argv.splice(0, 2);
+}
+const [endpoint, portText = "0", delayText = "200"] = argv;
+if (endpoint === undefined || (backendName !== "memcached" && backendName !== "redis")) {
+  console.error(USAGE);
   process.exit(2);
 }
-const cache = new MemcacheCache(reactor, endpoint);
+const cache: Cache = backendName === "redis" ? new RedisCache(reactor, endpoint) : new MemcacheCache(reactor, endpoint);
 const backend = makeBackend(Number(delayText));
 
 class UserLookup extends LineReceiver {

@@ -5,7 +5,7 @@
  * `TimeoutError`, the `ValueError`/`TypeError`/`IndexError` of its reply parser) get a
  * typed error here. Every error has a stable `code` and a standard `cause`.
  */
-import { DecodeError } from "@torsion/core";
+import { DecodeError, NotConnectedError } from "@torsion/core";
 import { TorsionError } from "@torsion/defer";
 
 /** The base of every memcache error that is not a decode error. */
@@ -76,9 +76,15 @@ export class InvalidArgumentError extends ClientError {
   override readonly code: string = "ERR_MEMCACHE_INVALID_ARGUMENT";
 }
 
-/** A command was issued before the connection was made or after it was lost (Twisted's `RuntimeError("not connected")`). */
-export class NotConnectedError extends MemcacheError {
-  override name = "NotConnectedError";
+/**
+ * A command was issued before the connection was made or after it was lost (Twisted's
+ * `RuntimeError("not connected")`). A kind of core's `NotConnectedError` (so one
+ * `instanceof NotConnectedError` catches both), with its own name and code so that the
+ * two never clash when both packages are imported; unlike the other memcache errors it is
+ * therefore not a {@link MemcacheError}.
+ */
+export class MemcacheNotConnectedError extends NotConnectedError {
+  override name = "MemcacheNotConnectedError";
   override readonly code: string = "ERR_MEMCACHE_NOT_CONNECTED";
   constructor(message = "not connected", options?: ErrorOptions) {
     super(message, options);

@@ -6,7 +6,7 @@ export {
   ServerError,
   InvalidKeyError,
   InvalidArgumentError,
-  NotConnectedError,
+  MemcacheNotConnectedError,
   MemcacheTimeoutError,
   MalformedReplyError,
   LineTooLongError,

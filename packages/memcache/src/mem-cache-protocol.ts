@@ -8,7 +8,7 @@ import {
   type MalformedReplyReason,
   MemcacheTimeoutError,
   NoSuchCommand,
-  NotConnectedError,
+  MemcacheNotConnectedError,
   ServerError,
 } from "./errors.js";
 import { MemcacheReplyDecoder, type MemcacheReplyFrame } from "./reply-decoder.js";
@@ -117,7 +117,7 @@ const ARG_REPLIES = new Set(["VALUE", "STAT", "VERSION", "CLIENT_ERROR", "SERVER
  * {@link NoSuchCommand}, `CLIENT_ERROR` with {@link ClientError}, `SERVER_ERROR` with
  * {@link ServerError}. Invalid arguments fail the returned Deferred (never throw); a
  * command made before the connection or after it was lost fails with
- * {@link NotConnectedError}.
+ * {@link MemcacheNotConnectedError}.
  *
  * **Timeout** (Twisted's semantics): a command sent while nothing is pending arms a
  * `timeOut`-second timer; each complete reply line and each chunk of a value restarts it
@@ -185,7 +185,7 @@ export class MemCacheProtocol extends Protocol {
     return !this.#decoder.inValue;
   }
 
-  /** True once `connectionLost` ran: every later command fails with {@link NotConnectedError}. */
+  /** True once `connectionLost` ran: every later command fails with {@link MemcacheNotConnectedError}. */
   get disconnected(): boolean {
     return this.#disconnected;
   }
@@ -322,7 +322,7 @@ export class MemCacheProtocol extends Protocol {
   // ---- sending ----
 
   #refuse<T>(): Deferred<T> | null {
-    return this.#disconnected || this.transportOrNull === null ? fail<T>(new NotConnectedError()) : null;
+    return this.#disconnected || this.transportOrNull === null ? fail<T>(new MemcacheNotConnectedError()) : null;
   }
 
   #simple(line: Buffer, kind: Kind): Deferred<unknown> {
@@ -332,7 +332,7 @@ export class MemCacheProtocol extends Protocol {
   /** Writes the command (Twisted's `sendLine`, arming the timeout when nothing is pending) and queues it. */
   #send(lineParts: Buffer[], data: Buffer | null, kind: Kind, key: Buffer | null): Deferred<unknown> {
     const transport = this.transportOrNull;
-    if (transport === null) return fail(new NotConnectedError());
+    if (transport === null) return fail(new MemcacheNotConnectedError());
     const idle = this.pendingCount === 0;
     if (idle) this.#timeout.setTimeout(this.persistentTimeOut);
     lineParts.push(CRLF);

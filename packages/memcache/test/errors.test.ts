@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { DecodeError } from "@torsion/core";
+import { DecodeError, NotConnectedError } from "@torsion/core";
 import { TorsionError } from "@torsion/defer";
 import * as memcache from "@torsion/memcache";
 import * as memcacheInternal from "@torsion/memcache/internal";
@@ -13,7 +13,7 @@ test("every memcache error has a name, a stable ERR_MEMCACHE code and a cause", 
     new memcache.ServerError("x", null, { cause }),
     new memcache.InvalidKeyError("x", null, { cause }),
     new memcache.InvalidArgumentError("x", null, { cause }),
-    new memcache.NotConnectedError(undefined, { cause }),
+    new memcache.MemcacheNotConnectedError(undefined, { cause }),
     new memcache.MemcacheTimeoutError(undefined, { cause }),
     new memcache.MalformedReplyError("badNumber", "x", { cause }),
     new memcache.LineTooLongError("x", { cause }),
@@ -25,6 +25,16 @@ test("every memcache error has a name, a stable ERR_MEMCACHE code and a cause", 
   }
   assert.ok(new memcache.ValueTooLargeError(2, 1) instanceof DecodeError);
   assert.ok(new memcache.InvalidKeyError("x") instanceof memcache.ClientError, "Twisted reports bad keys as ClientError");
+});
+
+test("memcache's not-connected error is a kind of core's NotConnectedError with a name and code of its own", () => {
+  const error = new memcache.MemcacheNotConnectedError();
+  assert.ok(error instanceof NotConnectedError);
+  assert.equal(error.name, "MemcacheNotConnectedError");
+  assert.notEqual(error.name, new NotConnectedError().name);
+  assert.equal(error.code, "ERR_MEMCACHE_NOT_CONNECTED");
+  assert.equal(error.message, "not connected");
+  assert.equal("NotConnectedError" in memcache, false, "no export shadows core's class");
 });
 
 test("the entry point exports the protocol, the decoder and the port, and the internal subpath the Python-compatible helpers", () => {

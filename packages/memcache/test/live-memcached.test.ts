@@ -230,7 +230,7 @@ describe("a memcached killed mid-pipeline", { skip: missing ?? false }, () => {
       assert.equal(kinds.size, 1, "every pending command fails with the same reason");
       for (const failure of failures) assert.ok(failure instanceof ConnectionLost || failure instanceof ConnectionDone, String(failure));
       assert.equal(first.pendingCount, 0);
-      await assert.rejects(wait(first.get(b("before"))), { name: "NotConnectedError" });
+      await assert.rejects(wait(first.get(b("before"))), { name: "MemcacheNotConnectedError" });
       server = await MemcachedServer.start({ port });
       const second = await wait(service.whenConnected());
       assert.notEqual(second, first);

@@ -11,7 +11,7 @@ import {
   MemCacheProtocol,
   MemcacheTimeoutError,
   NoSuchCommand,
-  NotConnectedError,
+  MemcacheNotConnectedError,
   ServerError,
   ValueTooLargeError,
 } from "@torsion/memcache";
@@ -188,12 +188,12 @@ describe("MemCacheProtocol", () => {
     mc.connectionLost(new Failure(new ConnectionLost()));
     assert.ok(errorOf(pending) instanceof ConnectionLost);
     assert.equal(clock.getDelayedCalls().length, 0);
-    assert.ok(errorOf(mc.get("a")) instanceof NotConnectedError);
+    assert.ok(errorOf(mc.get("a")) instanceof MemcacheNotConnectedError);
   });
 
-  it("fails commands made before the connection with NotConnectedError", () => {
+  it("fails commands made before the connection with MemcacheNotConnectedError", () => {
     const mc = new MemCacheProtocol({ clock: new Clock() });
-    assert.ok(errorOf(mc.version()) instanceof NotConnectedError);
+    assert.ok(errorOf(mc.version()) instanceof MemcacheNotConnectedError);
     mc.makeConnection(new StringTransport());
     mc.connectionLost(new Failure(new ConnectionDone()));
     assert.equal(errorOf(mc.flushAll()).message, "not connected");

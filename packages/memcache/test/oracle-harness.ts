@@ -47,7 +47,7 @@ export type Deviation = (typeof Deviation)[keyof typeof Deviation];
 const TWISTED_NAMES: Record<string, string> = {
   InvalidKeyError: "ClientError",
   InvalidArgumentError: "ClientError",
-  NotConnectedError: "RuntimeError",
+  MemcacheNotConnectedError: "RuntimeError",
 };
 /** Torsion errors standing for a Twisted `raises` (any Python parser exception). */
 export const PROTOCOL_ERRORS = new Set(["MalformedReplyError", "LineTooLongError", "ValueTooLargeError"]);

@@ -91,7 +91,8 @@ export abstract class RedisCommands {
     return this.sendCommand(["GET", key], to.toStringOrNull);
   }
   /** `SET key value [EX s|PX ms] [NX|XX] [KEEPTTL]`: true when set, false when `NX`/`XX` prevented it. */
-  set(key: RedisArgument, value: RedisArgument, options: SetOptions = {}): Deferred<boolean> {
+  set(key: RedisArgument, value: RedisArgument, options?: SetOptions): Deferred<boolean> {
+    if (options === undefined) return this.sendCommand(["SET", key, value], to.toOk);
     const args: RedisArgument[] = ["SET", key, value];
     if (options.ex !== undefined) args.push("EX", options.ex);
     if (options.px !== undefined) args.push("PX", options.px);

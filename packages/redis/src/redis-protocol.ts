@@ -47,7 +47,6 @@ export interface RedisProtocolOptions {
 
 /** One command waiting for its reply. */
 class Pending {
-  cancelled = false;
   constructor(
     public deferred: Deferred<unknown> | null,
     readonly convert: ReplyConverter<unknown> | null,
@@ -57,6 +56,11 @@ class Pending {
     readonly pubsub: PubSubKind | null = null,
     public confirmations = 0,
   ) {}
+
+  /** Whether its Deferred already fired: only `cancel()` does that before the reply comes. */
+  get cancelled(): boolean {
+    return this.deferred?.called === true;
+  }
 }
 
 interface Held {
@@ -213,12 +217,10 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   }
 
   sendCommand<T = RespValue>(args: readonly RedisArgument[], convert?: ReplyConverter<T>): Deferred<T> {
-    const entry: Pending = new Pending(null, (convert as ReplyConverter<unknown> | undefined) ?? null, null);
-    const deferred = new Deferred<unknown>(() => {
-      entry.cancelled = true;
-    });
-    entry.deferred = deferred;
-    this.#enqueue(args, entry);
+    // No canceller: cancel() errbacks the Deferred itself with CancelledError and the reply,
+    // still consumed in its turn, is then ignored (see Pending.cancelled).
+    const deferred = new Deferred<unknown>();
+    this.#enqueue(args, new Pending(deferred, (convert as ReplyConverter<unknown> | undefined) ?? null, null));
     return deferred as Deferred<T>;
   }
 

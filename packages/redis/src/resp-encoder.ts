@@ -3,13 +3,30 @@ import { RedisArgumentError } from "./errors.js";
 /** One argument of a command: text (sent as UTF-8), bytes, or a number (sent as its decimal text). */
 export type RedisArgument = string | Buffer | Uint8Array | number | bigint;
 
+/** Byte arguments at least this big are written by reference, not copied into the batch. */
+const BY_REFERENCE = 16 * 1024;
+/** A batch up to this size is copied out on {@link CommandWriter.take} and the buffer reused. */
+const COPY_OUT = 16 * 1024;
+const INITIAL_SIZE = 16 * 1024;
+const EMPTY = Buffer.alloc(0);
+const STAR = 0x2a;
+const DOLLAR = 0x24;
+const CR = 0x0d;
+const LF = 0x0a;
+
 /**
  * Encodes requests as RESP arrays of bulk strings (the only form a Redis client sends),
- * appending many commands into one batch: text goes into one string, byte arguments are
- * kept by reference (not copied), and {@link take} returns the buffers to write.
+ * appending many commands into one growing buffer: no intermediate strings per command,
+ * small byte arguments copied in, big ones (16 KiB and more) kept by reference, and
+ * {@link take} returns the buffers to write.
  */
 export class CommandWriter {
-  #text = "";
+  #buf: Buffer = EMPTY;
+  /** Bytes written to `#buf`. */
+  #len = 0;
+  /** Where the bytes not yet moved to `#parts` start (after a by-reference argument). */
+  #start = 0;
+  /** Finished pieces, in order, when a by-reference argument cut the batch. */
   #parts: Buffer[] = [];
   #count = 0;
 
@@ -25,53 +42,109 @@ export class CommandWriter {
    */
   append(args: readonly RedisArgument[]): void {
     if (args.length === 0) throw new RedisArgumentError("a command needs at least its name");
-    let text = `*${args.length}\r\n`;
-    let parts: Buffer[] | null = null;
-    for (let i = 0; i < args.length; i += 1) {
-      const arg = args[i];
-      if (typeof arg === "string") {
-        text += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
-      } else if (typeof arg === "number") {
-        if (!Number.isFinite(arg)) throw new RedisArgumentError(`argument ${i} is not a finite number: ${arg}`);
-        const s = String(arg);
-        text += `$${s.length}\r\n${s}\r\n`;
-      } else if (typeof arg === "bigint") {
-        const s = arg.toString();
-        text += `$${s.length}\r\n${s}\r\n`;
-      } else if (arg instanceof Uint8Array) {
-        parts ??= [];
-        text += `$${arg.length}\r\n`;
-        parts.push(Buffer.from(text), Buffer.isBuffer(arg) ? arg : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength));
-        text = "\r\n";
-      } else {
-        throw new RedisArgumentError(`argument ${i} has unsupported type ${describeType(arg)}`);
-      }
+    for (let i = 0; i < args.length; i += 1) check(args[i], i);
+    this.#header(STAR, args.length);
+    for (const arg of args) {
+      if (typeof arg === "string") this.#text(arg);
+      else if (typeof arg === "number" || typeof arg === "bigint") this.#text(String(arg));
+      else this.#bytes(arg as Uint8Array);
     }
     this.#count += 1;
-    if (parts === null) {
-      this.#text += text;
-      return;
-    }
-    this.#flushText();
-    for (const part of parts) this.#parts.push(part);
-    this.#text = text;
   }
 
   /** Removes and returns the encoded bytes of every appended command (empty when none). */
   take(): Buffer[] {
-    this.#flushText();
+    this.#count = 0;
+    if (this.#parts.length === 0) {
+      const len = this.#len;
+      if (len === 0) return [];
+      this.#len = 0;
+      if (len <= COPY_OUT) {
+        const out = Buffer.allocUnsafe(len);
+        this.#buf.copy(out, 0, 0, len);
+        return [out];
+      }
+      const out = this.#buf.subarray(0, len);
+      this.#buf = EMPTY;
+      return [out];
+    }
+    if (this.#len > this.#start) this.#parts.push(this.#buf.subarray(this.#start, this.#len));
     const parts = this.#parts;
     this.#parts = [];
-    this.#count = 0;
+    this.#buf = EMPTY;
+    this.#len = 0;
+    this.#start = 0;
     return parts;
   }
 
-  #flushText(): void {
-    if (this.#text.length > 0) {
-      this.#parts.push(Buffer.from(this.#text, "utf8"));
-      this.#text = "";
-    }
+  /** Makes room for `n` more bytes; the bytes already handed to `#parts` stay where they are. */
+  #reserve(n: number): void {
+    if (this.#len + n <= this.#buf.length) return;
+    const pending = this.#len - this.#start;
+    const grown = Buffer.allocUnsafe(Math.max(INITIAL_SIZE, (pending + n) * 2));
+    this.#buf.copy(grown, 0, this.#start, this.#len);
+    this.#buf = grown;
+    this.#start = 0;
+    this.#len = pending;
   }
+
+  /** `*<n>\r\n` or `$<n>\r\n`. */
+  #header(prefix: number, n: number): void {
+    this.#reserve(20);
+    const buf = this.#buf;
+    buf[this.#len] = prefix;
+    let digits = 1;
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits += 1;
+    let at = this.#len + 1 + digits;
+    buf[at] = CR;
+    buf[at + 1] = LF;
+    let v = n;
+    do {
+      at -= 1;
+      buf[at] = 48 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+    this.#len += digits + 3;
+  }
+
+  #text(arg: string): void {
+    const size = Buffer.byteLength(arg, "utf8");
+    this.#header(DOLLAR, size);
+    this.#reserve(size + 2);
+    if (size > 0) this.#buf.write(arg, this.#len, "utf8");
+    this.#len += size;
+    this.#crlf();
+  }
+
+  #bytes(arg: Uint8Array): void {
+    this.#header(DOLLAR, arg.length);
+    if (arg.length >= BY_REFERENCE) {
+      this.#parts.push(this.#buf.subarray(this.#start, this.#len));
+      this.#parts.push(Buffer.isBuffer(arg) ? arg : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength));
+      this.#start = this.#len;
+    } else {
+      this.#reserve(arg.length + 2);
+      this.#buf.set(arg, this.#len);
+      this.#len += arg.length;
+    }
+    this.#crlf();
+  }
+
+  #crlf(): void {
+    this.#reserve(2);
+    this.#buf[this.#len] = CR;
+    this.#buf[this.#len + 1] = LF;
+    this.#len += 2;
+  }
+}
+
+function check(arg: unknown, i: number): void {
+  if (typeof arg === "string" || typeof arg === "bigint" || arg instanceof Uint8Array) return;
+  if (typeof arg === "number") {
+    if (!Number.isFinite(arg)) throw new RedisArgumentError(`argument ${i} is not a finite number: ${arg}`);
+    return;
+  }
+  throw new RedisArgumentError(`argument ${i} has unsupported type ${describeType(arg)}`);
 }
 
 /** Encodes one command as a RESP array of bulk strings. */

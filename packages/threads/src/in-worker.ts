@@ -1,4 +1,4 @@
-import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort } from "node:worker_threads";
+import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { reportError } from "@torsion/defer";
 import { BlockingCallTimeout, UnknownMainThreadFunction, WrongThreadError } from "./errors.js";
 import { mainThreadFunction } from "./main-thread-functions.js";
@@ -9,6 +9,12 @@ import { unwrapArgs } from "./task.js";
 /** Whether this code runs inside a Torsion pool worker. */
 export function inPoolWorker(): boolean {
   return !isMainThread && parentPort !== null && (globalThis as Record<symbol, unknown>)[Symbol.for("torsion.threads.worker")] === true;
+}
+
+/** The port to the main thread of a pool worker. @throws WrongThreadError elsewhere */
+function poolWorkerPort(what: string): MessagePort {
+  if (parentPort === null || !inPoolWorker()) throw new WrongThreadError(`${what} needs a Torsion pool worker`);
+  return parentPort;
 }
 
 /**
@@ -36,10 +42,10 @@ export function callFromThread(name: string, ...args: unknown[]): void {
     });
     return;
   }
-  if (!inPoolWorker()) throw new WrongThreadError("callFromThread needs a Torsion pool worker");
+  const port = poolWorkerPort("callFromThread");
   const { args: plain, list } = unwrapArgs(args);
   const message: WorkerMessage = { t: "call", name, args: plain };
-  parentPort!.postMessage(message, list);
+  port.postMessage(message, list);
 }
 
 /** Options of {@link blockingCallFromThreadWith}. */
@@ -67,7 +73,7 @@ export function blockingCallFromThread(name: string, ...args: unknown[]): unknow
 /** {@link blockingCallFromThread} with options (a timeout). */
 export function blockingCallFromThreadWith(options: BlockingCallOptions, name: string, ...args: unknown[]): unknown {
   if (isMainThread) throw new WrongThreadError("blockingCallFromThread called on the main thread: it would deadlock the reactor");
-  if (!inPoolWorker()) throw new WrongThreadError("blockingCallFromThread needs a Torsion pool worker");
+  const parent = poolWorkerPort("blockingCallFromThread");
   const timeout = options.timeout ?? 30;
   if (!(timeout >= 0)) throw new RangeError("timeout must be >= 0");
   const flag = new Int32Array(new SharedArrayBuffer(4));
@@ -75,7 +81,7 @@ export function blockingCallFromThreadWith(options: BlockingCallOptions, name: s
   try {
     const { args: plain, list } = unwrapArgs(args);
     const message: WorkerMessage = { t: "blocking", name, args: plain, flag, port: port2 };
-    parentPort!.postMessage(message, [port2, ...list]);
+    parent.postMessage(message, [port2, ...list]);
     const outcome = Atomics.wait(flag, 0, 0, timeout * 1000);
     const received = receiveMessageOnPort(port1);
     if (received === undefined) {

@@ -15,6 +15,17 @@ export {
   RemoteError,
 } from "./errors.js";
 export { onWorkerClose } from "./task-resolver.js";
+export {
+  isRunMessage,
+  type RunMessage,
+  type DefineMessage,
+  type ToWorkerMessage,
+  type CloseMessage,
+  type ResultMessage,
+  type ErrorMessage,
+  type WorkerMessage,
+  type BlockingReply,
+} from "./messages.js";
 export { ConnectionPool, SQLITE_ADAPTER, type ConnectionPoolOptions } from "./adbapi/connection-pool.js";
 export type { IDatabaseAdapter, IDatabaseConnection, ExecuteResult, Transaction } from "./adbapi/adapter.js";
 export type { SQLiteOptions } from "./adbapi/sqlite-adapter.js";

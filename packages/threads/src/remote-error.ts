@@ -128,8 +128,8 @@ export function rebuildError(serialized: SerializedError): Error {
   const stack = serialized.stack ?? `${serialized.name}: ${serialized.message}`;
   define(error, "stack", `${stack}\n    at <worker thread>`);
   if (serialized.code !== undefined) define(error, "code", serialized.code);
-  else if (cls === undefined || error instanceof TorsionError)
-    define(error, "code", cls === undefined ? "ERR_REMOTE" : (error as TorsionError).code);
+  else if (cls === undefined) define(error, "code", "ERR_REMOTE");
+  else if (error instanceof TorsionError) define(error, "code", (error as { readonly code: string }).code);
   for (const [key, value] of Object.entries(serialized.props)) define(error, key, value);
   if (serialized.cause !== undefined) {
     define(error, "cause", "name" in serialized.cause ? rebuildError(serialized.cause) : serialized.cause.value);

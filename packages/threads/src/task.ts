@@ -94,15 +94,23 @@ export function transfer<T>(value: T, list: readonly TransferListItem[]): Transf
 
 /** Unwraps {@link transfer} markers: the plain value and the transfer list. */
 export function unwrapTransfer(value: unknown): { value: unknown; list: TransferListItem[] } {
-  if (typeof value === "object" && value !== null && (value as Partial<Transfer<unknown>>)[TRANSFER] === true) {
-    const marked = value as Transfer<unknown>;
-    return { value: marked.value, list: [...marked.list] };
-  }
+  if (isTransfer(value)) return { value: value.value, list: [...value.list] };
   return { value, list: [] };
 }
 
-/** Unwraps every argument; returns the plain arguments and the combined transfer list. */
+function isTransfer(value: unknown): value is Transfer<unknown> {
+  return typeof value === "object" && value !== null && (value as Partial<Transfer<unknown>>)[TRANSFER] === true;
+}
+
+const NOTHING: TransferListItem[] = [];
+
+/**
+ * Unwraps every argument; returns the plain arguments and the combined transfer list.
+ * Without any {@link transfer} marker (the common case) the list is a shared empty array:
+ * do not push to it.
+ */
 export function unwrapArgs(args: readonly unknown[]): { args: unknown[]; list: TransferListItem[] } {
+  if (!args.some(isTransfer)) return { args: args.slice(), list: NOTHING };
   const list: TransferListItem[] = [];
   const plain = args.map((arg) => {
     const unwrapped = unwrapTransfer(arg);

@@ -6,7 +6,7 @@ import { Deferred, Failure, reportError as reportToProcess } from "@torsion/defe
 import { ReactorNotRunning } from "@torsion/core";
 import { PoolStopped, UnknownMainThreadFunction, WorkerCrashed } from "./errors.js";
 import { mainThreadFunction } from "./main-thread-functions.js";
-import type { BlockingReply, RunMessage, WorkerMessage } from "./messages.js";
+import type { BlockingReply, ErrorMessage, ResultMessage, RunMessage, WorkerMessage } from "./messages.js";
 import { rebuildError, serializeError } from "./remote-error.js";
 import { moduleKey, unwrapArgs, type TaskArgsOf, type TaskHandle, type TaskRef } from "./task.js";
 import { nodeWorkerFactory, type IPoolWorker, type WorkerFactory, type WorkerOptions } from "./worker-factory.js";
@@ -98,6 +98,26 @@ interface PendingBlockingCall {
 
 const taskNumbers = new Map<string, number>();
 
+/** A task reference resolved once: its canonical module, export and number. */
+interface ResolvedTask {
+  readonly module: string;
+  readonly export: string;
+  readonly number: number;
+}
+
+/** Frozen task handles (what `defineTask` returns) resolved once, not on every call. */
+const resolvedHandles = new WeakMap<TaskRef, ResolvedTask>();
+
+function resolveTaskRef(task: TaskRef): ResolvedTask {
+  const cached = resolvedHandles.get(task);
+  if (cached !== undefined) return cached;
+  const module = moduleKey(task.module);
+  const resolved: ResolvedTask = { module, export: task.export, number: taskNumber(module, task.export) };
+  // Only a frozen reference cannot change under the cache.
+  if (Object.isFrozen(task)) resolvedHandles.set(task, resolved);
+  return resolved;
+}
+
 /** A small number standing for a task (module and export) in messages after the first. */
 function taskNumber(module: string, name: string): number {
   const key = `${module}#${name}`;
@@ -184,13 +204,14 @@ export class ThreadPool {
       throw new TypeError("a task is {module, export} or a defineTask handle");
     }
     const { args: plain, list } = unwrapArgs(args);
+    const resolved = resolveTaskRef(task);
     const job: Job = {
       id: this.#nextId++,
-      task: taskNumber(moduleKey(task.module), task.export),
-      module: moduleKey(task.module),
-      export: task.export,
+      task: resolved.number,
+      module: resolved.module,
+      export: resolved.export,
       args: plain,
-      transfer: [...list, ...(options.transfer ?? [])],
+      transfer: options.transfer === undefined ? list : [...list, ...options.transfer],
       cancelMode: options.cancel ?? "abandon",
       deferred: new Deferred<unknown>(() => this.#cancel(job)),
       state: "queued",
@@ -323,7 +344,9 @@ export class ThreadPool {
         slot = this.#spawn();
         if (slot === null) return;
       }
-      this.#assign(slot, this.#queue.shift()!);
+      const job = this.#queue.shift();
+      if (job === undefined) return;
+      this.#assign(slot, job);
     }
     while (this.#liveCount() < this.#min) {
       const slot = this.#spawn();
@@ -381,11 +404,13 @@ export class ThreadPool {
     job.state = "running";
     slot.worker.ref();
     try {
-      const message: RunMessage = slot.known.has(job.task)
-        ? { t: "run", id: job.id, task: job.task, args: job.args }
-        : { t: "run", id: job.id, task: job.task, module: job.module, export: job.export, args: job.args };
-      slot.worker.postMessage(message, job.transfer);
-      slot.known.add(job.task);
+      if (!slot.known.has(job.task)) {
+        slot.worker.postMessage({ t: "define", task: job.task, module: job.module, export: job.export });
+        slot.known.add(job.task);
+      }
+      const message: RunMessage = [job.id, job.task, ...job.args];
+      if (job.transfer.length === 0) slot.worker.postMessage(message);
+      else slot.worker.postMessage(message, job.transfer);
     } catch (error) {
       slot.job = null;
       this.#settle(job, false, error);
@@ -459,28 +484,33 @@ export class ThreadPool {
   // ---- worker events ---------------------------------------------------------------------
 
   #onMessage(slot: Slot, message: WorkerMessage): void {
-    switch (message.t) {
-      case "result":
-      case "error": {
-        const job = slot.job;
-        if (job?.id !== message.id) return;
-        if (message.t === "result") this.#settle(job, true, message.value);
-        else this.#settle(job, false, rebuildError(message.error));
-        if (slot.terminating) return;
-        this.#makeIdle(slot);
-        this.#dispatch();
-        this.#checkStopped();
-        return;
-      }
+    if (Array.isArray(message)) {
+      this.#onOutcome(slot, message as ResultMessage | ErrorMessage);
+      return;
+    }
+    const call = message as Exclude<WorkerMessage, readonly unknown[]>;
+    switch (call.t) {
       case "call":
-        this.#onCall(message.name, message.args);
+        this.#onCall(call.name, call.args);
         return;
       case "blocking":
-        this.#onBlocking(message.name, message.args, message.flag, message.port);
+        this.#onBlocking(call.name, call.args, call.flag, call.port);
         return;
       default:
         debug("%s: unknown message from a worker", this.#name);
     }
+  }
+
+  /** A task's result (`[id, value]`) or error (`[id, error, 0]`). */
+  #onOutcome(slot: Slot, message: ResultMessage | ErrorMessage): void {
+    const job = slot.job;
+    if (job?.id !== message[0]) return;
+    if (message.length === 2) this.#settle(job, true, message[1]);
+    else this.#settle(job, false, rebuildError(message[1]));
+    if (slot.terminating) return;
+    this.#makeIdle(slot);
+    if (this.#queue.length > 0 || this.#liveCount() < this.#min) this.#dispatch();
+    this.#checkStopped();
   }
 
   #onExit(slot: Slot, code: number): void {

@@ -1,14 +1,14 @@
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import type { TransferListItem } from "./task.js";
-import type { RunMessage, WorkerMessage } from "./messages.js";
+import type { ToWorkerMessage, WorkerMessage } from "./messages.js";
 
 /**
  * What a {@link ThreadPool} needs of a worker: a `node:worker_threads` `Worker` has all
  * of it. Tests inject fakes through {@link WorkerFactory}.
  */
 export interface IPoolWorker {
-  /** Sends a task. */
-  postMessage(message: RunMessage | { readonly t: "close" }, transfer?: readonly TransferListItem[]): void;
+  /** Sends a task (or a task definition, or the request to close). */
+  postMessage(message: ToWorkerMessage, transfer?: readonly TransferListItem[]): void;
   /** `'message'` (a `WorkerMessage`), `'error'` (an uncaught exception), `'exit'` (the exit code). */
   on(event: "message", listener: (message: WorkerMessage) => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
@@ -39,10 +39,14 @@ export const WORKER_MAIN = new URL("./worker-main.js", import.meta.url);
  */
 export function inheritedExecArgv(): string[] {
   const argv: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i]!;
+  let skipNext = false;
+  for (const arg of process.execArgv) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
     if (arg.startsWith("--input-type")) {
-      if (arg === "--input-type") i += 1;
+      skipNext = arg === "--input-type";
       continue;
     }
     argv.push(arg);

@@ -2,10 +2,16 @@
  * The entry point of every pool worker: runs one task at a time on request and posts
  * back its result or its serialized error.
  */
-import { parentPort } from "node:worker_threads";
-import type { TransferListItem } from "./task.js";
+import { parentPort, type MessagePort } from "node:worker_threads";
 import createDebug from "debug";
-import type { RunMessage, WorkerMessage } from "./messages.js";
+import {
+  isRunMessage,
+  type DefineMessage,
+  type ErrorMessage,
+  type ResultMessage,
+  type RunMessage,
+  type ToWorkerMessage,
+} from "./messages.js";
 import { serializeError } from "./remote-error.js";
 import { unwrapTransfer } from "./task.js";
 import { resolveTask, runCloseHooks } from "./task-resolver.js";
@@ -14,69 +20,107 @@ const debug = createDebug("torsion:threads:worker");
 
 (globalThis as Record<symbol, unknown>)[Symbol.for("torsion.threads.worker")] = true;
 
-function post(message: WorkerMessage, list: TransferListItem[] = []): void {
-  parentPort!.postMessage(message, list);
-}
-
 const tasks = new Map<number, (...args: unknown[]) => unknown>();
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
-function reply(id: number, result: unknown): void {
-  const { value, list } = unwrapTransfer(result);
+function fail(port: MessagePort, id: number, error: unknown): void {
+  port.postMessage([id, serializeError(error), 0] satisfies ErrorMessage);
+}
+
+function reply(port: MessagePort, id: number, result: unknown): void {
   try {
-    post({ t: "result", id, value }, list);
+    // The common case (a plain value, nothing to transfer) allocates no wrapper.
+    if (typeof result !== "object" || result === null) {
+      port.postMessage([id, result] satisfies ResultMessage);
+      return;
+    }
+    const { value, list } = unwrapTransfer(result);
+    port.postMessage([id, value] satisfies ResultMessage, list);
   } catch (error) {
-    post({ t: "error", id, error: serializeError(error) });
+    fail(port, id, error);
   }
 }
 
-async function runSlow(message: RunMessage): Promise<void> {
+/** Modules and exports of the tasks this worker was told about but has not resolved yet. */
+const definitions = new Map<number, DefineMessage>();
+
+async function runSlow(port: MessagePort, message: RunMessage): Promise<void> {
+  const id = message[0];
+  const task = message[1];
   try {
-    let fn = tasks.get(message.task);
+    let fn = tasks.get(task);
     if (fn === undefined) {
-      fn = await resolveTask(message.module!, message.export!);
-      tasks.set(message.task, fn);
+      const definition = definitions.get(task);
+      if (definition === undefined) throw new TypeError(`task ${task} was sent without its module and export`);
+      fn = await resolveTask(definition.module, definition.export);
+      tasks.set(task, fn);
+      definitions.delete(task);
     }
-    reply(message.id, await fn(...message.args));
+    reply(port, id, await fn(...message.slice(2)));
   } catch (error) {
-    post({ t: "error", id: message.id, error: serializeError(error) });
+    fail(port, id, error);
+  }
+}
+
+/** Calls `fn` with the arguments of `message` (`[id, task, ...args]`); one argument without a copy. */
+function call(fn: (...args: unknown[]) => unknown, message: RunMessage): unknown {
+  switch (message.length) {
+    case 2:
+      return fn();
+    case 3:
+      return fn(message[2]);
+    case 4:
+      return fn(message[2], message[3]);
+    default:
+      return fn(...message.slice(2));
   }
 }
 
 /** Runs a task; a known task with a synchronous result is answered without any await. */
-function run(message: RunMessage): void {
-  const fn = tasks.get(message.task);
+function run(port: MessagePort, message: RunMessage): void {
+  const fn = tasks.get(message[1]);
   if (fn === undefined) {
-    void runSlow(message);
+    void runSlow(port, message);
     return;
   }
+  const id = message[0];
   let result: unknown;
   try {
-    result = fn(...message.args);
+    result = call(fn, message);
   } catch (error) {
-    post({ t: "error", id: message.id, error: serializeError(error) });
+    fail(port, id, error);
     return;
   }
   if (isThenable(result)) {
     Promise.resolve(result).then(
-      (value) => reply(message.id, value),
+      (value) => {
+        reply(port, id, value);
+      },
       (error: unknown) => {
-        post({ t: "error", id: message.id, error: serializeError(error) });
+        fail(port, id, error);
       },
     );
   } else {
-    reply(message.id, result);
+    reply(port, id, result);
   }
 }
 
-parentPort?.on("message", (message: RunMessage | { t: "close" } | null) => {
-  if (message?.t === "close") {
-    debug("closing");
-    void runCloseHooks().finally(() => parentPort!.close());
-  } else if (message?.t === "run") {
-    run(message);
-  }
-});
+function listen(port: MessagePort): void {
+  port.on("message", (message: ToWorkerMessage) => {
+    if (isRunMessage(message)) {
+      run(port, message);
+    } else if (message.t === "define") {
+      if (!tasks.has(message.task)) definitions.set(message.task, message);
+    } else {
+      debug("closing");
+      void runCloseHooks().finally(() => {
+        port.close();
+      });
+    }
+  });
+}
+
+if (parentPort !== null) listen(parentPort);

@@ -50,7 +50,7 @@ describe("ConnectionPool over SQLite", { skip }, () => {
       const duplicate = await failureOf(pool.runInteraction(db.addUser, "ed", "again"));
       assert.ok(duplicate instanceof RemoteError);
       assert.equal(duplicate.name, "SqliteError");
-      assert.match(String((duplicate as unknown as { code: string }).code), /SQLITE_CONSTRAINT/);
+      assert.match((duplicate as unknown as { code: string }).code, /SQLITE_CONSTRAINT/);
       assert.equal(await pool.runInteraction(db.countUsers), 1);
       const syntax = await failureOf(pool.runQuery("SELEC nonsense"));
       assert.match(syntax.message, /syntax error/);

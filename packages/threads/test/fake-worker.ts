@@ -1,4 +1,4 @@
-import type { IPoolWorker, WorkerFactory } from "@torsion/threads";
+import { isRunMessage, type DefineMessage, type IPoolWorker, type ToWorkerMessage, type WorkerFactory } from "@torsion/threads";
 
 type Listener = (value: never) => void;
 
@@ -20,18 +20,31 @@ export class FakeWorker implements IPoolWorker {
   refs = 0;
   terminated = false;
   readonly #listeners = new Map<string, Listener[]>();
+  readonly #definitions = new Map<number, DefineMessage>();
 
   /** Whether the pool asked this worker to close gracefully. */
   closeRequested = false;
 
-  postMessage(message: RunMessageLike | { t: "close" }): void {
+  postMessage(message: ToWorkerMessage): void {
     if (this.terminated) throw new Error("posted to a terminated fake worker");
-    if (message.t === "close") {
-      this.closeRequested = true;
-      void this.terminate();
+    if (isRunMessage(message)) {
+      // The pool's compact envelope: [id, task, ...args], after a define message the first time.
+      const [id, task, ...args] = message;
+      const definition = this.#definitions.get(task);
+      this.#definitions.delete(task);
+      this.received.push(
+        definition === undefined
+          ? { t: "run", id, task, args }
+          : { t: "run", id, task, args, module: definition.module, export: definition.export },
+      );
       return;
     }
-    this.received.push(message);
+    if (message.t === "define") {
+      this.#definitions.set(message.task, message);
+      return;
+    }
+    this.closeRequested = true;
+    void this.terminate();
   }
 
   on(event: string, listener: Listener): this {
@@ -65,11 +78,11 @@ export class FakeWorker implements IPoolWorker {
   }
 
   reply(value: unknown, id = this.current.id): void {
-    this.#emit("message", { t: "result", id, value });
+    this.#emit("message", [id, value]);
   }
 
   fail(error: { name: string; message: string; code?: unknown }, id = this.current.id): void {
-    this.#emit("message", { t: "error", id, error: { stack: undefined, props: {}, code: undefined, ...error } });
+    this.#emit("message", [id, { stack: undefined, props: {}, code: undefined, ...error }, 0]);
   }
 
   crash(error: Error): void {

@@ -149,7 +149,7 @@ describe("ThreadPool scheduling (fake workers)", () => {
     });
     const error = await failureOf(pool.run(TASK, []));
     assert.ok(error instanceof WorkerCrashed);
-    assert.match(String((error.cause as Error).message), /no threads left/);
+    assert.match((error.cause as Error).message, /no threads left/);
     await pool.stop();
   });
 
