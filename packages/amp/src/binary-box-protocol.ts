@@ -86,7 +86,8 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   #driverCloses = false;
   #locked = false;
   #stopReason: Error | null = null;
-  #tlsBuffer: AmpBox[] | null = null;
+  /** The serialized boxes held while StartTLS is negotiated. */
+  #tlsBuffer: Buffer[] | null = null;
   #tlsStarted = false;
   #justStartedTLS = false;
   readonly #coalesce: boolean;
@@ -238,16 +239,30 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
    * @throws TooLong / InvalidKeyError when the box cannot be serialized (nothing is written)
    */
   sendBox(box: AmpBox): void {
+    this.checkSendable();
+    this.writeBoxBytes(box.serialize());
+  }
+
+  /**
+   * Internal (for {@link AMP}'s boxes written without an `AmpBox`): throws what
+   * {@link sendBox} throws before it serializes.
+   * @throws ProtocolSwitched, ConnectionLost
+   */
+  protected checkSendable(): void {
     if (this.#locked) throw new ProtocolSwitched("This connection has switched: no AMP traffic allowed.");
     if (this.transportOrNull === null) throw new ConnectionLost("no transport");
-    if (this.#tlsBuffer !== null) {
-      box.serialize();
-      this.#tlsBuffer.push(box);
-    } else if (this.#batch !== null) {
-      this.#batch.push(box.serialize());
-    } else {
-      (this.#raw ?? this.transport).write(box.serialize());
-    }
+  }
+
+  /** Internal: true when {@link sendBox} is this class's own (a subclass overriding it sees every box). */
+  protected get sendsBoxesItself(): boolean {
+    return this.sendBox === BinaryBoxProtocol.prototype.sendBox;
+  }
+
+  /** Internal: writes one serialized box as {@link sendBox} does, after {@link checkSendable}. */
+  protected writeBoxBytes(wire: Buffer): void {
+    if (this.#tlsBuffer !== null) this.#tlsBuffer.push(wire);
+    else if (this.#batch !== null) this.#batch.push(wire);
+    else (this.#raw ?? this.transport).write(wire);
   }
 
   /** Refuses every later {@link sendBox} (a protocol-switch command was sent or answered). */
@@ -309,7 +324,11 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     transport.startTLS(options);
     const buffered = this.#tlsBuffer;
     this.#tlsBuffer = null;
-    if (buffered !== null) for (const box of buffered) this.sendBox(box);
+    if (buffered !== null)
+      for (const wire of buffered) {
+        this.checkSendable();
+        this.writeBoxBytes(wire);
+      }
   }
 
   override connectionLost(reason: Failure): void {
