@@ -35,6 +35,12 @@ export interface ISwitchClientFactory {
   clientConnectionFailed(connector: null, reason: Failure): void;
 }
 
+/** The framing driver's owner: the protocol, and the transport the driver uses. */
+interface DriverOwner {
+  readonly protocol: BinaryBoxProtocol;
+  readonly transportOrNull: ITransport | null;
+}
+
 /** Options of {@link BinaryBoxProtocol}. */
 export interface BinaryBoxProtocolOptions extends BinaryBoxDecoderOptions {
   /**
@@ -79,7 +85,7 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   innerProtocol: IProtocol | null = null;
   innerProtocolClientFactory: ISwitchClientFactory | null = null;
   readonly #decoder: BinaryBoxDecoder;
-  readonly #framing: FramingDriver<AmpBox, BinaryBoxProtocol>;
+  readonly #framing: FramingDriver<AmpBox, DriverOwner>;
   #busy = false;
   #broken = false;
   /** Set while {@link badInput} runs for a decode error: the driver closes right after it. */
@@ -97,7 +103,10 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   constructor(options: BinaryBoxProtocolOptions = {}) {
     super();
     this.#decoder = new BinaryBoxDecoder(options);
-    this.#framing = new FramingDriver<AmpBox, BinaryBoxProtocol>(this, this.#decoder, {
+    // The driver reads `disconnecting` before each box: it gets the real transport, not the
+    // flushing view (no Proxy trap per box). Its one write-like call, the loseConnection after
+    // a decode error, follows #failed, which flushes first.
+    this.#framing = new FramingDriver<AmpBox, DriverOwner>(BinaryBoxProtocol.#ownerOf(this), this.#decoder, {
       deliver: BinaryBoxProtocol.#deliverBox,
       decodeFailed: (error) => this.#failed(error),
       name: "BinaryBoxProtocol",
@@ -105,8 +114,17 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     this.#coalesce = options.coalesceWrites ?? true;
   }
 
+  static #ownerOf(protocol: BinaryBoxProtocol): DriverOwner {
+    return {
+      protocol,
+      get transportOrNull(): ITransport | null {
+        return protocol.#raw ?? protocol.transportOrNull;
+      },
+    };
+  }
+
   /** The driver's frame handler: one function for every connection (a monomorphic call site). */
-  static readonly #deliverBox = (box: AmpBox, owner: BinaryBoxProtocol): void => owner.#receive(box);
+  static readonly #deliverBox = (box: AmpBox, owner: DriverOwner): void => owner.protocol.#receive(box);
 
   /**
    * With `coalesceWrites`, `transport` is a thin view of the real transport that first
@@ -200,13 +218,17 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
 
   /** The decoder threw (bad framing, over a limit): the driver closes after this. */
   #failed(error: Error): void {
-    if (this.#broken) return;
-    this.#broken = true;
-    this.#driverCloses = true;
     try {
-      this.badInput(error);
+      if (this.#broken) return;
+      this.#broken = true;
+      this.#driverCloses = true;
+      try {
+        this.badInput(error);
+      } finally {
+        this.#driverCloses = false;
+      }
     } finally {
-      this.#driverCloses = false;
+      this.flushWrites();
     }
   }
 

@@ -1,9 +1,9 @@
 import type { ErrorClass } from "@torsion/defer";
 import { AmpBox } from "./amp-box.js";
-import type { InputOf, OutputOf, Schema } from "./argument.js";
+import type { Argument, InputOf, OutputOf, Schema } from "./argument.js";
 import { BoxPlan } from "./box-plan.js";
 import { InvalidCommandError, InvalidSignature } from "./errors.js";
-import { decodeSchema, encodeSchema } from "./list-arguments.js";
+import { decodeFields, encodeSchema } from "./list-arguments.js";
 
 /** Error classes by wire code (ASCII), as declared on a command. */
 export type ErrorMap = Readonly<Record<string, ErrorClass>>;
@@ -59,6 +59,8 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
   readonly switchesProtocol: boolean = false;
   readonly #reverse = new Map<string, ErrorClass>();
   readonly #required: readonly string[];
+  readonly #argumentFields: readonly (readonly [string, Argument])[];
+  readonly #responseFields: readonly (readonly [string, Argument])[];
   #requestPlan: BoxPlan | null | undefined;
   #answerPlan: BoxPlan | null | undefined;
 
@@ -78,6 +80,8 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
       if (key.length === 0 || key.length > 255 || !ASCII.test(key))
         throw new InvalidCommandError(`invalid field name ${JSON.stringify(key)}`);
     }
+    this.#argumentFields = Object.entries(this.arguments);
+    this.#responseFields = Object.entries(this.response);
     this.#required = Object.entries(this.arguments)
       .filter(([, argument]) => !argument.optional)
       .map(([name]) => name);
@@ -164,7 +168,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
 
   /** The arguments carried by a request box (extra keys ignored). @throws MissingKeyError, BadValueError */
   parseArguments(box: AmpBox): OutputOf<A> {
-    return decodeSchema(this.arguments, box) as OutputOf<A>;
+    return decodeFields(this.#argumentFields, box) as OutputOf<A>;
   }
 
   /** The answer box for a responder's result (extra keys ignored). @throws MissingKeyError, BadLocalValueError */
@@ -177,7 +181,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
 
   /** The response fields of an answer box (extra keys ignored). @throws MissingKeyError, BadValueError */
   parseResponse(box: AmpBox): OutputOf<R> {
-    return decodeSchema(this.response, box) as OutputOf<R>;
+    return decodeFields(this.#responseFields, box) as OutputOf<R>;
   }
 
   toString(): string {
