@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import { ConnectionLost, type IAddress, type IProtocol } from "@torsion/core";
-import { Deferred, Failure, fail, maybeDeferred, reportError } from "@torsion/defer";
+import { Deferred, Failure, fail, maybeDeferred, reportError, succeed } from "@torsion/defer";
 import { AmpBox } from "./amp-box.js";
 import type { InputOf, OutputOf, Schema } from "./argument.js";
 import { BinaryBoxProtocol, canStartTLS, type BinaryBoxProtocolOptions } from "./binary-box-protocol.js";
@@ -15,7 +15,7 @@ import {
   UnhandledCommand,
 } from "./errors.js";
 import { pyBytesRepr } from "./py-repr.js";
-import { SPECIAL, massageError, special, wrapResponder, type OutgoingBox } from "./responder-support.js";
+import { SPECIAL, finishResponder, massageError, special, wrapResponder, type OutgoingBox } from "./responder-support.js";
 
 const debug = createDebug("torsion:amp:amp");
 
@@ -39,6 +39,20 @@ export type SwitchResponder<A extends Schema> = (args: OutputOf<A>, amp: AMP) =>
 
 /** A raw responder: gets the request box, returns the answer box. */
 export type BoxResponder = (box: AmpBox) => Awaitable<AmpBox>;
+
+/** A call waiting for its answer: the Deferred to fire and the command that parses the answer (`null`: the raw box). */
+interface Pending {
+  readonly answer: Deferred<unknown>;
+  readonly command: Command | null;
+}
+
+/** A responder registered with {@link AMP.responder}, kept typed so a synchronous answer needs no Deferred. */
+interface TypedResponder {
+  readonly command: Command;
+  readonly fn: (args: OutputOf<Schema>, amp: AMP) => unknown;
+}
+
+const NON_ASCII = /[\x80-\uffff]/;
 
 /** Finds the raw responder for a command name (Twisted's `IResponderLocator`). */
 export interface IResponderLocator {
@@ -92,7 +106,8 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   readonly #locator: IResponderLocator | null;
   readonly #closeOnUnhandled: boolean;
   readonly #tlsOptions: unknown;
-  readonly #outstanding = new Map<string, Deferred<AmpBox>>();
+  readonly #outstanding = new Map<string, Pending>();
+  readonly #typed = new Map<string, TypedResponder>();
   #counter = 0;
   #failAllReason: Failure | null = null;
 
@@ -116,12 +131,14 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   responder<A extends Schema, R extends Schema, RA extends boolean>(command: Command<A, R, RA>, fn: Responder<A, R>): this;
   responder(command: Command, fn: Responder<Schema, Schema> | SwitchResponder<Schema>): this {
     this.#responders.set(command.commandName, wrapResponder(command, fn, this));
+    this.#typed.set(command.commandName, { command, fn: fn as TypedResponder["fn"] });
     return this;
   }
 
   /** Registers a raw responder for the wire name `name` (boxes in, boxes out). */
   boxResponder(name: string, fn: BoxResponder): this {
     this.#responders.set(name, fn);
+    this.#typed.delete(name);
     return this;
   }
 
@@ -154,9 +171,20 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       return fail(error);
     }
     if (command.kind === "startTLS") return this.#callStartTLS();
-    const sent = this.#sendBoxCommand(command.commandName, command.makeArguments(args), command.requiresAnswer);
-    if (sent === null) return undefined;
-    return this.#parseAnswer(command, sent);
+    const plan = command.requestPlan;
+    if (plan === null || !this.sendsBoxesItself) {
+      const sent = this.#sendBoxCommand(command.commandName, command.makeArguments(args), command.requiresAnswer, command);
+      return (sent ?? undefined) as Deferred<OutputOf<Schema>> | undefined;
+    }
+    // The same steps as #sendBoxCommand, with the box written straight from the arguments.
+    const wires = plan.encodeValues(args);
+    const requiresAnswer = command.requiresAnswer;
+    if (this.#failAllReason !== null) return requiresAnswer ? fail(massageError(command, this.#failAllReason)) : undefined;
+    this.#counter += 1;
+    const tag = this.#counter.toString(16);
+    this.checkSendable();
+    this.writeBoxBytes(plan.assemble(wires, requiresAnswer ? [command.commandName, tag] : [command.commandName]));
+    return requiresAnswer ? (this.#expect(tag, command) as Deferred<OutputOf<Schema>>) : undefined;
   }
 
   /**
@@ -172,8 +200,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   ): Deferred<OutputOf<R>> {
     const missing = command.checkSignature(args);
     if (missing.length > 0) return fail(new InvalidSignature(`forgot ${missing.join(", ")} for ${command.commandName}`));
-    const sent = this.#sendBoxCommand(command.commandName, command.makeArguments(args), true) as Deferred<AmpBox>;
-    const parsed = this.#parseAnswer(command, sent) as unknown as Deferred<OutputOf<R>>;
+    const parsed = this.#sendBoxCommand(command.commandName, command.makeArguments(args), true, command) as Deferred<OutputOf<R>>;
     this.lockForSwitch();
     return parsed.addCallbacks<OutputOf<R>>(
       (response) => {
@@ -200,17 +227,14 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   ): Deferred<AmpBox> | null {
     const requiresAnswer = options.requiresAnswer ?? true;
     const box = new AmpBox(args);
-    const sent = this.#sendBoxCommand(name, box, requiresAnswer);
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
-    return sent === null ? null : sent.addErrback<never>((failure: Failure) => massageError(null, failure));
+    return this.#sendBoxCommand(name, box, requiresAnswer, null) as Deferred<AmpBox> | null;
   }
 
   #callStartTLS(): Deferred<OutputOf<Schema>> {
     if (!canStartTLS(this.transportOrNull))
       return fail(new TLSUnsupportedError("this transport cannot start TLS (TLS transports come with issue 10)"));
     if (this.tlsStarted) throw new OnlyOneTLS("TLS was already started on this connection");
-    const sent = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true) as Deferred<AmpBox>;
-    const parsed = this.#parseAnswer(StartTLS, sent);
+    const parsed = this.#sendBoxCommand(StartTLS.commandName, new AmpBox(), true, StartTLS) as Deferred<OutputOf<Schema>>;
     this.prepareTLS();
     return parsed.addCallbacks<OutputOf<Schema>>(
       (response) => {
@@ -226,23 +250,25 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     );
   }
 
-  #parseAnswer(command: Command, sent: Deferred<AmpBox>): Deferred<OutputOf<Schema>> {
-    return sent.addCallbacks<OutputOf<Schema>>(
-      (box: AmpBox) => command.parseResponse(box),
-      (failure: Failure) => massageError(command, failure),
-    );
-  }
-
-  #sendBoxCommand(name: string, box: AmpBox, requiresAnswer: boolean): Deferred<AmpBox> | null {
-    if (this.#failAllReason !== null) return requiresAnswer ? fail(this.#failAllReason) : null;
+  /**
+   * Sends `box` as the command `name`. Returns the Deferred answer, or `null` when no answer
+   * is asked for: with a `command`, its decoded response (errors mapped to its declared
+   * classes); without, the answer box (errors mapped as for an undeclared command).
+   */
+  #sendBoxCommand(name: string, box: AmpBox, requiresAnswer: boolean, command: Command | null): Deferred<unknown> | null {
+    if (this.#failAllReason !== null) return requiresAnswer ? fail(massageError(command, this.#failAllReason)) : null;
     box.set("_command", Buffer.from(name, "latin1"));
     this.#counter += 1;
     const tag = this.#counter.toString(16);
     if (requiresAnswer) box.set("_ask", Buffer.from(tag, "latin1"));
     this.sendBox(box);
     if (!requiresAnswer) return null;
-    const answer = new Deferred<AmpBox>();
-    this.#outstanding.set(tag, answer);
+    return this.#expect(tag, command);
+  }
+
+  #expect(tag: string, command: Command | null): Deferred<unknown> {
+    const answer = new Deferred<unknown>();
+    this.#outstanding.set(tag, { answer, command });
     return answer;
   }
 
@@ -254,17 +280,29 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     else throw new AmpProtocolError("noEmptyBoxes", `a box without _answer, _error or _command: ${box.toString()}`);
   }
 
-  #takeOutstanding(tag: string): Deferred<AmpBox> {
+  #takeOutstanding(tag: string): Pending {
     const question = this.#outstanding.get(tag);
     if (question === undefined)
       throw new AmpProtocolError("unknownTag", `an answer for tag ${JSON.stringify(tag)}, which is not outstanding`);
     this.#outstanding.delete(tag);
-    if (this.#closeOnUnhandled) question.addErrback((failure: Failure) => this.#unhandledError(failure));
+    if (this.#closeOnUnhandled) question.answer.addErrback((failure: Failure) => this.#unhandledError(failure));
     return question;
   }
 
   #answerReceived(box: AmpBox): void {
-    this.#takeOutstanding(box.getString("_answer") as string).callback(box);
+    const { answer, command } = this.#takeOutstanding(box.getString("_answer") as string);
+    if (command === null) {
+      answer.callback(box);
+      return;
+    }
+    let response: unknown;
+    try {
+      response = command.parseResponse(box);
+    } catch (error) {
+      answer.errback(error);
+      return;
+    }
+    answer.callback(response);
   }
 
   #errorReceived(box: AmpBox): void {
@@ -273,14 +311,21 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     if (code === undefined || description === undefined) {
       throw new AmpProtocolError("missingErrorCode", "an error box without _error_code or _error_description");
     }
-    const question = this.#takeOutstanding(box.getString("_error") as string);
+    const { answer, command } = this.#takeOutstanding(box.getString("_error") as string);
     const text = description.toString("utf8");
-    question.errback(code === UNHANDLED_ERROR_CODE ? new UnhandledCommand(code, text) : new RemoteAmpError(code, text));
+    const error = code === UNHANDLED_ERROR_CODE ? new UnhandledCommand(code, text) : new RemoteAmpError(code, text);
+    answer.errback(massageError(command, new Failure(error)));
   }
 
   #commandReceived(box: AmpBox): void {
     const ask = box.getString("_ask");
-    const answer = this.#dispatchCommand(box);
+    const raw = box.get("_command") as Buffer;
+    const name = raw.toString("latin1");
+    if (NON_ASCII.test(name)) throw new AmpProtocolError("nonAsciiCommand", `a command name that is not ASCII: ${pyBytesRepr(raw)}`);
+    // A responder registered with responder() is called directly (unless locateResponder is overridden).
+    const typed = ask !== undefined && this.locateResponder === AMP.prototype.locateResponder ? this.#typed.get(name) : undefined;
+    const answer = typed !== undefined ? this.#answerTyped(typed, box, ask as string) : this.#dispatchCommand(name, raw, box);
+    if (answer === null) return;
     if (ask !== undefined) {
       answer
         .addCallbacks(
@@ -294,10 +339,59 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     }
   }
 
-  #dispatchCommand(box: AmpBox): Deferred<AmpBox> {
-    const raw = box.get("_command") as Buffer;
-    const name = raw.toString("latin1");
-    if (/[\x80-\uffff]/.test(name)) throw new AmpProtocolError("nonAsciiCommand", `a command name that is not ASCII: ${pyBytesRepr(raw)}`);
+  /**
+   * Calls a typed responder. A plain synchronous result is encoded and sent at once (no
+   * Deferred; returns `null`); anything else (a Deferred, a promise, a failure, a result
+   * that cannot be encoded) returns the Deferred answer box that {@link wrapResponder}'s
+   * responder would have returned, for the general path.
+   */
+  #answerTyped(typed: TypedResponder, box: AmpBox, ask: string): Deferred<AmpBox> | null {
+    const command = typed.command;
+    let args: OutputOf<Schema>;
+    try {
+      args = command.parseArguments(box);
+    } catch (error) {
+      return fail(error);
+    }
+    let result: unknown;
+    try {
+      result = typed.fn(args, this);
+    } catch (error) {
+      return finishResponder(command, fail(error));
+    }
+    const plan = command.answerPlan;
+    if (
+      plan === null ||
+      command.kind !== "command" ||
+      typeof result !== "object" ||
+      result === null ||
+      result instanceof Deferred ||
+      result instanceof Failure ||
+      typeof (result as { then?: unknown }).then === "function" ||
+      !this.sendsBoxesItself
+    ) {
+      return finishResponder(
+        command,
+        maybeDeferred((value: unknown) => value, result),
+      );
+    }
+    let wires;
+    try {
+      wires = plan.encodeValues(result as Readonly<Record<string, unknown>>);
+    } catch {
+      return finishResponder(command, succeed(result));
+    }
+    try {
+      this.checkSendable();
+      this.writeBoxBytes(plan.assemble(wires, [ask]));
+    } catch (error) {
+      if (error instanceof ProtocolSwitched || error instanceof ConnectionLost) debug("answer not sent: %s", error.message);
+      else this.#unhandledError(new Failure(error));
+    }
+    return null;
+  }
+
+  #dispatchCommand(name: string, raw: Buffer, box: AmpBox): Deferred<AmpBox> {
     const responder = this.locateResponder(name);
     if (responder === undefined) {
       const description = `Unhandled Command: ${pyBytesRepr(raw)}`;
@@ -358,6 +452,6 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     this.#failAllReason = reason;
     const outstanding = [...this.#outstanding.values()];
     this.#outstanding.clear();
-    for (const question of outstanding) question.errback(reason);
+    for (const { answer, command } of outstanding) answer.errback(massageError(command, reason));
   }
 }

@@ -87,9 +87,46 @@ export function parsePythonInt(text: string): bigint | null {
 }
 
 function integerText(value: number | bigint, typeName: string): string {
+  // A safe integer prints the same digits as its bigint (no exponent below 2^53; -0 is "0").
+  if (Number.isSafeInteger(value)) return (value as number) === 0 ? "0" : String(value);
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "number" && Number.isInteger(value)) return BigInt(value).toString();
   throw new BadLocalValueError(typeName, `expected an integer (number or bigint), got ${String(value)}`);
+}
+
+/**
+ * The value of `wire` when it is an optional sign and 1 to 15 ASCII digits (so below 2^53),
+ * read from the bytes; `undefined` for anything else (whitespace, `_`, longer numbers), which
+ * then takes the {@link parsePythonInt} path.
+ */
+function smallInteger(wire: Buffer): number | undefined {
+  const length = wire.length;
+  let pos = 0;
+  let negative = false;
+  const first = wire[0];
+  if (first === 0x2d || first === 0x2b) {
+    negative = first === 0x2d;
+    pos = 1;
+  }
+  if (length === pos || length - pos > 15) return undefined;
+  let value = 0;
+  for (; pos < length; pos += 1) {
+    const digit = (wire[pos] as number) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? 0 - value : value;
+}
+
+/**
+ * Internal: the wire text of a value for argument types whose wire form is ASCII text, so a
+ * box can be written without a `Buffer` per value. Must equal `toWire(value)` as latin1.
+ */
+export const WIRE_TEXT: unique symbol = Symbol("torsion.amp.wireText");
+
+/** An argument that may carry {@link WIRE_TEXT}. */
+export interface WithWireText {
+  readonly [WIRE_TEXT]?: (value: unknown) => string;
 }
 
 function decodeBigInt(wire: Buffer, typeName: string): bigint {
@@ -105,11 +142,13 @@ function decodeBigInt(wire: Buffer, typeName: string): bigint {
  * {@link BigInteger} for fields that may exceed it (the wire type is the same).
  */
 export function Integer<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<number | bigint, number, O> {
-  return defineArgument(
+  const argument = defineArgument(
     "Integer",
     options,
     (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"),
     (wire) => {
+      const small = smallInteger(wire);
+      if (small !== undefined) return small;
       const value = decodeBigInt(wire, "Integer");
       const number = Number(value);
       if (!Number.isSafeInteger(number)) {
@@ -118,15 +157,26 @@ export function Integer<const O extends ArgumentOptions | undefined = undefined>
       return number;
     },
   );
+  return withIntegerText(argument);
+}
+
+function withIntegerText<T extends object>(argument: T): T {
+  Object.defineProperty(argument, WIRE_TEXT, { value: (value: number | bigint) => integerText(value, "Integer") });
+  return argument;
 }
 
 /** Twisted's `Integer` with arbitrary precision: decodes to a `bigint`, encodes a `bigint` or an integral `number`. */
 export function BigInteger<const O extends ArgumentOptions | undefined = undefined>(options?: O): ArgumentOf<number | bigint, bigint, O> {
-  return defineArgument(
-    "Integer",
-    options,
-    (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"),
-    (wire) => decodeBigInt(wire, "Integer"),
+  return withIntegerText(
+    defineArgument(
+      "Integer",
+      options,
+      (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"),
+      (wire) => {
+        const small = smallInteger(wire);
+        return small !== undefined ? BigInt(small) : decodeBigInt(wire, "Integer");
+      },
+    ),
   );
 }
 

@@ -16,6 +16,37 @@ export interface BinaryBoxDecoderOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Returned by `#nextString` for a key read straight from a chunk: the key's text is in `#keyText`. */
+const KEY_READ = Buffer.alloc(1);
+
+/**
+ * Recently seen keys, so the same key bytes give the same string without a native call or
+ * a new string each time: direct-mapped by a hash of the bytes, every hit checked byte by
+ * byte (a peer filling it with other keys only makes lookups miss). Shared by all decoders.
+ */
+const KEY_CACHE: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+const CACHED_KEY_LENGTH = 32;
+
+function keyText(chunk: Buffer, pos: number, length: number): string {
+  if (length > CACHED_KEY_LENGTH) return chunk.toString("latin1", pos, pos + length);
+  let hash = length;
+  for (let i = 0; i < length; i += 1) hash = (hash * 31 + (chunk[pos + i] as number)) | 0;
+  const slot = hash & 255;
+  const cached = KEY_CACHE[slot];
+  if (cached?.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i += 1) {
+      if (cached.charCodeAt(i) !== chunk[pos + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const key = chunk.toString("latin1", pos, pos + length);
+  KEY_CACHE[slot] = key;
+  return key;
+}
 const DEFAULT_MAX_BOX = 4 * 1024 * 1024;
 
 /**
@@ -43,6 +74,7 @@ export class BinaryBoxDecoder implements IDecoder<AmpBox> {
   #state: BinaryBoxState = "init";
   #box: AmpBox | null = null;
   #key = "";
+  #keyText = "";
   /** The string being read: its announced length (-1 while reading the prefix). */
   #length = -1;
   readonly #prefix = Buffer.alloc(2);
@@ -131,7 +163,7 @@ export class BinaryBoxDecoder implements IDecoder<AmpBox> {
       this.#boxBytes = 0;
       return box;
     }
-    this.#key = value.toString("latin1");
+    this.#key = value === KEY_READ ? this.#keyText : value.toString("latin1");
     this.#state = "value";
     return undefined;
   }
@@ -213,7 +245,10 @@ export class BinaryBoxDecoder implements IDecoder<AmpBox> {
         this.#offset = pos + needed;
         const length = this.#length;
         this.#length = -1;
-        return length === 0 ? EMPTY : chunk.subarray(pos, pos + length);
+        if (length === 0) return EMPTY;
+        if (this.#state === "value") return chunk.subarray(pos, pos + length);
+        this.#keyText = keyText(chunk, pos, length);
+        return KEY_READ;
       }
       const take = Math.min(needed, available);
       this.#parts.push(chunk.subarray(pos, pos + take));

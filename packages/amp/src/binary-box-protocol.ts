@@ -35,6 +35,12 @@ export interface ISwitchClientFactory {
   clientConnectionFailed(connector: null, reason: Failure): void;
 }
 
+/** The framing driver's owner: the protocol, and the transport the driver uses. */
+interface DriverOwner {
+  readonly protocol: BinaryBoxProtocol;
+  readonly transportOrNull: ITransport | null;
+}
+
 /** Options of {@link BinaryBoxProtocol}. */
 export interface BinaryBoxProtocolOptions extends BinaryBoxDecoderOptions {
   /**
@@ -79,14 +85,15 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   innerProtocol: IProtocol | null = null;
   innerProtocolClientFactory: ISwitchClientFactory | null = null;
   readonly #decoder: BinaryBoxDecoder;
-  readonly #framing: FramingDriver<AmpBox, BinaryBoxProtocol>;
+  readonly #framing: FramingDriver<AmpBox, DriverOwner>;
   #busy = false;
   #broken = false;
   /** Set while {@link badInput} runs for a decode error: the driver closes right after it. */
   #driverCloses = false;
   #locked = false;
   #stopReason: Error | null = null;
-  #tlsBuffer: AmpBox[] | null = null;
+  /** The serialized boxes held while StartTLS is negotiated. */
+  #tlsBuffer: Buffer[] | null = null;
   #tlsStarted = false;
   #justStartedTLS = false;
   readonly #coalesce: boolean;
@@ -96,7 +103,10 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   constructor(options: BinaryBoxProtocolOptions = {}) {
     super();
     this.#decoder = new BinaryBoxDecoder(options);
-    this.#framing = new FramingDriver<AmpBox, BinaryBoxProtocol>(this, this.#decoder, {
+    // The driver reads `disconnecting` before each box: it gets the real transport, not the
+    // flushing view (no Proxy trap per box). Its one write-like call, the loseConnection after
+    // a decode error, follows #failed, which flushes first.
+    this.#framing = new FramingDriver<AmpBox, DriverOwner>(BinaryBoxProtocol.#ownerOf(this), this.#decoder, {
       deliver: BinaryBoxProtocol.#deliverBox,
       decodeFailed: (error) => this.#failed(error),
       name: "BinaryBoxProtocol",
@@ -104,8 +114,17 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     this.#coalesce = options.coalesceWrites ?? true;
   }
 
+  static #ownerOf(protocol: BinaryBoxProtocol): DriverOwner {
+    return {
+      protocol,
+      get transportOrNull(): ITransport | null {
+        return protocol.#raw ?? protocol.transportOrNull;
+      },
+    };
+  }
+
   /** The driver's frame handler: one function for every connection (a monomorphic call site). */
-  static readonly #deliverBox = (box: AmpBox, owner: BinaryBoxProtocol): void => owner.#receive(box);
+  static readonly #deliverBox = (box: AmpBox, owner: DriverOwner): void => owner.protocol.#receive(box);
 
   /**
    * With `coalesceWrites`, `transport` is a thin view of the real transport that first
@@ -199,13 +218,17 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
 
   /** The decoder threw (bad framing, over a limit): the driver closes after this. */
   #failed(error: Error): void {
-    if (this.#broken) return;
-    this.#broken = true;
-    this.#driverCloses = true;
     try {
-      this.badInput(error);
+      if (this.#broken) return;
+      this.#broken = true;
+      this.#driverCloses = true;
+      try {
+        this.badInput(error);
+      } finally {
+        this.#driverCloses = false;
+      }
     } finally {
-      this.#driverCloses = false;
+      this.flushWrites();
     }
   }
 
@@ -238,16 +261,30 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
    * @throws TooLong / InvalidKeyError when the box cannot be serialized (nothing is written)
    */
   sendBox(box: AmpBox): void {
+    this.checkSendable();
+    this.writeBoxBytes(box.serialize());
+  }
+
+  /**
+   * Internal (for {@link AMP}'s boxes written without an `AmpBox`): throws what
+   * {@link sendBox} throws before it serializes.
+   * @throws ProtocolSwitched, ConnectionLost
+   */
+  protected checkSendable(): void {
     if (this.#locked) throw new ProtocolSwitched("This connection has switched: no AMP traffic allowed.");
     if (this.transportOrNull === null) throw new ConnectionLost("no transport");
-    if (this.#tlsBuffer !== null) {
-      box.serialize();
-      this.#tlsBuffer.push(box);
-    } else if (this.#batch !== null) {
-      this.#batch.push(box.serialize());
-    } else {
-      (this.#raw ?? this.transport).write(box.serialize());
-    }
+  }
+
+  /** Internal: true when {@link sendBox} is this class's own (a subclass overriding it sees every box). */
+  protected get sendsBoxesItself(): boolean {
+    return this.sendBox === BinaryBoxProtocol.prototype.sendBox;
+  }
+
+  /** Internal: writes one serialized box as {@link sendBox} does, after {@link checkSendable}. */
+  protected writeBoxBytes(wire: Buffer): void {
+    if (this.#tlsBuffer !== null) this.#tlsBuffer.push(wire);
+    else if (this.#batch !== null) this.#batch.push(wire);
+    else (this.#raw ?? this.transport).write(wire);
   }
 
   /** Refuses every later {@link sendBox} (a protocol-switch command was sent or answered). */
@@ -309,7 +346,11 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     transport.startTLS(options);
     const buffered = this.#tlsBuffer;
     this.#tlsBuffer = null;
-    if (buffered !== null) for (const box of buffered) this.sendBox(box);
+    if (buffered !== null)
+      for (const wire of buffered) {
+        this.checkSendable();
+        this.writeBoxBytes(wire);
+      }
   }
 
   override connectionLost(reason: Failure): void {

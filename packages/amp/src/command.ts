@@ -1,8 +1,9 @@
 import type { ErrorClass } from "@torsion/defer";
 import { AmpBox } from "./amp-box.js";
-import type { EmptySchema, InputOf, OutputOf, Schema } from "./argument.js";
+import type { Argument, EmptySchema, InputOf, OutputOf, Schema } from "./argument.js";
+import { BoxPlan } from "./box-plan.js";
 import { InvalidCommandError, InvalidSignature } from "./errors.js";
-import { decodeSchema, encodeSchema } from "./list-arguments.js";
+import { decodeFields, encodeSchema } from "./list-arguments.js";
 
 /** Error classes by wire code (ASCII), as declared on a command. */
 export type ErrorMap = Readonly<Record<string, ErrorClass>>;
@@ -57,6 +58,11 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
   /** True only for {@link ProtocolSwitchCommand}s (a type-level marker as well). */
   readonly switchesProtocol: boolean = false;
   readonly #reverse = new Map<string, ErrorClass>();
+  readonly #required: readonly string[];
+  readonly #argumentFields: readonly (readonly [string, Argument])[];
+  readonly #responseFields: readonly (readonly [string, Argument])[];
+  #requestPlan: BoxPlan | null | undefined;
+  #answerPlan: BoxPlan | null | undefined;
 
   protected constructor(definition: CommandDefinition<A, R, RA>, kind: CommandKind) {
     const name = definition.commandName;
@@ -74,6 +80,11 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
       if (key.length === 0 || key.length > 255 || !ASCII.test(key))
         throw new InvalidCommandError(`invalid field name ${JSON.stringify(key)}`);
     }
+    this.#argumentFields = Object.entries(this.arguments);
+    this.#responseFields = Object.entries(this.response);
+    this.#required = Object.entries(this.arguments)
+      .filter(([, argument]) => !argument.optional)
+      .map(([name]) => name);
     for (const map of [this.errors, this.fatalErrors]) {
       for (const [code, type] of Object.entries(map)) {
         if (!ASCII_NAME.test(code)) throw new InvalidCommandError(`error codes must be printable ASCII, got ${JSON.stringify(code)}`);
@@ -120,12 +131,34 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
    * @throws InvalidSignature for a name that is not an argument (Twisted raises it at once)
    */
   checkSignature(values: Readonly<Record<string, unknown>>): string[] {
-    for (const [name, value] of Object.entries(values)) {
-      if (!Object.hasOwn(this.arguments, name) && value !== undefined) throw new InvalidSignature(`${name} is not a valid argument`);
+    for (const name of Object.keys(values)) {
+      if (!Object.hasOwn(this.arguments, name) && values[name] !== undefined) throw new InvalidSignature(`${name} is not a valid argument`);
     }
-    return Object.entries(this.arguments)
-      .filter(([name, argument]) => !argument.optional && (values[name] === undefined || values[name] === null))
-      .map(([name]) => name);
+    const missing: string[] = [];
+    for (const name of this.#required) {
+      if (values[name] === undefined || values[name] === null) missing.push(name);
+    }
+    return missing;
+  }
+
+  /**
+   * Internal: the plan writing this command's request boxes (`_command` and, when an answer
+   * is asked for, `_ask` as extras), or `null` when the schema itself uses one of those keys.
+   */
+  get requestPlan(): BoxPlan | null {
+    if (this.#requestPlan === undefined) {
+      const extras = this.requiresAnswer ? ["_command", "_ask"] : ["_command"];
+      this.#requestPlan = BoxPlan.fits(this.arguments, extras) ? new BoxPlan(this.arguments, extras) : null;
+    }
+    return this.#requestPlan;
+  }
+
+  /** Internal: the plan writing this command's answer boxes (`_answer` as the extra), or `null`. */
+  get answerPlan(): BoxPlan | null {
+    if (this.#answerPlan === undefined) {
+      this.#answerPlan = BoxPlan.fits(this.response, ["_answer"]) ? new BoxPlan(this.response, ["_answer"]) : null;
+    }
+    return this.#answerPlan;
   }
 
   /** The request box for `values` (without `_command`/`_ask`). @throws BadLocalValueError */
@@ -135,7 +168,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
 
   /** The arguments carried by a request box (extra keys ignored). @throws MissingKeyError, BadValueError */
   parseArguments(box: AmpBox): OutputOf<A> {
-    return decodeSchema(this.arguments, box) as OutputOf<A>;
+    return decodeFields(this.#argumentFields, box) as OutputOf<A>;
   }
 
   /** The answer box for a responder's result (extra keys ignored). @throws MissingKeyError, BadLocalValueError */
@@ -148,7 +181,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
 
   /** The response fields of an answer box (extra keys ignored). @throws MissingKeyError, BadValueError */
   parseResponse(box: AmpBox): OutputOf<R> {
-    return decodeSchema(this.response, box) as OutputOf<R>;
+    return decodeFields(this.#responseFields, box) as OutputOf<R>;
   }
 
   toString(): string {

@@ -68,8 +68,13 @@ export function encodeSchema(schema: Schema, values: Readonly<Record<string, unk
 
 /** Decodes the fields of `schema` from `box`; extra keys are ignored, missing optional ones are `null`. */
 export function decodeSchema(schema: Schema, box: AmpBox): Record<string, unknown> {
+  return decodeFields(Object.entries(schema), box);
+}
+
+/** {@link decodeSchema} with the schema's entries computed once (by `Command`). */
+export function decodeFields(fields: readonly (readonly [string, Argument])[], box: AmpBox): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [name, argument] of Object.entries(schema)) {
+  for (const [name, argument] of fields) {
     const wire = box.get(name);
     if (wire === undefined) {
       if (!argument.optional) throw new MissingKeyError(name);

@@ -4,7 +4,7 @@
  * wrapping of a typed responder into a box responder.
  */
 import type { IProtocol } from "@torsion/core";
-import { Failure, maybeDeferred } from "@torsion/defer";
+import { Failure, maybeDeferred, type Deferred } from "@torsion/defer";
 import { AmpBox } from "./amp-box.js";
 import type { AMP, Awaitable, BoxResponder, Responder, SwitchResponder } from "./amp.js";
 import type { InputOf, OutputOf, Schema } from "./argument.js";
@@ -34,17 +34,25 @@ export function massageError(command: Command | null, failure: Failure): Failure
 export function wrapResponder(command: Command, fn: Responder<Schema, Schema> | SwitchResponder<Schema>, amp: AMP): BoxResponder {
   return (box: AmpBox) => {
     const args = command.parseArguments(box);
-    return (
-      maybeDeferred(fn as (a: OutputOf<Schema>, amp: AMP) => Awaitable<unknown>, args, amp)
-        .addCallback((result: unknown) => makeResponseFor(command, result))
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
-        .addErrback<never>((failure: Failure) => {
-          const declared = command.declaredError(failure.value);
-          if (declared === null) return failure;
-          return new Failure(new RemoteAmpError(declared.errorCode, failure.value.message, declared.fatal, { cause: failure.value }));
-        })
-    );
+    return finishResponder(command, maybeDeferred(fn as (a: OutputOf<Schema>, amp: AMP) => Awaitable<unknown>, args, amp));
   };
+}
+
+/**
+ * The rest of a typed responder's work once it returned or failed (`outcome`): the answer
+ * box for its result, or its failure with a declared error mapped to its code.
+ */
+export function finishResponder(command: Command, outcome: Deferred<unknown>): Deferred<AmpBox> {
+  return (
+    outcome
+      .addCallback((result: unknown) => makeResponseFor(command, result))
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- `never` is the default but inference would pick `Failure`
+      .addErrback<never>((failure: Failure) => {
+        const declared = command.declaredError(failure.value);
+        if (declared === null) return failure;
+        return new Failure(new RemoteAmpError(declared.errorCode, failure.value.message, declared.fatal, { cause: failure.value }));
+      })
+  );
 }
 
 function makeResponseFor(command: Command, result: unknown): AmpBox {

@@ -15,7 +15,7 @@ describe("@torsion/amp's sources", () => {
   it("deliver boxes through the one FramingDriver of @torsion/protocols, with no delivery loop of their own", () => {
     const source = readFileSync(fileURLToPath(new URL("../src/binary-box-protocol.ts", import.meta.url)), "utf8");
     assert.match(source, /import \{ FramingDriver \} from "@torsion\/protocols";/);
-    assert.match(source, /new FramingDriver<AmpBox, BinaryBoxProtocol>\(this, this\.#decoder,/);
+    assert.match(source, /new FramingDriver<AmpBox, DriverOwner>\(BinaryBoxProtocol\.#ownerOf\(this\), this\.#decoder,/);
     assert.doesNotMatch(source, /\.next\(\)/, "no private loop calling the decoder's next()");
     assert.doesNotMatch(source, /TODO\(framing-driver\)/);
   });

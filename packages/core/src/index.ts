@@ -59,6 +59,14 @@ export type { IProducer, IPushProducer, IPullProducer } from "./interfaces/i-pro
 export type { IConsumer } from "./interfaces/i-consumer.js";
 export type { ITransport } from "./interfaces/i-transport.js";
 export type { IDecoder } from "./interfaces/i-decoder.js";
+export {
+  type IBufferedProtocol,
+  type IBorrowingProtocol,
+  isBufferedProtocol,
+  borrowsReceivedData,
+  feedBufferedProtocol,
+  checkedBuffer,
+} from "./interfaces/i-buffered-protocol.js";
 export type { IService, IServiceCollection } from "./interfaces/i-service.js";
 export type { ITCPTransport } from "./interfaces/i-tcp-transport.js";
 export type { IUDPTransport, IMulticastTransport, DatagramAddress } from "./interfaces/i-udp-transport.js";

@@ -107,6 +107,8 @@ export {
   type IConsumer,
   type IDatagramProtocol,
   type IDecoder,
+  type IBufferedProtocol,
+  type IBorrowingProtocol,
   type IDelayedCall,
   type IHalfCloseableProtocol,
   type IHandshakeListener,

@@ -1,0 +1,164 @@
+import { MAX_VALUE_LENGTH } from "./amp-box.js";
+import { WIRE_TEXT, type Argument, type Schema, type WithWireText } from "./argument.js";
+import { BadLocalValueError, MissingKeyError, TooLong } from "./errors.js";
+
+/** One key of a {@link BoxPlan}, in wire order. */
+interface PlanField {
+  readonly key: string;
+  /** The key's wire bytes: its 2-byte length, then the key. */
+  readonly header: Buffer;
+  /** The schema's argument, or `null` for an extra key (`_command`, `_ask`, `_answer`). */
+  readonly argument: Argument | null;
+  /** The argument's text encoder, when it has one ({@link WIRE_TEXT}). */
+  readonly text: ((value: unknown) => string) | null;
+  /** For an extra key: its index in the `extras` given to {@link BoxPlan.encode}. */
+  readonly extra: number;
+}
+
+/** The encoded values of one box, from {@link BoxPlan.encodeValues}. */
+export type PlanWires = readonly (Buffer | string | null)[];
+
+/** Below this many bytes a JS loop copies faster than a call into the `Buffer` natives. */
+const SMALL = 48;
+
+/**
+ * The wire form of the boxes of one schema plus fixed extra keys (a command's requests with
+ * `_command` and `_ask`, its answers with `_answer`), written straight into one `Buffer`:
+ * the keys are constant, so their sorted order and their bytes are computed once, and
+ * values go from the arguments' encoders to the output without an {@link AmpBox} or a
+ * `Buffer` per key. The bytes are exactly those of `AmpBox.serialize()` for the same
+ * pairs: bytewise-sorted keys, each pair as 2-byte length + key, 2-byte length + value,
+ * then `00 00`.
+ */
+export class BoxPlan {
+  /** Schema keys in schema order (the order values are encoded in, as `encodeSchema` does), then the extras. */
+  readonly #fields: readonly PlanField[];
+  /** Indices into {@link #fields} in bytewise-sorted key order (the wire order). */
+  readonly #order: readonly number[];
+
+  /**
+   * @param schema - the arguments (names validated by `Command`: 1..255 ASCII bytes).
+   * @param extras - extra keys whose values are given per box; they must not be schema keys.
+   */
+  constructor(schema: Schema, extras: readonly string[]) {
+    const fields: PlanField[] = [];
+    for (const [key, argument] of Object.entries(schema)) {
+      const text = (argument as WithWireText)[WIRE_TEXT] ?? null;
+      fields.push({ key, header: keyHeader(key), argument, text, extra: -1 });
+    }
+    extras.forEach((key, extra) => fields.push({ key, header: keyHeader(key), argument: null, text: null, extra }));
+    this.#fields = fields;
+    this.#order = fields.map((_, i) => i).sort((x, y) => compareKeys((fields[x] as PlanField).key, (fields[y] as PlanField).key));
+  }
+
+  /** True when a plan can be made: no schema key is one of `extras`. */
+  static fits(schema: Schema, extras: readonly string[]): boolean {
+    return extras.every((key) => !Object.hasOwn(schema, key));
+  }
+
+  /**
+   * The wire bytes of the box holding `values` (by the schema: a missing or `null`
+   * optional value is left out) and `extras` (latin1 text, in the order given to the
+   * constructor).
+   * @throws MissingKeyError for a missing required value; whatever an encoder throws
+   *   (`BadLocalValueError`)
+   * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
+   */
+  encode(values: Readonly<Record<string, unknown>>, extras: readonly string[]): Buffer {
+    return this.assemble(this.encodeValues(values), extras);
+  }
+
+  /**
+   * The first half of {@link encode}: each value's wire form (`null` for a left-out
+   * optional one), encoded in schema order as `encodeSchema` does.
+   * @throws MissingKeyError, or whatever an encoder throws
+   */
+  encodeValues(values: Readonly<Record<string, unknown>>): PlanWires {
+    const fields = this.#fields;
+    const wires: (Buffer | string | null)[] = new Array<Buffer | string | null>(fields.length);
+    for (let i = 0; i < fields.length; i += 1) {
+      const field = fields[i] as PlanField;
+      let wire: Buffer | string | null;
+      const argument = field.argument;
+      if (argument === null) wire = null;
+      else {
+        const value = values[field.key];
+        if (value === undefined || value === null) {
+          if (!argument.optional) throw new MissingKeyError(field.key);
+          wire = null;
+        } else wire = field.text !== null ? field.text(value) : bytesOf(argument.toWire(value));
+      }
+      wires[i] = wire;
+    }
+    return wires;
+  }
+
+  /**
+   * The second half of {@link encode}: the box of `wires` (from {@link encodeValues}) and
+   * `extras`.
+   * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
+   */
+  assemble(wires: PlanWires, extras: readonly string[]): Buffer {
+    const fields = this.#fields;
+    const order = this.#order;
+    let total = 2;
+    for (const i of order) {
+      const field = fields[i] as PlanField;
+      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Buffer | string | null);
+      if (wire === null) continue;
+      if (wire.length > MAX_VALUE_LENGTH) throw new TooLong(false, true, field.key, wire.length);
+      total += field.header.length + 2 + wire.length;
+    }
+    const out = Buffer.allocUnsafe(total);
+    let pos = 0;
+    for (const i of order) {
+      const field = fields[i] as PlanField;
+      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Buffer | string | null);
+      if (wire === null) continue;
+      pos = copyBytes(field.header, out, pos);
+      const length = wire.length;
+      out[pos] = length >>> 8;
+      out[pos + 1] = length & 0xff;
+      pos += 2;
+      pos = typeof wire === "string" ? copyText(wire, out, pos) : copyBytes(wire, out, pos);
+    }
+    out[pos] = 0;
+    out[pos + 1] = 0;
+    return out;
+  }
+}
+
+/** A value from an encoder, checked as `AmpBox.set` checks it. */
+function bytesOf(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (!(value instanceof Uint8Array)) {
+    throw new BadLocalValueError("AmpBox", `a value must be bytes (Uint8Array), got ${typeof value}`);
+  }
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function compareKeys(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function keyHeader(key: string): Buffer {
+  const header = Buffer.allocUnsafe(2 + key.length);
+  header.writeUInt16BE(key.length, 0);
+  header.write(key, 2, "latin1");
+  return header;
+}
+
+function copyBytes(source: Buffer, out: Buffer, pos: number): number {
+  const length = source.length;
+  if (length >= SMALL) return pos + source.copy(out, pos);
+  for (let i = 0; i < length; i += 1) out[pos + i] = source[i] as number;
+  return pos + length;
+}
+
+/** Writes latin1 `text` (every code unit below 256). */
+function copyText(text: string, out: Buffer, pos: number): number {
+  const length = text.length;
+  if (length >= SMALL) return pos + out.write(text, pos, length, "latin1");
+  for (let i = 0; i < length; i += 1) out[pos + i] = text.charCodeAt(i);
+  return pos + length;
+}
