@@ -15,7 +15,7 @@ describe("node-internals", () => {
   });
 
   it("can be forced off with the environment variable", () => {
-    const script = 'import("@torsion/stream").then((m) => process.stdout.write(String(m.fastAcceptSupported)))';
+    const script = 'import("@torsion/stream/internal").then((m) => process.stdout.write(String(m.fastAcceptSupported)))';
     const out = execFileSync(process.execPath, ["-e", script], {
       env: { ...process.env, [DISABLE_FAST_PATH_ENV]: "1" },
       cwd: process.cwd(),
