@@ -20,7 +20,6 @@ export type { TransportState, PendingState, OpenState, ClosingState, ClosedState
 export { StreamPort, type AcceptPath, type StreamTuning } from "./stream-port.js";
 export { StreamConnector, type StreamConnectorOptions } from "./stream-connector.js";
 export {
-  prepareOnce,
   withFactoryPrepare,
   type IStreamPreparingFactory,
   type StreamBinding,
