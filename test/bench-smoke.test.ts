@@ -4,6 +4,8 @@
  * the benchmarks cannot rot. It asserts only that each produces figures (finite, > 0) and
  * that no run failed; it never judges speed. Benchmarks needing a real peer (memcached,
  * redis-server) fail under CI=true when the binary is missing and are skipped otherwise.
+ * Benchmarks driven by the shared C load generator (outside the repository) are skipped
+ * with a reason when it is absent.
  * AMQP runs only its in-process frame decoder here: a RabbitMQ node takes up to 30 s to start.
  */
 import { after, before, describe, it } from "node:test";
@@ -49,6 +51,12 @@ describe("bench smoke runs", () => {
       const ctx = { config, tmpDir, log: (m: string) => log.push(m), fail: (m: string) => log.push(`FAIL ${m}`) };
       const { results } = await bench.run(ctx);
       const ran = results.filter((r) => r.status !== "skip");
+      // The TCP/Unix echo rows drive the team's C load generator, which lives outside the
+      // repository (SHARED_BENCH, default ../shared/bench); a clone without it cannot run them.
+      if (ran.length === 0 && results.every((r) => /loadgen\.c is absent/.test(r.note ?? ""))) {
+        t.skip(`${bench.name}: the shared yardstick's loadgen.c is absent (set SHARED_BENCH)`);
+        return;
+      }
       assert.ok(ran.length > 0, `${bench.name}: every row was skipped: ${results.map((r) => r.note ?? "").join("; ")}`);
       for (const r of ran) {
         assert.notEqual(
