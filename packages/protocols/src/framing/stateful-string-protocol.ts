@@ -8,7 +8,7 @@ const debug = createDebug("torsion:protocols:stateful-string-protocol");
 /** The state a stateful string protocol ends in; reaching it closes the connection. */
 export const DONE_STATE = "done";
 
-/** What {@link dispatchStatefulString} needs: a `state` and (maybe) a transport. */
+/** What `dispatchStatefulString` (internal) needs: a `state` and (maybe) a transport. */
 export interface StatefulStringTarget {
   state: string;
   readonly transportOrNull: ITransport | null;
@@ -52,7 +52,7 @@ export type StringReceiverClass = abstract new (...args: any[]) => {
 /**
  * Makes a subclass of `Base` (a string receiver such as `NetstringReceiver` or
  * `Int32StringReceiver`) whose `stringReceived` dispatches on `state` with
- * {@link dispatchStatefulString}. `state` starts as `"init"`.
+ * `dispatchStatefulString` (internal). `state` starts as `"init"`.
  *
  * @example
  * ```ts

@@ -16,7 +16,7 @@ export interface LimitConnectionsByPeerOptions {
   readonly maxConnectionsPerPeer?: number;
   /**
    * Maps a peer address to the key connections are counted under.
-   * @default {@link peerHostKey} (the IP host, ignoring the port; the path for Unix sockets)
+   * @default `peerHostKey` (the IP host, ignoring the port; the path for Unix sockets)
    */
   readonly peerKey?: (addr: IAddress) => string;
 }
