@@ -125,7 +125,9 @@ function lineHarness(Class: typeof LineReceiver | typeof LineOnlyReceiver, max: 
   const delimiter = Buffer.from(rng.pick(["\r\n", "\n", "\r\n\r\n"]));
   const protocol = new Class({ delimiter, maxLength: max });
   const transport = new StringTransport();
-  protocol.lineReceived = (line) => events.push(`line:${line.toString("hex")}`);
+  protocol.lineReceived = (line) => {
+    events.push(`line:${line.toString("hex")}`);
+  };
   protocol.lineLengthExceeded = (line) => {
     events.push(`error:${line.toString("hex")}`);
     transport.loseConnection();
@@ -141,7 +143,9 @@ function netstringHarness(max: number): Harness {
   const events: string[] = [];
   const protocol = new NetstringReceiver({ maxLength: max });
   const transport = new StringTransport();
-  protocol.stringReceived = (data) => events.push(`string:${data.toString("hex")}`);
+  protocol.stringReceived = (data) => {
+    events.push(`string:${data.toString("hex")}`);
+  };
   protocol.makeConnection(transport);
   return { protocol, transport, events, bound: max, errorCount: () => (protocol.brokenPeer ? 1 : 0) };
 }
@@ -150,7 +154,9 @@ function intHarness(Class: new (options: { maxLength: number }) => IntNStringRec
   const events: string[] = [];
   const protocol = new Class({ maxLength: max });
   const transport = new StringTransport();
-  protocol.stringReceived = (data) => events.push(`string:${data.toString("hex")}`);
+  protocol.stringReceived = (data) => {
+    events.push(`string:${data.toString("hex")}`);
+  };
   protocol.lengthLimitExceeded = (length) => {
     events.push(`error:${length}`);
     transport.loseConnection();

@@ -1,5 +1,6 @@
 import createDebug from "debug";
-import { DecodeError, type IDecoder, type ITransport } from "@torsion/core";
+import { DecodeError, type CallbackResult, type IDecoder, type ITransport } from "@torsion/core";
+import { HandlerResults } from "./handler-results.js";
 
 const debug = createDebug("torsion:protocols:framing-driver");
 
@@ -16,8 +17,16 @@ function transportOf(owner: FramingOwner): ITransport | null {
   return "transportOrNull" in owner ? owner.transportOrNull : owner.transport;
 }
 
+/**
+ * What the driver's delivering methods (`dataReceived`, `resumeProducing`,
+ * `connectionLost`) return for handlers that return `R`: nothing when `R` is `void`;
+ * otherwise nothing, or the promise of the handlers' results (see
+ * {@link FramingDriver}, "Async handlers").
+ */
+export type FramingResult<R extends CallbackResult> = [R] extends [void] ? void : CallbackResult;
+
 /** Options of {@link FramingDriver}. */
-export interface FramingDriverOptions<F, O extends FramingOwner = FramingOwner> {
+export interface FramingDriverOptions<F, O extends FramingOwner = FramingOwner, R extends CallbackResult = void> {
   /**
    * Hands one frame to the protocol: called as `deliver(frame, owner)`, once per frame, in
    * order, never nested (see the class documentation for when it is not called). An arrow
@@ -25,9 +34,10 @@ export interface FramingDriverOptions<F, O extends FramingOwner = FramingOwner> 
    * path may pass one function shared by all its instances (a static method using the
    * `owner` argument), which keeps the driver's call site monomorphic across
    * connections. What it throws propagates out of `dataReceived` to the transport, which
-   * reports it and aborts the connection.
+   * reports it and aborts the connection; what it returns (an `async` handler's promise,
+   * a Deferred) is handed back the same way (see the class documentation).
    */
-  readonly deliver: (frame: F, owner: O) => void;
+  readonly deliver: (frame: F, owner: O) => R;
   /**
    * Told about a {@link DecodeError} thrown by the decoder's `next()`, once, just before
    * the driver calls `transport.loseConnection()` (so a reply written here is flushed
@@ -85,6 +95,22 @@ type State = (typeof State)[keyof typeof State];
  *   (even while paused) and those the end completes are then delivered, unless delivery
  *   had already stopped because the transport was disconnecting or the decoder failed;
  *   without it (the default) they are dropped.
+ * - **Async handlers.** `deliver` may return a promise or a Deferred (an `async`
+ *   handler such as `override async lineReceived()`). The driver does not wait for it:
+ *   the next frame is delivered at once. The method that delivered the frames
+ *   (`dataReceived`, `resumeProducing`, `connectionLost`) returns what they returned:
+ *   `undefined` when every handler returned `undefined` (the usual case, which costs one
+ *   comparison per frame), the one promise or Deferred a handler returned, or one promise
+ *   of several (rejected with the first rejection). The protocol returns it from its own
+ *   `dataReceived` (and `resumeProducing`, `connectionLost`), and the transport watches it
+ *   as it watches an `async dataReceived` (core's `watchResult`): a rejection is handled
+ *   exactly like a synchronous throw from the handler, reported once through the error
+ *   reporter and aborting that connection alone, with the error as its `connectionLost`
+ *   reason (from `connectionLost`, only reported). If a later handler of the same run
+ *   throws, the throw propagates and the results already returned are handed back by the
+ *   next of those methods (at the latest `connectionLost`), so their failures are still
+ *   reported. A re-entrant `dataReceived` (from a handler) returns `undefined`: the outer
+ *   call returns the results of the frames it delivers.
  *
  * The decoder may be given as a function that creates it: it is then created on the
  * first `dataReceived` (or first use), after a subclass's field initialisers have run, so
@@ -107,10 +133,12 @@ type State = (typeof State)[keyof typeof State];
  *
  * @typeParam F - the decoder's frame type.
  * @typeParam O - the owner (the protocol), as `deliver` receives it.
+ * @typeParam R - what `deliver` returns: `void` (the default) for synchronous handlers,
+ *   `CallbackResult` (`void | PromiseLike<unknown>`) for handlers that may be `async`.
  */
-export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
+export class FramingDriver<F, O extends FramingOwner = FramingOwner, R extends CallbackResult = void> {
   readonly #owner: O;
-  readonly #deliver: (frame: F, owner: O) => void;
+  readonly #deliver: (frame: F, owner: O) => R;
   readonly #decodeFailed: ((error: DecodeError) => void) | undefined;
   readonly #deliverAtEnd: boolean;
   readonly #name: string;
@@ -121,13 +149,14 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   #busy = false;
   #stoppedByClose = false;
   #decodeError: DecodeError | null = null;
+  readonly #results = new HandlerResults();
 
   /**
    * @param owner - the protocol (its `transport` is read at each use, so the driver can
    *   be created in a field initialiser, before `makeConnection`).
    * @param decoder - the decoder, or a function creating it on first use.
    */
-  constructor(owner: O, decoder: IDecoder<F> | (() => IDecoder<F>), options: FramingDriverOptions<F, O>) {
+  constructor(owner: O, decoder: IDecoder<F> | (() => IDecoder<F>), options: FramingDriverOptions<F, O, R>) {
     this.#owner = owner;
     if (typeof decoder === "function") {
       this.#makeDecoder = decoder;
@@ -173,16 +202,18 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
   /**
    * Feeds `data` (kept by reference) and delivers the frames it completes; from inside a
    * handler, only feeds. Dropped once the transport is disconnecting, after a decode
-   * error, and after `connectionLost`.
+   * error, and after `connectionLost`. Returns what the handlers returned (see "Async
+   * handlers" above); the protocol returns it from its `dataReceived`.
    */
-  dataReceived(data: Uint8Array): void {
+  dataReceived(data: Uint8Array): FramingResult<R> {
     if (this.#state !== State.open || this.#closing()) {
       this.#drop(data);
-      return;
+    } else {
+      const decoder = this.#decoder ?? this.#create();
+      decoder.feed(data);
+      if (!this.#busy) this.#drain(decoder);
     }
-    const decoder = this.#decoder ?? this.#create();
-    decoder.feed(data);
-    if (!this.#busy) this.#drain(decoder);
+    return this.#settle();
   }
 
   /** Pauses delivery and the transport. Idempotent. */
@@ -191,14 +222,16 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
     transportOf(this.#owner)?.pauseProducing();
   }
 
-  /** Resumes the transport, then delivers the frames held while paused. */
-  resumeProducing(): void {
+  /**
+   * Resumes the transport, then delivers the frames held while paused. Returns what the
+   * handlers returned (see "Async handlers" above).
+   */
+  resumeProducing(): FramingResult<R> {
     this.#paused = false;
     transportOf(this.#owner)?.resumeProducing();
     const decoder = this.#decoder;
-    if (this.#busy || decoder === null || this.#state !== State.open) return;
-    if (this.#closing()) return;
-    this.#drain(decoder);
+    if (!this.#busy && decoder !== null && this.#state === State.open && !this.#closing()) this.#drain(decoder);
+    return this.#settle();
   }
 
   /** Stops for good: stays paused and stops the transport. */
@@ -211,26 +244,42 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
    * End of stream: call it from the protocol's `connectionLost`. Finishes the decoder and,
    * with `deliverAtEnd` (unless delivery had stopped because the transport was
    * disconnecting or the decoder failed), delivers every frame it still gives, paused or
-   * not. Afterwards everything fed is dropped. Idempotent.
+   * not. Afterwards everything fed is dropped. Idempotent. Returns what the handlers
+   * returned, including any results a run that ended in a throw left (see "Async
+   * handlers" above); the protocol returns it from its `connectionLost`.
    */
-  connectionLost(): void {
+  connectionLost(): FramingResult<R> {
     const wasOpen = this.#state === State.open;
     this.#state = State.finished;
     const decoder = this.#decoder;
-    if (!wasOpen || decoder === null) return;
+    if (wasOpen && decoder !== null) this.#finish(decoder);
+    return this.#settle();
+  }
+
+  #finish(decoder: IDecoder<F>): void {
     decoder.finish();
     if (!this.#deliverAtEnd || this.#stoppedByClose) {
       this.#decoder = null;
       return;
     }
     const wasBusy = this.#busy;
+    const results = this.#results;
     this.#busy = true;
+    let threw = true;
     try {
-      for (let frame = this.#next(decoder); frame !== undefined; frame = this.#next(decoder)) this.#deliver(frame, this.#owner);
+      for (let frame = this.#next(decoder); frame !== undefined; frame = this.#next(decoder))
+        results.add(this.#deliver(frame, this.#owner));
+      threw = false;
     } finally {
+      if (threw) results.hold();
       this.#busy = wasBusy;
       this.#decoder = null;
     }
+  }
+
+  /** What a delivering method returns: the kept results, unless a run is still going on (it returns them). */
+  #settle(): FramingResult<R> {
+    return (this.#busy ? undefined : this.#results.settle()) as FramingResult<R>;
   }
 
   #create(): IDecoder<F> {
@@ -247,8 +296,10 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
     return closing;
   }
 
+  /** Delivers the frames `decoder` gives, keeping what the handlers return in {@link #results}. */
   #drain(decoder: IDecoder<F>): void {
     this.#busy = true;
+    const results = this.#results;
     let decoding = false;
     try {
       while (!this.#paused) {
@@ -260,10 +311,14 @@ export class FramingDriver<F, O extends FramingOwner = FramingOwner> {
         const frame = decoder.next();
         decoding = false;
         if (frame === undefined) return;
-        this.#deliver(frame, this.#owner);
+        const result = this.#deliver(frame, this.#owner);
+        if (result !== undefined) results.add(result);
       }
     } catch (error) {
-      if (!decoding || !(error instanceof DecodeError)) throw error;
+      if (!decoding || !(error instanceof DecodeError)) {
+        results.hold();
+        throw error;
+      }
       this.#failed(error);
     } finally {
       this.#busy = false;

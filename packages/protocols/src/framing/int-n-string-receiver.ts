@@ -1,6 +1,14 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol, assertBytes, type IDecoder, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
+import {
+  Protocol,
+  assertBytes,
+  type CallbackResult,
+  type IDecoder,
+  type IProtocolFactory,
+  type ITCPTransport,
+  type ITransport,
+} from "@torsion/core";
 import { StringTooLongError } from "./errors.js";
 import { FramingDriver } from "./framing-driver.js";
 import { IntPrefixDecoder, type PrefixLength } from "./int-prefix-decoder.js";
@@ -41,7 +49,7 @@ export abstract class IntNStringReceiver<
   abstract readonly prefixLength: PrefixLength;
   /** The longest payload accepted, in bytes. @default 99999 */
   MAX_LENGTH = 99999;
-  readonly #framing = new FramingDriver<Buffer | number, IntNStringReceiver>(this, () => new IntNFrames(this), {
+  readonly #framing = new FramingDriver<Buffer | number, IntNStringReceiver, CallbackResult>(this, () => new IntNFrames(this), {
     deliver: IntNStringReceiver.#frameReceived,
     name: "IntNStringReceiver",
   });
@@ -52,9 +60,9 @@ export abstract class IntNStringReceiver<
   }
 
   /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
-  static #frameReceived(this: void, frame: Buffer | number, protocol: IntNStringReceiver): void {
-    if (typeof frame === "number") protocol.lengthLimitExceeded(frame);
-    else protocol.stringReceived(frame);
+  static #frameReceived(this: void, frame: Buffer | number, protocol: IntNStringReceiver): CallbackResult {
+    if (typeof frame === "number") return protocol.lengthLimitExceeded(frame);
+    return protocol.stringReceived(frame);
   }
 
   /** True while paused by {@link pauseProducing} or {@link stopProducing}. Assigning it only sets the flag. */
@@ -66,29 +74,34 @@ export abstract class IntNStringReceiver<
     this.#framing.paused = value;
   }
 
-  /** Parses `data` and delivers complete frames. Called by the transport. */
-  override dataReceived(data: Buffer): void {
-    this.#framing.dataReceived(data);
+  /**
+   * Parses `data` and delivers complete frames. Called by the transport. Returns what the
+   * handlers returned (`undefined` unless one is `async`), for the transport to watch.
+   */
+  override dataReceived(data: Buffer): CallbackResult {
+    return this.#framing.dataReceived(data);
   }
 
   /** Drops what is buffered (a partial frame is never delivered). */
-  override connectionLost(reason: Failure): void {
-    this.#framing.connectionLost();
+  override connectionLost(reason: Failure): CallbackResult {
+    return this.#framing.connectionLost();
   }
 
   /**
    * Override: one complete payload arrived. Called once per frame, in order, never while
-   * paused or after `transport.disconnecting` became true. The default discards it.
+   * paused or after `transport.disconnecting` became true. The default discards it. May
+   * be `async`: a rejection is handled exactly like a synchronous throw (reported once,
+   * that connection aborted with it; see `FramingDriver`, "Async handlers").
    */
-  stringReceived(data: Buffer): void {
+  stringReceived(data: Buffer): CallbackResult {
     debug("%s discarded a string of %d bytes", this.constructor.name, data.length);
   }
 
   /**
    * Override: a prefix announced `length` bytes, more than `MAX_LENGTH`. Called once per
-   * such prefix. The default calls `transport.loseConnection()`.
+   * such prefix. The default calls `transport.loseConnection()`. May be `async`.
    */
-  lengthLimitExceeded(length: number): void {
+  lengthLimitExceeded(length: number): CallbackResult {
     debug("%s: frame of %d bytes exceeds MAX_LENGTH %d; closing", this.constructor.name, length, this.MAX_LENGTH);
     this.transportOrNull?.loseConnection();
   }
@@ -114,9 +127,9 @@ export abstract class IntNStringReceiver<
     this.#framing.pauseProducing();
   }
 
-  /** Resumes the transport and delivers the frames buffered while paused. */
-  resumeProducing(): void {
-    this.#framing.resumeProducing();
+  /** Resumes the transport and delivers the frames buffered while paused; returns what their handlers returned. */
+  resumeProducing(): CallbackResult {
+    return this.#framing.resumeProducing();
   }
 
   /** Stops for good: stays paused and stops the transport. */

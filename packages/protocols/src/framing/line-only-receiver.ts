@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol, assertBytes, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
+import { Protocol, assertBytes, type CallbackResult, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
 import { FramingDriver } from "./framing-driver.js";
 import { LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
 import { LineDecoderSlot, type LineSlotFrame } from "./line-decoder-slot.js";
@@ -21,7 +21,9 @@ const CRLF = Buffer.from("\r\n");
  * `MAX_LENGTH + delimiter.length - 1` bytes are held for an unfinished line. Once
  * `transport.disconnecting` is true nothing more is delivered (later bytes are dropped).
  * `dataReceived` called from a handler only appends (parsed after the handler returns).
- * An unfinished last line is dropped at the end. (Delivery is the framing driver's, see
+ * An unfinished last line is dropped at the end. The handlers may be `async`: a
+ * rejection is handled exactly like a synchronous throw (reported once, that connection
+ * aborted with it), as for `LineReceiver`. (Delivery is the framing driver's, see
  * `FramingDriver`.)
  */
 export class LineOnlyReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends Protocol<F, T> {
@@ -29,10 +31,14 @@ export class LineOnlyReceiver<F extends IProtocolFactory = IProtocolFactory, T e
   delimiter: Uint8Array = CRLF;
   /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
   MAX_LENGTH = 16384;
-  readonly #framing = new FramingDriver<LineSlotFrame, LineOnlyReceiver>(this, new LineDecoderSlot(LineLengthRule.line, this), {
-    deliver: LineOnlyReceiver.#frameReceived,
-    name: "LineOnlyReceiver",
-  });
+  readonly #framing = new FramingDriver<LineSlotFrame, LineOnlyReceiver, CallbackResult>(
+    this,
+    new LineDecoderSlot(LineLengthRule.line, this),
+    {
+      deliver: LineOnlyReceiver.#frameReceived,
+      name: "LineOnlyReceiver",
+    },
+  );
 
   constructor(options: LineReceiverOptions = {}) {
     super();
@@ -40,27 +46,31 @@ export class LineOnlyReceiver<F extends IProtocolFactory = IProtocolFactory, T e
     if (options.maxLength !== undefined) this.MAX_LENGTH = checkMaxLength(options.maxLength, "maxLength");
   }
 
-  /** Parses `data` and delivers the complete lines. Called by the transport. */
-  override dataReceived(data: Buffer): void {
-    this.#framing.dataReceived(data);
+  /**
+   * Parses `data` and delivers the complete lines. Called by the transport. Returns what
+   * the handlers returned (`undefined` unless one is `async`), for the transport to watch.
+   */
+  override dataReceived(data: Buffer): CallbackResult {
+    return this.#framing.dataReceived(data);
   }
 
   /** Drops what is buffered (an unfinished line is never delivered). */
-  override connectionLost(reason: Failure): void {
-    this.#framing.connectionLost();
+  override connectionLost(reason: Failure): CallbackResult {
+    return this.#framing.connectionLost();
   }
 
   /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
-  static #frameReceived(this: void, frame: LineSlotFrame, protocol: LineOnlyReceiver): void {
-    if (frame instanceof Uint8Array) protocol.lineReceived(frame);
-    else protocol.lineLengthExceeded(frame.data);
+  static #frameReceived(this: void, frame: LineSlotFrame, protocol: LineOnlyReceiver): CallbackResult {
+    if (frame instanceof Uint8Array) return protocol.lineReceived(frame);
+    return protocol.lineLengthExceeded(frame.data);
   }
 
   /**
    * Override: one complete line arrived, without its delimiter. Called once per line, in
    * order, never after `transport.disconnecting` became true. The default discards it.
+   * May be `async`.
    */
-  lineReceived(line: Buffer): void {
+  lineReceived(line: Buffer): CallbackResult {
     debug("%s discarded a line of %d bytes", this.constructor.name, line.length);
   }
 
@@ -80,8 +90,9 @@ export class LineOnlyReceiver<F extends IProtocolFactory = IProtocolFactory, T e
    * after an unfinished one, the rest of it is skipped through its delimiter (Twisted
    * keeps it buffered and reports it again on every chunk; Torsion keeps memory bounded).
    * The default calls `transport.loseConnection()`, after which nothing more is delivered.
+   * May be `async`.
    */
-  lineLengthExceeded(line: Buffer): void {
+  lineLengthExceeded(line: Buffer): CallbackResult {
     debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
     this.transportOrNull?.loseConnection();
   }

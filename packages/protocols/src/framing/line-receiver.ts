@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import type { Failure } from "@torsion/defer";
-import { Protocol, assertBytes, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
+import { Protocol, assertBytes, type CallbackResult, type IProtocolFactory, type ITCPTransport, type ITransport } from "@torsion/core";
 import { asBuffer } from "./chunk-queue.js";
 import { FramingDriver } from "./framing-driver.js";
 import { LineLengthRule, checkMaxLength, toDelimiter } from "./line-decoder.js";
@@ -45,6 +45,12 @@ export interface LineReceiverOptions {
  *   {@link setLineMode}) only appends; the outer call parses it, in order, after the
  *   handler returns, so handlers are never nested.
  * - End of stream: an unfinished last line (no delimiter) is dropped, as in Twisted.
+ * - Async handlers: {@link lineReceived}, {@link rawDataReceived} and
+ *   {@link lineLengthExceeded} may be `async` (or return a Deferred). Delivery does not
+ *   wait for the promise; `dataReceived` (and {@link resumeProducing},
+ *   {@link setLineMode}) return it, so the transport handles a rejection exactly like a
+ *   synchronous throw from the handler: reported once, and that connection aborted with
+ *   the error as its `connectionLost` reason.
  */
 export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T extends ITransport = ITCPTransport> extends Protocol<F, T> {
   /** The line terminator. @default "\r\n" */
@@ -52,7 +58,7 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
   /** The longest line accepted in bytes, delimiter excluded. @default 16384 */
   MAX_LENGTH = 16384;
   readonly #lines = new LineDecoderSlot(LineLengthRule.buffered, this);
-  readonly #framing = new FramingDriver<LineSlotFrame, LineReceiver>(this, this.#lines, {
+  readonly #framing = new FramingDriver<LineSlotFrame, LineReceiver, CallbackResult>(this, this.#lines, {
     deliver: LineReceiver.#frameReceived,
     name: "LineReceiver",
   });
@@ -83,37 +89,41 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
   /**
    * Parses `data` and delivers complete lines (or raw data) to the handlers. Called by
    * the transport; call it yourself only to inject bytes (from a handler it just appends).
+   * Returns what the handlers returned (`undefined` unless one is `async`), for the
+   * transport to watch.
    */
-  override dataReceived(data: Buffer): void {
-    this.#framing.dataReceived(data);
+  override dataReceived(data: Buffer): CallbackResult {
+    return this.#framing.dataReceived(data);
   }
 
   /** Drops what is buffered (an unfinished line is never delivered). */
-  override connectionLost(reason: Failure): void {
-    this.#framing.connectionLost();
+  override connectionLost(reason: Failure): CallbackResult {
+    return this.#framing.connectionLost();
   }
 
   /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
-  static #frameReceived(this: void, frame: LineSlotFrame, protocol: LineReceiver): void {
-    if (frame instanceof Uint8Array) protocol.lineReceived(frame);
-    else if (frame.type === "raw") protocol.rawDataReceived(frame.data);
-    else protocol.lineLengthExceeded(frame.data);
+  static #frameReceived(this: void, frame: LineSlotFrame, protocol: LineReceiver): CallbackResult {
+    if (frame instanceof Uint8Array) return protocol.lineReceived(frame);
+    if (frame.type === "raw") return protocol.rawDataReceived(frame.data);
+    return protocol.lineLengthExceeded(frame.data);
   }
   /**
    * Override: one complete line arrived, without its delimiter. Called once per line, in
    * order, only in line mode, never after `transport.disconnecting` became true. The
-   * buffer is yours to keep. The default discards the line.
+   * buffer is yours to keep. The default discards the line. May be `async` (see the
+   * class documentation, "Async handlers").
    */
-  lineReceived(line: Buffer): void {
+  lineReceived(line: Buffer): CallbackResult {
     debug("%s discarded a line of %d bytes", this.constructor.name, line.length);
   }
 
   /**
    * Override: raw-mode data arrived. The first call after {@link setRawMode} gets
    * everything already received and not yet parsed; later calls get each received chunk.
-   * Call {@link setLineMode} to return to lines. The default discards the data.
+   * Call {@link setLineMode} to return to lines. The default discards the data. May be
+   * `async`.
    */
-  rawDataReceived(data: Buffer): void {
+  rawDataReceived(data: Buffer): CallbackResult {
     debug("%s discarded %d raw bytes", this.constructor.name, data.length);
   }
 
@@ -132,9 +142,9 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
    * does not. The buffer is emptied first: parsing resumes afresh with the next bytes
    * received, or fed by this handler itself through `dataReceived` (parsed right after
    * it returns); the bytes in `line` are never parsed again. The default calls
-   * `transport.loseConnection()`, after which nothing more is delivered.
+   * `transport.loseConnection()`, after which nothing more is delivered. May be `async`.
    */
-  lineLengthExceeded(line: Buffer): void {
+  lineLengthExceeded(line: Buffer): CallbackResult {
     debug("%s: line longer than %d bytes (%d bytes shown); closing", this.constructor.name, this.MAX_LENGTH, line.length);
     this.transportOrNull?.loseConnection();
   }
@@ -165,11 +175,12 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
   /**
    * Switches to line mode. `extra` (for example the bytes after the end of a raw block)
    * is parsed as line data before anything received later: from inside a handler it is
-   * appended to the buffer, otherwise it is parsed at once.
+   * appended to the buffer, otherwise it is parsed at once (and what the handlers
+   * returned is returned, as from `dataReceived`).
    */
-  setLineMode(extra?: Uint8Array): void {
+  setLineMode(extra?: Uint8Array): CallbackResult {
     this.#lines.lineMode = true;
-    if (extra !== undefined && extra.length > 0) this.dataReceived(asBuffer(extra));
+    if (extra !== undefined && extra.length > 0) return this.dataReceived(asBuffer(extra));
   }
 
   /** Removes and returns every buffered, unparsed byte (the protocol stays in its mode). */
@@ -188,10 +199,11 @@ export class LineReceiver<F extends IProtocolFactory = IProtocolFactory, T exten
   /**
    * Resumes the transport and delivers the lines buffered while paused. (Twisted does so
    * by calling `dataReceived(b"")`; Torsion's driver delivers them directly, so an
-   * overridden `dataReceived` sees no empty chunk.)
+   * overridden `dataReceived` sees no empty chunk.) Returns what the handlers returned,
+   * as `dataReceived` does.
    */
-  resumeProducing(): void {
-    this.#framing.resumeProducing();
+  resumeProducing(): CallbackResult {
+    return this.#framing.resumeProducing();
   }
 
   /** Stops for good: stays paused and stops the transport. */

@@ -3,6 +3,7 @@ import type { Failure } from "@torsion/defer";
 import {
   Protocol,
   assertBytes,
+  type CallbackResult,
   type DecodeError,
   type IDecoder,
   type IProtocolFactory,
@@ -46,7 +47,7 @@ export class NetstringReceiver<F extends IProtocolFactory = IProtocolFactory, T 
   brokenPeer = false;
   /** The parse error that broke the connection, or `null`. */
   parseError: NetstringParseError | null = null;
-  readonly #framing = new FramingDriver<Buffer, NetstringReceiver>(this, () => new NetstringFrames(this), {
+  readonly #framing = new FramingDriver<Buffer, NetstringReceiver, CallbackResult>(this, () => new NetstringFrames(this), {
     deliver: NetstringReceiver.#stringFrame,
     decodeFailed: (error) => this.#parseFailed(error),
     name: "NetstringReceiver",
@@ -57,23 +58,26 @@ export class NetstringReceiver<F extends IProtocolFactory = IProtocolFactory, T 
     if (options.maxLength !== undefined) this.MAX_LENGTH = checkMaxLength(options.maxLength, "maxLength");
   }
 
-  /** Parses `data` and delivers complete strings. Called by the transport. */
-  override dataReceived(data: Buffer): void {
+  /**
+   * Parses `data` and delivers complete strings. Called by the transport. Returns what the
+   * handlers returned (`undefined` unless one is `async`), for the transport to watch.
+   */
+  override dataReceived(data: Buffer): CallbackResult {
     if (this.#framing.decodeError !== null) {
       this.transportOrNull?.loseConnection();
       return;
     }
-    this.#framing.dataReceived(data);
+    return this.#framing.dataReceived(data);
   }
 
   /** Drops what is buffered (a partial netstring is never delivered). */
-  override connectionLost(reason: Failure): void {
-    this.#framing.connectionLost();
+  override connectionLost(reason: Failure): CallbackResult {
+    return this.#framing.connectionLost();
   }
 
   /** The driver's `deliver`: one function for every instance (a monomorphic call site). */
-  static #stringFrame(this: void, payload: Buffer, protocol: NetstringReceiver): void {
-    protocol.stringReceived(payload);
+  static #stringFrame(this: void, payload: Buffer, protocol: NetstringReceiver): CallbackResult {
+    return protocol.stringReceived(payload);
   }
 
   #parseFailed(error: DecodeError): void {
@@ -84,9 +88,11 @@ export class NetstringReceiver<F extends IProtocolFactory = IProtocolFactory, T 
   /**
    * Override: one complete netstring payload arrived. Called once per string, in order,
    * never after `transport.disconnecting` became true. The buffer is yours to keep. The
-   * default discards it.
+   * default discards it. May be `async`: a rejection is handled exactly like a synchronous
+   * throw (reported once, that connection aborted with it; see `FramingDriver`, "Async
+   * handlers").
    */
-  stringReceived(data: Buffer): void {
+  stringReceived(data: Buffer): CallbackResult {
     debug("%s discarded a string of %d bytes", this.constructor.name, data.length);
   }
 

@@ -21,7 +21,9 @@ function connect(Class: new (options?: { maxLength?: number }) => IntNStringRece
   const seen: string[] = [];
   const protocol = new Class(maxLength === undefined ? {} : { maxLength });
   const defaultLimit = protocol.lengthLimitExceeded.bind(protocol);
-  protocol.stringReceived = (data) => seen.push(data.toString("latin1"));
+  protocol.stringReceived = (data) => {
+    seen.push(data.toString("latin1"));
+  };
   protocol.lengthLimitExceeded = (length) => {
     seen.push(`exceeded:${length}`);
     defaultLimit(length);
@@ -118,7 +120,9 @@ describe("Int8/Int16/Int32StringReceiver", () => {
   it("delivers a payload lying inside one chunk without copying it", () => {
     const { protocol } = connect(Int32StringReceiver);
     const payloads: Buffer[] = [];
-    protocol.stringReceived = (data) => payloads.push(data);
+    protocol.stringReceived = (data) => {
+      payloads.push(data);
+    };
     const chunk = ownBuffer([0, 0, 0, 3, 1, 2, 3]);
     protocol.dataReceived(chunk);
     assert.equal(payloads[0]?.buffer, chunk.buffer);

@@ -3,7 +3,7 @@
  * (test/fixtures/twisted-oracle/*.json; rules in the oracle's FORMAT.md §3).
  */
 import { readFileSync } from "node:fs";
-import { IPv4Address, type IAddress, type IProducer, type ITCPTransport } from "@torsion/core";
+import { IPv4Address, type CallbackResult, type IAddress, type IProducer, type ITCPTransport } from "@torsion/core";
 
 export type OracleEvent = [string, ...(string | number)[]];
 
@@ -101,7 +101,8 @@ export class RecordingTransport implements ITCPTransport {
 export interface Subject {
   readonly recorder: Recorder;
   readonly transport: RecordingTransport;
-  dataReceived(data: Buffer): void;
+  /** Feeds the protocol (whose handlers are synchronous: it returns `undefined`). */
+  dataReceived(data: Buffer): CallbackResult;
   /** The `final` state as the vectors record it (per suite). */
   finalState(): Record<string, number> | undefined;
   /** Calls the vector's send method. */
