@@ -30,10 +30,11 @@ export class ProcessProtocol implements IProcessProtocol {
   /** The transport, set by `makeConnection`; `null` before. */
   transport: IProcessTransport | null = null;
 
-  /** Attaches `transport` and calls `connectionMade`. Called once, by the transport. */
-  // IProcessProtocol (core) declares `void`, but every transport runs this through guardedCall,
-  // which handles a returned promise (connectionMade may be async).
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see the comment above
+  /**
+   * Attaches `transport` and calls `connectionMade`, returning what it returns (every
+   * transport runs this through its guard, which handles a returned promise). Called
+   * once, by the transport.
+   */
   makeConnection(transport: IProcessTransport): void | PromiseLike<unknown> {
     this.connected = true;
     this.transport = transport;

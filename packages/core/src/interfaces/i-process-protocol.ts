@@ -25,8 +25,12 @@ import type { IProcessTransport } from "./i-process-transport.js";
  * else is reported. Neither kills the child.
  */
 export interface IProcessProtocol {
-  /** Attaches the transport and calls `connectionMade`. Called once by the transport. */
-  makeConnection(transport: IProcessTransport): void;
+  /**
+   * Attaches the transport and calls `connectionMade`, returning what it returns (so an
+   * `async` `connectionMade`'s failure is handled like a throw). Called once by the
+   * transport.
+   */
+  makeConnection(transport: IProcessTransport): void | PromiseLike<unknown>;
   /** The process was started (or its start was attempted); the transport is set. */
   connectionMade(): void | PromiseLike<unknown>;
   /** Bytes the child wrote on `fd` (1 is stdout, 2 is stderr). The buffer is the protocol's to keep. */
