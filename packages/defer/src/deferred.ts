@@ -10,21 +10,52 @@ import { queueUnhandledCheck, UNHANDLED_CONTEXT } from "./unhandled-check.js";
 
 type Step = ((value: unknown, ...args: unknown[]) => unknown) | null;
 
-/** One link of the chain: a callback pair, or a hand-over to another Deferred. */
-type Link =
-  | {
-      readonly kind: "pair";
-      readonly callback: Step;
-      readonly callbackArgs: readonly unknown[];
-      readonly errback: Step;
-      readonly errbackArgs: readonly unknown[];
-    }
-  | { readonly kind: "continue"; readonly target: Deferred<unknown> }
-  | { readonly kind: "forward"; readonly target: Deferred<unknown> };
+/*
+ * The chain is one flat array, four slots per link, so that adding a callback allocates no
+ * link object. The first slot says what the link is:
+ * - a pair: `[callback | null, callbackArgs, errback | null, errbackArgs]`;
+ * - `CONTINUE`: `[CONTINUE, target, null, null]`, hand the result to a Deferred that waits
+ *   on this one (this one was returned by one of its callbacks);
+ * - `FORWARD`: `[FORWARD, target, null, null]`, fire `target` with the result (`chainDeferred`);
+ * - `SETTLE`: `[SETTLE, resolve, reject, null]`, settle a promise of `asPromise`/`then`
+ *   with the result, passing it on unchanged.
+ * A pair's first slot is a function or null, never one of these numbers.
+ */
+const CONTINUE = 1;
+const FORWARD = 2;
+const SETTLE = 3;
+const LINK_SLOTS = 4;
+
+/* Bits of `#flags`. */
+/** `callback`/`errback` was called (or `cancel` fired it). Never cleared. */
+const CALLED = 1;
+/** One of this Deferred's callbacks (or a promise's resolve function) is running. */
+const RUNNING = 2;
+/** A `cancel()` without canceller errbacked: the one late `callback`/`errback` is ignored. */
+const SUPPRESS_ALREADY_CALLED = 4;
+/** An unhandled-failure check of this Deferred is queued. */
+const CHECK_QUEUED = 8;
+/** A `chainDeferred` target fired with this chain's result is running its chain. */
+const FORWARDING = 16;
 
 const NO_ARGS: readonly unknown[] = [];
 const PENDING: DeferredState<never> = Object.freeze({ state: "pending" });
 export { UNHANDLED_CONTEXT };
+
+/** The methods bound to their Deferred on first access (see "Bound methods" below). */
+const BOUND_METHODS = ["callback", "errback", "cancel"] as const;
+
+type BoundMethod = (this: Deferred<unknown>, ...args: never[]) => void;
+/** Set by the static block of `Deferred`, called once after the class (see there). */
+let installBoundMethods: (proto: Deferred<unknown>) => void;
+
+/* `new Promise(capture)` hands out the resolving functions without a closure per promise. */
+let capturedResolve: ((value: unknown) => void) | null = null;
+let capturedReject: ((reason: unknown) => void) | null = null;
+function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
 
 /**
  * A result that is not available yet: Twisted's `Deferred`, synchronous, cancellable and
@@ -82,26 +113,28 @@ export { UNHANDLED_CONTEXT };
  *
  * **Bound methods.** `callback`, `errback` and `cancel` are bound to their Deferred, so they
  * can be passed around as functions: `clock.callLater(1, d.callback, value)`,
- * `d1.addCallbacks(d2.callback, d2.errback)`.
+ * `d1.addCallbacks(d2.callback, d2.errback)`. (Each is bound on its first access, and the
+ * same function is returned after that; a subclass's overrides of them are bound too.)
  *
  * @typeParam T - the type of the result the first callback receives
  */
 export class Deferred<T> implements PromiseLike<T> {
-  #links: (Link | undefined)[] = [];
-  #head = 0;
-  #called = false;
-  #result: unknown = undefined;
+  /** Bits: CALLED, RUNNING, SUPPRESS_ALREADY_CALLED, CHECK_QUEUED, FORWARDING. */
+  #flags = 0;
   #paused = 0;
-  #running = false;
-  #suppressAlreadyCalled = false;
+  #result: unknown = undefined;
+  /** The links from `#head` on have not run yet (four slots each, see CONTINUE); null when there are none. */
+  #links: unknown[] | null = null;
+  #head = 0;
   /** Typed without `T` so that `Deferred<T>` stays covariant in `T`. */
   #canceller: ((deferred: never) => void) | undefined;
-  #checkQueued = false;
   #settledError: Error | null = null;
-  /** True while a `chainDeferred` target fired with this chain's result runs its chain. */
-  #forwarding = false;
   /** Set while a garbage-collection report of a paused failure is armed. */
   #collectedReport: CollectedFailureToken | null = null;
+  /** `callback`, `errback` and `cancel` bound to this Deferred, each made on its first access. */
+  #boundCallback: unknown = undefined;
+  #boundErrback: unknown = undefined;
+  #boundCancel: unknown = undefined;
 
   /**
    * @param canceller - called by {@link cancel} while this Deferred has not fired, to stop
@@ -111,14 +144,89 @@ export class Deferred<T> implements PromiseLike<T> {
    */
   constructor(canceller?: Canceller<T>) {
     this.#canceller = canceller;
-    this.callback = this.callback.bind(this);
-    this.errback = this.errback.bind(this);
-    this.cancel = this.cancel.bind(this);
+    if (new.target !== Deferred) Deferred.#bindOverrides(this);
+  }
+
+  /*
+   * `callback`, `errback` and `cancel` become accessors of the prototype that bind the method
+   * on first access and keep it (a Deferred that is only fired by its owner binds one
+   * function at most, instead of three in its constructor). Read from an object that is not
+   * a Deferred (the prototype itself), they give the plain method. Assigning one replaces it
+   * for that Deferred only, as assigning an own property does. The static block only hands
+   * out the installer: it must not name the class (TypeScript would then compile every
+   * mention of `Deferred` in the class to an alias assigned after the static block runs).
+   */
+  static {
+    installBoundMethods = (proto) => {
+      const methodOf = (name: (typeof BOUND_METHODS)[number]): BoundMethod =>
+        Object.getOwnPropertyDescriptor(proto, name)?.value as BoundMethod;
+      const callback = methodOf("callback");
+      const errback = methodOf("errback");
+      const cancel = methodOf("cancel");
+      const own = (target: object, name: string, value: unknown): void => {
+        Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+      };
+      Object.defineProperties(proto, {
+        callback: {
+          configurable: true,
+          get(this: Deferred<unknown>): unknown {
+            return #boundCallback in this ? (this.#boundCallback ??= callback.bind(this)) : callback;
+          },
+          set(this: Deferred<unknown>, value: unknown): void {
+            if (#boundCallback in this) this.#boundCallback = value;
+            else own(this, "callback", value);
+          },
+        },
+        errback: {
+          configurable: true,
+          get(this: Deferred<unknown>): unknown {
+            return #boundErrback in this ? (this.#boundErrback ??= errback.bind(this)) : errback;
+          },
+          set(this: Deferred<unknown>, value: unknown): void {
+            if (#boundErrback in this) this.#boundErrback = value;
+            else own(this, "errback", value);
+          },
+        },
+        cancel: {
+          configurable: true,
+          get(this: Deferred<unknown>): unknown {
+            return #boundCancel in this ? (this.#boundCancel ??= cancel.bind(this)) : cancel;
+          },
+          set(this: Deferred<unknown>, value: unknown): void {
+            if (#boundCancel in this) this.#boundCancel = value;
+            else own(this, "cancel", value);
+          },
+        },
+      });
+    };
+  }
+
+  /** For each prototype of a subclass, the bound methods it (or a class between) overrides. */
+  static readonly #overrides = new WeakMap<object, readonly string[]>();
+
+  /** Binds a subclass's overrides of `callback`/`errback`/`cancel` to `deferred`, as own properties. */
+  static #bindOverrides(deferred: Deferred<unknown>): void {
+    const proto = Object.getPrototypeOf(deferred) as object;
+    let names = Deferred.#overrides.get(proto);
+    if (names === undefined) {
+      const found: string[] = [];
+      for (let p: unknown = proto; p !== null && p !== Deferred.prototype; p = Object.getPrototypeOf(p)) {
+        for (const name of BOUND_METHODS) if (Object.hasOwn(p as object, name) && !found.includes(name)) found.push(name);
+      }
+      names = found;
+      Deferred.#overrides.set(proto, names);
+    }
+    for (const name of names) {
+      const method: unknown = (deferred as unknown as Record<string, unknown>)[name];
+      if (typeof method === "function") {
+        Object.defineProperty(deferred, name, { value: method.bind(deferred), writable: true, enumerable: true, configurable: true });
+      }
+    }
   }
 
   /** Whether `callback` or `errback` has been called (or `cancel` fired it). Never reverts. */
   get called(): boolean {
-    return this.#called;
+    return (this.#flags & CALLED) !== 0;
   }
 
   /** How many `pause()` calls are unmatched. */
@@ -193,8 +301,8 @@ export class Deferred<T> implements PromiseLike<T> {
    * instead.
    */
   chainDeferred(other: Deferred<T>): Deferred<null> {
-    this.#links.push({ kind: "forward", target: other });
-    if (this.#called) this.#runCallbacks();
+    this.#push(FORWARD, other, null, null);
+    if ((this.#flags & CALLED) !== 0) this.#runCallbacks();
     return this as unknown as Deferred<null>;
   }
 
@@ -213,7 +321,7 @@ export class Deferred<T> implements PromiseLike<T> {
   unpause(): void {
     if (this.#paused === 0) return;
     this.#paused--;
-    if (this.#paused === 0 && this.#called) this.#runCallbacks();
+    if (this.#paused === 0 && (this.#flags & CALLED) !== 0) this.#runCallbacks();
   }
 
   /**
@@ -227,13 +335,12 @@ export class Deferred<T> implements PromiseLike<T> {
    *   themselves (none of them can ever fire); nothing is cancelled then
    */
   cancel(): void {
-    if (!this.#called) {
+    if ((this.#flags & CALLED) === 0) {
       const canceller = this.#canceller;
       if (canceller !== undefined) canceller(this as never);
-      else this.#suppressAlreadyCalled = true;
-      // The canceller may have fired this Deferred: TypeScript does not see that.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-      if (!this.#called) this.errback(new CancelledError("Deferred was cancelled"));
+      else this.#flags |= SUPPRESS_ALREADY_CALLED;
+      // The canceller may have fired this Deferred.
+      if ((this.#flags & CALLED) === 0) this.errback(new CancelledError("Deferred was cancelled"));
       return;
     }
     const target = this.#innermostWait();
@@ -307,18 +414,26 @@ export class Deferred<T> implements PromiseLike<T> {
    * settles on a later microtask, as every Promise does; the chain itself is unchanged.
    */
   asPromise(): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const onSuccess: Step = (value) => {
-        resolve(value as T);
-        return value;
-      };
-      const onFailure: Step = (failure) => {
-        this.#settledError = (failure as Failure).value;
-        reject((failure as Failure).value);
-        return failure;
-      };
-      this.#add(onSuccess, NO_ARGS, onFailure, NO_ARGS);
-    });
+    const result = this.#result;
+    if (this.#isAtRest() && !(result instanceof Deferred)) {
+      // The link added below would run at once and only settle the promise: settle it here.
+      if (result instanceof Failure) {
+        this.#settledError = result.value;
+        this.#queueCheck();
+        return Promise.reject(result.value);
+      }
+      // Not for thenables: `Promise.resolve` returns a native promise as-is (where a promise's
+      // resolve function follows it), and the chain then waits on a thenable result. (For an
+      // object, `then` is read here and again by `Promise.resolve`, where the link reads it in
+      // its resolve function and then again: only a `then` getter could tell the difference.)
+      if (!maybeThenable(result) || !thenableOrThrows(result)) return Promise.resolve(result as T);
+    }
+    const promise = new Promise<T>(capture as (resolve: (value: T) => void, reject: (reason: unknown) => void) => void);
+    this.#push(SETTLE, capturedResolve, capturedReject, null);
+    capturedResolve = null;
+    capturedReject = null;
+    if ((this.#flags & CALLED) !== 0) this.#runCallbacks();
+    return promise;
   }
 
   /**
@@ -327,7 +442,7 @@ export class Deferred<T> implements PromiseLike<T> {
    */
   peek(): DeferredState<T> {
     const result = this.#result;
-    if (!this.#called || this.#paused > 0 || this.#running || this.#forwarding || result instanceof Deferred) {
+    if ((this.#flags & (CALLED | RUNNING | FORWARDING)) !== CALLED || this.#paused > 0 || result instanceof Deferred) {
       return PENDING;
     }
     if (result instanceof Failure) return { state: "failed", failure: result };
@@ -366,21 +481,44 @@ export class Deferred<T> implements PromiseLike<T> {
     return Deferred.fromPromise(requireThenable(coroutine));
   }
 
+  /** Appends one link (see CONTINUE for the four slots). */
+  #push(first: unknown, second: unknown, third: unknown, fourth: unknown): void {
+    const links = this.#links;
+    if (links === null) this.#links = [first, second, third, fourth];
+    else links.push(first, second, third, fourth);
+  }
+
   #add(callback: Step, callbackArgs: readonly unknown[], errback: Step, errbackArgs: readonly unknown[]): Deferred<never> {
-    this.#links.push({ kind: "pair", callback, callbackArgs, errback, errbackArgs });
-    if (this.#called) this.#runCallbacks();
+    this.#push(callback, callbackArgs, errback, errbackArgs);
+    if ((this.#flags & CALLED) !== 0) this.#runCallbacks();
     return this as unknown as Deferred<never>;
   }
 
+  /**
+   * Whether the chain has run every link and may run a new one at once: fired, not paused,
+   * not running, not forwarding, no link left (and so no GC report armed). The caller checks
+   * that it is not waiting on a Deferred.
+   */
+  #isAtRest(): boolean {
+    const links = this.#links;
+    return (
+      (this.#flags & (CALLED | RUNNING | FORWARDING)) === CALLED &&
+      this.#paused === 0 &&
+      (links === null || this.#head === links.length) &&
+      this.#collectedReport === null
+    );
+  }
+
   #start(result: unknown): void {
-    if (this.#called) {
-      if (this.#suppressAlreadyCalled) {
-        this.#suppressAlreadyCalled = false;
+    const flags = this.#flags;
+    if ((flags & CALLED) !== 0) {
+      if ((flags & SUPPRESS_ALREADY_CALLED) !== 0) {
+        this.#flags = flags & ~SUPPRESS_ALREADY_CALLED;
         return;
       }
       throw new AlreadyCalledError("Deferred has already been fired");
     }
-    this.#called = true;
+    this.#flags = flags | CALLED;
     this.#canceller = undefined;
     this.#result = result;
     this.#runCallbacks();
@@ -388,30 +526,33 @@ export class Deferred<T> implements PromiseLike<T> {
 
   /**
    * Runs the chain. Hand-overs to other Deferreds (a waiting outer Deferred, a
-   * `chainDeferred` target) push them on an explicit stack instead of recursing.
+   * `chainDeferred` target) push the current one on an explicit stack instead of recursing
+   * (the stack is made only when a hand-over happens).
    */
   #runCallbacks(): void {
-    if (this.#running || this.#forwarding) return;
-    const stack: Deferred<unknown>[] = [this];
-    let current: Deferred<unknown> | undefined;
-    while ((current = stack[stack.length - 1]) !== undefined) {
-      if (current.#forwarding) {
-        // The chainDeferred target above it has run: this chain continues with null.
-        current.#forwarding = false;
+    if ((this.#flags & (RUNNING | FORWARDING)) !== 0) return;
+    let stack: Deferred<unknown>[] | null = null;
+    let current = this as Deferred<unknown>;
+    for (;;) {
+      if ((current.#flags & FORWARDING) !== 0) {
+        // The chainDeferred target it handed its result to has run: this chain continues with null.
+        current.#flags &= ~FORWARDING;
         current.#result = null;
       }
       if (current.#paused > 0 || current.#result instanceof Deferred) {
-        stack.pop();
         if (current.#paused > 0) current.#queueCheck();
-        continue;
+      } else {
+        const next = current.#drain();
+        if (next !== null) {
+          (stack ??= []).push(current);
+          current = next;
+          continue;
+        }
+        current.#atRest();
       }
-      const next = current.#drain();
-      if (next !== null) {
-        stack.push(next);
-        continue;
-      }
-      current.#atRest();
-      stack.pop();
+      const below = stack?.pop();
+      if (below === undefined) return;
+      current = below;
     }
   }
 
@@ -424,23 +565,30 @@ export class Deferred<T> implements PromiseLike<T> {
       disarmCollectedReport(this.#collectedReport);
       this.#collectedReport = null;
     }
-    while (this.#paused === 0 && this.#head < this.#links.length) {
-      const link = this.#links[this.#head];
-      // Only links before #head are cleared, so this is never reached.
-      if (link === undefined) break;
-      this.#links[this.#head++] = undefined;
-      if (link.kind === "continue") {
-        link.target.#result = this.#result;
+    for (;;) {
+      const links = this.#links;
+      const head = this.#head;
+      if (this.#paused !== 0 || links === null || head >= links.length) return null;
+      const first = links[head];
+      const second = links[head + 1];
+      const third = links[head + 2];
+      const fourth = links[head + 3];
+      links[head] = links[head + 1] = links[head + 2] = links[head + 3] = undefined;
+      this.#head = head + LINK_SLOTS;
+      if (first === CONTINUE) {
+        const target = second as Deferred<unknown>;
+        target.#result = this.#result;
         this.#result = null;
-        return link.target;
+        return target;
       }
-      if (link.kind === "forward") {
-        if (this.#forward(link.target)) return link.target;
-      } else if (this.#runPair(link)) {
+      if (first === FORWARD) {
+        if (this.#forward(second as Deferred<unknown>)) return second as Deferred<unknown>;
+      } else if (first === SETTLE) {
+        if (this.#settle(second as (value: unknown) => void, third as (reason: unknown) => void)) return null;
+      } else if (this.#runPair(first as Step, second as readonly unknown[], third as Step, fourth as readonly unknown[])) {
         return null;
       }
     }
-    return null;
   }
 
   /**
@@ -450,42 +598,71 @@ export class Deferred<T> implements PromiseLike<T> {
    * `addCallbacks(target.callback, target.errback)`), and then continues with `null`.
    */
   #forward(target: Deferred<unknown>): boolean {
-    if (target.#called) {
-      if (target.#suppressAlreadyCalled) {
-        target.#suppressAlreadyCalled = false;
+    const flags = target.#flags;
+    if ((flags & CALLED) !== 0) {
+      if ((flags & SUPPRESS_ALREADY_CALLED) !== 0) {
+        target.#flags = flags & ~SUPPRESS_ALREADY_CALLED;
         this.#result = null;
       } else {
         this.#result = new Failure(new AlreadyCalledError("chainDeferred() target has already been fired"));
       }
       return false;
     }
-    target.#called = true;
+    target.#flags = flags | CALLED;
     target.#canceller = undefined;
     target.#result = this.#result;
-    this.#forwarding = true;
+    this.#flags |= FORWARDING;
     return true;
   }
 
   /** Runs one side of a pair; true if the chain is now suspended on another Deferred. */
-  #runPair(link: Extract<Link, { kind: "pair" }>): boolean {
-    const failed = this.#result instanceof Failure;
-    const step = failed ? link.errback : link.callback;
+  #runPair(callback: Step, callbackArgs: readonly unknown[], errback: Step, errbackArgs: readonly unknown[]): boolean {
+    const result = this.#result;
+    const failed = result instanceof Failure;
+    const step = failed ? errback : callback;
     if (step === null) return false;
+    const args = failed ? errbackArgs : callbackArgs;
     let value: unknown;
-    this.#running = true;
+    this.#flags |= RUNNING;
     try {
-      value = step(this.#result, ...(failed ? link.errbackArgs : link.callbackArgs));
+      value = args.length === 0 ? step(result) : step(result, ...args);
     } catch (error) {
       this.#result = Failure.from(error);
       return false;
     } finally {
-      this.#running = false;
+      this.#flags &= ~RUNNING;
     }
     return this.#accept(value);
   }
 
+  /**
+   * Settles a promise of `asPromise` with the current result, which then goes on down the
+   * chain as a callback's return value would (so a thenable result is waited on); true if
+   * that suspends the chain. A failure counts as handled.
+   */
+  #settle(resolve: (value: unknown) => void, reject: (reason: unknown) => void): boolean {
+    const result = this.#result;
+    // Resolving with a thenable reads its `then`, which may run code: as a callback would.
+    this.#flags |= RUNNING;
+    try {
+      if (result instanceof Failure) {
+        this.#settledError = result.value;
+        reject(result.value);
+      } else {
+        resolve(result);
+      }
+    } finally {
+      this.#flags &= ~RUNNING;
+    }
+    return this.#accept(result);
+  }
+
   /** Takes a callback's return value as the new result; true if it suspends the chain. */
   #accept(value: unknown): boolean {
+    if (!maybeThenable(value)) {
+      this.#result = value;
+      return false;
+    }
     let inner: unknown = value;
     try {
       if (inner === this) throw new TypeError("a callback returned the Deferred it was added to");
@@ -499,12 +676,12 @@ export class Deferred<T> implements PromiseLike<T> {
       return false;
     }
     const other = inner as Deferred<unknown>;
-    if (other.#called && other.#paused === 0 && !other.#running && !(other.#result instanceof Deferred)) {
+    if ((other.#flags & (CALLED | RUNNING)) === CALLED && other.#paused === 0 && !(other.#result instanceof Deferred)) {
       this.#steal(other);
       return false;
     }
     this.#result = other;
-    other.#links.push({ kind: "continue", target: this });
+    other.#push(CONTINUE, this, null, null);
     return true;
   }
 
@@ -516,18 +693,19 @@ export class Deferred<T> implements PromiseLike<T> {
     other.#result = null;
   }
 
-  /** The chain ran as far as it can: recycle the link array and queue the unhandled check. */
+  /** The chain ran as far as it can: drop the spent links and queue the unhandled check. */
   #atRest(): void {
-    if (this.#head === this.#links.length && this.#head > 0) {
-      this.#links = [];
+    const links = this.#links;
+    if (links !== null && this.#head === links.length) {
+      this.#links = null;
       this.#head = 0;
     }
     this.#queueCheck();
   }
 
   #queueCheck(): void {
-    if (this.#result instanceof Failure && !this.#checkQueued) {
-      this.#checkQueued = true;
+    if (this.#result instanceof Failure && (this.#flags & CHECK_QUEUED) === 0) {
+      this.#flags |= CHECK_QUEUED;
       queueUnhandledCheck(() => this.#checkUnhandled());
     }
   }
@@ -537,14 +715,34 @@ export class Deferred<T> implements PromiseLike<T> {
    * the report for when this Deferred is garbage-collected (disarmed when it runs again).
    */
   #checkUnhandled(): void {
-    this.#checkQueued = false;
+    this.#flags &= ~CHECK_QUEUED;
     const result = this.#result;
     if (!(result instanceof Failure) || this.#settledError === result.value) return;
-    if (this.#paused > 0 || this.#head < this.#links.length) {
+    const links = this.#links;
+    if (this.#paused > 0 || (links !== null && this.#head < links.length)) {
       if (this.#collectedReport === null) this.#collectedReport = armCollectedReport(this, result);
       return;
     }
     this.#settledError = result.value;
     reportError(result, UNHANDLED_CONTEXT);
+  }
+}
+
+installBoundMethods(Deferred.prototype);
+
+/**
+ * False for values that cannot be thenables (primitives): a cheap test before `isThenable`,
+ * which reads `then` (as the resolve function of a promise does).
+ */
+function maybeThenable(value: unknown): boolean {
+  return (typeof value === "object" && value !== null) || typeof value === "function";
+}
+
+/** `isThenable(value)`, true when reading `then` throws. */
+function thenableOrThrows(value: unknown): boolean {
+  try {
+    return isThenable(value);
+  } catch {
+    return true;
   }
 }

@@ -99,12 +99,21 @@ function safely<T, F>(read: () => T, fallback: F): T | F {
 
 /** `value instanceof Failure`, false when even asking throws (a revoked proxy). */
 function isFailure(value: unknown): value is Failure {
-  return safely(() => value instanceof Failure, false);
+  // Not through `safely`: this runs on every failure, and a closure per call is avoidable.
+  try {
+    return value instanceof Failure;
+  } catch {
+    return false;
+  }
 }
 
 /** `value instanceof Error`, false when even asking throws (a revoked proxy). */
 function isError(value: unknown): value is Error {
-  return safely(() => value instanceof Error, false);
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
 }
 
 function nameOf(error: Error): string {

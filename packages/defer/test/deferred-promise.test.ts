@@ -61,6 +61,28 @@ describe("Deferred as a promise", () => {
     assert.equal(await rejected, error);
   });
 
+  it("calls then()'s callback one microtask after the chain reaches it, fired before or after", async () => {
+    const order: string[] = [];
+    const fired = succeed("fired");
+    const pending = new Deferred<string>();
+    const settled = Promise.all([fired.then((v) => order.push(v)), pending.then((v) => order.push(v))]);
+    const ticks = Promise.resolve()
+      .then(() => order.push("tick 1"))
+      .then(() => order.push("tick 2"));
+    pending.callback("pending");
+    void Promise.resolve().then(() => order.push("queued after pending fired"));
+    await Promise.all([settled, ticks]);
+    assert.deepEqual(order, ["fired", "tick 1", "pending", "queued after pending fired", "tick 2"]);
+  });
+
+  it("makes the chain wait on a promise that is its result when then() reaches it, as a callback's return would", async () => {
+    const d = new Deferred<unknown>();
+    d.callback(Promise.resolve("inner"));
+    assert.ok((d.peek() as { result: unknown }).result instanceof Promise);
+    assert.equal(await d, "inner");
+    assert.deepEqual(d.peek(), { state: "succeeded", result: "inner" });
+  });
+
   it("returns a real Promise from then() and asPromise()", async () => {
     const d = succeed("x");
     const p = d.asPromise();

@@ -108,7 +108,7 @@ describe("Deferred firing", () => {
     const a = new Deferred<number>();
     const b = new Deferred<number>();
     const c = new Deferred<number>();
-    // Deferred binds these three in its constructor: this test checks exactly that.
+    // Deferred binds these three (on first access): this test checks exactly that.
     /* eslint-disable @typescript-eslint/unbound-method */
     const { callback } = a;
     const { errback } = b;
@@ -127,6 +127,56 @@ describe("Deferred firing", () => {
     assert.deepEqual(target.peek(), { state: "succeeded", result: 2 });
     b.addErrback(() => null);
     c.addErrback(() => null);
+  });
+
+  it("gives the same bound function on every access, and the plain method on the prototype", () => {
+    /* eslint-disable @typescript-eslint/unbound-method */
+    const d = new Deferred<number>();
+    assert.equal(d.callback, d.callback);
+    assert.equal(d.cancel, d.cancel);
+    assert.notEqual(d.errback, new Deferred<number>().errback);
+    assert.equal(d.callback.name, "bound callback");
+    const plain = Deferred.prototype.callback;
+    assert.equal(plain.name, "callback");
+    plain.call(d, 5);
+    /* eslint-enable @typescript-eslint/unbound-method */
+    assert.deepEqual(d.peek(), { state: "succeeded", result: 5 });
+  });
+
+  it("lets a Deferred's callback be replaced by assignment, for that Deferred only", () => {
+    const d = new Deferred<number>();
+    const other = new Deferred<number>();
+    const seen: number[] = [];
+    d.callback = (n: number) => {
+      seen.push(n);
+    };
+    d.callback(1);
+    other.callback(2);
+    assert.deepEqual(seen, [1]);
+    assert.equal(d.called, false);
+    assert.equal(other.called, true);
+  });
+
+  it("binds a subclass's override of cancel, so that it too works when passed around", () => {
+    const cancelled: unknown[] = [];
+    class Tracked extends Deferred<number> {
+      override cancel(): void {
+        cancelled.push(this);
+        super.cancel();
+      }
+    }
+    const t = new Tracked();
+    const u = new Tracked();
+    /* eslint-disable @typescript-eslint/unbound-method */
+    const { cancel } = t;
+    const { callback } = u;
+    /* eslint-enable @typescript-eslint/unbound-method */
+    cancel();
+    assert.deepEqual(cancelled, [t]);
+    assert.equal(t.peek().state, "failed");
+    t.addErrback(() => null);
+    callback(3);
+    assert.deepEqual(u.peek(), { state: "succeeded", result: 3 });
   });
 
   it("keeps Deferred<T> assignable to Deferred<unknown>", () => {
