@@ -1,5 +1,5 @@
 import { MAX_VALUE_LENGTH } from "./amp-box.js";
-import { WIRE_TEXT, type Argument, type Schema, type WithWireText } from "./argument.js";
+import { WIRE_TEXT, fastPathsOf, type Argument, type Schema } from "./argument.js";
 import { BadLocalValueError, MissingKeyError, TooLong } from "./errors.js";
 
 /** One key of a {@link BoxPlan}, in wire order. */
@@ -43,7 +43,7 @@ export class BoxPlan {
   constructor(schema: Schema, extras: readonly string[]) {
     const fields: PlanField[] = [];
     for (const [key, argument] of Object.entries(schema)) {
-      const text = (argument as WithWireText)[WIRE_TEXT] ?? null;
+      const text = fastPathsOf(argument)[WIRE_TEXT] ?? null;
       fields.push({ key, header: keyHeader(key), argument, text, extra: -1 });
     }
     extras.forEach((key, extra) => fields.push({ key, header: keyHeader(key), argument: null, text: null, extra }));
@@ -99,19 +99,35 @@ export class BoxPlan {
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
   assemble(wires: PlanWires, extras: readonly string[]): Buffer {
+    const out = Buffer.allocUnsafe(this.measure(wires, extras));
+    this.writeInto(wires, extras, out, 0);
+    return out;
+  }
+
+  /**
+   * The length of the box {@link assemble} would make.
+   * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
+   */
+  measure(wires: PlanWires, extras: readonly string[]): number {
     const fields = this.#fields;
-    const order = this.#order;
     let total = 2;
-    for (const i of order) {
+    for (const i of this.#order) {
       const field = fields[i] as PlanField;
       const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Buffer | string | null);
       if (wire === null) continue;
       if (wire.length > MAX_VALUE_LENGTH) throw new TooLong(false, true, field.key, wire.length);
       total += field.header.length + 2 + wire.length;
     }
-    const out = Buffer.allocUnsafe(total);
-    let pos = 0;
-    for (const i of order) {
+    return total;
+  }
+
+  /**
+   * Writes the box of {@link assemble} into `out` at `pos`, after {@link measure} said how
+   * long it is (and that it can be sent). Returns the position after it.
+   */
+  writeInto(wires: PlanWires, extras: readonly string[], out: Buffer, pos: number): number {
+    const fields = this.#fields;
+    for (const i of this.#order) {
       const field = fields[i] as PlanField;
       const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Buffer | string | null);
       if (wire === null) continue;
@@ -124,7 +140,7 @@ export class BoxPlan {
     }
     out[pos] = 0;
     out[pos + 1] = 0;
-    return out;
+    return pos + 2;
   }
 }
 
