@@ -130,9 +130,17 @@ export const WIRE_TEXT: unique symbol = Symbol("torsion.amp.wireText");
  */
 export const WIRE_RANGE: unique symbol = Symbol("torsion.amp.wireRange");
 
-/** The internal fast paths an argument may carry: {@link WIRE_TEXT} and {@link WIRE_RANGE}. */
+/**
+ * Internal: `true` on argument types whose wire form of a safe integer `number` is its
+ * ASCII decimal digits (`Integer`, `BigInteger`), so a box can be written without a string
+ * per value.
+ */
+export const WIRE_INTEGER: unique symbol = Symbol("torsion.amp.wireInteger");
+
+/** The internal fast paths an argument may carry: {@link WIRE_TEXT}, {@link WIRE_INTEGER} and {@link WIRE_RANGE}. */
 export interface ArgumentFastPaths {
   readonly [WIRE_TEXT]?: (value: unknown) => string;
+  readonly [WIRE_INTEGER]?: boolean;
   readonly [WIRE_RANGE]?: (source: Buffer, start: number, end: number) => unknown;
 }
 
@@ -177,6 +185,7 @@ function decodeInteger(source: Buffer, start: number, end: number): number {
 
 function withIntegerText<T extends object>(argument: T): T {
   Object.defineProperty(argument, WIRE_TEXT, { value: (value: number | bigint) => integerText(value, "Integer") });
+  Object.defineProperty(argument, WIRE_INTEGER, { value: true });
   return argument;
 }
 

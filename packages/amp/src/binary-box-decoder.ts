@@ -143,6 +143,13 @@ export class BinaryBoxDecoder implements IDecoder<AmpBox> {
 
   next(): AmpBox | undefined {
     if (this.#failed !== null) throw this.#failed;
+    if (this.#state === "init" && this.#length < 0 && this.#prefixFilled === 0) {
+      const chunk = this.#current();
+      if (chunk !== undefined) {
+        const box = this.#wholeBox(chunk, this.#offset);
+        if (box !== undefined) return box;
+      }
+    }
     for (;;) {
       const value = this.#nextString();
       if (value === null) {
@@ -152,6 +159,36 @@ export class BinaryBoxDecoder implements IDecoder<AmpBox> {
       const box = this.#take(value);
       if (box !== undefined) return box;
     }
+  }
+
+  /**
+   * The fast path between boxes: the box starting at `chunk[start]` when it lies whole in
+   * `chunk` and breaks no rule (keys up to 255 bytes, at most `maxBoxLength` bytes), read in
+   * one loop; `undefined` otherwise, with nothing consumed (the string-by-string path then
+   * reads it, and throws what it must).
+   */
+  #wholeBox(chunk: Buffer, start: number): AmpBox | undefined {
+    const end = chunk.length;
+    let pos = start;
+    let box: AmpBox | null = null;
+    for (;;) {
+      if (pos + 2 > end) return undefined;
+      const keyLength = ((chunk[pos] as number) << 8) | (chunk[pos + 1] as number);
+      pos += 2;
+      if (keyLength === 0) break;
+      if (keyLength > MAX_KEY_LENGTH || pos + keyLength + 2 > end) return undefined;
+      const key = keyText(chunk, pos, keyLength);
+      pos += keyLength;
+      const valueLength = ((chunk[pos] as number) << 8) | (chunk[pos + 1] as number);
+      pos += 2;
+      if (pos + valueLength > end) return undefined;
+      box ??= new AmpBox();
+      setRange(box, key, chunk, pos, pos + valueLength);
+      pos += valueLength;
+    }
+    if (pos - start > this.maxBoxLength) return undefined;
+    this.#offset = pos;
+    return box ?? new AmpBox();
   }
 
   #take(value: Buffer): AmpBox | undefined {
