@@ -164,10 +164,12 @@ export class AmpBox {
     return start < 0 ? source.toString("latin1") : source.toString("latin1", start, slots[slot + 3] as number);
   }
 
+  /** True when the box holds `key`. */
   has(key: BoxKey): boolean {
     return this.#find(typeof key === "string" ? key : keyString(key)) >= 0;
   }
 
+  /** Removes `key`; true when it was there. */
   delete(key: BoxKey): boolean {
     const slot = this.#find(typeof key === "string" ? key : keyString(key));
     if (slot < 0) return false;
@@ -192,6 +194,7 @@ export class AmpBox {
     }
   }
 
+  /** The same as {@link entries}. */
   [Symbol.iterator](): IterableIterator<[string, Buffer]> {
     return this.entries();
   }
