@@ -6,7 +6,8 @@
  *   amp-peers.js jsonl-client PORT WARM DUR INFLIGHT
  *   amp-peers.js codec DUR                 box encode/decode MB/s, in process
  * Clients keep INFLIGHT calls outstanding, check every answer, count answers during DUR
- * seconds after WARM seconds, and print one JSON line {calls, seconds, errors}.
+ * seconds after WARM seconds, and print one JSON line {calls, seconds, errors, clientCpuUsPerCall}
+ * (the client process's CPU µs per answer in the measured window).
  */
 import net from "node:net";
 import { AMP, AmpBox, BinaryBoxDecoder, ClientFactory, Command, Factory, Integer } from "torsion";
@@ -14,29 +15,42 @@ import { NodeReactor } from "@torsion/reactor";
 
 const Sum = Command.define({ commandName: "Sum", arguments: { a: Integer(), b: Integer() }, response: { total: Integer() } });
 
-function counter(warm: number, dur: number, done: (calls: number, seconds: number) => void): () => void {
+/** What a client measured: answers and seconds in the measured window, and its own CPU µs in it. */
+interface Window {
+  readonly calls: number;
+  readonly seconds: number;
+  readonly cpuUs: number;
+}
+
+function counter(warm: number, dur: number, done: (window: Window) => void): () => void {
   const start = performance.now();
   let measuring = false;
   let calls = 0;
   let measureStart = 0;
+  let cpuStart = 0;
   return () => {
     const now = performance.now();
     if (!measuring && now - start >= warm * 1000) {
       measuring = true;
       measureStart = now;
+      const cpu = process.cpuUsage();
+      cpuStart = cpu.user + cpu.system;
     }
     if (!measuring) return;
     calls += 1;
     if (now - measureStart >= dur * 1000) {
       measuring = false;
-      done(calls, (now - measureStart) / 1000);
+      const cpu = process.cpuUsage();
+      done({ calls, seconds: (now - measureStart) / 1000, cpuUs: cpu.user + cpu.system - cpuStart });
       calls = -Infinity;
     }
   };
 }
 
-function report(calls: number, seconds: number, errors: number): void {
-  process.stdout.write(`${JSON.stringify({ calls, seconds, errors })}\n`);
+/** Prints the client's JSON line: `{calls, seconds, errors, clientCpuUsPerCall}`, then exits. */
+function report({ calls, seconds, cpuUs }: Window, errors: number): void {
+  const clientCpuUsPerCall = calls > 0 ? cpuUs / calls : 0;
+  process.stdout.write(`${JSON.stringify({ calls, seconds, errors, clientCpuUsPerCall })}\n`);
   process.exit(errors === 0 ? 0 : 1);
 }
 
@@ -57,7 +71,7 @@ function torsionClient(port: number, warm: number, dur: number, inflight: number
   const reactor = new NodeReactor({ installSignalHandlers: false });
   let errors = 0;
   let seq = 0;
-  const tick = counter(warm, dur, (calls, seconds) => report(calls, seconds, errors));
+  const tick = counter(warm, dur, (window) => report(window, errors));
   class SumClient extends AMP {
     override connectionMade(): void {
       super.connectionMade();
@@ -106,7 +120,7 @@ function jsonlClient(port: number, warm: number, dur: number, inflight: number):
   let errors = 0;
   let seq = 0;
   const waiting = new Map<number, number>();
-  const tick = counter(warm, dur, (calls, seconds) => report(calls, seconds, errors));
+  const tick = counter(warm, dur, (window) => report(window, errors));
   const socket = net.connect({ host: "127.0.0.1", port }, () => {
     socket.setNoDelay(true);
     for (let i = 0; i < inflight; i += 1) call();

@@ -24,6 +24,19 @@ function asBuffer(value: Uint8Array): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
+/** A box this size or bigger looks keys up through a `Map` (smaller ones scan their few keys). */
+const INDEX_AT = 12;
+/** Slots per pair in {@link AmpBox}'s flat storage: key, source, start, end. */
+const STRIDE = 4;
+
+/** Internal (decoder): sets `key` to the bytes `source[start, end)` without making a view of them yet. */
+export let setRange: (box: AmpBox, key: string, source: Buffer, start: number, end: number) => void;
+/**
+ * Internal (argument decoding): `decode(source, start, end)` on the bytes of `key`, or
+ * `undefined` when the box has no such key (no `Buffer` is made for a value read this way).
+ */
+export let decodeRange: <T>(box: AmpBox, key: string, decode: (source: Buffer, start: number, end: number) => T) => T | undefined;
+
 /**
  * One AMP box: an ordered map from byte-string keys to byte-string values (Twisted's
  * `AmpBox`). Keys are kept as latin1 strings of their bytes (so `"_command"` is the key
@@ -31,9 +44,30 @@ function asBuffer(value: Uint8Array): Buffer {
  *
  * Iteration order is insertion order (a repeated `set` keeps the first position, as a
  * `Map` does); {@link serialize} writes pairs in bytewise-sorted key order, as Twisted does.
+ *
+ * A box made by the decoder holds its values as ranges of the received bytes: the `Buffer`
+ * view of a value is made the first time it is asked for (the same bytes, never a copy).
  */
 export class AmpBox {
-  readonly #map = new Map<string, Buffer>();
+  /**
+   * The pairs, flat: key, source, start, end. The value is `source[start, end)`; `start`
+   * is -1 when `source` is the value itself (set with {@link set}, or already viewed).
+   */
+  #slots: (string | Buffer | number)[] = [];
+  /** Key to slot index, once the box has {@link INDEX_AT} keys. */
+  #index: Map<string, number> | null = null;
+
+  static {
+    setRange = (box, key, source, start, end) => box.#put(key, source, start, end);
+    decodeRange = <T>(box: AmpBox, key: string, decode: (source: Buffer, start: number, end: number) => T): T | undefined => {
+      const slot = box.#find(key);
+      if (slot < 0) return undefined;
+      const slots = box.#slots;
+      const source = slots[slot + 1] as Buffer;
+      const start = slots[slot + 2] as number;
+      return start < 0 ? decode(source, 0, source.length) : decode(source, start, slots[slot + 3] as number);
+    };
+  }
 
   constructor(entries?: Iterable<readonly [BoxKey, Uint8Array]> | Readonly<Record<string, Uint8Array>>) {
     if (entries === undefined) return;
@@ -43,7 +77,52 @@ export class AmpBox {
 
   /** Number of keys. */
   get size(): number {
-    return this.#map.size;
+    return this.#slots.length / STRIDE;
+  }
+
+  #find(key: string): number {
+    if (this.#index !== null) return this.#index.get(key) ?? -1;
+    const slots = this.#slots;
+    for (let slot = 0; slot < slots.length; slot += STRIDE) if (slots[slot] === key) return slot;
+    return -1;
+  }
+
+  #put(key: string, source: Buffer, start: number, end: number): void {
+    const slots = this.#slots;
+    const slot = this.#find(key);
+    if (slot >= 0) {
+      slots[slot + 1] = source;
+      slots[slot + 2] = start;
+      slots[slot + 3] = end;
+      return;
+    }
+    const at = slots.length;
+    slots.push(key, source, start, end);
+    if (this.#index !== null) this.#index.set(key, at);
+    else if (at === (INDEX_AT - 1) * STRIDE) this.#reindex();
+  }
+
+  #reindex(): void {
+    const slots = this.#slots;
+    if (slots.length < INDEX_AT * STRIDE) {
+      this.#index = null;
+      return;
+    }
+    const index = new Map<string, number>();
+    for (let slot = 0; slot < slots.length; slot += STRIDE) index.set(slots[slot] as string, slot);
+    this.#index = index;
+  }
+
+  /** The value in `slot`, as a `Buffer` (made once, then kept). */
+  #valueAt(slot: number): Buffer {
+    const slots = this.#slots;
+    const source = slots[slot + 1] as Buffer;
+    const start = slots[slot + 2] as number;
+    if (start < 0) return source;
+    const value = source.subarray(start, slots[slot + 3] as number);
+    slots[slot + 1] = value;
+    slots[slot + 2] = -1;
+    return value;
   }
 
   /**
@@ -56,7 +135,7 @@ export class AmpBox {
     if (!(value instanceof Uint8Array)) {
       throw new BadLocalValueError("AmpBox", `a value must be bytes (Uint8Array), got ${typeof value}`);
     }
-    this.#map.set(keyString(key), asBuffer(value));
+    this.#put(keyString(key), asBuffer(value), -1, 0);
     return this;
   }
 
@@ -65,46 +144,66 @@ export class AmpBox {
    * {@link keys} returns. No check is made beyond the value type.
    */
   setLatin1Key(key: string, value: Buffer): this {
-    this.#map.set(key, value);
+    this.#put(key, value, -1, 0);
     return this;
   }
 
   /** The value of `key`, or `undefined`. */
   get(key: BoxKey): Buffer | undefined {
-    return this.#map.get(typeof key === "string" ? key : keyString(key));
+    const slot = this.#find(typeof key === "string" ? key : keyString(key));
+    return slot < 0 ? undefined : this.#valueAt(slot);
   }
 
   /** The value of `key` as latin1 text (bytes 0..255 map to U+0000..U+00FF), or `undefined`. */
   getString(key: BoxKey): string | undefined {
-    return this.get(key)?.toString("latin1");
+    const slot = this.#find(typeof key === "string" ? key : keyString(key));
+    if (slot < 0) return undefined;
+    const slots = this.#slots;
+    const source = slots[slot + 1] as Buffer;
+    const start = slots[slot + 2] as number;
+    return start < 0 ? source.toString("latin1") : source.toString("latin1", start, slots[slot + 3] as number);
   }
 
+  /** True when the box holds `key`. */
   has(key: BoxKey): boolean {
-    return this.#map.has(typeof key === "string" ? key : keyString(key));
+    return this.#find(typeof key === "string" ? key : keyString(key)) >= 0;
   }
 
+  /** Removes `key`; true when it was there. */
   delete(key: BoxKey): boolean {
-    return this.#map.delete(typeof key === "string" ? key : keyString(key));
+    const slot = this.#find(typeof key === "string" ? key : keyString(key));
+    if (slot < 0) return false;
+    this.#slots.splice(slot, STRIDE);
+    if (this.#index !== null) this.#reindex();
+    return true;
   }
 
   /** Keys (latin1 strings of their bytes), in insertion order. */
-  keys(): IterableIterator<string> {
-    return this.#map.keys();
+  *keys(): IterableIterator<string> {
+    // A snapshot: deleting or adding keys while iterating does not disturb the iteration.
+    const slots = this.#slots.slice();
+    for (let slot = 0; slot < slots.length; slot += STRIDE) yield slots[slot] as string;
   }
 
   /** `[key, value]` pairs in insertion order. */
-  entries(): IterableIterator<[string, Buffer]> {
-    return this.#map.entries();
+  *entries(): IterableIterator<[string, Buffer]> {
+    const keys = [...this.keys()];
+    for (const key of keys) {
+      const slot = this.#find(key);
+      if (slot >= 0) yield [key, this.#valueAt(slot)];
+    }
   }
 
+  /** The same as {@link entries}. */
   [Symbol.iterator](): IterableIterator<[string, Buffer]> {
-    return this.#map.entries();
+    return this.entries();
   }
 
   /** A shallow copy. */
   copy(): AmpBox {
     const box = new AmpBox();
-    for (const [key, value] of this.#map) box.#map.set(key, value);
+    box.#slots = this.#slots.slice();
+    if (this.#index !== null) box.#index = new Map(this.#index);
     return box;
   }
 
@@ -116,34 +215,52 @@ export class AmpBox {
    *   `00 00` as the end of the box, so Torsion refuses it)
    */
   serialize(): Buffer {
-    const keys = [...this.#map.keys()].sort();
+    const slots = this.#slots;
+    const order: number[] = [];
+    for (let slot = 0; slot < slots.length; slot += STRIDE) order.push(slot);
+    order.sort((x, y) => {
+      const a = slots[x] as string;
+      const b = slots[y] as string;
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
     let total = 2;
-    for (const key of keys) {
-      const value = this.#map.get(key) as Buffer;
+    for (const slot of order) {
+      const key = slots[slot] as string;
+      const length = this.#lengthAt(slot);
       if (key.length > MAX_KEY_LENGTH) throw new TooLong(true, true, null, key.length);
       if (key.length === 0) throw new InvalidKeyError("an empty key cannot be sent: the peer would read it as the end of the box");
-      if (value.length > MAX_VALUE_LENGTH) throw new TooLong(false, true, key, value.length);
-      total += 4 + key.length + value.length;
+      if (length > MAX_VALUE_LENGTH) throw new TooLong(false, true, key, length);
+      total += 4 + key.length + length;
     }
     const out = Buffer.allocUnsafe(total);
     let pos = 0;
-    for (const key of keys) {
-      const value = this.#map.get(key) as Buffer;
+    for (const slot of order) {
+      const key = slots[slot] as string;
       out.writeUInt16BE(key.length, pos);
       out.write(key, pos + 2, "latin1");
       pos += 2 + key.length;
-      out.writeUInt16BE(value.length, pos);
-      value.copy(out, pos + 2);
-      pos += 2 + value.length;
+      const source = slots[slot + 1] as Buffer;
+      const start = slots[slot + 2] as number;
+      const length = this.#lengthAt(slot);
+      out.writeUInt16BE(length, pos);
+      if (start < 0) source.copy(out, pos + 2);
+      else source.copy(out, pos + 2, start, start + length);
+      pos += 2 + length;
     }
     out.writeUInt16BE(0, pos);
     return out;
   }
 
+  #lengthAt(slot: number): number {
+    const slots = this.#slots;
+    const start = slots[slot + 2] as number;
+    return start < 0 ? (slots[slot + 1] as Buffer).length : (slots[slot + 3] as number) - start;
+  }
+
   /** A readable form for logs: `AmpBox({key: value, ...})` with values as latin1, truncated. */
   toString(): string {
     const parts: string[] = [];
-    for (const [key, value] of this.#map) {
+    for (const [key, value] of this.entries()) {
       const text = value.length > 40 ? `${value.subarray(0, 40).toString("latin1")}...` : value.toString("latin1");
       parts.push(`${JSON.stringify(key)}: ${JSON.stringify(text)}`);
     }

@@ -1,7 +1,7 @@
 import createDebug from "debug";
 import { ConnectionLost, type IAddress, type IProtocol } from "@torsion/core";
 import { Deferred, Failure, fail, maybeDeferred, reportError, succeed } from "@torsion/defer";
-import { AmpBox } from "./amp-box.js";
+import { AmpBox, decodeRange } from "./amp-box.js";
 import type { InputOf, OutputOf, Schema } from "./argument.js";
 import { BinaryBoxProtocol, canStartTLS, type BinaryBoxProtocolOptions } from "./binary-box-protocol.js";
 import { Command, StartTLS, type ProtocolSwitchCommand } from "./command.js";
@@ -53,6 +53,25 @@ interface TypedResponder {
 }
 
 const NON_ASCII = /[\x80-\uffff]/;
+
+/**
+ * The number a tag this side made stands for (`counter.toString(16)`: lowercase hex, no
+ * leading zero, below 2^52), read from the bytes; -1 for any other bytes (not our tag).
+ */
+function tagNumber(source: Buffer, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || length > 13 || source[start] === 0x30) return -1;
+  let value = 0;
+  for (let pos = start; pos < end; pos += 1) {
+    const byte = source[pos] as number;
+    let digit: number;
+    if (byte >= 0x30 && byte <= 0x39) digit = byte - 0x30;
+    else if (byte >= 0x61 && byte <= 0x66) digit = byte - 0x57;
+    else return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
 
 /** Finds the raw responder for a command name (Twisted's `IResponderLocator`). */
 export interface IResponderLocator {
@@ -106,10 +125,34 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   readonly #locator: IResponderLocator | null;
   readonly #closeOnUnhandled: boolean;
   readonly #tlsOptions: unknown;
-  readonly #outstanding = new Map<string, Pending>();
+  /** Calls waiting for an answer, by tag number (the wire tag is its lowercase hex). */
+  readonly #outstanding = new Map<number, Pending>();
   readonly #typed = new Map<string, TypedResponder>();
   #counter = 0;
   #failAllReason: Failure | null = null;
+  /** The last command name received (most connections call few commands: the name's string is made once). */
+  #lastName = "";
+
+  /** The `_command` value's text. @throws AmpProtocolError (`nonAsciiCommand`) for a byte over 0x7f */
+  readonly #commandName = (source: Buffer, start: number, end: number): string => {
+    const last = this.#lastName;
+    if (last.length === end - start) {
+      let same = true;
+      for (let i = 0; i < last.length; i += 1) {
+        if (last.charCodeAt(i) !== source[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    const name = source.toString("latin1", start, end);
+    if (NON_ASCII.test(name)) {
+      throw new AmpProtocolError("nonAsciiCommand", `a command name that is not ASCII: ${pyBytesRepr(source.subarray(start, end))}`);
+    }
+    this.#lastName = name;
+    return name;
+  };
 
   constructor(options: AMPOptions = {}) {
     super(options);
@@ -120,7 +163,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   /** Tags of calls still waiting for an answer, in sending order. */
   get outstandingTags(): string[] {
-    return [...this.#outstanding.keys()];
+    return [...this.#outstanding.keys()].map((tag) => tag.toString(16));
   }
 
   /**
@@ -181,10 +224,10 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     const requiresAnswer = command.requiresAnswer;
     if (this.#failAllReason !== null) return requiresAnswer ? fail(massageError(command, this.#failAllReason)) : undefined;
     this.#counter += 1;
-    const tag = this.#counter.toString(16);
+    const counter = this.#counter;
     this.checkSendable();
-    this.writeBoxBytes(plan.assemble(wires, requiresAnswer ? [command.commandName, tag] : [command.commandName]));
-    return requiresAnswer ? (this.#expect(tag, command) as Deferred<OutputOf<Schema>>) : undefined;
+    this.writePlanned(plan, wires, requiresAnswer ? [command.commandName, counter.toString(16)] : [command.commandName]);
+    return requiresAnswer ? (this.#expect(counter, command) as Deferred<OutputOf<Schema>>) : undefined;
   }
 
   /**
@@ -259,14 +302,14 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     if (this.#failAllReason !== null) return requiresAnswer ? fail(massageError(command, this.#failAllReason)) : null;
     box.set("_command", Buffer.from(name, "latin1"));
     this.#counter += 1;
-    const tag = this.#counter.toString(16);
-    if (requiresAnswer) box.set("_ask", Buffer.from(tag, "latin1"));
+    const counter = this.#counter;
+    if (requiresAnswer) box.set("_ask", Buffer.from(counter.toString(16), "latin1"));
     this.sendBox(box);
     if (!requiresAnswer) return null;
-    return this.#expect(tag, command);
+    return this.#expect(counter, command);
   }
 
-  #expect(tag: string, command: Command | null): Deferred<unknown> {
+  #expect(tag: number, command: Command | null): Deferred<unknown> {
     const answer = new Deferred<unknown>();
     this.#outstanding.set(tag, { answer, command });
     return answer;
@@ -280,17 +323,21 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     else throw new AmpProtocolError("noEmptyBoxes", `a box without _answer, _error or _command: ${box.toString()}`);
   }
 
-  #takeOutstanding(tag: string): Pending {
-    const question = this.#outstanding.get(tag);
-    if (question === undefined)
-      throw new AmpProtocolError("unknownTag", `an answer for tag ${JSON.stringify(tag)}, which is not outstanding`);
+  /** The call answered by `box` (its tag under `key`: `_answer` or `_error`), no longer outstanding. */
+  #takeOutstanding(box: AmpBox, key: string): Pending {
+    const tag = decodeRange(box, key, tagNumber) as number;
+    const question = tag >= 0 ? this.#outstanding.get(tag) : undefined;
+    if (question === undefined) {
+      const text = JSON.stringify(box.getString(key));
+      throw new AmpProtocolError("unknownTag", `an answer for tag ${text}, which is not outstanding`);
+    }
     this.#outstanding.delete(tag);
     if (this.#closeOnUnhandled) question.answer.addErrback((failure: Failure) => this.#unhandledError(failure));
     return question;
   }
 
   #answerReceived(box: AmpBox): void {
-    const { answer, command } = this.#takeOutstanding(box.getString("_answer") as string);
+    const { answer, command } = this.#takeOutstanding(box, "_answer");
     if (command === null) {
       answer.callback(box);
       return;
@@ -311,7 +358,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     if (code === undefined || description === undefined) {
       throw new AmpProtocolError("missingErrorCode", "an error box without _error_code or _error_description");
     }
-    const { answer, command } = this.#takeOutstanding(box.getString("_error") as string);
+    const { answer, command } = this.#takeOutstanding(box, "_error");
     const text = description.toString("utf8");
     const error = code === UNHANDLED_ERROR_CODE ? new UnhandledCommand(code, text) : new RemoteAmpError(code, text);
     answer.errback(massageError(command, new Failure(error)));
@@ -319,12 +366,10 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   #commandReceived(box: AmpBox): void {
     const ask = box.getString("_ask");
-    const raw = box.get("_command") as Buffer;
-    const name = raw.toString("latin1");
-    if (NON_ASCII.test(name)) throw new AmpProtocolError("nonAsciiCommand", `a command name that is not ASCII: ${pyBytesRepr(raw)}`);
+    const name = decodeRange(box, "_command", this.#commandName) as string;
     // A responder registered with responder() is called directly (unless locateResponder is overridden).
     const typed = ask !== undefined && this.locateResponder === AMP.prototype.locateResponder ? this.#typed.get(name) : undefined;
-    const answer = typed !== undefined ? this.#answerTyped(typed, box, ask as string) : this.#dispatchCommand(name, raw, box);
+    const answer = typed !== undefined ? this.#answerTyped(typed, box, ask as string) : this.#dispatchCommand(name, box);
     if (answer === null) return;
     if (ask !== undefined) {
       answer
@@ -383,7 +428,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     }
     try {
       this.checkSendable();
-      this.writeBoxBytes(plan.assemble(wires, [ask]));
+      this.writePlanned(plan, wires, [ask]);
     } catch (error) {
       if (error instanceof ProtocolSwitched || error instanceof ConnectionLost) debug("answer not sent: %s", error.message);
       else this.#unhandledError(new Failure(error));
@@ -391,10 +436,10 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     return null;
   }
 
-  #dispatchCommand(name: string, raw: Buffer, box: AmpBox): Deferred<AmpBox> {
+  #dispatchCommand(name: string, box: AmpBox): Deferred<AmpBox> {
     const responder = this.locateResponder(name);
     if (responder === undefined) {
-      const description = `Unhandled Command: ${pyBytesRepr(raw)}`;
+      const description = `Unhandled Command: ${pyBytesRepr(box.get("_command") as Buffer)}`;
       return fail(
         new RemoteAmpError(UNHANDLED_ERROR_CODE, description, false, { cause: new UnhandledCommand(UNHANDLED_ERROR_CODE, description) }),
       );

@@ -95,22 +95,21 @@ function integerText(value: number | bigint, typeName: string): string {
 }
 
 /**
- * The value of `wire` when it is an optional sign and 1 to 15 ASCII digits (so below 2^53),
- * read from the bytes; `undefined` for anything else (whitespace, `_`, longer numbers), which
- * then takes the {@link parsePythonInt} path.
+ * The value of `wire[start, end)` when it is an optional sign and 1 to 15 ASCII digits (so
+ * below 2^53), read from the bytes; `undefined` for anything else (whitespace, `_`, longer
+ * numbers), which then takes the {@link parsePythonInt} path.
  */
-function smallInteger(wire: Buffer): number | undefined {
-  const length = wire.length;
-  let pos = 0;
+function smallInteger(wire: Buffer, start: number, end: number): number | undefined {
+  let pos = start;
   let negative = false;
-  const first = wire[0];
+  const first = wire[pos];
   if (first === 0x2d || first === 0x2b) {
     negative = first === 0x2d;
-    pos = 1;
+    pos += 1;
   }
-  if (length === pos || length - pos > 15) return undefined;
+  if (end === pos || end - pos > 15) return undefined;
   let value = 0;
-  for (; pos < length; pos += 1) {
+  for (; pos < end; pos += 1) {
     const digit = (wire[pos] as number) - 0x30;
     if (digit < 0 || digit > 9) return undefined;
     value = value * 10 + digit;
@@ -124,9 +123,30 @@ function smallInteger(wire: Buffer): number | undefined {
  */
 export const WIRE_TEXT: unique symbol = Symbol("torsion.amp.wireText");
 
-/** An argument that may carry {@link WIRE_TEXT}. */
-export interface WithWireText {
+/**
+ * Internal: decodes a value straight from the received bytes `source[start, end)` (no
+ * `Buffer` view made), for argument types where that is cheaper. Must equal
+ * `fromWire(source.subarray(start, end))`, errors included.
+ */
+export const WIRE_RANGE: unique symbol = Symbol("torsion.amp.wireRange");
+
+/**
+ * Internal: `true` on argument types whose wire form of a safe integer `number` is its
+ * ASCII decimal digits (`Integer`, `BigInteger`), so a box can be written without a string
+ * per value.
+ */
+export const WIRE_INTEGER: unique symbol = Symbol("torsion.amp.wireInteger");
+
+/** The internal fast paths an argument may carry: {@link WIRE_TEXT}, {@link WIRE_INTEGER} and {@link WIRE_RANGE}. */
+export interface ArgumentFastPaths {
   readonly [WIRE_TEXT]?: (value: unknown) => string;
+  readonly [WIRE_INTEGER]?: boolean;
+  readonly [WIRE_RANGE]?: (source: Buffer, start: number, end: number) => unknown;
+}
+
+/** The fast paths of `argument` (each absent unless the argument type defines it). */
+export function fastPathsOf(argument: Argument): ArgumentFastPaths {
+  return argument as ArgumentFastPaths;
 }
 
 function decodeBigInt(wire: Buffer, typeName: string): bigint {
@@ -146,22 +166,26 @@ export function Integer<const O extends ArgumentOptions | undefined = undefined>
     "Integer",
     options,
     (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"),
-    (wire) => {
-      const small = smallInteger(wire);
-      if (small !== undefined) return small;
-      const value = decodeBigInt(wire, "Integer");
-      const number = Number(value);
-      if (!Number.isSafeInteger(number)) {
-        throw new BadValueError("Integer", `${value} is beyond 2^53; declare the field as BigInteger()`);
-      }
-      return number;
-    },
+    (wire) => decodeInteger(wire, 0, wire.length),
   );
+  Object.defineProperty(argument, WIRE_RANGE, { value: decodeInteger });
   return withIntegerText(argument);
+}
+
+function decodeInteger(source: Buffer, start: number, end: number): number {
+  const small = smallInteger(source, start, end);
+  if (small !== undefined) return small;
+  const value = decodeBigInt(source.subarray(start, end), "Integer");
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) {
+    throw new BadValueError("Integer", `${value} is beyond 2^53; declare the field as BigInteger()`);
+  }
+  return number;
 }
 
 function withIntegerText<T extends object>(argument: T): T {
   Object.defineProperty(argument, WIRE_TEXT, { value: (value: number | bigint) => integerText(value, "Integer") });
+  Object.defineProperty(argument, WIRE_INTEGER, { value: true });
   return argument;
 }
 
@@ -173,7 +197,7 @@ export function BigInteger<const O extends ArgumentOptions | undefined = undefin
       options,
       (value: number | bigint) => Buffer.from(integerText(value, "Integer"), "latin1"),
       (wire) => {
-        const small = smallInteger(wire);
+        const small = smallInteger(wire, 0, wire.length);
         return small !== undefined ? BigInt(small) : decodeBigInt(wire, "Integer");
       },
     ),

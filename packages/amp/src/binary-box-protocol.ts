@@ -12,6 +12,7 @@ import { Failure, reportError } from "@torsion/defer";
 import { FramingDriver } from "@torsion/protocols";
 import type { AmpBox } from "./amp-box.js";
 import { BinaryBoxDecoder, type BinaryBoxDecoderOptions, type BinaryBoxState } from "./binary-box-decoder.js";
+import type { BoxPlan, PlanWires } from "./box-plan.js";
 import { PeerVerifyError, ProtocolSwitched, TLSUnsupportedError } from "./errors.js";
 
 const debug = createDebug("torsion:amp:binary-box-protocol");
@@ -54,6 +55,17 @@ export interface BinaryBoxProtocolOptions extends BinaryBoxDecoderOptions {
    */
   readonly coalesceWrites?: boolean;
 }
+
+/**
+ * With `coalesceWrites`, the boxes of a batch up to this long are written into one
+ * process-wide scratch buffer (one connection's batch at a time: the one dispatching
+ * received data), and copied out once per batch; bigger ones are kept by reference.
+ */
+const COPY_LIMIT = 4096;
+const SCRATCH_SIZE = 64 * 1024;
+
+/** The scratch of {@link COPY_LIMIT}: its bytes, how many are used, and the protocol whose batch they are. */
+const scratch: { buffer: Buffer | null; pos: number; owner: BinaryBoxProtocol | null } = { buffer: null, pos: 0, owner: null };
 
 const FLUSHING = new Set<PropertyKey>([
   "write",
@@ -159,12 +171,44 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
 
   /** Writes the boxes held by `coalesceWrites` now (one `writeSequence`). */
   flushWrites(): void {
+    if (scratch.owner === this) {
+      this.#sealScratch();
+      scratch.owner = null;
+    }
     const batch = this.#batch;
     if (batch === null || batch.length === 0) return;
     this.#batch = [];
     const raw = this.#raw as ITransport;
     if (batch.length === 1) raw.write(batch[0] as Buffer);
     else raw.writeSequence(batch);
+  }
+
+  /** Moves the bytes this batch wrote into the scratch to the batch, as one buffer of their own. */
+  #sealScratch(): void {
+    if (scratch.pos === 0) return;
+    (this.#batch as Buffer[]).push(Buffer.from((scratch.buffer as Buffer).subarray(0, scratch.pos)));
+    scratch.pos = 0;
+  }
+
+  /** True when `length` bytes may be written into the scratch at `scratch.pos` for this batch. */
+  #claimScratch(length: number): boolean {
+    if (this.#batch === null || this.#tlsBuffer !== null || length > COPY_LIMIT) return false;
+    if (scratch.owner === null) {
+      scratch.owner = this;
+      scratch.pos = 0;
+      scratch.buffer ??= Buffer.allocUnsafeSlow(SCRATCH_SIZE);
+    } else if (scratch.owner !== this) return false;
+    if (scratch.pos + length > SCRATCH_SIZE) this.#sealScratch();
+    return true;
+  }
+
+  /** Drops the batch (its boxes are not sent), the scratch's part included. */
+  #dropBatch(): void {
+    if (scratch.owner === this) {
+      scratch.owner = null;
+      scratch.pos = 0;
+    }
+    this.#batch = null;
   }
 
   /** The decoder's state (`init` between boxes). */
@@ -201,7 +245,7 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
     } finally {
       this.#busy = false;
       this.flushWrites();
-      this.#batch = null;
+      this.#dropBatch();
     }
   }
 
@@ -283,8 +327,30 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   /** Internal: writes one serialized box as {@link sendBox} does, after {@link checkSendable}. */
   protected writeBoxBytes(wire: Buffer): void {
     if (this.#tlsBuffer !== null) this.#tlsBuffer.push(wire);
-    else if (this.#batch !== null) this.#batch.push(wire);
-    else (this.#raw ?? this.transport).write(wire);
+    else if (this.#batch !== null) {
+      if (this.#claimScratch(wire.length)) scratch.pos += wire.copy(scratch.buffer as Buffer, scratch.pos);
+      else {
+        if (scratch.owner === this) this.#sealScratch();
+        this.#batch.push(wire);
+      }
+    } else (this.#raw ?? this.transport).write(wire);
+  }
+
+  /**
+   * Internal: writes the box of `plan` (as `plan.assemble(wires, extras)`) as
+   * {@link writeBoxBytes} does, after {@link checkSendable}; within a batch, straight into
+   * the scratch buffer.
+   * @throws TooLong (`isLocal` true) when the box cannot be sent (nothing is written)
+   */
+  protected writePlanned(plan: BoxPlan, wires: PlanWires, extras: readonly string[]): void {
+    const length = plan.measure(wires, extras);
+    if (this.#claimScratch(length)) {
+      scratch.pos = plan.writeInto(wires, extras, scratch.buffer as Buffer, scratch.pos);
+      return;
+    }
+    const out = Buffer.allocUnsafe(length);
+    plan.writeInto(wires, extras, out, 0);
+    this.writeBoxBytes(out);
   }
 
   /** Refuses every later {@link sendBox} (a protocol-switch command was sent or answered). */
@@ -354,7 +420,7 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
   }
 
   override connectionLost(reason: Failure): void {
-    this.#batch = null;
+    this.#dropBatch();
     this.#framing.connectionLost();
     if (this.innerProtocol !== null) {
       this.innerProtocol.connectionLost(reason);

@@ -1,5 +1,5 @@
 import { MAX_VALUE_LENGTH } from "./amp-box.js";
-import { WIRE_TEXT, type Argument, type Schema, type WithWireText } from "./argument.js";
+import { WIRE_INTEGER, WIRE_TEXT, fastPathsOf, type Argument, type Schema } from "./argument.js";
 import { BadLocalValueError, MissingKeyError, TooLong } from "./errors.js";
 
 /** One key of a {@link BoxPlan}, in wire order. */
@@ -11,12 +11,18 @@ interface PlanField {
   readonly argument: Argument | null;
   /** The argument's text encoder, when it has one ({@link WIRE_TEXT}). */
   readonly text: ((value: unknown) => string) | null;
+  /** True when a safe integer is written as its decimal digits ({@link WIRE_INTEGER}). */
+  readonly integer: boolean;
   /** For an extra key: its index in the `extras` given to {@link BoxPlan.encode}. */
   readonly extra: number;
 }
 
-/** The encoded values of one box, from {@link BoxPlan.encodeValues}. */
-export type PlanWires = readonly (Buffer | string | null)[];
+/**
+ * The encoded values of one box, from {@link BoxPlan.encodeValues}: bytes, latin1 text, a
+ * safe integer written as its decimal digits, or `null` for a left-out optional value.
+ */
+export type PlanWires = readonly (Buffer | string | number | null)[];
+type Wire = Buffer | string | number | null;
 
 /** Below this many bytes a JS loop copies faster than a call into the `Buffer` natives. */
 const SMALL = 48;
@@ -43,10 +49,17 @@ export class BoxPlan {
   constructor(schema: Schema, extras: readonly string[]) {
     const fields: PlanField[] = [];
     for (const [key, argument] of Object.entries(schema)) {
-      const text = (argument as WithWireText)[WIRE_TEXT] ?? null;
-      fields.push({ key, header: keyHeader(key), argument, text, extra: -1 });
+      const fast = fastPathsOf(argument);
+      fields.push({
+        key,
+        header: keyHeader(key),
+        argument,
+        text: fast[WIRE_TEXT] ?? null,
+        integer: fast[WIRE_INTEGER] === true,
+        extra: -1,
+      });
     }
-    extras.forEach((key, extra) => fields.push({ key, header: keyHeader(key), argument: null, text: null, extra }));
+    extras.forEach((key, extra) => fields.push({ key, header: keyHeader(key), argument: null, text: null, integer: false, extra }));
     this.#fields = fields;
     this.#order = fields.map((_, i) => i).sort((x, y) => compareKeys((fields[x] as PlanField).key, (fields[y] as PlanField).key));
   }
@@ -75,10 +88,10 @@ export class BoxPlan {
    */
   encodeValues(values: Readonly<Record<string, unknown>>): PlanWires {
     const fields = this.#fields;
-    const wires: (Buffer | string | null)[] = new Array<Buffer | string | null>(fields.length);
+    const wires: Wire[] = new Array<Wire>(fields.length);
     for (let i = 0; i < fields.length; i += 1) {
       const field = fields[i] as PlanField;
-      let wire: Buffer | string | null;
+      let wire: Wire;
       const argument = field.argument;
       if (argument === null) wire = null;
       else {
@@ -86,7 +99,8 @@ export class BoxPlan {
         if (value === undefined || value === null) {
           if (!argument.optional) throw new MissingKeyError(field.key);
           wire = null;
-        } else wire = field.text !== null ? field.text(value) : bytesOf(argument.toWire(value));
+        } else if (field.integer && Number.isSafeInteger(value)) wire = value as number;
+        else wire = field.text !== null ? field.text(value) : bytesOf(argument.toWire(value));
       }
       wires[i] = wire;
     }
@@ -99,23 +113,44 @@ export class BoxPlan {
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
   assemble(wires: PlanWires, extras: readonly string[]): Buffer {
+    const out = Buffer.allocUnsafe(this.measure(wires, extras));
+    this.writeInto(wires, extras, out, 0);
+    return out;
+  }
+
+  /**
+   * The length of the box {@link assemble} would make.
+   * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
+   */
+  measure(wires: PlanWires, extras: readonly string[]): number {
     const fields = this.#fields;
-    const order = this.#order;
     let total = 2;
-    for (const i of order) {
+    for (const i of this.#order) {
       const field = fields[i] as PlanField;
-      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Buffer | string | null);
+      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Wire);
       if (wire === null) continue;
-      if (wire.length > MAX_VALUE_LENGTH) throw new TooLong(false, true, field.key, wire.length);
-      total += field.header.length + 2 + wire.length;
+      const length = typeof wire === "number" ? digitCount(wire) : wire.length;
+      if (length > MAX_VALUE_LENGTH) throw new TooLong(false, true, field.key, length);
+      total += field.header.length + 2 + length;
     }
-    const out = Buffer.allocUnsafe(total);
-    let pos = 0;
-    for (const i of order) {
+    return total;
+  }
+
+  /**
+   * Writes the box of {@link assemble} into `out` at `pos`, after {@link measure} said how
+   * long it is (and that it can be sent). Returns the position after it.
+   */
+  writeInto(wires: PlanWires, extras: readonly string[], out: Buffer, pos: number): number {
+    const fields = this.#fields;
+    for (const i of this.#order) {
       const field = fields[i] as PlanField;
-      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Buffer | string | null);
+      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Wire);
       if (wire === null) continue;
       pos = copyBytes(field.header, out, pos);
+      if (typeof wire === "number") {
+        pos = writeDigits(wire, out, pos);
+        continue;
+      }
       const length = wire.length;
       out[pos] = length >>> 8;
       out[pos + 1] = length & 0xff;
@@ -124,8 +159,31 @@ export class BoxPlan {
     }
     out[pos] = 0;
     out[pos + 1] = 0;
-    return out;
+    return pos + 2;
   }
+}
+
+/** The length of a safe integer's decimal form (`-` included; -0 is `0`). */
+function digitCount(value: number): number {
+  let count = value < 0 ? 2 : 1;
+  for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) count += 1;
+  return count;
+}
+
+/** Writes a safe integer's 2-byte length and decimal digits (as `String(value)`, -0 as `0`) at `pos`. */
+function writeDigits(value: number, out: Buffer, pos: number): number {
+  const length = digitCount(value);
+  out[pos] = 0;
+  out[pos + 1] = length;
+  pos += 2;
+  let rest = Math.abs(value);
+  if (value < 0) out[pos] = 0x2d;
+  for (let at = pos + length - 1; ; at -= 1) {
+    out[at] = 0x30 + (rest % 10);
+    if (rest < 10) break;
+    rest = Math.floor(rest / 10);
+  }
+  return pos + length;
 }
 
 /** A value from an encoder, checked as `AmpBox.set` checks it. */

@@ -32,6 +32,7 @@ export type CommandKind = "command" | "startTLS" | "protocolSwitch";
 
 const ASCII_NAME = /^[\x21-\x7e]+$/;
 const ASCII = /^[^\x80-\uffff]*$/;
+const NONE_MISSING: readonly string[] = Object.freeze([]);
 
 /** A declared error found for a thrown value: its wire code and whether it is fatal. */
 export interface DeclaredError {
@@ -130,15 +131,16 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
    * @returns the names of missing required arguments
    * @throws InvalidSignature for a name that is not an argument (Twisted raises it at once)
    */
-  checkSignature(values: Readonly<Record<string, unknown>>): string[] {
-    for (const name of Object.keys(values)) {
+  checkSignature(values: Readonly<Record<string, unknown>>): readonly string[] {
+    for (const name in values) {
+      if (!Object.hasOwn(values, name)) continue;
       if (!Object.hasOwn(this.arguments, name) && values[name] !== undefined) throw new InvalidSignature(`${name} is not a valid argument`);
     }
-    const missing: string[] = [];
+    let missing: string[] | null = null;
     for (const name of this.#required) {
-      if (values[name] === undefined || values[name] === null) missing.push(name);
+      if (values[name] === undefined || values[name] === null) (missing ??= []).push(name);
     }
-    return missing;
+    return missing ?? NONE_MISSING;
   }
 
   /**

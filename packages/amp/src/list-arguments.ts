@@ -1,6 +1,8 @@
-import { AmpBox, MAX_VALUE_LENGTH } from "./amp-box.js";
+import { AmpBox, MAX_VALUE_LENGTH, decodeRange } from "./amp-box.js";
 import {
+  WIRE_RANGE,
   defineArgument,
+  fastPathsOf,
   type Argument,
   type ArgumentOf,
   type ArgumentOptions,
@@ -75,6 +77,15 @@ export function decodeSchema(schema: Schema, box: AmpBox): Record<string, unknow
 export function decodeFields(fields: readonly (readonly [string, Argument])[], box: AmpBox): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, argument] of fields) {
+    const range = fastPathsOf(argument)[WIRE_RANGE];
+    if (range !== undefined) {
+      // Straight from the received bytes; `undefined` only for a missing key.
+      const value = decodeRange(box, name, range);
+      if (value !== undefined) {
+        values[name] = value;
+        continue;
+      }
+    }
     const wire = box.get(name);
     if (wire === undefined) {
       if (!argument.optional) throw new MissingKeyError(name);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { AmpBox, BadLocalValueError, InvalidKeyError, TooLong } from "@torsion/amp";
+import { AmpBox, BadLocalValueError, BinaryBoxDecoder, InvalidKeyError, TooLong } from "@torsion/amp";
 import { b64, loadSuite, unb64 } from "./oracle.js";
 
 type Datum = { b: string } | { s: string };
@@ -92,5 +92,62 @@ describe("AmpBox", () => {
 
   it("serializes the empty box as two zero bytes", () => {
     assert.deepEqual([...new AmpBox().serialize()], [0, 0]);
+  });
+});
+
+describe("AmpBox storage", () => {
+  it("keeps insertion order, last-value-wins and lookups right past the size where keys are indexed", () => {
+    const box = new AmpBox();
+    for (let i = 0; i < 40; i += 1) box.set(`k${i}`, Buffer.from(String(i)));
+    box.set("k3", Buffer.from("again"));
+    assert.equal(box.size, 40);
+    assert.equal(box.getString("k3"), "again");
+    assert.equal(box.getString("k39"), "39");
+    assert.deepEqual([...box.keys()].slice(0, 4), ["k0", "k1", "k2", "k3"]);
+    assert.equal(box.delete("k0"), true);
+    assert.equal(box.has("k0"), false);
+    assert.equal(box.getString("k1"), "1", "lookups still work after a delete shifted the pairs");
+    box.set("k0", Buffer.from("back"));
+    assert.equal([...box.keys()].pop(), "k0", "a key set again after delete goes last, as in a Map");
+    const copy = box.copy();
+    copy.set("k1", Buffer.from("copy"));
+    assert.equal(box.getString("k1"), "1", "a copy is independent");
+    assert.equal(copy.getString("k1"), "copy");
+  });
+
+  it("serializes a many-key box exactly as key-sorted pairs", () => {
+    const box = new AmpBox();
+    const keys = Array.from({ length: 30 }, (_, i) => `key${(i * 7) % 30}`);
+    for (const key of keys) box.set(key, Buffer.from(key.toUpperCase()));
+    const expected = Buffer.concat([
+      ...[...keys].sort().map((key) => {
+        const k = Buffer.from(key);
+        const v = Buffer.from(key.toUpperCase());
+        return Buffer.concat([Buffer.from([0, k.length]), k, Buffer.from([0, v.length]), v]);
+      }),
+      Buffer.from([0, 0]),
+    ]);
+    assert.deepEqual(box.serialize(), expected);
+  });
+
+  it("gives values of a decoded box as views of the received bytes, the same view each time", () => {
+    const wire = new AmpBox({ a: Buffer.from("hello"), b: Buffer.alloc(0) }).serialize();
+    const decoder = new BinaryBoxDecoder();
+    decoder.feed(wire);
+    const box = decoder.next() as AmpBox;
+    const a = box.get("a") as Buffer;
+    assert.equal(a.toString(), "hello");
+    assert.equal(a.buffer, wire.buffer, "a view, not a copy");
+    assert.equal(box.get("a"), a);
+    assert.equal(box.getString("b"), "");
+    assert.equal(box.get("b")?.length, 0);
+    assert.deepEqual(box.serialize(), wire);
+    assert.deepEqual(
+      [...box].map(([key, value]) => [key, value.toString()]),
+      [
+        ["a", "hello"],
+        ["b", ""],
+      ],
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   AMP,
   AmpBox,
   AmpProtocolError,
+  BinaryBoxDecoder,
   Command,
   InvalidSignature,
   Integer,
@@ -354,5 +355,98 @@ describe("AMP low-level calls and locators", () => {
       "SHOUT",
     );
     failureResultOf(missing as Deferred<AmpBox>, UnhandledCommand);
+  });
+});
+
+describe("AMP's batched writes and tags", () => {
+  const Echo = Command.define({ commandName: "Echo", arguments: { text: Unicode() }, response: { text: Unicode() } });
+
+  function requestsFor(values: string[]): Buffer {
+    return Buffer.concat(
+      values.map((text, i) =>
+        new AmpBox({ _command: Buffer.from("Echo"), _ask: Buffer.from(String(i + 1)), text: Buffer.from(text) }).serialize(),
+      ),
+    );
+  }
+
+  it("keeps the order of small and big answers in one batch, the same bytes as one write per box", () => {
+    const texts = ["a", "b".repeat(5000), "c", "d".repeat(60_000), "e"];
+    const run = (coalesceWrites: boolean): { writes: number; bytes: Buffer } => {
+      const server = new AMP({ coalesceWrites });
+      server.responder(Echo, ({ text }) => ({ text }));
+      const transport = new StringTransportCounting();
+      server.makeConnection(transport);
+      server.dataReceived(requestsFor(texts));
+      return { writes: transport.writes, bytes: transport.value() };
+    };
+    const single = run(false);
+    const batched = run(true);
+    assert.equal(single.writes, texts.length);
+    assert.equal(batched.writes, 1);
+    assert.deepEqual(batched.bytes, single.bytes);
+  });
+
+  it("keeps two connections' batches apart when one's responder feeds the other", () => {
+    const inner = new AMP();
+    inner.responder(Echo, ({ text }) => ({ text: `inner ${text}` }));
+    const innerTransport = new StringTransport();
+    inner.makeConnection(innerTransport);
+    const outer = new AMP();
+    outer.responder(Echo, ({ text }) => {
+      inner.dataReceived(requestsFor([text]));
+      return { text: `outer ${text}` };
+    });
+    const outerTransport = new StringTransport();
+    outer.makeConnection(outerTransport);
+    outer.dataReceived(requestsFor(["x", "y"]));
+    const answers = (transport: StringTransport): string[] => {
+      const decoder = new BinaryBoxDecoder();
+      decoder.feed(transport.value());
+      const texts: string[] = [];
+      for (let box = decoder.next(); box !== undefined; box = decoder.next()) texts.push(box.getString("text") ?? "");
+      return texts;
+    };
+    assert.deepEqual(answers(outerTransport), ["outer x", "outer y"]);
+    assert.deepEqual(answers(innerTransport), ["inner x", "inner y"]);
+  });
+
+  it("writes Integer values as Python's int() digits whatever their sign or size", () => {
+    const Values = Command.define({ commandName: "Values", arguments: { a: Integer(), b: Integer(), c: Integer(), d: Integer() } });
+    const transport = new StringTransport();
+    const client = new AMP({ coalesceWrites: false });
+    client.makeConnection(transport);
+    const values = { a: -0, b: -9_007_199_254_740_991, c: 10n ** 30n, d: 1_000_000 };
+    void client.callRemote(Values, values);
+    const expected = new AmpBox({
+      _command: Buffer.from("Values"),
+      _ask: Buffer.from("1"),
+      a: Buffer.from("0"),
+      b: Buffer.from("-9007199254740991"),
+      c: Buffer.from(`1${"0".repeat(30)}`),
+      d: Buffer.from("1000000"),
+    }).serialize();
+    assert.deepEqual(transport.value(), expected);
+  });
+
+  it("takes an answer whose tag is not exactly one this side made (a leading zero, upper case) as an unknown tag", () => {
+    const reported: unknown[] = [];
+    const previous = setErrorReporter((error) => {
+      reported.push(error);
+    });
+    for (const tag of ["01", "A", "1 "]) {
+      const client = new AMP();
+      const transport = new StringTransport();
+      client.makeConnection(transport);
+      const failures: unknown[] = [];
+      for (let i = 0; i < 10; i += 1) client.callRemote(Sum, { a: 1, b: 2 }).addErrback((failure: Failure) => failures.push(failure.value));
+      assert.deepEqual(client.outstandingTags, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "a"]);
+      client.dataReceived(new AmpBox({ _answer: Buffer.from(tag), total: Buffer.from("3") }).serialize());
+      assert.equal(transport.disconnecting, true, `tag ${JSON.stringify(tag)}: the connection is dropped`);
+      client.connectionLost(new Failure(new ConnectionDone()));
+      assert.equal(failures.length, 10, "every call fails");
+      assert.ok(failures.every((error) => error instanceof AmpProtocolError && error.reason === "unknownTag"));
+    }
+    setErrorReporter(previous);
+    assert.equal(reported.length, 3, "each bad answer is reported once");
   });
 });

@@ -133,3 +133,62 @@ describe("BinaryBoxDecoder", () => {
     assert.equal(decoder.takeRemainder().toString("latin1"), "\0\x05hel");
   });
 });
+
+describe("BinaryBoxDecoder's whole-box fast path", () => {
+  const pair = (key: Buffer, value: Buffer): Buffer =>
+    Buffer.concat([Buffer.from([key.length >> 8, key.length & 0xff]), key, Buffer.from([value.length >> 8, value.length & 0xff]), value]);
+
+  it("still refuses a 256-byte key lying whole in one chunk", () => {
+    const decoder = new BinaryBoxDecoder();
+    decoder.feed(Buffer.concat([pair(Buffer.alloc(256, 0x61), Buffer.from("v")), Buffer.from([0, 0])]));
+    assert.throws(
+      () => decoder.next(),
+      (error: unknown) => error instanceof TooLong && error.isKey,
+    );
+  });
+
+  it("still refuses a box over maxBoxLength lying whole in one chunk, and accepts one of exactly that length", () => {
+    const wire = new AmpBox({ k: Buffer.alloc(100, 0x62) }).serialize();
+    const exact = new BinaryBoxDecoder({ maxBoxLength: wire.length });
+    exact.feed(wire);
+    assert.equal(exact.next()?.get("k")?.length, 100);
+    const over = new BinaryBoxDecoder({ maxBoxLength: wire.length - 1 });
+    over.feed(wire);
+    assert.throws(() => over.next(), BoxTooLargeError);
+  });
+
+  it("gives the same boxes for every split of a stream of boxes, many in one chunk included", () => {
+    const boxes = [
+      new AmpBox({ _command: Buffer.from("Sum"), _ask: Buffer.from("1"), a: Buffer.from("1"), b: Buffer.from("2") }),
+      new AmpBox(),
+      new AmpBox({ x: Buffer.alloc(0), y: Buffer.alloc(300, 0x63) }),
+      new AmpBox({ _answer: Buffer.from("1"), total: Buffer.from("3") }),
+    ];
+    const stream = Buffer.concat(boxes.map((box) => box.serialize()));
+    const expected = boxes.map((box) => box.serialize().toString("hex"));
+    for (const size of [1, 2, 3, 7, 50, stream.length]) {
+      const decoder = new BinaryBoxDecoder();
+      const got: string[] = [];
+      for (let i = 0; i < stream.length; i += size) {
+        decoder.feed(stream.subarray(i, i + size));
+        for (let box = decoder.next(); box !== undefined; box = decoder.next()) got.push(box.serialize().toString("hex"));
+      }
+      assert.deepEqual(got, expected, `chunks of ${size}`);
+    }
+  });
+
+  it("lets a repeated key overwrite the earlier value in a whole box", () => {
+    const decoder = new BinaryBoxDecoder();
+    decoder.feed(
+      Buffer.concat([
+        pair(Buffer.from("k"), Buffer.from("1")),
+        pair(Buffer.from("j"), Buffer.from("2")),
+        pair(Buffer.from("k"), Buffer.from("3")),
+        Buffer.from([0, 0]),
+      ]),
+    );
+    const box = decoder.next() as AmpBox;
+    assert.deepEqual([...box.keys()], ["k", "j"]);
+    assert.equal(box.getString("k"), "3");
+  });
+});
