@@ -277,8 +277,8 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
    * with a bad argument, or a (un)subscribe command (its confirmations are not replies),
    * fails the Deferred with `RedisArgumentError` and nothing is sent.
    *
-   * For many independent commands this is cheaper than one {@link sendCommand} each; see
-   * {@link pipeline} for the builder.
+   * For many independent commands this is cheaper than one {@link RedisProtocol.sendCommand}
+   * each; see {@link RedisProtocol.pipeline} for the builder.
    */
   sendBatch(
     commands: readonly (readonly RedisArgument[])[],
@@ -303,7 +303,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
 
   /**
    * A pipeline being built: queue commands with `p.command(...)` (nothing is sent yet), then
-   * `p.exec()` sends them all at once and fires once with every reply; see {@link sendBatch}.
+   * `p.exec()` sends them all at once and fires once with every reply; see {@link RedisProtocol.sendBatch}.
    */
   pipeline(): RedisPipeline {
     return new RedisPipeline((commands, converters) => this.sendBatch(commands, converters));
@@ -647,11 +647,6 @@ export class RedisTransaction {
   }
 }
 
-type BatchRunner = (
-  commands: readonly (readonly RedisArgument[])[],
-  converters: readonly (ReplyConverter<unknown> | null | undefined)[] | undefined,
-) => Deferred<unknown[]>;
-
 /**
  * A pipeline being built; see {@link RedisProtocol.pipeline}. Unlike a transaction, the
  * commands are independent: each runs on its own and an error reply fills only its slot.
@@ -659,10 +654,18 @@ type BatchRunner = (
 export class RedisPipeline {
   readonly #commands: (readonly RedisArgument[])[] = [];
   #converters: (ReplyConverter<unknown> | null)[] | undefined;
-  readonly #run: BatchRunner;
+  readonly #run: (
+    commands: readonly (readonly RedisArgument[])[],
+    converters: readonly (ReplyConverter<unknown> | null | undefined)[] | undefined,
+  ) => Deferred<unknown[]>;
   #done = false;
 
-  constructor(run: BatchRunner) {
+  constructor(
+    run: (
+      commands: readonly (readonly RedisArgument[])[],
+      converters: readonly (ReplyConverter<unknown> | null | undefined)[] | undefined,
+    ) => Deferred<unknown[]>,
+  ) {
     this.#run = run;
   }
 
@@ -671,7 +674,7 @@ export class RedisPipeline {
     return this.#commands.length;
   }
 
-  /** Queues one command, its raw reply going to its slot (sent by {@link exec}). */
+  /** Queues one command, its raw reply going to its slot (sent by {@link RedisPipeline.exec}). */
   command(name: string, ...args: RedisArgument[]): this {
     return this.add([name, ...args]);
   }

@@ -49,7 +49,7 @@ export class CommandWriter {
 
   /**
    * Appends several commands, all or none: every command is checked before any is written.
-   * @throws RedisArgumentError as {@link append} (naming the command's index); nothing is appended then.
+   * @throws RedisArgumentError as {@link CommandWriter.append} (naming the command's index); nothing is appended then.
    */
   appendAll(commands: readonly (readonly RedisArgument[])[]): void {
     for (let c = 0; c < commands.length; c += 1) {
