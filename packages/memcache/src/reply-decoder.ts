@@ -39,23 +39,6 @@ export type MemcacheReplyFrame = Buffer | ValueHeaderFrame | ValueDataFrame;
 
 const VALUE_PREFIX = Buffer.from("VALUE ", "latin1");
 
-/** Whether `line` starts with `VALUE ` (compared in place: no view allocated per line). */
-function isValueLine(line: Buffer): boolean {
-  for (let i = 1; i < 6; i += 1) if (line[i] !== VALUE_PREFIX[i]) return false;
-  return true;
-}
-
-/**
- * `parts` then `last[0, lastLength)` copied into one new buffer of `length` bytes
- * (`Buffer.concat` costs several times more for a few small parts).
- */
-function joined(parts: readonly Buffer[], last: Buffer, lastLength: number, length: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  for (const part of parts) at += part.copy(out, at);
-  last.copy(out, at, 0, lastLength);
-  return out;
-}
 const DEFAULT_MAX_VALUE = 16 * 1024 * 1024;
 
 /**
@@ -182,4 +165,22 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
     this.#lines.takeRest();
     return error;
   }
+}
+
+/** Whether `line` starts with `VALUE ` (compared in place: no view allocated per line). */
+function isValueLine(line: Buffer): boolean {
+  for (let i = 1; i < 6; i += 1) if (line[i] !== VALUE_PREFIX[i]) return false;
+  return true;
+}
+
+/**
+ * `parts` then `last[0, lastLength)` copied into one new buffer of `length` bytes
+ * (`Buffer.concat` costs several times more for a few small parts).
+ */
+function joined(parts: readonly Buffer[], last: Buffer, lastLength: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const part of parts) at += part.copy(out, at);
+  last.copy(out, at, 0, lastLength);
+  return out;
 }
