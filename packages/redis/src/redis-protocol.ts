@@ -156,6 +156,10 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   #readyWaiters: Deferred<RedisProtocol>[] = [];
   #lostWaiters: Deferred<unknown>[] = [];
   #failure: Failure | null = null;
+  /** The scheduled flush (one closure for the connection's life, not one per batch). */
+  readonly #flushLater = (): void => {
+    if (this.#flushScheduled) this.flush();
+  };
 
   constructor(options: RedisProtocolOptions = {}) {
     super();
@@ -445,9 +449,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     if (this.#timeout !== null && !this.#timeout.pending) this.#timeout.setTimeout(this.#options.replyTimeout ?? null);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(() => {
-        if (this.#flushScheduled) this.flush();
-      });
+      queueMicrotask(this.#flushLater);
     }
   }
 
