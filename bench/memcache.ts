@@ -16,7 +16,7 @@ import { clientFromString, connectProtocol } from "@torsion/endpoints";
 import { MemCacheProtocol, MemcacheReplyDecoder } from "@torsion/memcache";
 import { NodeReactor } from "@torsion/reactor";
 import type { BenchContext } from "./lib/context.js";
-import { makeResult, sideStats, skipped, type Result } from "./lib/result.js";
+import { makeResult, median, sideStats, skipped, type Result } from "./lib/result.js";
 
 const MEMCACHED = "/usr/bin/memcached";
 const INFLIGHT = 100;
@@ -80,9 +80,13 @@ function memjsClient(port: number): Client {
   };
 }
 
-/** `count` requests of `op`, at most INFLIGHT outstanding; returns requests/s. */
+/** Client CPU (user + system, µs) per request of the last {@link measure}. */
+let lastCpuUsPerOp = 0;
+
+/** `count` requests of `op`, at most INFLIGHT outstanding; returns requests/s (and sets {@link lastCpuUsPerOp}). */
 async function measure(client: Client, op: Op, count: number): Promise<number> {
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   const lane = async (): Promise<void> => {
     while (next < count) {
@@ -92,7 +96,10 @@ async function measure(client: Client, op: Op, count: number): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: INFLIGHT }, lane));
-  return count / (Number(process.hrtime.bigint() - started) / 1e9);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  lastCpuUsPerOp = (used.user + used.system) / count;
+  return count / seconds;
 }
 
 /** Decoder MB/s over a stream of get replies (100-byte values), fed in 4 KiB chunks. */
@@ -122,6 +129,7 @@ export async function runMemcacheBench(ctx: BenchContext): Promise<Result[]> {
   const { port, child } = await startMemcached();
   const reactor = new NodeReactor({ installSignalHandlers: false });
   const samples: Record<"torsion" | "memjs", Record<Op, number[]>> = { torsion: { get: [], set: [] }, memjs: { get: [], set: [] } };
+  const cpu: Record<"torsion" | "memjs", Record<Op, number[]>> = { torsion: { get: [], set: [] }, memjs: { get: [], set: [] } };
   try {
     const clients = { torsion: await torsionClient(reactor, port), memjs: memjsClient(port) };
     for (const side of ["torsion", "memjs"] as const) {
@@ -132,8 +140,11 @@ export async function runMemcacheBench(ctx: BenchContext): Promise<Result[]> {
       const order = round % 2 === 0 ? (["torsion", "memjs"] as const) : (["memjs", "torsion"] as const);
       for (const op of ["set", "get"] as const) {
         for (const side of order) {
-          ctx.log(`memcache round ${round + 1}: ${side} ${op}`);
           samples[side][op].push(await measure(clients[side], op, count));
+          cpu[side][op].push(lastCpuUsPerOp);
+          ctx.log(
+            `memcache round ${round + 1}: ${side} ${op} ${(samples[side][op].at(-1) ?? 0).toFixed(0)} req/s (${lastCpuUsPerOp.toFixed(2)} cpu us/req)`,
+          );
         }
       }
     }
@@ -143,27 +154,12 @@ export async function runMemcacheBench(ctx: BenchContext): Promise<Result[]> {
     child.kill();
     for (const call of reactor.getDelayedCalls()) call.cancel();
   }
-  const note = "raw = memjs 1.3 (binary protocol) on the same memcached; 100 in flight; machine shared and loaded";
+  const note = "raw = memjs 1.3 (binary protocol) on the same memcached; 100 in flight; cpu = client process";
+  const side = (who: "torsion" | "memjs", op: Op) => sideStats(samples[who][op], 0, { cpuUsPerOp: median(cpu[who][op]) });
   const decode = decoderThroughput();
   return [
-    makeResult(
-      "memcache",
-      "set100-vs-memjs",
-      "req/s",
-      sideStats(samples.memjs.set, 0),
-      sideStats(samples.torsion.set, 0),
-      { op: ">=", value: 1 },
-      note,
-    ),
-    makeResult(
-      "memcache",
-      "get100-vs-memjs",
-      "req/s",
-      sideStats(samples.memjs.get, 0),
-      sideStats(samples.torsion.get, 0),
-      { op: ">=", value: 1 },
-      note,
-    ),
+    makeResult("memcache", "set100-vs-memjs", "req/s", side("memjs", "set"), side("torsion", "set"), { op: ">=", value: 1 }, note),
+    makeResult("memcache", "get100-vs-memjs", "req/s", side("memjs", "get"), side("torsion", "get"), { op: ">=", value: 1 }, note),
     makeResult(
       "memcache",
       "reply-decode",

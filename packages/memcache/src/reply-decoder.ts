@@ -38,6 +38,7 @@ export interface ValueDataFrame {
 export type MemcacheReplyFrame = Buffer | ValueHeaderFrame | ValueDataFrame;
 
 const VALUE_PREFIX = Buffer.from("VALUE ", "latin1");
+
 const DEFAULT_MAX_VALUE = 16 * 1024 * 1024;
 
 /**
@@ -104,7 +105,7 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
       if (exceeded === null) return undefined;
       throw this.#fail(new LineTooLongError(`a reply line is longer than ${this.maxLineLength} bytes`));
     }
-    if (line.length >= 6 && line[0] === 0x56 && VALUE_PREFIX.equals(line.subarray(0, 6))) return this.#header(line);
+    if (line.length >= 6 && line[0] === 0x56 && isValueLine(line)) return this.#header(line);
     return line;
   }
 
@@ -118,7 +119,7 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
   }
 
   #header(line: Buffer): ValueHeaderFrame {
-    const fields = splitWhitespace(line.subarray(6));
+    const fields = splitWhitespace(line, 6);
     if (fields.length !== 3 && fields.length !== 4) {
       throw this.#fail(new MalformedReplyError("badValueHeader", `a VALUE line has ${fields.length} fields, not 3 or 4`));
     }
@@ -144,8 +145,9 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
     this.valueBytesRead += wanted;
     if (rest.length > wanted) this.#lines.feed(rest.subarray(wanted));
     if (this.#finished) this.#lines.finish();
-    const last = rest.subarray(0, wanted);
-    const block = this.#parts.length === 0 ? last : Buffer.concat([...this.#parts, last], this.#partsLength + wanted);
+    // The block (data and trailer) is `rest[0, wanted)` after the parts; the common case
+    // (no parts) views the data in `rest` directly.
+    const block = this.#parts.length === 0 ? rest : joined(this.#parts, rest, wanted, this.#partsLength + wanted);
     this.#parts = [];
     this.#partsLength = 0;
     this.#remaining = -1;
@@ -163,4 +165,22 @@ export class MemcacheReplyDecoder implements IDecoder<MemcacheReplyFrame> {
     this.#lines.takeRest();
     return error;
   }
+}
+
+/** Whether `line` starts with `VALUE ` (compared in place: no view allocated per line). */
+function isValueLine(line: Buffer): boolean {
+  for (let i = 1; i < 6; i += 1) if (line[i] !== VALUE_PREFIX[i]) return false;
+  return true;
+}
+
+/**
+ * `parts` then `last[0, lastLength)` copied into one new buffer of `length` bytes
+ * (`Buffer.concat` costs several times more for a few small parts).
+ */
+function joined(parts: readonly Buffer[], last: Buffer, lastLength: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const part of parts) at += part.copy(out, at);
+  last.copy(out, at, 0, lastLength);
+  return out;
 }

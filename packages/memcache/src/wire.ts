@@ -51,10 +51,10 @@ export function parseStrictUnsigned(bytes: Uint8Array): bigint | null {
   return BigInt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"));
 }
 
-/** Splits on runs of ASCII whitespace, as Python's `bytes.split()` (views, no copies). */
-export function splitWhitespace(bytes: Buffer): Buffer[] {
+/** Splits `bytes` from offset `from` on runs of ASCII whitespace, as Python's `bytes.split()` (views, no copies). */
+export function splitWhitespace(bytes: Buffer, from = 0): Buffer[] {
   const fields: Buffer[] = [];
-  let i = 0;
+  let i = from;
   const n = bytes.length;
   while (i < n) {
     while (i < n && isPythonSpace(bytes[i] as number)) i += 1;

@@ -23,6 +23,6 @@ export { CommandWriter, encodeCommand, type RedisArgument } from "./resp-encoder
 export type { ReplyConverter } from "./reply-converters.js";
 export { RedisCommands, type SetOptions, type ScanOptions, type ExpireCondition } from "./redis-commands.js";
 export type { MessageListener, PubSubKind } from "./pub-sub.js";
-export { RedisProtocol, RedisTransaction, type RedisProtocolOptions } from "./redis-protocol.js";
+export { RedisProtocol, RedisTransaction, RedisPipeline, type RedisProtocolOptions } from "./redis-protocol.js";
 export { RedisClient, type RedisClientOptions } from "./redis-client.js";
 export { parseRedisAddress, type RedisAddress } from "./redis-url.js";

@@ -5,7 +5,7 @@ import { ClientService, type ConnectingEndpoint, type RetryPolicy } from "@torsi
 import { clientFromString } from "@torsion/endpoints";
 import type { MessageListener } from "./pub-sub.js";
 import { RedisCommands } from "./redis-commands.js";
-import { RedisProtocol, RedisTransaction, type RedisProtocolOptions } from "./redis-protocol.js";
+import { RedisPipeline, RedisProtocol, RedisTransaction, type RedisProtocolOptions } from "./redis-protocol.js";
 import { parseRedisAddress } from "./redis-url.js";
 import type { ReplyConverter } from "./reply-converters.js";
 import type { RedisArgument } from "./resp-encoder.js";
@@ -111,6 +111,21 @@ export class RedisClient extends RedisCommands {
     const current = this.#current;
     if (current?.ready === true) return current.sendCommand(args, convert);
     return this.#service.whenConnected().addCallback<T>((protocol) => protocol.sendCommand(args, convert));
+  }
+
+  /** Several commands as one pipeline on the current (or next) connection; see {@link RedisProtocol.sendBatch}. */
+  sendBatch(
+    commands: readonly (readonly RedisArgument[])[],
+    converters?: readonly (ReplyConverter<unknown> | null | undefined)[],
+  ): Deferred<unknown[]> {
+    const current = this.#current;
+    if (current?.ready === true) return current.sendBatch(commands, converters);
+    return this.#service.whenConnected().addCallback<unknown[]>((protocol) => protocol.sendBatch(commands, converters));
+  }
+
+  /** A pipeline on the current (or next) connection; see {@link RedisProtocol.pipeline}. */
+  pipeline(): RedisPipeline {
+    return new RedisPipeline((commands, converters) => this.sendBatch(commands, converters));
   }
 
   /** `SELECT db` now, and on every later connection. */

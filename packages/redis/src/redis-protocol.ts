@@ -3,6 +3,7 @@ import type { CallbackResult, IProtocol, IReactorTime, ITransport } from "@torsi
 import { Deferred, Failure, succeed } from "@torsion/defer";
 import { FramingDriver, Timeout } from "@torsion/protocols";
 import {
+  RedisArgumentError,
   RedisConnectionClosedError,
   RedisConnectionLostError,
   RedisError,
@@ -16,6 +17,7 @@ import type { ReplyConverter } from "./reply-converters.js";
 import { RespDecoder, type RespDecoderOptions } from "./resp-decoder.js";
 import { CommandWriter, type RedisArgument } from "./resp-encoder.js";
 import { RespMap, RespPush, respToString, type RespValue } from "./resp-types.js";
+import { RingQueue } from "./ring-queue.js";
 
 const debug = createDebug("torsion:redis:protocol");
 
@@ -55,6 +57,8 @@ class Pending {
     /** A (un)subscribe: its kind and how many confirmations it still expects. */
     readonly pubsub: PubSubKind | null = null,
     public confirmations = 0,
+    /** A pipeline's commands: one entry takes all their replies, then fires `deferred` once. */
+    readonly batch: BatchReplies | null = null,
   ) {}
 
   /** Whether its Deferred already fired: only `cancel()` does that before the reply comes. */
@@ -63,10 +67,50 @@ class Pending {
   }
 }
 
+/**
+ * The replies of one pipeline ({@link RedisProtocol.sendBatch}), gathered in order: each
+ * slot holds the (converted) reply, the `RedisError` of an error reply, or the error a
+ * converter threw.
+ */
+class BatchReplies {
+  readonly results: unknown[];
+  #next = 0;
+
+  constructor(
+    count: number,
+    readonly converters: readonly (ReplyConverter<unknown> | null | undefined)[] | null,
+  ) {
+    this.results = new Array<unknown>(count);
+  }
+
+  /** Stores the next reply; true once every reply has come. */
+  add(value: RespValue, skip: boolean): boolean {
+    const i = this.#next;
+    this.#next = i + 1;
+    if (!skip) {
+      const convert = this.converters?.[i];
+      if (convert == null || value instanceof RedisError) this.results[i] = value;
+      else {
+        try {
+          this.results[i] = convert(value);
+        } catch (error) {
+          this.results[i] = error;
+        }
+      }
+    }
+    return this.#next === this.results.length;
+  }
+}
+
 interface Held {
-  readonly args: readonly RedisArgument[];
+  /** The command, or a pipeline's commands (`batch`). */
+  readonly args: readonly RedisArgument[] | null;
+  readonly batch: readonly (readonly RedisArgument[])[] | null;
   readonly entry: Pending;
 }
+
+/** Commands that change pub/sub state: their confirmations are not replies, so a pipeline refuses them. */
+const PUBSUB_COMMAND = /^[ps]?(un)?subscribe$/i;
 
 const State = { handshake: 0, ready: 1, closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -104,8 +148,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   readonly #writer = new CommandWriter();
   readonly #pubsub = new PubSub();
   readonly #timeout: Timeout | null;
-  #queue: Pending[] = [];
-  #head = 0;
+  readonly #queue = new RingQueue<Pending>();
   #held: Held[] = [];
   #state: State = State.handshake;
   #flushScheduled = false;
@@ -113,6 +156,10 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   #readyWaiters: Deferred<RedisProtocol>[] = [];
   #lostWaiters: Deferred<unknown>[] = [];
   #failure: Failure | null = null;
+  /** The scheduled flush (one closure for the connection's life, not one per batch). */
+  readonly #flushLater = (): void => {
+    if (this.#flushScheduled) this.flush();
+  };
 
   constructor(options: RedisProtocolOptions = {}) {
     super();
@@ -143,7 +190,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
 
   /** How many commands wait for a reply (or for the handshake). */
   get pendingCount(): number {
-    return this.#queue.length - this.#head + this.#held.length;
+    return this.#queue.length + this.#held.length;
   }
 
   /** Channels and patterns this connection is subscribed to (or asked for). */
@@ -222,6 +269,48 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     const deferred = new Deferred<unknown>();
     this.#enqueue(args, new Pending(deferred, (convert as ReplyConverter<unknown> | undefined) ?? null, null));
     return deferred as Deferred<T>;
+  }
+
+  /**
+   * Sends several commands as one pipeline whose replies come back together: the Deferred
+   * fires once, with an array holding each command's reply in order (converted by
+   * `converters[i]` when given), and no Deferred per command. An error reply does not fail
+   * the pipeline: its `RedisError` takes its slot (as does an error a converter throws);
+   * the connection's end fails it with `RedisConnectionLostError`. Cancelling it drops the
+   * replies as they come (the queue stays aligned). The commands are checked first: one
+   * with a bad argument, or a (un)subscribe command (its confirmations are not replies),
+   * fails the Deferred with `RedisArgumentError` and nothing is sent.
+   *
+   * For many independent commands this is cheaper than one {@link RedisProtocol.sendCommand}
+   * each; see {@link RedisProtocol.pipeline} for the builder.
+   */
+  sendBatch(
+    commands: readonly (readonly RedisArgument[])[],
+    converters?: readonly (ReplyConverter<unknown> | null | undefined)[],
+  ): Deferred<unknown[]> {
+    const deferred = new Deferred<unknown>();
+    if (commands.length === 0) {
+      deferred.callback([]);
+      return deferred as Deferred<unknown[]>;
+    }
+    for (let i = 0; i < commands.length; i += 1) {
+      const name = (commands[i] as readonly RedisArgument[])[0];
+      if (typeof name === "string" && name.length >= 9 && name.length <= 12 && PUBSUB_COMMAND.test(name)) {
+        deferred.errback(new RedisArgumentError(`command ${i}: ${name} cannot be pipelined; use subscribe()/unsubscribe()`));
+        return deferred as Deferred<unknown[]>;
+      }
+    }
+    const entry = new Pending(deferred, null, null, null, 0, new BatchReplies(commands.length, converters ?? null));
+    this.#enqueueBatch(commands, entry);
+    return deferred as Deferred<unknown[]>;
+  }
+
+  /**
+   * A pipeline being built: queue commands with `p.command(...)` (nothing is sent yet), then
+   * `p.exec()` sends them all at once and fires once with every reply; see {@link RedisProtocol.sendBatch}.
+   */
+  pipeline(): RedisPipeline {
+    return new RedisPipeline((commands, converters) => this.sendBatch(commands, converters));
   }
 
   /**
@@ -324,8 +413,24 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
 
   #enqueue(args: readonly RedisArgument[], entry: Pending): void {
     if (this.#state === State.ready) this.#write(args, entry);
-    else if (this.#state === State.handshake) this.#held.push({ args, entry });
+    else if (this.#state === State.handshake) this.#held.push({ args, batch: null, entry });
     else this.#fail(entry, this.#closedError());
+  }
+
+  #enqueueBatch(commands: readonly (readonly RedisArgument[])[], entry: Pending): void {
+    if (this.#state === State.ready) this.#writeBatch(commands, entry);
+    else if (this.#state === State.handshake) this.#held.push({ args: null, batch: commands, entry });
+    else this.#fail(entry, this.#closedError());
+  }
+
+  #writeBatch(commands: readonly (readonly RedisArgument[])[], entry: Pending): void {
+    try {
+      this.#writer.appendAll(commands);
+    } catch (error) {
+      this.#fail(entry, error);
+      return;
+    }
+    this.#queued(entry);
   }
 
   #write(args: readonly RedisArgument[], entry: Pending): void {
@@ -335,13 +440,16 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
       this.#fail(entry, error);
       return;
     }
+    this.#queued(entry);
+  }
+
+  /** Queues an entry whose command(s) the writer holds: arms the timeout and the flush. */
+  #queued(entry: Pending): void {
     this.#queue.push(entry);
     if (this.#timeout !== null && !this.#timeout.pending) this.#timeout.setTimeout(this.#options.replyTimeout ?? null);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(() => {
-        if (this.#flushScheduled) this.flush();
-      });
+      queueMicrotask(this.#flushLater);
     }
   }
 
@@ -374,7 +482,11 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     debug("ready (RESP%d)", this.#version);
     const held = this.#held;
     this.#held = [];
-    for (const { args, entry } of held) if (!entry.cancelled) this.#write(args, entry);
+    for (const { args, batch, entry } of held) {
+      if (entry.cancelled) continue;
+      if (batch !== null) this.#writeBatch(batch, entry);
+      else this.#write(args as readonly RedisArgument[], entry);
+    }
     for (const d of this.#readyWaiters.splice(0)) d.callback(this);
   }
 
@@ -394,11 +506,15 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
       this.#push(value.values, true);
       return;
     }
-    const entry = this.#queue[this.#head];
+    const entry = this.#queue.peek();
     if (this.#version === 2 && Array.isArray(value) && this.#pubsubFrame(value, entry)) return;
     if (entry === undefined) {
       debug("reply with no command waiting: closing");
       this.transport?.loseConnection();
+      return;
+    }
+    if (entry.batch !== null && !entry.batch.add(value, entry.cancelled)) {
+      this.#timeout?.resetTimeout();
       return;
     }
     this.#shift();
@@ -424,7 +540,7 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     }
     if (PubSub.isConfirmation(kind)) {
       this.#pubsub.confirmed(values);
-      const entry = this.#queue[this.#head];
+      const entry = this.#queue.peek();
       if (entry?.pubsub != null && PubSub.matches(entry.pubsub, kind)) {
         entry.confirmations -= 1;
         if (entry.confirmations <= 0) {
@@ -439,18 +555,10 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   }
 
   #shift(): void {
-    this.#head += 1;
-    const queue = this.#queue;
-    if (this.#head === queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-    } else if (this.#head >= 4096 && this.#head * 2 >= queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#head = 0;
-    }
+    this.#queue.shift();
     const timeout = this.#timeout;
     if (timeout !== null) {
-      if (this.#queue.length === this.#head) timeout.setTimeout(null);
+      if (this.#queue.length === 0) timeout.setTimeout(null);
       else timeout.resetTimeout();
     }
   }
@@ -462,6 +570,10 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
     }
     const deferred = entry.deferred as Deferred<unknown>;
     if (entry.cancelled) return;
+    if (entry.batch !== null) {
+      deferred.callback(entry.batch.results);
+      return;
+    }
     if (value instanceof RedisError) {
       deferred.errback(value);
       return;
@@ -485,12 +597,9 @@ export class RedisProtocol extends RedisCommands implements IProtocol {
   }
 
   #failAll(makeError: () => Error): void {
-    const queue = this.#queue;
-    const start = this.#head;
-    this.#queue = [];
-    this.#head = 0;
+    const queue = this.#queue.drain();
     const held = this.#held.splice(0);
-    for (let i = start; i < queue.length; i += 1) this.#fail(queue[i] as Pending, makeError());
+    for (const entry of queue) this.#fail(entry, makeError());
     for (const { entry } of held) this.#fail(entry, makeError());
   }
 
@@ -537,6 +646,57 @@ export class RedisTransaction {
     if (this.#done) throw new RedisConnectionClosedError("this transaction was already executed");
     this.#done = true;
     return this.#run(this.#commands);
+  }
+}
+
+/**
+ * A pipeline being built; see {@link RedisProtocol.pipeline}. Unlike a transaction, the
+ * commands are independent: each runs on its own and an error reply fills only its slot.
+ */
+export class RedisPipeline {
+  readonly #commands: (readonly RedisArgument[])[] = [];
+  #converters: (ReplyConverter<unknown> | null)[] | undefined;
+  readonly #run: (
+    commands: readonly (readonly RedisArgument[])[],
+    converters: readonly (ReplyConverter<unknown> | null | undefined)[] | undefined,
+  ) => Deferred<unknown[]>;
+  #done = false;
+
+  constructor(
+    run: (
+      commands: readonly (readonly RedisArgument[])[],
+      converters: readonly (ReplyConverter<unknown> | null | undefined)[] | undefined,
+    ) => Deferred<unknown[]>,
+  ) {
+    this.#run = run;
+  }
+
+  /** How many commands are queued. */
+  get length(): number {
+    return this.#commands.length;
+  }
+
+  /** Queues one command, its raw reply going to its slot (sent by {@link RedisPipeline.exec}). */
+  command(name: string, ...args: RedisArgument[]): this {
+    return this.add([name, ...args]);
+  }
+
+  /** Queues one command given as its argument array, its reply converted by `convert` if given. */
+  add(args: readonly RedisArgument[], convert?: ReplyConverter<unknown>): this {
+    if (this.#done) throw new RedisConnectionClosedError("this pipeline was already executed");
+    if (convert !== undefined) {
+      this.#converters ??= new Array<ReplyConverter<unknown> | null>(this.#commands.length).fill(null);
+      this.#converters[this.#commands.length] = convert;
+    } else if (this.#converters !== undefined) this.#converters.push(null);
+    this.#commands.push(args);
+    return this;
+  }
+
+  /** Sends every queued command at once; fires with their replies in order (see {@link RedisProtocol.sendBatch}). */
+  exec(): Deferred<unknown[]> {
+    if (this.#done) throw new RedisConnectionClosedError("this pipeline was already executed");
+    this.#done = true;
+    return this.#run(this.#commands, this.#converters);
   }
 }
 

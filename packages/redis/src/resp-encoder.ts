@@ -9,6 +9,8 @@ const BY_REFERENCE = 16 * 1024;
 const COPY_OUT = 16 * 1024;
 const INITIAL_SIZE = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** Strings up to this length are tried as ASCII first (see `#ascii`). */
+const ASCII_FAST = 64;
 const STAR = 0x2a;
 const DOLLAR = 0x24;
 const CR = 0x0d;
@@ -41,8 +43,27 @@ export class CommandWriter {
    *   string, bytes, a finite number or a bigint (nothing is appended then).
    */
   append(args: readonly RedisArgument[]): void {
-    if (args.length === 0) throw new RedisArgumentError("a command needs at least its name");
-    for (let i = 0; i < args.length; i += 1) check(args[i], i);
+    validate(args);
+    this.#encode(args);
+  }
+
+  /**
+   * Appends several commands, all or none: every command is checked before any is written.
+   * @throws RedisArgumentError as {@link CommandWriter.append} (naming the command's index); nothing is appended then.
+   */
+  appendAll(commands: readonly (readonly RedisArgument[])[]): void {
+    for (let c = 0; c < commands.length; c += 1) {
+      try {
+        validate(commands[c] as readonly RedisArgument[]);
+      } catch (error) {
+        if (error instanceof RedisArgumentError) throw new RedisArgumentError(`command ${c}: ${error.message}`);
+        throw error;
+      }
+    }
+    for (const args of commands) this.#encode(args);
+  }
+
+  #encode(args: readonly RedisArgument[]): void {
     this.#header(STAR, args.length);
     for (const arg of args) {
       if (typeof arg === "string") this.#text(arg);
@@ -108,12 +129,32 @@ export class CommandWriter {
   }
 
   #text(arg: string): void {
+    if (arg.length <= ASCII_FAST && this.#ascii(arg)) return;
     const size = Buffer.byteLength(arg, "utf8");
     this.#header(DOLLAR, size);
     this.#reserve(size + 2);
     if (size > 0) this.#buf.write(arg, this.#len, "utf8");
     this.#len += size;
     this.#crlf();
+  }
+
+  /**
+   * A short string written byte by byte when it is all ASCII (its UTF-8 length is then its
+   * length, so the header comes first): cheaper than `byteLength` plus a native `write`
+   * for the keys and command names of a pipeline. False (nothing written) otherwise.
+   */
+  #ascii(arg: string): boolean {
+    const n = arg.length;
+    for (let i = 0; i < n; i += 1) if (arg.charCodeAt(i) >= 0x80) return false;
+    this.#header(DOLLAR, n);
+    this.#reserve(n + 2);
+    const buf = this.#buf;
+    let at = this.#len;
+    for (let i = 0; i < n; i += 1) buf[at++] = arg.charCodeAt(i);
+    buf[at] = CR;
+    buf[at + 1] = LF;
+    this.#len = at + 2;
+    return true;
   }
 
   #bytes(arg: Uint8Array): void {
@@ -136,6 +177,11 @@ export class CommandWriter {
     this.#buf[this.#len + 1] = LF;
     this.#len += 2;
   }
+}
+
+function validate(args: readonly RedisArgument[]): void {
+  if (args.length === 0) throw new RedisArgumentError("a command needs at least its name");
+  for (let i = 0; i < args.length; i += 1) check(args[i], i);
 }
 
 function check(arg: unknown, i: number): void {

@@ -17,6 +17,7 @@ test("the package exports exactly its documented names", () => {
       "RedisError",
       "RedisExecAbortError",
       "RedisHandshakeError",
+      "RedisPipeline",
       "RedisProtocol",
       "RedisReplyTypeError",
       "RedisTimeoutError",

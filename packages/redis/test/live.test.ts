@@ -201,6 +201,21 @@ describe("RedisClient against redis-server", { skip: missing ?? false }, () => {
       for (let i = 0; i < gets.length; i += 1) assert.equal(await gets[i], `value-${i}`);
     });
 
+    it(`runs a pipeline of 100,000 commands with one Deferred and every reply in its slot over RESP${protocol}`, async () => {
+      const redis = client({ protocol, db: 12 + protocol });
+      const pipeline = redis.pipeline();
+      for (let i = 0; i < 50_000; i += 1) pipeline.command("SET", `b${i}`, `value-${i}`);
+      pipeline.command("LPUSH", "b0", "x"); // WRONGTYPE: an error in its slot, not a failed pipeline
+      for (let i = 0; i < 49_999; i += 1) pipeline.add(["GET", `b${i}`], (value) => (Buffer.isBuffer(value) ? value.toString() : value));
+      const replies = await pipeline.exec();
+      assert.equal(replies.length, 100_000);
+      for (let i = 0; i < 50_000; i += 1) assert.equal(replies[i], "OK");
+      assert.ok(replies[50_000] instanceof RedisError);
+      assert.equal(replies[50_000].code, "WRONGTYPE");
+      for (let i = 0; i < 49_999; i += 1) assert.equal(replies[50_001 + i], `value-${i}`);
+      assert.equal(await redis.getString("b1"), "value-1", "the connection is still aligned");
+    });
+
     it(`delivers pub/sub messages between two clients over RESP${protocol}`, async () => {
       const subscriber = client({ protocol });
       const publisher = client({ protocol });

@@ -4,6 +4,7 @@ import { ConnectionDone } from "@torsion/core";
 import { CancelledError, type Deferred } from "@torsion/defer";
 import { Clock, StringTransport, StringTransportWithDisconnection } from "@torsion/testing";
 import {
+  RedisArgumentError,
   RedisConnectionClosedError,
   RedisConnectionLostError,
   RedisError,
@@ -196,5 +197,141 @@ describe("RedisProtocol", () => {
     );
     redis.dataReceived(Buffer.from("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n$-1\r\n"));
     assert.deepEqual(await exec, [1, null]);
+  });
+
+  it("sends a pipeline as one write and fires it once, with each reply (or its error) in its slot", async () => {
+    const { redis, transport, writes } = connected(2);
+    const before = writes();
+    const pipeline = redis
+      .pipeline()
+      .command("SET", "a", "1")
+      .add(["GET", "a"], (value) => (Buffer.isBuffer(value) ? value.toString() : value))
+      .command("LPUSH", "a", "x")
+      .add(["INCR", "a"], () => {
+        throw new TypeError("not wanted");
+      });
+    assert.equal(pipeline.length, 4);
+    const done = pipeline.exec();
+    assert.throws(() => pipeline.exec(), RedisConnectionClosedError);
+    await Promise.resolve();
+    assert.equal(writes() - before, 1);
+    assert.deepEqual(
+      transport.value(),
+      Buffer.concat([
+        encodeCommand(["SET", "a", "1"]),
+        encodeCommand(["GET", "a"]),
+        encodeCommand(["LPUSH", "a", "x"]),
+        encodeCommand(["INCR", "a"]),
+      ]),
+    );
+    redis.dataReceived(Buffer.from("+OK\r\n$1\r\n1\r\n-WRONGTYPE Operation against a key\r\n"));
+    assert.equal(done.called, false, "not before the last reply");
+    assert.equal(redis.pendingCount, 1);
+    redis.dataReceived(Buffer.from(":2\r\n"));
+    const replies = await done;
+    assert.equal(replies[0], "OK");
+    assert.equal(replies[1], "1");
+    assert.ok(replies[2] instanceof RedisError && replies[2].code === "WRONGTYPE");
+    assert.ok(replies[3] instanceof TypeError);
+    assert.equal(redis.pendingCount, 0);
+  });
+
+  it("keeps a pipeline and single commands in order around it", async () => {
+    const { redis } = connected(3);
+    const first = redis.get("x");
+    const batch = redis.sendBatch([
+      ["INCR", "n"],
+      ["INCR", "n"],
+    ]);
+    const last = redis.incr("n");
+    redis.dataReceived(Buffer.from("_\r\n:1\r\n:2\r\n:3\r\n"));
+    assert.equal(await first, null);
+    assert.deepEqual(await batch, [1, 2]);
+    assert.equal(await last, 3);
+  });
+
+  it("gives an empty pipeline an empty array without writing", async () => {
+    const { redis, writes } = connected(2);
+    const before = writes();
+    assert.deepEqual(await redis.pipeline().exec(), []);
+    await Promise.resolve();
+    assert.equal(writes(), before);
+  });
+
+  it("refuses a pipeline with a bad argument or a (un)subscribe command and sends none of it", async () => {
+    const { redis, transport } = connected(2);
+    const bad = await failure(redis.sendBatch([["PING"], ["SET", "k", NaN]]));
+    assert.ok(bad instanceof RedisArgumentError);
+    assert.match(bad.message, /command 1/);
+    for (const name of ["SUBSCRIBE", "psubscribe", "Unsubscribe", "PUNSUBSCRIBE", "ssubscribe", "sunsubscribe"]) {
+      assert.ok((await failure(redis.pipeline().command("PING").command(name, "c").exec())) instanceof RedisArgumentError, name);
+    }
+    await Promise.resolve();
+    assert.equal(transport.value().length, 0);
+    assert.equal(redis.pendingCount, 0);
+  });
+
+  it("holds a pipeline issued during the handshake and sends it after", async () => {
+    const redis = new RedisProtocol({ protocol: 2 });
+    const transport = new StringTransport();
+    redis.makeConnection(transport);
+    const batch = redis.sendBatch([
+      ["GET", "a"],
+      ["GET", "b"],
+    ]);
+    assert.deepEqual(transport.value(), encodeCommand(["PING"]));
+    transport.clear();
+    redis.dataReceived(Buffer.from("+PONG\r\n"));
+    await Promise.resolve();
+    assert.deepEqual(transport.value(), Buffer.concat([encodeCommand(["GET", "a"]), encodeCommand(["GET", "b"])]));
+    redis.dataReceived(Buffer.from("$1\r\nA\r\n$-1\r\n"));
+    assert.deepEqual(await batch, [Buffer.from("A"), null]);
+  });
+
+  it("drops the replies of a cancelled pipeline and keeps the next command aligned", async () => {
+    const { redis } = connected(2);
+    const batch = redis.sendBatch([
+      ["GET", "a"],
+      ["GET", "b"],
+    ]);
+    const next = redis.getString("c");
+    batch.cancel();
+    assert.ok((await failure(batch)) instanceof CancelledError);
+    redis.dataReceived(Buffer.from("$1\r\nA\r\n$1\r\nB\r\n$1\r\nC\r\n"));
+    assert.equal(await next, "C");
+  });
+
+  it("fails a waiting pipeline with the connection's loss", async () => {
+    const { redis, transport } = connected(2);
+    const batch = redis.sendBatch([
+      ["GET", "a"],
+      ["GET", "b"],
+    ]);
+    await Promise.resolve();
+    redis.dataReceived(Buffer.from("$1\r\nA\r\n"));
+    transport.loseConnection();
+    assert.ok((await failure(batch)) instanceof RedisConnectionLostError);
+  });
+
+  it("matches replies in order while the queue wraps around and grows", async () => {
+    const { redis } = connected(2);
+    const waiting: Deferred<number>[] = [];
+    let answered = 0;
+    const answer = (n: number): void => {
+      let wire = "";
+      for (let i = 0; i < n; i += 1) wire += `:${answered + i}\r\n`;
+      answered += n;
+      redis.dataReceived(Buffer.from(wire));
+    };
+    for (let step = 0; step < 6; step += 1) {
+      for (let i = 0; i < 50 + 37 * step; i += 1) waiting.push(redis.incr("n"));
+      answer(Math.floor((waiting.length - answered) / 2));
+    }
+    answer(waiting.length - answered);
+    assert.equal(redis.pendingCount, 0);
+    assert.deepEqual(
+      await Promise.all(waiting),
+      waiting.map((_d, i) => i),
+    );
   });
 });
