@@ -7,7 +7,7 @@
  * `EADDRINUSE`). There, the port is returned before anything is bound, and a failure
  * would arrive as a late error event after `listen`'s Deferred had already fired.
  * {@link listenWhenBound} watches the `net.Server`s whose `listen()` started during the
- * call (Node's `tracing:net.server.listen:asyncStart` diagnostics channel, Node >= 20.17)
+ * call (Node's `tracing:net.server.listen:asyncStart` diagnostics channel; without it, as on older Node 20 releases, nothing is waited for)
  * and fires only once each is listening, or fails with `CannotListenError` when one
  * fails to bind. Where nothing is pending (the usual case) it is `execute(listen)`.
  */
