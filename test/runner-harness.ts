@@ -17,6 +17,8 @@ export interface RunnerProcess {
   stderr(): string;
   /** The first match of `pattern` in stdout (waiting for it), or a rejection after `ms`. */
   waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray>;
+  /** Calls `listener` with every complete stdout line from now on; returns the unsubscriber. */
+  onLine(listener: (line: string) => void): () => void;
   /** Every match of the global `pattern` in stdout so far. */
   matches(pattern: RegExp): RegExpMatchArray[];
   /** Exit code and signal; rejects after `ms`. */
@@ -40,8 +42,13 @@ export function startRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}
   let out = "";
   let err = "";
   const wakers = new Set<() => void>();
+  const lineListeners = new Set<(line: string) => void>();
+  let partial = "";
   child.stdout.setEncoding("utf8").on("data", (text: string) => {
     out += text;
+    const lines = (partial + text).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) for (const listener of [...lineListeners]) listener(line);
     for (const wake of [...wakers]) wake();
   });
   child.stderr.setEncoding("utf8").on("data", (text: string) => (err += text));
@@ -60,6 +67,10 @@ export function startRunner(args: readonly string[], env: NodeJS.ProcessEnv = {}
         wakers,
         () => err,
       ),
+    onLine: (listener) => {
+      lineListeners.add(listener);
+      return () => lineListeners.delete(listener);
+    },
     matches: (pattern) => [...out.matchAll(pattern)],
     exited: (ms) => withDeadline(exit, ms, () => `torsion ${args.join(" ")} did not exit within ${ms} ms; stdout: ${out}; stderr: ${err}`),
     killGroup: () => {

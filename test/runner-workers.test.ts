@@ -1,11 +1,15 @@
 /**
  * `torsion --workers N` as a child process: connections spread over the workers (each
  * client learns its worker's pid), a SIGKILLed worker restarted, SIGHUP rolling the workers
- * without a refused connection, SIGTERM stopping everything with status 0.
+ * without a refused connection, SIGTERM stopping everything with status 0; a taken port and
+ * a Unix socket as start-up failures.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type net from "node:net";
+import net from "node:net";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { firstLines, freePort, killAllRunners, startRunner, type RunnerProcess } from "./runner-harness.js";
 
 after(killAllRunners);
@@ -58,31 +62,45 @@ describe("torsion --workers 2", { timeout: 60_000 }, () => {
   it("rolls every worker on SIGHUP without refusing a connection", async () => {
     const before = new Set(readyPids(runner));
     const failures: string[] = [];
-    let served = 0;
-    const seen = new Set<number>();
-    let rolling = true;
-    const client = (async () => {
-      while (rolling) {
-        try {
-          for (const pid of await pidsOf(port, 4)) seen.add(pid);
-          served += 4;
-        } catch (error) {
-          failures.push(String(error));
-        }
-      }
-    })();
-    runner.child.kill("SIGHUP");
-    await runner.waitFor(/reload done/, 30_000);
-    rolling = false;
-    await client;
+    const steps: string[] = [];
+    const probes: Promise<void>[] = [];
+    const servedDuring = new Set<number>();
+    // At every step of the roll the runner announces (start, a new worker ready, an old one
+    // retired, done), 8 clients connect at once: the moments a refusal would show.
+    const probe = (step: string): void => {
+      steps.push(step);
+      probes.push(
+        pidsOf(port, 8).then(
+          (pids) => {
+            for (const pid of pids) servedDuring.add(pid);
+          },
+          (error: unknown) => void failures.push(`${step}: ${String(error)}`),
+        ),
+      );
+    };
+    const unsubscribe = runner.onLine((line) => {
+      const step = /reloading|worker \d+ ready|worker \d+ retired|reload done/.exec(line);
+      if (step !== null) probe(step[0].replace(/\d+/, "N"));
+    });
+    try {
+      runner.child.kill("SIGHUP");
+      await runner.waitFor(/reload done/, 30_000);
+    } finally {
+      unsubscribe();
+    }
+    await Promise.all(probes);
     assert.deepEqual(failures, [], "no connection failed during the reload");
-    assert.ok(served > 0);
-    const after = await pidsOf(port, 20);
-    for (const pid of after) assert.ok(!before.has(pid), `pid ${pid} is a new worker`);
+    assert.deepEqual(
+      steps,
+      ["reloading", "worker N ready", "worker N retired", "worker N ready", "worker N retired", "reload done"],
+      "the roll replaced the workers one at a time, probed at each step",
+    );
     assert.ok(
-      [...seen].some((pid) => before.has(pid)),
+      [...servedDuring].some((pid) => before.has(pid)),
       "old workers served while the new ones started",
     );
+    const after = await pidsOf(port, 20);
+    for (const pid of after) assert.ok(!before.has(pid), `pid ${pid} is a new worker`);
     assert.equal(new Set(after).size, 2);
   });
 
@@ -91,5 +109,45 @@ describe("torsion --workers 2", { timeout: 60_000 }, () => {
     runner.child.kill("SIGTERM");
     assert.deepEqual(await runner.exited(20_000), { code: 0, signal: null });
     for (const pid of new Set(pids)) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} is gone`);
+  });
+});
+
+/** No process is left in the runner's process group (the primary and every worker are gone). */
+function assertGroupGone(runner: RunnerProcess): void {
+  assert.throws(() => process.kill(-runner.child.pid!, 0), /ESRCH/, "no worker outlived the runner");
+}
+
+describe("torsion --workers 2 start-up failures", { timeout: 60_000 }, () => {
+  it("fails start-up with EX_UNAVAILABLE, naming the description and EADDRINUSE, when the port is taken", async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = holder.address() as net.AddressInfo;
+      const description = `tcp:${port}:interface=127.0.0.1`;
+      const runner = startRunner(["--workers", "2", "echo", "--listen", description]);
+      assert.deepEqual(await runner.exited(30_000), { code: 69, signal: null });
+      const output = runner.stdout() + runner.stderr();
+      assert.match(output, new RegExp(`could not listen on ${description}: .*EADDRINUSE`));
+      assert.match(output, /failed before it was ready \(exit code 69\); giving up/);
+      assert.doesNotMatch(output, /worker \d+ ready/, "no worker reported ready without its port");
+      assertGroupGone(runner);
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+  });
+
+  it("refuses a Unix socket before forking any worker, with EX_USAGE", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "torsion-workers-"));
+    try {
+      const socket = path.join(dir, "echo.sock");
+      const runner = startRunner(["--workers", "2", "echo", "--listen", `unix:${socket}`]);
+      assert.deepEqual(await runner.exited(30_000), { code: 64, signal: null });
+      assert.match(runner.stderr(), new RegExp(`--workers cannot share a Unix socket \\(unix:${socket.replace(/[.]/g, "\\.")}\\)`));
+      assert.doesNotMatch(runner.stdout(), /starting \d+ workers/, "no worker was forked");
+      assert.equal(existsSync(socket), false, "nothing was bound");
+      assertGroupGone(runner);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

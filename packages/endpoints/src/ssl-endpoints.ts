@@ -1,4 +1,4 @@
-import { Deferred, execute } from "@torsion/defer";
+import { Deferred } from "@torsion/defer";
 import type {
   IListeningPort,
   IProtocol,
@@ -17,6 +17,7 @@ import {
   type TLSContextFactory,
   type TLSProviderSlot,
 } from "./tls-provider.js";
+import { listenWhenBound } from "./listen-when-bound.js";
 import { connectWrapped } from "./wrapping-factory.js";
 
 /** Options of {@link SSL4ServerEndpoint}. */
@@ -67,13 +68,14 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
     this.#tls = options.tls ?? globalTLSProviderSlot;
   }
 
+  /** The provider's `listenSSL`, firing once bound (see `listenWhenBound`). */
   listen(factory: IProtocolFactory): Deferred<IListeningPort> {
-    return execute(() => {
+    return listenWhenBound(() => {
       const provider = requireTLSProvider(this.#tls);
       const cf = this.contextFactory;
       const context = isTLSDescription(cf) && cf.kind === "server" ? provider.serverContextFromDescription(cf) : cf;
       return provider.listenSSL(this.reactor, this.port, factory, context, { backlog: this.backlog, interface: this.interface });
-    });
+    }, [this.interface, this.port]);
   }
 }
 

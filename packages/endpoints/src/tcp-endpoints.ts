@@ -1,4 +1,4 @@
-import { execute, type Deferred } from "@torsion/defer";
+import type { Deferred } from "@torsion/defer";
 import {
   type IListeningPort,
   type IProtocol,
@@ -8,6 +8,7 @@ import {
   type IStreamClientEndpoint,
   type IStreamServerEndpoint,
 } from "@torsion/core";
+import { listenWhenBound } from "./listen-when-bound.js";
 import { connectWrapped } from "./wrapping-factory.js";
 import { defaultResolver, isIPv6Literal, resolveFirst, type HostnameResolver } from "./resolver.js";
 
@@ -43,9 +44,14 @@ abstract class TCPServerEndpoint implements IStreamServerEndpoint {
     this.interface = options.interface ?? defaultInterface;
   }
 
-  /** `reactor.listenTCP(port, factory, {backlog, interface})`; a `CannotListenError` fails the Deferred. */
+  /**
+   * `reactor.listenTCP(port, factory, {backlog, interface})`, firing once bound (see
+   * `listenWhenBound`: in a `node:cluster` worker the primary binds later); a
+   * `CannotListenError` fails the Deferred.
+   */
   listen(factory: IProtocolFactory): Deferred<IListeningPort> {
-    return execute(() => this.reactor.listenTCP(this.port, factory, { backlog: this.backlog, interface: this.interface }));
+    const listen = (): IListeningPort => this.reactor.listenTCP(this.port, factory, { backlog: this.backlog, interface: this.interface });
+    return listenWhenBound(listen, [this.interface, this.port]);
   }
 }
 

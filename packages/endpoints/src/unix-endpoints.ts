@@ -1,4 +1,4 @@
-import { execute, type Deferred } from "@torsion/defer";
+import type { Deferred } from "@torsion/defer";
 import type {
   IListeningPort,
   IProtocol,
@@ -8,6 +8,7 @@ import type {
   IStreamClientEndpoint,
   IStreamServerEndpoint,
 } from "@torsion/core";
+import { listenWhenBound } from "./listen-when-bound.js";
 import { connectWrapped } from "./wrapping-factory.js";
 
 /** Options of {@link UNIXServerEndpoint}. */
@@ -44,9 +45,13 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
     this.wantPID = options.wantPID ?? false;
   }
 
-  /** `reactor.listenUNIX(address, factory, {backlog, mode, wantPID})`; a `CannotListenError` fails the Deferred. */
+  /**
+   * `reactor.listenUNIX(address, factory, {backlog, mode, wantPID})`, firing once bound
+   * (see `listenWhenBound`); a `CannotListenError` fails the Deferred.
+   */
   listen(factory: IProtocolFactory): Deferred<IListeningPort> {
-    return execute(() => this.reactor.listenUNIX(this.address, factory, { backlog: this.backlog, mode: this.mode, wantPID: this.wantPID }));
+    const options = { backlog: this.backlog, mode: this.mode, wantPID: this.wantPID };
+    return listenWhenBound(() => this.reactor.listenUNIX(this.address, factory, options), ["", this.address]);
   }
 }
 

@@ -130,4 +130,23 @@ describe("WorkerSupervisor", () => {
     await done;
     assert.deepEqual(sup.pids, [workers[2]!.pid, workers[3]!.pid]);
   });
+
+  it("announces each step of a roll, so an observer can follow it: ready, retired, done", async () => {
+    const { sup, workers, log } = supervisor(1);
+    sup.start();
+    workers[0]!.becomeReady();
+    const done = sup.roll();
+    workers[1]!.becomeReady();
+    await turn();
+    workers[0]!.exit(0);
+    await done;
+    const steps = log.events.map((e) => (typeof e.fields.pid === "number" ? `${e.format} ${e.fields.pid}` : e.format));
+    assert.deepEqual(steps, [
+      `worker {pid} ready ${workers[0]!.pid}`,
+      "reloading {count} workers one by one",
+      `worker {pid} ready ${workers[1]!.pid}`,
+      `worker {pid} retired ${workers[0]!.pid}`,
+      "reload done",
+    ]);
+  });
 });

@@ -18,6 +18,7 @@ import type { PluginReactor, RunnerPlugin } from "./plugin.js";
 import { lookUpPlugin, pluginList, type LookupOptions } from "./plugin-lookup.js";
 import { parseRunnerOptions, RUNNER_USAGE, type RunnerOptions } from "./runner-options.js";
 import { runService } from "./run-service.js";
+import { checkWorkersCanShare } from "./worker-limits.js";
 
 const debug = createDebug("torsion:cli:main");
 
@@ -90,6 +91,7 @@ async function runPlugin(plugin: RunnerPlugin, options: RunnerOptions, env: CliE
     const log = new Logger({ namespace: `torsion.runner.${plugin.name}` });
     const service = await buildService(plugin, options, env, log);
     if (options.workers !== null && role === "primary") {
+      checkWorkersCanShare(service);
       return await runPrimary({ reactor: env.reactor, count: options.workers, log: new Logger({ namespace: "torsion.runner.primary" }) });
     }
     const send = process.send?.bind(process);

@@ -89,6 +89,7 @@ export class WorkerSupervisor {
     this.#slots.delete(slot);
     slot.exited.callback(null);
     for (const wake of slot.readyWaiters.splice(0)) wake();
+    if (slot.retiring) this.#options.log.info("worker {pid} retired", { pid: slot.worker.pid });
     if (this.#stopping !== null || slot.retiring) return;
     const status = signal ?? `exit code ${String(code)}`;
     if (!this.#everReady && code !== null && code !== 0) {
