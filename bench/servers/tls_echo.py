@@ -1,5 +1,8 @@
 """Python Twisted TLS echo server for the TLS bench (reference only): TLS 1.3.
-   tls_echo.py KEY CERT   prints "listening PORT"."""
+   tls_echo.py KEY CERT   prints "listening PORT", and "cpu MICROSECONDS" (user + system
+   CPU time of the process) on each SIGUSR2, as the Node peers do."""
+import resource
+import signal
 import sys
 
 from twisted.internet import protocol, reactor, ssl
@@ -10,6 +13,12 @@ class Echo(protocol.Protocol):
         self.transport.write(data)
 
 
+def report_cpu(_signum, _frame):
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print("cpu %d" % round((usage.ru_utime + usage.ru_stime) * 1e6), flush=True)
+
+
+signal.signal(signal.SIGUSR2, report_cpu)
 pem = open(sys.argv[2], "rb").read() + open(sys.argv[1], "rb").read()
 cert = ssl.PrivateCertificate.loadPEM(pem)
 options = ssl.CertificateOptions(privateKey=cert.privateKey.original, certificate=cert.original,
