@@ -7,7 +7,7 @@
  * The client is bench/clients/c10k-client.ts on the load generator's CPU; both processes
  * get their open-file limit raised with prlimit when the soft limit is too low (to the
  * hard limit at most; fewer connections, with a note, if even that is too low).
- * Knobs: C10K_CONNS (10000; 200 in smoke mode), C10K_WARM (2 s; 0.3 s in smoke mode), C10K_DUR (5 s; 0.5 s in
+ * Knobs: C10K_CONNS (10000; 200 in smoke mode), C10K_WARM (2 s; 0.1 s in smoke mode), C10K_DUR (5 s; 0.3 s in
  * smoke mode), C10K_ROUNDS (1).
  */
 import { spawnSync } from "node:child_process";
@@ -68,8 +68,8 @@ async function once(
   limits: { soft: number; hard: number },
 ): Promise<C10kSample> {
   const { config } = ctx;
-  const warm = Number(process.env.C10K_WARM ?? (config.smoke ? "0.3" : "2"));
-  const dur = Number(process.env.C10K_DUR ?? (config.smoke ? "0.5" : "5"));
+  const warm = Number(process.env.C10K_WARM ?? (config.smoke ? "0.1" : "2"));
+  const dur = Number(process.env.C10K_DUR ?? (config.smoke ? "0.3" : "5"));
   const port = await freeTcpPort();
   const cmd = side === "raw" ? config.rawEchoCmd : config.torsionEchoCmd;
   const server = new ServerProcess(withFdLimit(pinned(config.serverCpu, [...cmd, String(port)]), need, limits));

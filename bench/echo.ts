@@ -50,6 +50,19 @@ export const ECHO_WORKLOADS: readonly EchoWorkload[] = [
   },
 ];
 
+/**
+ * What smoke mode (`BENCH_SMOKE=1`) runs: one workload per load-generator mode (ping-pong,
+ * stream, churn) over TCP and one over Unix, so every code path of this file and of the
+ * load generator still runs; the other rows differ only in arguments and are reported as
+ * skipped. An explicit `WORKLOADS` list is run as given.
+ */
+export const SMOKE_ECHO_WORKLOADS: ReadonlySet<WorkloadName> = new Set<WorkloadName>([
+  "pp50x64",
+  "stream10x64k",
+  "churn10",
+  "pp50x64-unix",
+]);
+
 /** One load run's outcome. */
 export interface EchoSample {
   readonly round: number;
@@ -194,11 +207,15 @@ async function runRound(
   const startRss = new Map<string, number | null>();
   const memory: MemorySample[] = [];
   try {
-    for (const srv of servers) {
+    // Started together (each is sampled once it listens): sequential starts cost seconds.
+    const starts = servers.map(async (srv) => {
       const st = await startServer(ctx, srv, transport, round);
       started.set(srv.name, st);
       startRss.set(srv.name, "error" in st ? null : (statusKb(st.server.pid, "VmRSS") ?? null));
-    }
+    });
+    // All settle before any failure propagates, so the finally block stops every started server.
+    for (const outcome of await Promise.allSettled(starts))
+      if (outcome.status === "rejected") throw outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
     for (const [i, wl] of wls.entries()) {
       for (const srv of rotated(servers, round + i)) {
         if (srv.firstOnly === true && i > 0) continue;
@@ -224,11 +241,12 @@ async function runRound(
         memory.push({ round, side, startRssKb: startRss.get(side) ?? null, endHwmKb: statusKb(st.server.pid, "VmHWM") ?? null });
     return { samples, memory };
   } finally {
-    for (const st of started.values()) {
-      if ("error" in st) continue;
+    const stops = [...started.values()].map(async (st) => {
+      if ("error" in st) return;
       await st.server.stop();
       if (st.sock !== null) rmSync(st.sock, { force: true });
-    }
+    });
+    await Promise.all(stops);
   }
 }
 
@@ -362,8 +380,13 @@ export async function runEchoBench(
   skipReason: string,
   sides: ReadonlySet<Side>,
 ): Promise<{ results: Result[]; samples: (EchoSample | MemorySample)[] }> {
-  const wls = ECHO_WORKLOADS.filter((w) => ctx.config.workloads.has(w.name));
-  if (wls.length === 0) return { results: [], samples: [] };
+  const selected = ECHO_WORKLOADS.filter((w) => ctx.config.workloads.has(w.name));
+  const trimmed = ctx.config.smoke && process.env.WORKLOADS === undefined;
+  const wls = trimmed ? selected.filter((w) => SMOKE_ECHO_WORKLOADS.has(w.name)) : selected;
+  const notRun = selected
+    .filter((w) => !wls.includes(w))
+    .map((w) => skipped(`echo-${w.transport}`, w.name, w.unit, w.target, "not run in smoke mode"));
+  if (wls.length === 0) return { results: notRun, samples: [] };
   if (loadgen === null) {
     ctx.fail(`SKIP TCP/Unix echo: ${skipReason}`);
     return { results: wls.map((w) => skipped(`echo-${w.transport}`, w.name, w.unit, w.target, skipReason)), samples: [] };
@@ -376,10 +399,15 @@ export async function runEchoBench(
   const samples: EchoSample[] = [];
   const memory: MemorySample[] = [];
   for (let round = 0; round < ctx.config.rounds; round++) {
-    const servers = [...(round % 2 === 0 ? mains : [...mains].reverse()), ...refs];
+    const ordered = round % 2 === 0 ? mains : [...mains].reverse();
+    let refsDone = false;
     for (const transport of ["tcp", "unix"] as const) {
       const mine = wls.filter((w) => w.transport === transport);
       if (mine.length === 0) continue;
+      // Smoke mode checks that each reference server starts and answers once, on the first
+      // transport only: starting the Python servers again for Unix would double the cost.
+      const servers = ctx.config.smoke && refsDone ? ordered : [...ordered, ...refs];
+      refsDone = true;
       const out = await runRound(ctx, loadgen, servers, transport, mine, round);
       samples.push(...out.samples);
       if (transport === "tcp") memory.push(...out.memory);
@@ -394,7 +422,7 @@ export async function runEchoBench(
     ),
   ];
   return {
-    results: [...wls.map((w) => summarise(w, samples, refNames)), ...extra.filter((r): r is Result => r !== null)],
+    results: [...wls.map((w) => summarise(w, samples, refNames)), ...notRun, ...extra.filter((r): r is Result => r !== null)],
     samples: [...samples, ...memory.map((m) => ({ kind: "memory", ...m }))],
   };
 }

@@ -181,8 +181,10 @@ function isSystemError(value: unknown): value is Error {
  * must have an `'error'` listener.
  */
 export function listenSync(server: net.Server, options: net.ListenOptions): ListenResult {
-  const original = process.nextTick;
-  let captured: Error | null = null;
+  // Read without calling it (Reflect.get: no unbound-method use), to call it and to put it back as it was.
+  const original: typeof process.nextTick = Reflect.get(process, "nextTick");
+  // Assigned in the wrapper: the assertion keeps TypeScript from narrowing it to \`null\` here.
+  let captured = null as Error | null;
   const wrapper = function (this: unknown, fn: (...args: unknown[]) => void, ...args: unknown[]): void {
     if (typeof fn === "function" && fn.name === "doListen") {
       fn(...args);

@@ -66,7 +66,7 @@ let copySlabsAllocated = 0;
  * copied out (or consumed) before the read callback returns.
  */
 export function sharedScratch(): Buffer {
-  if (scratch === null) scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE);
+  scratch ??= Buffer.allocUnsafeSlow(SCRATCH_SIZE);
   return scratch;
 }
 
@@ -122,7 +122,7 @@ export function copyFootprint(length: number): number {
  * left to the garbage collector with its slab. Returns whether it was reused.
  */
 export function releaseRegion(region: Buffer): boolean {
-  if (slab === null || region.buffer !== slab.buffer) return false;
+  if (slab?.buffer !== region.buffer) return false;
   const end = region.byteOffset - slab.byteOffset + region.length;
   if (end !== slabOffset) return false;
   slabOffset -= region.length;

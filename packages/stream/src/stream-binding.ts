@@ -91,16 +91,16 @@ export interface IStreamPreparingFactory {
  * `binding` with the factory's `prepareStream` (if it declares one) run after the
  * binding's `prepare`; `binding` itself when the factory declares none.
  */
-export function withFactoryPrepare<B extends StreamBinding>(binding: B, factory: object): StreamBinding {
+export function withFactoryPrepare(binding: StreamBinding, factory: object): StreamBinding {
   const prepareStream = (factory as Partial<IStreamPreparingFactory>).prepareStream;
   if (typeof prepareStream !== "function") return binding;
   const second = (socket: net.Socket, outcome: PrepareOutcome): void => prepareStream.call(factory, socket, outcome);
-  const first = binding.prepare;
+  const first = binding.prepare?.bind(binding);
   const prepare =
     first === undefined
       ? second
       : (socket: net.Socket, outcome: PrepareOutcome): void =>
-          first.call(binding, socket, { ready: (stream) => second(stream, outcome), fail: (error) => outcome.fail(error) });
+          first(socket, { ready: (stream) => second(stream, outcome), fail: (error) => outcome.fail(error) });
   return { noDelay: binding.noDelay, resetOnAbort: binding.resetOnAbort, prepare };
 }
 

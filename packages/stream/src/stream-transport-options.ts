@@ -43,7 +43,8 @@ export const UNKNOWN: IAddress = { equals: (other) => other === UNKNOWN, toStrin
 export function describe(value: unknown): string {
   try {
     if (value === null) return "null";
-    if (typeof value === "object") return value.constructor?.name ?? "object";
+    // An object made by Object.create(null) has no constructor.
+    if (typeof value === "object") return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
     return typeof value;
   } catch {
     return "an unprintable value";

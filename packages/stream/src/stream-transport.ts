@@ -219,7 +219,10 @@ export class StreamTransport implements ITCPTransport {
 
   /** Queues `data`; `TypeError` for non-bytes; ignored once closing (see class doc). */
   write(data: Uint8Array): void {
-    if (this.#layer !== null) return this.#layer.write(data);
+    if (this.#layer !== null) {
+      this.#layer.write(data);
+      return;
+    }
     this.#rawWrite(data);
   }
 
@@ -238,7 +241,10 @@ export class StreamTransport implements ITCPTransport {
    * `TypeError` and nothing is written.
    */
   writeSequence(data: Iterable<Uint8Array>): void {
-    if (this.#layer !== null) return this.#layer.writeSequence(data);
+    if (this.#layer !== null) {
+      this.#layer.writeSequence(data);
+      return;
+    }
     this.#rawWriteSequence(data);
   }
 
@@ -285,7 +291,10 @@ export class StreamTransport implements ITCPTransport {
 
   /** Flushes (after a registered producer unregisters), then closes: `ConnectionDone`. */
   loseConnection(): void {
-    if (this.#layer !== null) return this.#layer.loseConnection();
+    if (this.#layer !== null) {
+      this.#layer.loseConnection();
+      return;
+    }
     this.#rawLoseConnection();
   }
 
@@ -299,7 +308,10 @@ export class StreamTransport implements ITCPTransport {
 
   /** Half-close: FIN after the queued bytes; `writeConnectionLost` once sent. */
   loseWriteConnection(): void {
-    if (this.#layer !== null) return this.#layer.loseWriteConnection();
+    if (this.#layer !== null) {
+      this.#layer.loseWriteConnection();
+      return;
+    }
     this.#rawLoseWriteConnection();
   }
 
@@ -318,7 +330,10 @@ export class StreamTransport implements ITCPTransport {
 
   /** Closes now, dropping queued output: `ConnectionAborted`. Idempotent. */
   abortConnection(): void {
-    if (this.#layer !== null) return this.#layer.abortConnection();
+    if (this.#layer !== null) {
+      this.#layer.abortConnection();
+      return;
+    }
     this.#rawAbortConnection();
   }
 
@@ -535,7 +550,10 @@ export class StreamTransport implements ITCPTransport {
    * After close: `stopProducing()` at once. A second producer throws.
    */
   registerProducer(producer: IProducer, streaming: boolean): void {
-    if (this.#layer !== null) return this.#layer.registerProducer(producer, streaming);
+    if (this.#layer !== null) {
+      this.#layer.registerProducer(producer, streaming);
+      return;
+    }
     this.#rawRegisterProducer(producer, streaming);
   }
 
@@ -553,7 +571,10 @@ export class StreamTransport implements ITCPTransport {
 
   /** Detaches the producer; a pending `loseConnection` then flushes and closes. */
   unregisterProducer(): void {
-    if (this.#layer !== null) return this.#layer.unregisterProducer();
+    if (this.#layer !== null) {
+      this.#layer.unregisterProducer();
+      return;
+    }
     this.#rawUnregisterProducer();
   }
 
@@ -570,7 +591,10 @@ export class StreamTransport implements ITCPTransport {
 
   /** Stops reading from the socket (the peer is throttled by TCP flow control). */
   pauseProducing(): void {
-    if (this.#layer !== null) return this.#layer.pauseProducing();
+    if (this.#layer !== null) {
+      this.#layer.pauseProducing();
+      return;
+    }
     this.#rawPauseProducing();
   }
 
@@ -583,7 +607,10 @@ export class StreamTransport implements ITCPTransport {
 
   /** Resumes reading after {@link pauseProducing}. */
   resumeProducing(): void {
-    if (this.#layer !== null) return this.#layer.resumeProducing();
+    if (this.#layer !== null) {
+      this.#layer.resumeProducing();
+      return;
+    }
     this.#rawResumeProducing();
   }
 
@@ -655,27 +682,27 @@ export class StreamTransport implements ITCPTransport {
   }
 
   #rawView(): ITCPTransport {
-    const self = this;
+    const isDisconnecting = (): boolean => this.disconnecting;
     return {
-      write: (data) => self.#rawWrite(data),
-      writeSequence: (data) => self.#rawWriteSequence(data),
-      loseConnection: () => self.#rawLoseConnection(),
-      loseWriteConnection: () => self.#rawLoseWriteConnection(),
-      abortConnection: () => self.#rawAbortConnection(),
-      registerProducer: (producer, streaming) => self.#rawRegisterProducer(producer, streaming),
-      unregisterProducer: () => self.#rawUnregisterProducer(),
-      pauseProducing: () => self.#rawPauseProducing(),
-      resumeProducing: () => self.#rawResumeProducing(),
-      stopProducing: () => self.#rawLoseConnection(),
+      write: (data) => this.#rawWrite(data),
+      writeSequence: (data) => this.#rawWriteSequence(data),
+      loseConnection: () => this.#rawLoseConnection(),
+      loseWriteConnection: () => this.#rawLoseWriteConnection(),
+      abortConnection: () => this.#rawAbortConnection(),
+      registerProducer: (producer, streaming) => this.#rawRegisterProducer(producer, streaming),
+      unregisterProducer: () => this.#rawUnregisterProducer(),
+      pauseProducing: () => this.#rawPauseProducing(),
+      resumeProducing: () => this.#rawResumeProducing(),
+      stopProducing: () => this.#rawLoseConnection(),
       get disconnecting() {
-        return self.disconnecting;
+        return isDisconnecting();
       },
-      getPeer: () => self.getPeer(),
-      getHost: () => self.getHost(),
-      getTcpNoDelay: () => self.getTcpNoDelay(),
-      setTcpNoDelay: (enabled) => self.setTcpNoDelay(enabled),
-      getTcpKeepAlive: () => self.getTcpKeepAlive(),
-      setTcpKeepAlive: (enabled) => self.setTcpKeepAlive(enabled),
+      getPeer: () => this.getPeer(),
+      getHost: () => this.getHost(),
+      getTcpNoDelay: () => this.getTcpNoDelay(),
+      setTcpNoDelay: (enabled) => this.setTcpNoDelay(enabled),
+      getTcpKeepAlive: () => this.getTcpKeepAlive(),
+      setTcpKeepAlive: (enabled) => this.setTcpKeepAlive(enabled),
     };
   }
 

@@ -99,7 +99,7 @@ describe("accept failures (EMFILE/ENFILE)", () => {
     host.clock.advance(5);
     server.emit("error", acceptError());
     assert.equal(host.errors.length, 4, "after a quiet while, at once again");
-    assert.match(String((host.errors[3]?.error as Error).message), /Could not accept new connection \(EMFILE\)/);
+    assert.match((host.errors[3]?.error as Error).message, /Could not accept new connection \(EMFILE\)/);
     assert.equal(((host.errors[3]?.error as Error).cause as { code: string }).code, "EMFILE");
   });
 

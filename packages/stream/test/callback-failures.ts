@@ -145,13 +145,16 @@ async function serverFactory(endpoints: Endpoints, where: FactoryCallback, mode:
       if (where === "buildProtocol" && first) {
         first = false;
         const result = mode.run(value);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- this test throws exactly what the failure mode made (a rejected promise or failed Deferred), to check that the value reported is the one thrown
         if (result !== undefined) throw result; // buildProtocol is synchronous: a failed promise cannot be returned
       }
       return new Echo();
     }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- core declares this factory callback `void`, yet the port/connector must accept and report a returned promise (README "Async handlers"): this test checks that
     override doStart(): CallbackResult {
       return where === "doStart" ? mode.run(value) : undefined;
     }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- core declares this factory callback `void`, yet the port/connector must accept and report a returned promise (README "Async handlers"): this test checks that
     override doStop(): CallbackResult {
       return where === "doStop" ? mode.run(value) : undefined;
     }
@@ -195,26 +198,32 @@ async function clientFactory(endpoints: Endpoints, where: ClientCallback, mode: 
       events.push("buildProtocol");
       if (where === "buildProtocol") {
         const result = mode.run(value);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- this test throws exactly what the failure mode made (a rejected promise or failed Deferred), to check that the value reported is the one thrown
         if (result !== undefined) throw result;
       }
       const protocol = new Recorder();
       this.built.push(protocol);
       return protocol;
     }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- core declares this factory callback `void`, yet the port/connector must accept and report a returned promise (README "Async handlers"): this test checks that
     override doStart(): CallbackResult {
       super.doStart();
       return this.#fail("doStart");
     }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- core declares this factory callback `void`, yet the port/connector must accept and report a returned promise (README "Async handlers"): this test checks that
     override doStop(): CallbackResult {
       super.doStop();
       return this.#fail("doStop");
     }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- core declares this factory callback `void`, yet the port/connector must accept and report a returned promise (README "Async handlers"): this test checks that
     override startedConnecting(): CallbackResult {
       return this.#fail("startedConnecting");
     }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- core declares this factory callback `void`, yet the port/connector must accept and report a returned promise (README "Async handlers"): this test checks that
     override clientConnectionFailed(): CallbackResult {
       return this.#fail("clientConnectionFailed");
     }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- core declares this factory callback `void`, yet the port/connector must accept and report a returned promise (README "Async handlers"): this test checks that
     override clientConnectionLost(): CallbackResult {
       return this.#fail("clientConnectionLost");
     }

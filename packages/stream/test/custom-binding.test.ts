@@ -146,7 +146,7 @@ describe("a custom stream binding (Unix socket with a ready byte)", () => {
       host.advance(0.2); // the host's clock runs the connect timeout
       await waitFor(() => waiting.failure !== null, 5000, "the connect timeout");
       assert.ok(refused.failure?.value instanceof ConnectError);
-      assert.match(String((refused.failure?.value.cause as Error).message), /bad greeting 58/);
+      assert.match((refused.failure?.value.cause as Error).message, /bad greeting 58/);
       assert.ok(waiting.failure?.value instanceof TimeoutError);
       for (const factory of [refused, waiting])
         assert.deepEqual(factory.log, ["doStart", "startedConnecting", "clientConnectionFailed", "doStop"]);

@@ -2,7 +2,7 @@
  * Test helpers: recording protocols and factories, and bounded waiting. The transport
  * host is `FakeTransportHost` from @torsion/testing (clock-driven, recording).
  */
-import { ClientFactory, Factory, Protocol, type IConnector } from "@torsion/core";
+import { ClientFactory, Factory, Protocol, type CallbackResult, type IConnector } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
 
 /**
@@ -34,19 +34,19 @@ export class Recorder extends Protocol {
   onData: ((data: Buffer) => void) | null = null;
   onMade: (() => void) | null = null;
 
-  override connectionMade(): void {
+  override connectionMade(): CallbackResult {
     this.events.push("connectionMade");
     this.onMade?.();
   }
 
-  override dataReceived(data: Buffer): void {
+  override dataReceived(data: Buffer): CallbackResult {
     if (this.events[this.events.length - 1] !== "dataReceived") this.events.push("dataReceived");
     this.chunks.push(data);
     this.received += data.length;
     this.onData?.(data);
   }
 
-  override connectionLost(reason: Failure): void {
+  override connectionLost(reason: Failure): CallbackResult {
     this.events.push("connectionLost");
     this.lostCount++;
     this.reason = reason;
@@ -61,11 +61,11 @@ export class Recorder extends Protocol {
 /** A recorder that implements IHalfCloseableProtocol. */
 export class HalfCloseRecorder extends Recorder {
   readonly halfEvents: string[] = [];
-  readConnectionLost(): void {
+  readConnectionLost(): CallbackResult {
     this.events.push("readConnectionLost");
     this.halfEvents.push("readConnectionLost");
   }
-  writeConnectionLost(): void {
+  writeConnectionLost(): CallbackResult {
     this.events.push("writeConnectionLost");
     this.halfEvents.push("writeConnectionLost");
   }
@@ -129,10 +129,10 @@ export class OrderFactory<P extends Recorder = Recorder> extends ClientFactory<P
       this.built.push(p);
       const log = this.log;
       p.onMade = () => log.push("connectionMade");
-      const lost = p.connectionLost;
+      const lost = p.connectionLost.bind(p);
       p.connectionLost = (reason: Failure) => {
         log.push("connectionLost");
-        lost.call(p, reason);
+        return lost(reason);
       };
       p.onData = () => {
         if (log[log.length - 1] !== "dataReceived") log.push("dataReceived");

@@ -68,7 +68,11 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       throw value;
     },
   },
-  { name: "returns a rejected promise", run: (value) => Promise.reject(value) },
+  {
+    name: "returns a rejected promise",
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- hostile values are deliberately not Errors: rejecting with each is the point
+    run: (value) => Promise.reject(value),
+  },
   { name: "returns a failed Deferred", run: (value) => failed(value) },
 ];
 

@@ -151,11 +151,11 @@ describe("writeSequence", () => {
     try {
       const socket = (client.transport as StreamTransport).socket;
       let writes = 0;
-      const write = socket.write.bind(socket) as (chunk: Uint8Array) => boolean;
-      socket.write = ((chunk: Uint8Array) => {
+      const write = socket.write.bind(socket);
+      socket.write = (chunk: Uint8Array) => {
         writes++;
         return write(chunk);
-      }) as typeof socket.write;
+      };
       client.transport.writeSequence([Buffer.from("one "), Buffer.from("two "), new Uint8Array(0), Buffer.from("three\n")]);
       assert.equal(writes, 1, "small: one write");
       const big = [pattern(10_000, 1), pattern(10_000, 2), pattern(10_000, 3)];

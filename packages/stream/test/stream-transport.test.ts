@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describeStreamTransport } from "./stream-contract.js";
 import { tcpPairMaker } from "./tcp-pair.js";
 import { Recorder } from "./helpers.js";
-import { TLSNotLoadedError, type ITCPTransport } from "@torsion/core";
+import { TLSNotLoadedError } from "@torsion/core";
 import type { StreamTransport } from "@torsion/stream";
 
 describeStreamTransport("TCP, onread fast path", tcpPairMaker({ fastPath: true }));
