@@ -21,7 +21,7 @@ export function deferLater<T = undefined, A extends unknown[] = []>(
 ): Deferred<T> {
   let call: { cancel(): void; active(): boolean } | null = null;
   const deferred = new Deferred<undefined>(() => {
-    if (call !== null && call.active()) call.cancel();
+    if (call?.active()) call.cancel();
   });
   const result = deferred.addCallback((): T | Deferred<T> | PromiseLike<T> => (fn === undefined ? (undefined as T) : fn(...args)));
   call = clock.callLater(delay, () => deferred.callback(undefined));

@@ -142,8 +142,8 @@ export class CannotListenError extends BindError {
   readonly port: number | string;
 
   constructor(iface: string, port: number | string, cause?: unknown) {
-    const where = typeof port === "number" ? `${iface || "*"}:${port}` : String(port);
-    const why = cause instanceof Error ? cause.message : cause === undefined ? "unknown reason" : String(cause);
+    const where = typeof port === "number" ? `${iface || "*"}:${port}` : port;
+    const why = cause instanceof Error ? cause.message : cause === undefined ? "unknown reason" : describeCause(cause);
     super(`Couldn't listen on ${where}: ${why}.`, cause === undefined ? undefined : { cause });
     this.interface = iface;
     this.port = port;
@@ -265,8 +265,33 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string")
     return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}); encode it, e.g. Buffer.from(text)`;
-  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  if (typeof value === "object") return `an object (${constructorName(value)})`;
   return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
+}
+
+/**
+ * The name of `value`'s constructor, or "Object" when it has none (`Object.create(null)`,
+ * a class-less prototype) or reading it throws (a hostile proxy); never throws.
+ */
+function constructorName(value: object): string {
+  try {
+    const constructor: unknown = (value as { constructor?: unknown }).constructor;
+    return typeof constructor === "function" && constructor.name !== "" ? constructor.name : "Object";
+  } catch {
+    return "Object";
+  }
+}
+
+/**
+ * A non-`Error` cause for a message: strings as they are, other primitives as `String`
+ * gives them, objects and functions described (see `describeValue`) rather than
+ * stringified (which may give "[object Object]" or throw); never throws.
+ */
+function describeCause(cause: unknown): string {
+  if (typeof cause === "string") return cause;
+  if (typeof cause === "number" || typeof cause === "boolean" || typeof cause === "bigint" || typeof cause === "symbol")
+    return String(cause);
+  return describeValue(cause);
 }
 
 /**

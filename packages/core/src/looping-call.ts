@@ -224,6 +224,7 @@ export class LoopingCall {
   }
 
   toString(): string {
-    return `<LoopingCall ${this.#running ? `running every ${this.#interval}s` : "stopped"}>`;
+    const interval = this.#interval;
+    return `<LoopingCall ${this.#running && interval !== null ? `running every ${interval}s` : "stopped"}>`;
   }
 }

@@ -109,6 +109,26 @@ describe("the error catalogue", () => {
     assert.match(error.message, /address in use/);
   });
 
+  it("describes a non-Error cause of CannotListenError without stringifying objects, and never throws", () => {
+    assert.match(new CannotListenError("127.0.0.1", 80, "busy").message, /: busy\.$/);
+    assert.match(new CannotListenError("127.0.0.1", 80, 13).message, /: 13\.$/);
+    assert.match(new CannotListenError("127.0.0.1", 80, { code: "EACCES" }).message, /: an object \(Object\)\.$/);
+    assert.match(new CannotListenError("127.0.0.1", 80, Object.create(null)).message, /: an object \(Object\)\.$/);
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("no reading");
+        },
+      },
+    );
+    assert.match(new CannotListenError("127.0.0.1", 80, hostile).message, /: an object \(Object\)\.$/);
+    assert.match(
+      new CannotListenError("/tmp/x.sock", "/tmp/x.sock", Symbol("why")).message,
+      /^Couldn't listen on \/tmp\/x\.sock: Symbol\(why\)\.$/,
+    );
+  });
+
   it("writes * for the any-interface in CannotListenError and allows no cause", () => {
     const error = new CannotListenError("", 0);
     assert.match(error.message, /\*:0/);

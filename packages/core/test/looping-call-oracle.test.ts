@@ -93,11 +93,14 @@ function replay(vector: Vector): Observed {
         return;
       }
       case "stop":
-        return loop.stop();
+        loop.stop();
+        return;
       case "reset":
-        return loop.reset();
+        loop.reset();
+        return;
       case "advance":
-        return clock.advance(args[0] as number);
+        clock.advance(args[0] as number);
+        return;
       default:
         throw new Error(`unknown op ${name}`);
     }

@@ -64,7 +64,7 @@ export class ProxyProtocol extends Protocol implements IHalfCloseableProtocol {
     debug("%s side lost: %s", this.constructor.name, reason.getErrorMessage());
     const peer = this.peer;
     this.peer = null;
-    if (peer === null || peer.transportOrNull === null) return;
+    if (peer?.transportOrNull == null) return;
     peer.peer = null;
     peer.transport.unregisterProducer();
     peer.transport.loseConnection();

@@ -44,7 +44,7 @@ describe("LimitConnectionsByPeer", () => {
   });
 
   it("does not count a connection the wrapped factory refused", () => {
-    const refusing = { buildProtocol: (addr: IAddress): IProtocol | null => (void addr, null), doStart() {}, doStop() {} };
+    const refusing = { buildProtocol: (addr: IAddress): IProtocol | null => null, doStart() {}, doStop() {} };
     const factory = new LimitConnectionsByPeer(refusing, { maxConnectionsPerPeer: 1 });
     assert.equal(factory.buildProtocol(new IPv4Address("TCP", "127.0.0.1", 1)), null);
     assert.equal(factory.peerConnections.size, 0);

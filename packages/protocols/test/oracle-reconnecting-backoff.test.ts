@@ -25,7 +25,7 @@ interface Vector {
   final: { time: number; pending: number[]; retries: number; delay: number; continueTrying: number };
 }
 
-const suite = loadSuite<Vector>("reconnecting-backoff");
+const suite = loadSuite("reconnecting-backoff") as { suite: string; vectors: readonly Vector[] };
 
 class RecordingConnector implements IConnector {
   state: ConnectorState = ConnectorState.disconnected;

@@ -15,7 +15,7 @@ interface Vector {
   final: { time: number; timeOut: number | null; pending: number[] };
 }
 
-const suite = loadSuite<Vector>("timeout-mixin");
+const suite = loadSuite("timeout-mixin") as { suite: string; vectors: readonly Vector[] };
 
 /** Twisted's StringTransport as FORMAT.md §3.2 records it: loseConnection is an event, nothing more. */
 class RecordingTransport extends StringTransport {

@@ -110,7 +110,9 @@ describe("ReconnectingClientFactory", () => {
   it("schedules one attempt per failure when the clock does not move", () => {
     const { clock, factory, connector } = setUp();
     let connects = 0;
-    connector.connect = () => void connects++;
+    connector.connect = () => {
+      connects++;
+    };
     factory.clientConnectionFailed(connector, refused());
     factory.clientConnectionFailed(connector, refused());
     clock.advance(100);

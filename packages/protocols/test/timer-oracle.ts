@@ -5,10 +5,16 @@ import { readFileSync } from "node:fs";
 /** One recorded event: its name, then its values. */
 export type Event = [string, ...unknown[]];
 
+/** One suite file as read: the caller says what its vectors are (see FORMAT.md). */
+export interface Suite {
+  readonly suite: string;
+  readonly vectors: readonly unknown[];
+}
+
 /** Reads `test/fixtures/twisted-oracle/<suite>.json` (copied from Twisted 22.4's recordings). */
-export function loadSuite<V>(suite: string): { suite: string; vectors: V[] } {
+export function loadSuite(suite: string): Suite {
   const url = new URL(`../../../test/fixtures/twisted-oracle/${suite}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, "utf8")) as { suite: string; vectors: V[] };
+  return JSON.parse(readFileSync(url, "utf8")) as Suite;
 }
 
 /** Exact for dyadic vectors; within 1e-9 otherwise (FORMAT.md §4.1). */

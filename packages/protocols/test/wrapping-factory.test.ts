@@ -49,7 +49,7 @@ describe("WrappingFactory", () => {
   });
 
   it("refuses when the wrapped factory refuses", () => {
-    const refusing = { buildProtocol: (addr: IAddress): IProtocol | null => (void addr, null), doStart() {}, doStop() {} };
+    const refusing = { buildProtocol: (addr: IAddress): IProtocol | null => null, doStart() {}, doStop() {} };
     assert.equal(new WrappingFactory(refusing).buildProtocol(ADDR), null);
   });
 

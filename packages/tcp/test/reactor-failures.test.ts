@@ -4,7 +4,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Factory, Protocol, type CallbackResult, type IPv4Address, type ITCPTransport } from "@torsion/core";
+import { Factory, Protocol, type CallbackResult, type ITCPTransport } from "@torsion/core";
 import type { Failure } from "@torsion/defer";
 import { NodeReactor } from "@torsion/reactor";
 import { FAILURE_MODES, hostileValues, thrownOf } from "../../stream/dist-test/hostile-values.js";

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ConnectionDone, type IPv4Address, type ITCPTransport } from "@torsion/core";
+import { ConnectionDone } from "@torsion/core";
 import { NodeReactor } from "@torsion/reactor";
 import { Echo, OrderFactory, Recorder, RecordingFactory, waitFor } from "../../stream/dist-test/helpers.js";
 

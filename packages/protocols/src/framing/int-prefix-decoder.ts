@@ -121,8 +121,14 @@ export class IntPrefixDecoder implements IDecoder<IntPrefixDecoderEvent> {
       else if (this.#state === State.payload) payload = this.#readPayload(chunk);
       else this.#skip(chunk);
       if (payload !== null) return payload;
-      if (this.#exceeded !== null) return null;
+      // The scan may have found a too-long frame (a method call TypeScript's narrowing cannot see into).
+      if (this.#hasExceeded()) return null;
     }
+  }
+
+  /** Whether a too-long frame is pending ({@link takeExceeded} returns it). */
+  #hasExceeded(): boolean {
+    return this.#exceeded !== null;
   }
 
   /** The announced length of a too-long frame found by {@link nextString} (once), or `null`. */

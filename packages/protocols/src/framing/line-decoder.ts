@@ -148,8 +148,14 @@ export class LineDecoder implements IDecoder<LineDecoderEvent> {
       const pos = this.#queue.offset;
       const line = this.#carryLength === 0 && !this.#discarding ? this.#scanChunk(chunk, pos) : this.#scanWithCarry(chunk, pos);
       if (line !== null) return line;
-      if (this.#exceeded !== null) return null;
+      // The scan may have found a too-long frame (a method call TypeScript's narrowing cannot see into).
+      if (this.#hasExceeded()) return null;
     }
+  }
+
+  /** Whether a too-long frame is pending ({@link takeExceeded} returns it). */
+  #hasExceeded(): boolean {
+    return this.#exceeded !== null;
   }
 
   /** The data of a too-long line found by {@link nextLine} (once), or `null`. */

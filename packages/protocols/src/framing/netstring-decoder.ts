@@ -142,7 +142,10 @@ export class NetstringDecoder implements IDecoder<NetstringDecoderEvent> {
         return this.#checkLength();
       case State.lengthZero:
       case State.lengthDigits:
-        if (byte === COLON) return this.#startPayload();
+        if (byte === COLON) {
+          this.#startPayload();
+          return undefined;
+        }
         if (byte === NEWLINE) {
           this.#state = State.newline;
           return undefined;
@@ -164,11 +167,10 @@ export class NetstringDecoder implements IDecoder<NetstringDecoderEvent> {
     );
   }
 
-  #startPayload(): undefined {
+  #startPayload(): void {
     this.#state = this.#length === 0 ? State.comma : State.payload;
     this.#ready = EMPTY;
     this.#filled = 0;
-    return undefined;
   }
 
   #readPayload(chunk: Buffer): void {

@@ -52,7 +52,7 @@ export class ProtocolWrapper extends Protocol<IProtocolFactory, ITransport> impl
     this.registry = registry;
     this.wrappedProtocol = wrappedProtocol;
     if (isHalfCloseable(wrappedProtocol)) {
-      const self = this as unknown as { readConnectionLost(): void; writeConnectionLost(): void };
+      const self = this as unknown as { readConnectionLost(): CallbackResult; writeConnectionLost(): CallbackResult };
       self.readConnectionLost = () => wrappedProtocol.readConnectionLost();
       self.writeConnectionLost = () => wrappedProtocol.writeConnectionLost();
     }

@@ -76,8 +76,9 @@ export class ReconnectingClientFactory<P extends IProtocol = IProtocol> extends 
    */
   constructor(options: ReconnectingClientFactoryOptions) {
     super();
-    const clock = (options as Partial<ReconnectingClientFactoryOptions> | undefined)?.clock;
-    if (clock === undefined || clock === null || typeof clock.callLater !== "function") {
+    // JavaScript callers may pass anything (or nothing): check what is there, not what the type says.
+    const clock: unknown = (options as { readonly clock?: unknown } | null | undefined)?.clock;
+    if (!isReactorTime(clock)) {
       throw new NoClockError(`${new.target.name} needs a clock to schedule retries: pass { clock: reactor } (or a test Clock)`);
     }
     this.clock = clock;
@@ -171,4 +172,9 @@ export class ReconnectingClientFactory<P extends IProtocol = IProtocol> extends 
     this.#callID = null;
     this.continueTrying = true;
   }
+}
+
+/** Whether `value` can schedule calls (has a `callLater` method): the check for a clock passed from JavaScript. */
+function isReactorTime(value: unknown): value is IReactorTime {
+  return typeof value === "object" && value !== null && typeof (value as { callLater?: unknown }).callLater === "function";
 }

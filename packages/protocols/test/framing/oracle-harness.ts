@@ -187,7 +187,7 @@ export function canonical(events: readonly OracleEvent[], mergeType?: string): O
   const out: OracleEvent[] = [];
   for (const event of events) {
     const last = out[out.length - 1];
-    if (mergeType !== undefined && event[0] === mergeType && last !== undefined && last[0] === mergeType) {
+    if (mergeType !== undefined && event[0] === mergeType && last?.[0] === mergeType) {
       out[out.length - 1] = [mergeType, b64(Buffer.concat([unb64(String(last[1])), unb64(String(event[1]))]))];
     } else {
       out.push(event);

@@ -218,7 +218,10 @@ export function twistedLineOnlyReceiver(config: LineModelConfig, chunks: readonl
     }
     buffer = all.subarray(start);
     for (const line of lines) {
-      if (line.length > maxLength) return void exceeded(line);
+      if (line.length > maxLength) {
+        exceeded(line);
+        return;
+      }
       events.push(["line", b64(line)]);
     }
     const counted = buffer.length - (keepMaxLengthLines ? partialDelimiter(buffer, delimiter) : 0);
