@@ -13,6 +13,11 @@ import { echo, hash } from "./lib/thread-tasks.js";
 /** Smoke mode (BENCH_SMOKE=1): small counts, only to show the benchmark still runs. */
 const SMOKE = process.env.BENCH_SMOKE === "1";
 const ROUND_TRIPS = SMOKE ? 200 : 5000;
+/**
+ * Each round's round trips run as this many slices per side, alternating raw/Torsion, so
+ * that a burst of load from elsewhere on the machine hits both sides alike.
+ */
+const SLICES = 10;
 const HASH_TASKS = SMOKE ? 4 : 16;
 const HASH_ROUNDS = SMOKE ? 2000 : 40_000;
 
@@ -21,8 +26,8 @@ const { parentPort } = require("node:worker_threads");
 parentPort.on("message", (m) => parentPort.postMessage(m));
 `;
 
-async function rawRoundTrips(worker: Worker): Promise<void> {
-  for (let i = 0; i < ROUND_TRIPS; i++) {
+async function rawRoundTrips(worker: Worker, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
     await new Promise<void>((resolve) => {
       worker.once("message", () => resolve());
       worker.postMessage(i);
@@ -30,8 +35,8 @@ async function rawRoundTrips(worker: Worker): Promise<void> {
   }
 }
 
-async function poolRoundTrips(pool: ThreadPool): Promise<void> {
-  for (let i = 0; i < ROUND_TRIPS; i++) await deferToThreadPool(pool, echo, i);
+async function poolRoundTrips(pool: ThreadPool, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await deferToThreadPool(pool, echo, i);
 }
 
 async function hashAll(pool: ThreadPool): Promise<void> {
@@ -62,15 +67,24 @@ export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config:
   const cpu = { raw: [] as number[], torsion: [] as number[] };
   const cpuToo = process.env.THREADS_ONLY !== "round-trip";
   try {
-    await Promise.all([rawRoundTrips(raw), poolRoundTrips(pool).then(() => hashAll(one)), hashAll(two)]);
+    await Promise.all([rawRoundTrips(raw, ROUND_TRIPS), poolRoundTrips(pool, ROUND_TRIPS).then(() => hashAll(one)), hashAll(two)]);
     for (let round = 0; round < ctx.config.rounds; round++) {
       const order = round % 2 === 0 ? (["raw", "torsion"] as const) : (["torsion", "raw"] as const);
+      const seconds = { raw: 0, torsion: 0 };
+      const cpuUs = { raw: 0, torsion: 0 };
+      const slice = Math.ceil(ROUND_TRIPS / SLICES);
+      for (let s = 0; s < SLICES; s++) {
+        for (const side of s % 2 === 0 ? order : [...order].reverse()) {
+          seconds[side] += await timed(() => (side === "raw" ? rawRoundTrips(raw, slice) : poolRoundTrips(pool, slice)));
+          cpuUs[side] += lastCpuUs;
+        }
+      }
       for (const side of order) {
-        const seconds = await timed(() => (side === "raw" ? rawRoundTrips(raw) : poolRoundTrips(pool)));
-        trip[side].push(ROUND_TRIPS / seconds);
-        tripCpu[side].push(lastCpuUs / ROUND_TRIPS);
+        const calls = slice * SLICES;
+        trip[side].push(calls / seconds[side]);
+        tripCpu[side].push(cpuUs[side] / calls);
         ctx.log(
-          `threads round-trip ${side} round ${round + 1}: ${(ROUND_TRIPS / seconds).toFixed(0)}/s, ${(lastCpuUs / ROUND_TRIPS).toFixed(1)} cpu us/op`,
+          `threads round-trip ${side} round ${round + 1}: ${(calls / seconds[side]).toFixed(0)}/s, ${(cpuUs[side] / calls).toFixed(1)} cpu us/op`,
         );
       }
       for (const side of cpuToo ? order : []) {
@@ -93,7 +107,7 @@ export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config:
       sideStats(trip.raw, 0, { cpuUsPerOp: median(tripCpu.raw) }),
       sideStats(trip.torsion, 0, { cpuUsPerOp: median(tripCpu.torsion) }),
       tripTarget,
-      "deferToThreadPool(echo) vs raw postMessage echo, one at a time; cpu = this process, all threads",
+      "deferToThreadPool(echo) vs raw postMessage echo, one at a time, in alternating slices; cpu = this process, all threads",
     ),
     makeResult(
       "threads",
