@@ -112,6 +112,7 @@ export const BENCHES: readonly BenchEntry[] = [
   { name: "amp", workloads: ["amp"], run: async (ctx) => ({ results: await (await import("./amp.js")).runAmpBench(ctx) }) },
   { name: "process", workloads: ["process"], run: async (ctx) => ({ results: await (await import("./process.js")).runProcessBench(ctx) }) },
   { name: "threads", workloads: ["threads"], run: async (ctx) => ({ results: await (await import("./threads.js")).runThreadsBench(ctx) }) },
+  { name: "defer", workloads: ["defer"], run: async (ctx) => ({ results: await (await import("./defer.js")).runDeferBench(ctx) }) },
   {
     name: "tls",
     workloads: ["tls"],

@@ -5,22 +5,29 @@
  */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { ThreadPool, deferToThreadPool } from "torsion";
+import { ThreadPool, deferToThreadPool } from "@torsion/threads";
 import type { BenchContext } from "./lib/context.js";
 import { makeResult, median, sideStats, type Result, type Target } from "./lib/result.js";
 import { echo, hash } from "./lib/thread-tasks.js";
 
-const ROUND_TRIPS = 5000;
-const HASH_TASKS = 16;
-const HASH_ROUNDS = 40_000;
+/** Smoke mode (BENCH_SMOKE=1): small counts, only to show the benchmark still runs. */
+const SMOKE = process.env.BENCH_SMOKE === "1";
+const ROUND_TRIPS = SMOKE ? 200 : 5000;
+/**
+ * Each round's round trips run as this many slices per side, alternating raw/Torsion, so
+ * that a burst of load from elsewhere on the machine hits both sides alike.
+ */
+const SLICES = 10;
+const HASH_TASKS = SMOKE ? 4 : 16;
+const HASH_ROUNDS = SMOKE ? 2000 : 40_000;
 
 const RAW_ECHO = `
 const { parentPort } = require("node:worker_threads");
 parentPort.on("message", (m) => parentPort.postMessage(m));
 `;
 
-async function rawRoundTrips(worker: Worker): Promise<void> {
-  for (let i = 0; i < ROUND_TRIPS; i++) {
+async function rawRoundTrips(worker: Worker, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
     await new Promise<void>((resolve) => {
       worker.once("message", () => resolve());
       worker.postMessage(i);
@@ -28,8 +35,8 @@ async function rawRoundTrips(worker: Worker): Promise<void> {
   }
 }
 
-async function poolRoundTrips(pool: ThreadPool): Promise<void> {
-  for (let i = 0; i < ROUND_TRIPS; i++) await deferToThreadPool(pool, echo, i);
+async function poolRoundTrips(pool: ThreadPool, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await deferToThreadPool(pool, echo, i);
 }
 
 async function hashAll(pool: ThreadPool): Promise<void> {
@@ -52,22 +59,32 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config: { rounds: number } }): Promise<Result[]> {
   const raw = new Worker(RAW_ECHO, { eval: true });
   const pool = new ThreadPool({ min: 1, max: 1 });
-  const one = new ThreadPool({ min: 1, max: 1 });
+  // The round-trip pool is the 1-worker side of the CPU comparison too (they never overlap).
+  const one = pool;
   const two = new ThreadPool({ min: 2, max: 2 });
   const trip = { raw: [] as number[], torsion: [] as number[] };
   const tripCpu = { raw: [] as number[], torsion: [] as number[] };
   const cpu = { raw: [] as number[], torsion: [] as number[] };
   const cpuToo = process.env.THREADS_ONLY !== "round-trip";
   try {
-    await Promise.all([rawRoundTrips(raw), poolRoundTrips(pool), hashAll(one), hashAll(two)]);
+    await Promise.all([rawRoundTrips(raw, ROUND_TRIPS), poolRoundTrips(pool, ROUND_TRIPS).then(() => hashAll(one)), hashAll(two)]);
     for (let round = 0; round < ctx.config.rounds; round++) {
       const order = round % 2 === 0 ? (["raw", "torsion"] as const) : (["torsion", "raw"] as const);
+      const seconds = { raw: 0, torsion: 0 };
+      const cpuUs = { raw: 0, torsion: 0 };
+      const slice = Math.ceil(ROUND_TRIPS / SLICES);
+      for (let s = 0; s < SLICES; s++) {
+        for (const side of s % 2 === 0 ? order : [...order].reverse()) {
+          seconds[side] += await timed(() => (side === "raw" ? rawRoundTrips(raw, slice) : poolRoundTrips(pool, slice)));
+          cpuUs[side] += lastCpuUs;
+        }
+      }
       for (const side of order) {
-        const seconds = await timed(() => (side === "raw" ? rawRoundTrips(raw) : poolRoundTrips(pool)));
-        trip[side].push(ROUND_TRIPS / seconds);
-        tripCpu[side].push(lastCpuUs / ROUND_TRIPS);
+        const calls = slice * SLICES;
+        trip[side].push(calls / seconds[side]);
+        tripCpu[side].push(cpuUs[side] / calls);
         ctx.log(
-          `threads round-trip ${side} round ${round + 1}: ${(ROUND_TRIPS / seconds).toFixed(0)}/s, ${(lastCpuUs / ROUND_TRIPS).toFixed(1)} cpu us/op`,
+          `threads round-trip ${side} round ${round + 1}: ${(calls / seconds[side]).toFixed(0)}/s, ${(cpuUs[side] / calls).toFixed(1)} cpu us/op`,
         );
       }
       for (const side of cpuToo ? order : []) {
@@ -79,7 +96,7 @@ export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config:
       }
     }
   } finally {
-    await Promise.all([raw.terminate(), pool.stop(), one.stop(), two.stop()]);
+    await Promise.all([raw.terminate(), pool.stop(), two.stop()]);
   }
   const tripTarget: Target = { op: ">=", value: 0.9 };
   return [
@@ -90,7 +107,7 @@ export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config:
       sideStats(trip.raw, 0, { cpuUsPerOp: median(tripCpu.raw) }),
       sideStats(trip.torsion, 0, { cpuUsPerOp: median(tripCpu.torsion) }),
       tripTarget,
-      "deferToThreadPool(echo) vs raw postMessage echo, one at a time; cpu = this process, all threads",
+      "deferToThreadPool(echo) vs raw postMessage echo, one at a time, in alternating slices; cpu = this process, all threads",
     ),
     makeResult(
       "threads",

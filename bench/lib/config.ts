@@ -26,6 +26,7 @@ export const ALL_WORKLOADS = [
   "amp",
   "process",
   "threads",
+  "defer",
   "tls",
   "memcache",
   "amqp",

@@ -1,6 +1,7 @@
 /** Tasks for the thread benchmarks. */
 import { createHash } from "node:crypto";
-import { defineTask } from "torsion";
+// From @torsion/threads rather than the umbrella package: every worker imports this module.
+import { defineTask } from "@torsion/threads";
 
 export const echo = defineTask(import.meta.url, "echo", (value: number) => value);
 

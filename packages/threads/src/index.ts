@@ -17,11 +17,15 @@ export {
 export { onWorkerClose } from "./task-resolver.js";
 export {
   isRunMessage,
+  isPrimitiveMessage,
   type RunMessage,
   type DefineMessage,
   type ToWorkerMessage,
   type CloseMessage,
   type ResultMessage,
+  type CompactResultMessage,
+  type CompactRunMessage,
+  type PrimitiveMessage,
   type ErrorMessage,
   type WorkerMessage,
   type BlockingReply,

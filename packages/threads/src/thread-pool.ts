@@ -6,7 +6,17 @@ import { Deferred, Failure, reportError as reportToProcess } from "@torsion/defe
 import { ReactorNotRunning } from "@torsion/core";
 import { PoolStopped, UnknownMainThreadFunction, WorkerCrashed } from "./errors.js";
 import { mainThreadFunction } from "./main-thread-functions.js";
-import type { BlockingReply, ErrorMessage, ResultMessage, RunMessage, WorkerMessage } from "./messages.js";
+import {
+  isPrimitiveMessage,
+  type BlockingReply,
+  type CompactRunMessage,
+  type PrimitiveMessage,
+  type ToWorkerMessage,
+  type ErrorMessage,
+  type ResultMessage,
+  type RunMessage,
+  type WorkerMessage,
+} from "./messages.js";
 import { rebuildError, serializeError } from "./remote-error.js";
 import { moduleKey, unwrapArgs, type TaskArgsOf, type TaskHandle, type TaskRef } from "./task.js";
 import { nodeWorkerFactory, type IPoolWorker, type WorkerFactory, type WorkerOptions } from "./worker-factory.js";
@@ -84,6 +94,8 @@ interface Slot {
   readonly worker: IPoolWorker;
   /** Task numbers this worker has already been told the module and export of. */
   readonly known: Set<number>;
+  /** The task of the last RunMessage this worker got (0: none), which a CompactRunMessage repeats. */
+  lastTask: number;
   job: Job | null;
   idleTimer: NodeJS.Timeout | null;
   lastError: Error | null;
@@ -157,6 +169,8 @@ export class ThreadPool {
   readonly #report: (error: unknown, context: string) => void;
   readonly #name: string;
   readonly #idleTimeoutMs: number;
+  /** Whether the workers are Torsion's own (`nodeWorkerFactory`), which understand CompactRunMessages. */
+  readonly #compact: boolean;
   readonly #slots = new Set<Slot>();
   readonly #queue: Job[] = [];
   readonly #blocking = new Set<PendingBlockingCall>();
@@ -178,6 +192,7 @@ export class ThreadPool {
     if (!(idleTimeout >= 0) || !Number.isFinite(idleTimeout)) throw new RangeError("idleTimeout must be a finite number >= 0");
     this.#idleTimeoutMs = Math.ceil(idleTimeout * 1000);
     this.#factory = options.workerFactory ?? nodeWorkerFactory;
+    this.#compact = this.#factory === nodeWorkerFactory;
     this.#workerOptions = {
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
@@ -380,6 +395,7 @@ export class ThreadPool {
     const slot: Slot = {
       worker,
       known: new Set(),
+      lastTask: 0,
       job: null,
       idleTimer: null,
       lastError: null,
@@ -408,9 +424,18 @@ export class ThreadPool {
         slot.worker.postMessage({ t: "define", task: job.task, module: job.module, export: job.export });
         slot.known.add(job.task);
       }
-      const message: RunMessage = [job.id, job.task, ...job.args];
-      if (job.transfer.length === 0) slot.worker.postMessage(message);
-      else slot.worker.postMessage(message, job.transfer);
+      const args = job.args;
+      if (this.#compact && slot.lastTask === job.task && args.length === 1 && job.transfer.length === 0 && isPrimitiveMessage(args[0])) {
+        // The same task again with one primitive argument: a CompactRunMessage, which only
+        // Torsion's own workers understand (so IPoolWorker's type does not list it).
+        const compact: CompactRunMessage = args[0];
+        slot.worker.postMessage(compact as unknown as ToWorkerMessage);
+      } else {
+        const message: RunMessage = [job.id, job.task, ...args];
+        if (job.transfer.length === 0) slot.worker.postMessage(message);
+        else slot.worker.postMessage(message, job.transfer);
+        slot.lastTask = job.task;
+      }
     } catch (error) {
       slot.job = null;
       this.#settle(job, false, error);
@@ -484,11 +509,17 @@ export class ThreadPool {
   // ---- worker events ---------------------------------------------------------------------
 
   #onMessage(slot: Slot, message: WorkerMessage): void {
+    if (isPrimitiveMessage(message)) {
+      // A CompactResultMessage: the result of the one task this worker runs.
+      const job = slot.job;
+      if (job !== null) this.#finished(slot, job, true, message);
+      return;
+    }
     if (Array.isArray(message)) {
       this.#onOutcome(slot, message as ResultMessage | ErrorMessage);
       return;
     }
-    const call = message as Exclude<WorkerMessage, readonly unknown[]>;
+    const call = message as Exclude<WorkerMessage, readonly unknown[] | PrimitiveMessage>;
     switch (call.t) {
       case "call":
         this.#onCall(call.name, call.args);
@@ -501,12 +532,17 @@ export class ThreadPool {
     }
   }
 
-  /** A task's result (`[id, value]`) or error (`[id, error, 0]`). */
+  /** A task's result (`[id, value]`) or error (`[id, error, 0]`); id 0 is the running task's. */
   #onOutcome(slot: Slot, message: ResultMessage | ErrorMessage): void {
     const job = slot.job;
-    if (job?.id !== message[0]) return;
-    if (message.length === 2) this.#settle(job, true, message[1]);
-    else this.#settle(job, false, rebuildError(message[1]));
+    if (job === null || (message[0] !== 0 && job.id !== message[0])) return;
+    if (message.length === 2) this.#finished(slot, job, true, message[1]);
+    else this.#finished(slot, job, false, rebuildError(message[1]));
+  }
+
+  /** Settles the job `slot` was running and makes the worker idle (or gives it the next task). */
+  #finished(slot: Slot, job: Job, ok: boolean, value: unknown): void {
+    this.#settle(job, ok, value);
     if (slot.terminating) return;
     this.#makeIdle(slot);
     if (this.#queue.length > 0 || this.#liveCount() < this.#min) this.#dispatch();

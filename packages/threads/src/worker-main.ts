@@ -5,12 +5,14 @@
 import { parentPort, type MessagePort } from "node:worker_threads";
 import createDebug from "debug";
 import {
+  isPrimitiveMessage,
   isRunMessage,
   type DefineMessage,
   type ErrorMessage,
   type ResultMessage,
   type RunMessage,
   type ToWorkerMessage,
+  type CompactRunMessage,
 } from "./messages.js";
 import { serializeError } from "./remote-error.js";
 import { unwrapTransfer } from "./task.js";
@@ -32,9 +34,10 @@ function fail(port: MessagePort, id: number, error: unknown): void {
 
 function reply(port: MessagePort, id: number, result: unknown): void {
   try {
-    // The common case (a plain value, nothing to transfer) allocates no wrapper.
-    if (typeof result !== "object" || result === null) {
-      port.postMessage([id, result] satisfies ResultMessage);
+    // The common case (a primitive, nothing to transfer) goes bare: the pool has one task at
+    // a time in this worker, so it needs no id (a CompactResultMessage).
+    if (isPrimitiveMessage(result)) {
+      port.postMessage(result);
       return;
     }
     const { value, list } = unwrapTransfer(result);
@@ -79,8 +82,12 @@ function call(fn: (...args: unknown[]) => unknown, message: RunMessage): unknown
   }
 }
 
+/** The task number of the last RunMessage: what a CompactRunMessage runs again. */
+let lastTask = 0;
+
 /** Runs a task; a known task with a synchronous result is answered without any await. */
 function run(port: MessagePort, message: RunMessage): void {
+  lastTask = message[1];
   const fn = tasks.get(message[1]);
   if (fn === undefined) {
     void runSlow(port, message);
@@ -109,8 +116,10 @@ function run(port: MessagePort, message: RunMessage): void {
 }
 
 function listen(port: MessagePort): void {
-  port.on("message", (message: ToWorkerMessage) => {
-    if (isRunMessage(message)) {
+  port.on("message", (message: ToWorkerMessage | CompactRunMessage) => {
+    if (isPrimitiveMessage(message)) {
+      run(port, [0, lastTask, message]);
+    } else if (isRunMessage(message)) {
       run(port, message);
     } else if (message.t === "define") {
       if (!tasks.has(message.task)) definitions.set(message.task, message);

@@ -81,6 +81,11 @@ export class FakeWorker implements IPoolWorker {
     this.#emit("message", [id, value]);
   }
 
+  /** Sends a message as it is (e.g. a bare primitive result, as Torsion's own workers send). */
+  send(message: unknown): void {
+    this.#emit("message", message);
+  }
+
   fail(error: { name: string; message: string; code?: unknown }, id = this.current.id): void {
     this.#emit("message", [id, { stack: undefined, props: {}, code: undefined, ...error }, 0]);
   }

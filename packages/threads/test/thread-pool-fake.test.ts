@@ -50,6 +50,21 @@ describe("ThreadPool scheduling (fake workers)", () => {
     await pool.stop();
   });
 
+  it("sends other factories' workers a full RunMessage every time, and takes bare or id-0 results for the running task", async () => {
+    const { factory, workers } = fakeWorkerFactory();
+    const pool = new ThreadPool({ max: 1, workerFactory: factory });
+    const first = pool.run(TASK, [1]);
+    const worker = workers[0]!;
+    worker.send("bare");
+    const second = pool.run(TASK, [2]);
+    assert.deepEqual([worker.received.length, worker.current.id, worker.current.args], [2, 2, [2]]);
+    worker.reply("stale", 1);
+    assert.equal(second.called, false, "a result with another task's id is ignored");
+    worker.reply("by id 0", 0);
+    assert.deepEqual(await Promise.all([first, second]), ["bare", "by id 0"]);
+    await pool.stop();
+  });
+
   it("errbacks with the rebuilt error of a failed task and keeps the worker", async () => {
     const { factory, workers } = fakeWorkerFactory();
     const pool = new ThreadPool({ max: 1, workerFactory: factory });

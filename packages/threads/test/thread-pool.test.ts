@@ -38,6 +38,28 @@ describe("ThreadPool with real workers", () => {
     }
   });
 
+  it("gets every outcome right when a task is repeated with one primitive argument (the compact messages)", async () => {
+    const pool = new ThreadPool({ max: 1 });
+    try {
+      const values = [1, 2, "three", null, undefined, 10n, true, 4.5];
+      for (const value of values) assert.equal(await deferToThreadPool(pool, tasks.echo, value), value);
+      assert.deepEqual(await deferToThreadPool(pool, tasks.echo, { o: 1 }), { o: 1 });
+      assert.equal(await deferToThreadPool(pool, tasks.add, 1, 2), 3);
+      assert.equal(await deferToThreadPool(pool, tasks.echo, 5), 5);
+      assert.equal(await deferToThreadPool(pool, tasks.negativeFails, 6), 6);
+      assert.deepEqual(await deferToThreadPool(pool, tasks.negativeFails, 0), { zero: true });
+      const error = await failureOf(deferToThreadPool(pool, tasks.negativeFails, -1));
+      assert.equal(error.name, "RangeError");
+      assert.equal(error.message, "negative: -1");
+      assert.equal(await deferToThreadPool(pool, tasks.negativeFails, 7), 7);
+      assert.equal(await deferToThreadPool(pool, tasks.asyncDouble, 4), 8);
+      assert.equal(await deferToThreadPool(pool, tasks.asyncDouble, 5), 10);
+      assert.equal(pool.stats().completed, values.length + 9);
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it("runs a plain exported function named by {module, export}", async () => {
     const pool = new ThreadPool({ max: 1 });
     try {

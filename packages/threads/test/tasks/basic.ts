@@ -4,6 +4,11 @@ import { blockingCallFromThread, blockingCallFromThreadWith, callFromThread, def
 
 export const echo = defineTask(import.meta.url, "echo", (value: unknown) => value);
 
+export const negativeFails = defineTask(import.meta.url, "negativeFails", (n: number) => {
+  if (n < 0) throw new RangeError(`negative: ${n}`);
+  return n === 0 ? { zero: true } : n;
+});
+
 export const add = defineTask(import.meta.url, "add", (a: number, b: number) => a + b);
 
 export const asyncDouble = defineTask(import.meta.url, "asyncDouble", async (n: number) => {
