@@ -55,8 +55,8 @@ export interface MemCacheProtocolOptions {
   /** The largest value accepted in a reply, in bytes. @default 16 MiB */
   readonly maxValueLength?: number;
   /**
-   * Whether the commands issued in one run of JavaScript (until the microtask queue
-   * drains) go out in one `writeSequence` (one system call) instead of one or two `write`s
+   * Whether the commands issued in one turn of the event loop (flushed by `setImmediate`,
+   * after the microtasks) go out in one `writeSequence` (one system call), not one or two `write`s
    * each. Same bytes, same order. @default true (false gives Twisted's one write per line)
    */
   readonly coalesceWrites?: boolean;
