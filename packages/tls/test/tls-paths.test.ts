@@ -60,10 +60,10 @@ function isTLSRecord(bytes: Buffer): boolean {
 function tapWrites(socket: net.Socket): Buffer[] {
   const seen: Buffer[] = [];
   const write = socket.write.bind(socket) as (chunk: Uint8Array, ...rest: unknown[]) => boolean;
-  socket.write = ((chunk: Uint8Array, ...rest: unknown[]): boolean => {
+  socket.write = (chunk: Uint8Array, ...rest: unknown[]): boolean => {
     seen.push(Buffer.from(chunk));
     return write(chunk, ...rest);
-  }) as typeof socket.write;
+  };
   return seen;
 }
 
