@@ -22,7 +22,7 @@ import type { CallbackResult, IAddress, IClientFactory, IConnector, IProtocol, I
 import { isTLSContextFactory, type ITLSContextFactory } from "./certificate-options.js";
 import { TLSOptionsError, type TLSError } from "./errors.js";
 import type { IStreamPreparingFactory, PrepareOutcome } from "@torsion/stream";
-import { TLSProtocol, type TLSProtocolOptions } from "./tls-protocol.js";
+import { TLSProtocol } from "./tls-protocol.js";
 import { createTLSSocket, markNative } from "./tls-socket.js";
 
 /** A server factory may declare this to hear of TLS failures of its connections. */
@@ -47,8 +47,6 @@ export class TLSMemoryBIOFactory implements IClientFactory, IStreamPreparingFact
   readonly #host: string;
   readonly #reportError: (error: unknown, context: string) => void;
   readonly #clock: IReactorTime | null;
-  /** What every connection's {@link TLSProtocol} shares (built once, not per connection). */
-  readonly #layerOptions: TLSProtocolOptions;
   /** The last TLS failure, for `clientConnectionLost` (a connector runs one connection at a time). */
   #lastFailure: TLSError | null = null;
 
@@ -62,13 +60,6 @@ export class TLSMemoryBIOFactory implements IClientFactory, IStreamPreparingFact
     this.#host = options.host ?? "localhost";
     this.#reportError = options.reportError ?? ((error, context) => reportError(error, context));
     this.#clock = options.clock ?? null;
-    this.#layerOptions = {
-      role: isClient ? "client" : "server",
-      contextFactory,
-      host: this.#host,
-      reportError: this.#reportError,
-      ...(this.#clock === null ? {} : { clock: this.#clock }),
-    };
     // Bad options (e.g. a server context without a certificate) fail now, not per connection.
     contextFactory.tlsOptionsFor(isClient ? "client" : "server", this.#host);
   }
@@ -89,11 +80,15 @@ export class TLSMemoryBIOFactory implements IClientFactory, IStreamPreparingFact
   /** A TLS layer around `wrapped` (for a connection to or from `peer`). */
   wrap(wrapped: IProtocol, peer: IAddress | null = null, initialInput?: Uint8Array): TLSProtocol {
     this.#lastFailure = null;
-    const onTLSFailure = (error: TLSError): void => this.#onTLSFailure(error, peer);
-    return new TLSProtocol(
-      wrapped,
-      initialInput === undefined ? { ...this.#layerOptions, onTLSFailure } : { ...this.#layerOptions, onTLSFailure, initialInput },
-    );
+    return new TLSProtocol(wrapped, {
+      role: this.isClient ? "client" : "server",
+      contextFactory: this.contextFactory,
+      host: this.#host,
+      reportError: this.#reportError,
+      ...(this.#clock === null ? {} : { clock: this.#clock }),
+      ...(initialInput === undefined ? {} : { initialInput }),
+      onTLSFailure: (error) => this.#onTLSFailure(error, peer),
+    });
   }
 
   #onTLSFailure(error: TLSError, peer: IAddress | null): void {
