@@ -112,6 +112,8 @@ export class CertificateOptions implements ITLSContextFactory {
   readonly #init: CertificateOptionsInit;
   readonly #trust: TrustRoot | null;
   #context: tls.SecureContext | null = null;
+  #serverOptions: TLSRoleOptions | null = null;
+  #clientOptions: { readonly host: string; readonly options: TLSRoleOptions } | null = null;
 
   constructor(init: CertificateOptionsInit = {}) {
     if ((init.privateKey === undefined) !== (init.certificate === undefined)) {
@@ -136,14 +138,29 @@ export class CertificateOptions implements ITLSContextFactory {
     return this.#trust !== null;
   }
 
+  /**
+   * The options of one side. One `SecureContext` serves every connection of this object
+   * (made at construction when there is a certificate, else on first use), and the
+   * options are computed once per role (clients: per host, the last one kept), so a
+   * server pays nothing here per connection.
+   */
   tlsOptionsFor(role: "client" | "server", host: string): TLSRoleOptions {
+    if (role === "server") return (this.#serverOptions ??= this.#optionsFor("server", host));
+    const cached = this.#clientOptions;
+    if (cached?.host === host) return cached.options;
+    const options = this.#optionsFor("client", host);
+    this.#clientOptions = { host, options };
+    return options;
+  }
+
+  #optionsFor(role: "client" | "server", host: string): TLSRoleOptions {
     const alpn = this.#init.acceptableProtocols;
     const base = { secureContext: this.#secureContext(), ...(alpn === undefined ? {} : { ALPNProtocols: [...alpn] }) };
     if (role === "server") {
       const verify = this.#trust !== null;
-      return { ...base, requestCert: verify, rejectUnauthorized: verify && (this.#init.requireCertificate ?? true) };
+      return Object.freeze({ ...base, requestCert: verify, rejectUnauthorized: verify && (this.#init.requireCertificate ?? true) });
     }
-    return { ...base, ...clientNames(host) };
+    return Object.freeze({ ...base, ...clientNames(host) });
   }
 
   #secureContext(): tls.SecureContext {

@@ -87,18 +87,20 @@ export class TLSMemoryBIOFactory implements IClientFactory, IStreamPreparingFact
       reportError: this.#reportError,
       ...(this.#clock === null ? {} : { clock: this.#clock }),
       ...(initialInput === undefined ? {} : { initialInput }),
-      onTLSFailure: (error) => {
-        this.#lastFailure = error;
-        const listener = this.wrappedFactory as Partial<ITLSFailureListener>;
-        if (peer !== null && typeof listener.handshakeFailed === "function") {
-          try {
-            listener.handshakeFailed(error, peer);
-          } catch (thrown) {
-            this.#reportError(thrown, "Unhandled error in handshakeFailed");
-          }
-        }
-      },
+      onTLSFailure: (error) => this.#onTLSFailure(error, peer),
     });
+  }
+
+  #onTLSFailure(error: TLSError, peer: IAddress | null): void {
+    this.#lastFailure = error;
+    const listener = this.wrappedFactory as Partial<ITLSFailureListener>;
+    if (peer !== null && typeof listener.handshakeFailed === "function") {
+      try {
+        listener.handshakeFailed(error, peer);
+      } catch (thrown) {
+        this.#reportError(thrown, "Unhandled error in handshakeFailed");
+      }
+    }
   }
 
   doStart(): CallbackResult {

@@ -208,7 +208,7 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
       socket.on("data", this.#onData);
       socket.on("close", this.#onClose);
     }
-    socket.on("end", () => debug("TLS stream ended by the peer"));
+    if (debug.enabled) socket.on("end", () => debug("TLS stream ended by the peer"));
   }
 
   readonly #onSecure = (): void => {
@@ -233,7 +233,7 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     this.#secure = true;
     this.#peerCertificate = socket.getPeerX509Certificate() ?? null;
     this.#alpn = typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : null;
-    debug("handshake completed (%s, ALPN %s)", socket.getProtocol(), socket.alpnProtocol);
+    if (debug.enabled) debug("handshake completed (%s, ALPN %s)", socket.getProtocol(), socket.alpnProtocol);
     this.#options.onHandshake?.();
     const wrapped = this.wrappedProtocol;
     if (hasHandshakeListener(wrapped) && !this.#lost) this.#guard("handshakeCompleted", () => wrapped.handshakeCompleted());

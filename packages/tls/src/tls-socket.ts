@@ -11,10 +11,50 @@
  */
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
-import type { ITLSContextFactory } from "./certificate-options.js";
+import type { ITLSContextFactory, TLSRoleOptions } from "./certificate-options.js";
 
 /** The handshake event of a socket made by {@link createTLSSocket}, by role. */
 export const SECURE_EVENT = { client: "secureConnect", server: "secure" } as const;
+
+/**
+ * What `node:tls` is given for each connection, by the options it came from: worked out
+ * once per context factory and role (`tlsOptionsFor` returns the same object each time),
+ * not per connection.
+ */
+const serverSocketOptions = new WeakMap<TLSRoleOptions, tls.TLSSocketOptions>();
+const clientConnectOptions = new WeakMap<TLSRoleOptions, tls.ConnectionOptions>();
+
+function serverOptionsOf(options: TLSRoleOptions): tls.TLSSocketOptions {
+  let made = serverSocketOptions.get(options);
+  if (made === undefined) {
+    made = {
+      isServer: true,
+      secureContext: options.secureContext,
+      requestCert: options.requestCert ?? false,
+      rejectUnauthorized: options.rejectUnauthorized ?? false,
+      ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: options.ALPNProtocols }),
+    };
+    serverSocketOptions.set(options, made);
+  }
+  return made;
+}
+
+function clientOptionsOf(options: TLSRoleOptions, host: string): tls.ConnectionOptions {
+  let made = clientConnectOptions.get(options);
+  if (made === undefined) {
+    const checkHost = options.checkHost ?? host;
+    made = {
+      secureContext: options.secureContext,
+      rejectUnauthorized: true,
+      ...(options.servername === undefined ? {} : { servername: options.servername }),
+      ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: options.ALPNProtocols }),
+      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(checkHost, cert),
+    };
+    // The name checked is part of the options unless they leave it to the host connected to.
+    if (options.checkHost !== undefined) clientConnectOptions.set(options, made);
+  }
+  return made;
+}
 
 /** A TLS socket for `role` over `carrier`, with the contexts of `contextFactory`. */
 export function createTLSSocket(
@@ -24,24 +64,8 @@ export function createTLSSocket(
   carrier: Duplex,
 ): tls.TLSSocket {
   const options = contextFactory.tlsOptionsFor(role, host);
-  if (role === "client") {
-    const checkHost = options.checkHost ?? host;
-    return tls.connect({
-      socket: carrier,
-      secureContext: options.secureContext,
-      rejectUnauthorized: true,
-      ...(options.servername === undefined ? {} : { servername: options.servername }),
-      ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: options.ALPNProtocols }),
-      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(checkHost, cert),
-    });
-  }
-  return new tls.TLSSocket(carrier, {
-    isServer: true,
-    secureContext: options.secureContext,
-    requestCert: options.requestCert ?? false,
-    rejectUnauthorized: options.rejectUnauthorized ?? false,
-    ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: options.ALPNProtocols }),
-  });
+  if (role === "client") return tls.connect({ ...clientOptionsOf(options, host), socket: carrier });
+  return new tls.TLSSocket(carrier, serverOptionsOf(options));
 }
 
 /**
