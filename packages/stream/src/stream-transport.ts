@@ -708,27 +708,33 @@ export class StreamTransport implements ITCPTransport {
 
   // ---- addresses and socket options -----------------------------------------------
 
+  /** The remote address (fixed at attach). */
   getPeer(): IAddress {
     return this.#peer;
   }
 
+  /** The local address (fixed at attach). */
   getHost(): IAddress {
     return this.#local;
   }
 
+  /** Whether TCP_NODELAY is asked for (as last set, or as the binding set it at attach). */
   getTcpNoDelay(): boolean {
     return this.#noDelay;
   }
 
+  /** Turns TCP_NODELAY on or off; remembered, and applied to the socket while it is open. */
   setTcpNoDelay(enabled: boolean): void {
     this.#noDelay = enabled;
     if (this.#live()) this.#socket.setNoDelay(enabled);
   }
 
+  /** Whether SO_KEEPALIVE is asked for (as last set; off by default). */
   getTcpKeepAlive(): boolean {
     return this.#keepAlive;
   }
 
+  /** Turns SO_KEEPALIVE on or off; remembered, and applied to the socket while it is open. */
   setTcpKeepAlive(enabled: boolean): void {
     this.#keepAlive = enabled;
     if (this.#live()) this.#socket.setKeepAlive(enabled);
@@ -744,6 +750,7 @@ export class StreamTransport implements ITCPTransport {
     return this.#live() ? closeWithin(this, this.#socket, this.#host, graceSeconds) : Promise.resolve();
   }
 
+  /** A short description for logs: `<StreamTransport peer=... phase>`. */
   toString(): string {
     return `<StreamTransport peer=${String(this.#peer)} ${this.#state.phase}>`;
   }
