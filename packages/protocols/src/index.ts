@@ -16,7 +16,7 @@ export {
   UnknownStateError,
 } from "./framing/errors.js";
 export { SMALL_FRAME_LIMIT } from "./framing/frame-memory.js";
-export { FramingDriver, type FramingDriverOptions, type FramingOwner } from "./framing/framing-driver.js";
+export { FramingDriver, type FramingDriverOptions, type FramingOwner, type FramingResult } from "./framing/framing-driver.js";
 export { LineDecoder, LineLengthRule, type LineDecoderOptions, type LineDecoderEvent } from "./framing/line-decoder.js";
 export { LineReceiver, type LineReceiverOptions } from "./framing/line-receiver.js";
 export { LineOnlyReceiver } from "./framing/line-only-receiver.js";

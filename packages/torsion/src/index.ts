@@ -211,6 +211,7 @@ export {
   FramingDriver,
   type FramingDriverOptions,
   type FramingOwner,
+  type FramingResult,
   Int16StringReceiver,
   Int32StringReceiver,
   Int8StringReceiver,
