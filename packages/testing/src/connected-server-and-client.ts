@@ -52,8 +52,8 @@ export function connectedServerAndClient<S extends IProtocol, C extends IProtoco
   const serverIO = new FakeTransport(server, { hostAddress: serverAddress, peerAddress: clientAddress, isServer: true });
   const clientIO = new FakeTransport(client, { hostAddress: clientAddress, peerAddress: serverAddress });
   const pump = new IOPump(client, server, clientIO, serverIO, { chunkSize: options.chunkSize ?? Infinity, clock: options.clock ?? null });
-  server.makeConnection(serverIO);
-  client.makeConnection(clientIO);
+  pump.watch(serverIO, server.makeConnection(serverIO), "makeConnection");
+  pump.watch(clientIO, client.makeConnection(clientIO), "makeConnection");
   if (options.greet ?? true) pump.flush();
   return { client, server, pump };
 }

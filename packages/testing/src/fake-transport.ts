@@ -2,6 +2,7 @@ import { Failure } from "@torsion/defer";
 import {
   ProducerAlreadyRegisteredError,
   endConnection,
+  type CallbackResult,
   type IAddress,
   type IProducer,
   type IProtocol,
@@ -217,10 +218,13 @@ export class FakeTransport implements ITCPTransport {
 
   /**
    * Marks this end closed, stops a registered producer, and calls the protocol's
-   * `connectionLost` with `reason`. Called once, by `IOPump`.
+   * `connectionLost` with `reason` (any value: an async callback's failure is passed as
+   * it is). Called once, by `IOPump`.
+   *
+   * @returns what `connectionLost` returned (the pump watches it)
    */
-  deliverConnectionLost(reason: Error): void {
-    if (this.disconnected) return;
+  deliverConnectionLost(reason: unknown): CallbackResult {
+    if (this.disconnected) return undefined;
     this.disconnected = true;
     this.disconnecting = true;
     this.discardOutput();
@@ -228,7 +232,7 @@ export class FakeTransport implements ITCPTransport {
     this.producer = null;
     this.streaming = null;
     producer?.stopProducing();
-    endConnection(this.protocol, new Failure(reason));
+    return endConnection(this.protocol, new Failure(reason));
   }
 }
 

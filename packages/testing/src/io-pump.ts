@@ -1,4 +1,5 @@
-import { ConnectionAborted, ConnectionDone, ConnectionLost, isHalfCloseable, type IProtocol } from "@torsion/core";
+import { ConnectionAborted, ConnectionDone, ConnectionLost, isHalfCloseable, watchResult, type IProtocol } from "@torsion/core";
+import { reportError } from "@torsion/defer";
 import { PumpLimitError } from "./errors.js";
 import type { FakeTransport } from "./fake-transport.js";
 
@@ -11,6 +12,13 @@ export interface IOPumpOptions {
   readonly chunkSize?: number;
   /** A clock advanced by 0 at the start of every pump round (e.g. the test `Clock`). */
   readonly clock?: { advance(amount: number): void } | null;
+  /**
+   * Called once for each protocol callback whose returned promise or Deferred failed
+   * (see {@link IOPump.watch}), with the error and a description of the callback.
+   * @default `reportError` of `@torsion/defer` (the process's error reporter), as a real
+   *   transport reports through its reactor
+   */
+  readonly reportError?: (error: unknown, context: string) => void;
 }
 
 /**
@@ -30,6 +38,15 @@ export interface IOPumpOptions {
  * As in Twisted's iosim, an end that called `loseConnection` keeps receiving data until
  * the close is carried out (once both directions are quiet); a paused end
  * (`transport.pauseProducing()`) receives nothing until it is resumed.
+ *
+ * Async handlers: when a callback the pump makes (`dataReceived`, `readConnectionLost`,
+ * `writeConnectionLost`, `connectionLost`) returns a promise or Deferred that fails, the
+ * failure is handled as a real transport handles it: reported once through
+ * `reportError`, and that end aborted, its `connectionLost` getting the error itself as
+ * the reason (the peer gets `ConnectionLost`) on the next pump round. A failure arrives
+ * after the callback returned, so let the promise settle (e.g. `await` a turn) and pump
+ * again to see the close. `connectedServerAndClient` and `connectPending` watch what
+ * `makeConnection` returns the same way.
  */
 export class IOPump {
   readonly client: IProtocol;
@@ -38,6 +55,9 @@ export class IOPump {
   readonly serverIO: FakeTransport;
   readonly #chunkSize: number;
   readonly #clock: { advance(amount: number): void } | null;
+  readonly #report: (error: unknown, context: string) => void;
+  /** Ends aborted by a failed async callback, with the error for their `connectionLost`. */
+  readonly #failed = new Map<FakeTransport, unknown>();
 
   constructor(client: IProtocol, server: IProtocol, clientIO: FakeTransport, serverIO: FakeTransport, options: IOPumpOptions = {}) {
     const chunkSize = options.chunkSize ?? Infinity;
@@ -50,6 +70,24 @@ export class IOPump {
     this.serverIO = serverIO;
     this.#chunkSize = chunkSize;
     this.#clock = options.clock ?? null;
+    this.#report = options.reportError ?? reportError;
+  }
+
+  /**
+   * Watches what a callback of the protocol on `io` (one of this pump's two ends)
+   * returned: when it is a promise or Deferred that fails, the error is reported once and,
+   * unless that end is already closed, the end is aborted with the error as its
+   * `connectionLost` reason (delivered on the next pump round). Anything else is ignored.
+   *
+   * @param what - the callback's name, for the report (e.g. `"dataReceived"`)
+   */
+  watch(io: FakeTransport, result: unknown, what: string): void {
+    watchResult(result, (error) => {
+      this.#report(error, `Unhandled error in ${io.protocol.constructor.name}.${what}`);
+      if (io.disconnected || this.#failed.has(io)) return;
+      this.#failed.set(io, error);
+      io.abortConnection();
+    });
   }
 
   /** Runs one round (see the class notes). Returns whether anything happened. */
@@ -100,7 +138,7 @@ export class IOPump {
         if (!to.disconnected && !to.aborted && !to.disconnecting) from.unshiftOutput(data.subarray(offset));
         break;
       }
-      to.protocol.dataReceived(Buffer.from(data.subarray(offset, offset + this.#chunkSize)));
+      this.watch(to, to.protocol.dataReceived(Buffer.from(data.subarray(offset, offset + this.#chunkSize))), "dataReceived");
     }
     from.drained();
     return true;
@@ -108,7 +146,8 @@ export class IOPump {
 
   #abort(side: FakeTransport, peer: FakeTransport): boolean {
     if (!side.aborted || side.disconnected) return false;
-    this.#closeBoth(side, new ConnectionAborted(), peer, new ConnectionLost());
+    const reason = this.#failed.has(side) ? this.#failed.get(side) : new ConnectionAborted();
+    this.#closeBoth(side, reason, peer, new ConnectionLost());
     return true;
   }
 
@@ -119,9 +158,9 @@ export class IOPump {
       this.#closeBoth(side, new ConnectionDone(), peer, new ConnectionDone());
       return true;
     }
-    if (isHalfCloseable(side.protocol)) side.protocol.writeConnectionLost();
+    if (isHalfCloseable(side.protocol)) this.watch(side, side.protocol.writeConnectionLost(), "writeConnectionLost");
     peer.readShutdown = true;
-    peer.protocol.readConnectionLost();
+    this.watch(peer, peer.protocol.readConnectionLost(), "readConnectionLost");
     if (peer.writeShutdown === "done") this.#closeBoth(side, new ConnectionDone(), peer, new ConnectionDone());
     return true;
   }
@@ -132,18 +171,18 @@ export class IOPump {
     return true;
   }
 
-  #closeBoth(first: FakeTransport, firstReason: Error, second: FakeTransport, secondReason: Error): void {
+  #closeBoth(first: FakeTransport, firstReason: unknown, second: FakeTransport, secondReason: Error): void {
     first.discardOutput();
     second.discardOutput();
     const secondOpen = !second.disconnected;
-    first.deliverConnectionLost(firstReason);
+    this.watch(first, first.deliverConnectionLost(firstReason), "connectionLost");
     if (!secondOpen) return;
     // A clean close reaches a half-closeable peer as the end of its input first (the
     // FIN), exactly as on a real socket.
     if (secondReason instanceof ConnectionDone && !second.readShutdown && isHalfCloseable(second.protocol)) {
       second.readShutdown = true;
-      second.protocol.readConnectionLost();
+      this.watch(second, second.protocol.readConnectionLost(), "readConnectionLost");
     }
-    if (!second.disconnected) second.deliverConnectionLost(secondReason);
+    if (!second.disconnected) this.watch(second, second.deliverConnectionLost(secondReason), "connectionLost");
   }
 }

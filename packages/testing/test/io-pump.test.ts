@@ -7,6 +7,7 @@ import {
   ConnectionLost,
   Factory,
   Protocol,
+  type CallbackResult,
   type IHalfCloseableProtocol,
   type IPullProducer,
 } from "@torsion/core";
@@ -15,10 +16,11 @@ import { Clock, FakeTransport, IOPump, PumpLimitError, connectedServerAndClient 
 class Recorder extends Protocol {
   readonly chunks: string[] = [];
   readonly events: string[] = [];
-  override dataReceived(data: Buffer): void {
+  // CallbackResult, not void: the async-handler tests below override these with async ones.
+  override dataReceived(data: Buffer): CallbackResult {
     this.chunks.push(data.toString());
   }
-  override connectionLost(reason: Failure): void {
+  override connectionLost(reason: Failure): CallbackResult {
     this.events.push(`lost ${reason.value.name}`);
   }
   get text(): string {
@@ -258,5 +260,99 @@ describe("IOPump", () => {
     client.transport?.write(Buffer.from("ab"));
     again.pump();
     assert.deepEqual(server.chunks, ["a", "b"]);
+  });
+});
+
+class HandlerBug extends Error {
+  override readonly name = "HandlerBug";
+}
+
+/** Lets every promise callback queued so far run. */
+async function settle(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+function recordingPair<S extends Recorder, C extends Recorder>(S: new () => S, C: new () => C) {
+  const reports: { error: unknown; context: string }[] = [];
+  const options = { reportError: (error: unknown, context: string) => reports.push({ error, context }) };
+  const made = pair(S, C);
+  const pump = new IOPump(made.client, made.server, made.pump.clientIO, made.pump.serverIO, options);
+  return { client: made.client, server: made.server, pump, reports };
+}
+
+describe("IOPump with async handlers", () => {
+  it("reports a dataReceived promise that rejects once and aborts that end with the error as the reason", async () => {
+    class AsyncBug extends Recorder {
+      override async dataReceived(data: Buffer): Promise<void> {
+        super.dataReceived(data);
+        await Promise.resolve();
+        throw new HandlerBug(`bad ${data.toString()}`);
+      }
+    }
+    const { client, server, pump, reports } = recordingPair(AsyncBug, Recorder);
+    client.transport?.write(Buffer.from("x"));
+    pump.flush();
+    await settle();
+    client.transport?.write(Buffer.from("late"));
+    pump.flush();
+    assert.deepEqual(server.chunks, ["x"]);
+    assert.deepEqual(server.events, ["lost HandlerBug"]);
+    assert.deepEqual(client.events, ["lost ConnectionLost"]);
+    assert.equal(reports.length, 1);
+    assert.match(String(reports[0]?.error), /bad x/);
+    assert.match(reports[0]?.context ?? "", /AsyncBug\.dataReceived/);
+  });
+
+  it("watches what makeConnection returned when connectedServerAndClient connects", async () => {
+    class FailsToStart extends Recorder {
+      override async connectionMade(): Promise<void> {
+        await Promise.resolve();
+        throw new HandlerBug("no start");
+      }
+    }
+    const { client, server, pump } = pair(FailsToStart, Recorder);
+    await settle();
+    pump.flush();
+    assert.deepEqual(server.events, ["lost HandlerBug"]);
+    assert.deepEqual(client.events, ["lost ConnectionLost"]);
+  });
+
+  it("only reports a connectionLost promise that rejects, as the connection is already closed", async () => {
+    class LostBug extends Recorder {
+      override async connectionLost(reason: Failure): Promise<void> {
+        super.connectionLost(reason);
+        await Promise.resolve();
+        throw new HandlerBug("cleanup failed");
+      }
+    }
+    const { client, server, pump, reports } = recordingPair(LostBug, Recorder);
+    client.transport?.loseConnection();
+    pump.flush();
+    await settle();
+    assert.equal(pump.flush(), false);
+    assert.deepEqual(server.events, ["lost ConnectionDone"]);
+    assert.deepEqual(client.events, ["lost ConnectionDone"]);
+    assert.equal(reports.length, 1);
+    assert.match(reports[0]?.context ?? "", /LostBug\.connectionLost/);
+  });
+
+  it("leaves the connection open when a handler's promise fulfils", async () => {
+    class AsyncFine extends Recorder {
+      override async dataReceived(data: Buffer): Promise<void> {
+        await Promise.resolve();
+        super.dataReceived(data);
+      }
+    }
+    const { client, server, pump, reports } = recordingPair(AsyncFine, Recorder);
+    client.transport?.write(Buffer.from("a"));
+    pump.flush();
+    await settle();
+    client.transport?.write(Buffer.from("b"));
+    pump.flush();
+    await settle();
+    assert.equal(pump.flush(), false);
+    assert.deepEqual(server.chunks, ["a", "b"]);
+    assert.deepEqual(server.events, []);
+    assert.deepEqual(reports, []);
   });
 });
