@@ -18,6 +18,10 @@ const ROUND_TRIPS = SMOKE ? 200 : 5000;
  * that a burst of load from elsewhere on the machine hits both sides alike.
  */
 const SLICES = 10;
+/** Round trips each fresh worker makes before it is timed. */
+const WARM_TRIPS = SMOKE ? 20 : 1000;
+/** The round-trip workload runs at least this many rounds (each on fresh workers). */
+const MIN_TRIP_ROUNDS = 7;
 const HASH_TASKS = SMOKE ? 4 : 16;
 const HASH_ROUNDS = SMOKE ? 2000 : 40_000;
 
@@ -55,39 +59,76 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
-/** Runs both thread workloads; returns two results. */
-export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config: { rounds: number } }): Promise<Result[]> {
+/** Round trips of one side in one round, over a fresh worker: its rate and CPU per call. */
+interface Trip {
+  rate: number;
+  cpuUs: number;
+}
+
+/**
+ * One round of the round-trip workload: a new raw worker and a new 1-worker pool (so each
+ * round draws a new thread placement: on this VM a worker that lands badly stays ~10x
+ * slower for its whole life, raw or Torsion alike), warmed up, then timed in alternating
+ * slices.
+ */
+async function roundTripRound(order: readonly ("raw" | "torsion")[]): Promise<Record<"raw" | "torsion", Trip>> {
   const raw = new Worker(RAW_ECHO, { eval: true });
   const pool = new ThreadPool({ min: 1, max: 1 });
-  // The round-trip pool is the 1-worker side of the CPU comparison too (they never overlap).
-  const one = pool;
+  try {
+    await Promise.all([rawRoundTrips(raw, WARM_TRIPS), poolRoundTrips(pool, WARM_TRIPS)]);
+    const seconds = { raw: 0, torsion: 0 };
+    const cpuUs = { raw: 0, torsion: 0 };
+    const slice = Math.ceil(ROUND_TRIPS / SLICES);
+    for (let s = 0; s < SLICES; s++) {
+      for (const side of s % 2 === 0 ? order : [...order].reverse()) {
+        seconds[side] += await timed(() => (side === "raw" ? rawRoundTrips(raw, slice) : poolRoundTrips(pool, slice)));
+        cpuUs[side] += lastCpuUs;
+      }
+    }
+    const calls = slice * SLICES;
+    return {
+      raw: { rate: calls / seconds.raw, cpuUs: cpuUs.raw / calls },
+      torsion: { rate: calls / seconds.torsion, cpuUs: cpuUs.torsion / calls },
+    };
+  } finally {
+    await Promise.all([raw.terminate(), pool.stop()]);
+  }
+}
+
+/** `result` with `ratio` in place of the ratio of medians, its status judged again. */
+function withRatio(result: Result, ratio: number | null): Result {
+  if (result.status === "FAIL" || result.status === "skip" || result.target === null || ratio === null) return result;
+  const ok = result.target.op === ">=" ? ratio >= result.target.value : ratio <= result.target.value;
+  return { ...result, ratio, status: ok ? "pass" : "miss" };
+}
+
+/** Runs both thread workloads; returns two results. */
+export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config: { rounds: number } }): Promise<Result[]> {
+  const one = new ThreadPool({ min: 1, max: 1 });
   const two = new ThreadPool({ min: 2, max: 2 });
   const trip = { raw: [] as number[], torsion: [] as number[] };
   const tripCpu = { raw: [] as number[], torsion: [] as number[] };
+  const tripRatios: number[] = [];
   const cpu = { raw: [] as number[], torsion: [] as number[] };
   const cpuToo = process.env.THREADS_ONLY !== "round-trip";
+  const tripRounds = SMOKE ? 1 : Math.max(ctx.config.rounds, MIN_TRIP_ROUNDS);
   try {
-    await Promise.all([rawRoundTrips(raw, ROUND_TRIPS), poolRoundTrips(pool, ROUND_TRIPS).then(() => hashAll(one)), hashAll(two)]);
-    for (let round = 0; round < ctx.config.rounds; round++) {
+    await Promise.all([hashAll(one), hashAll(two)]);
+    for (let round = 0; round < tripRounds; round++) {
       const order = round % 2 === 0 ? (["raw", "torsion"] as const) : (["torsion", "raw"] as const);
-      const seconds = { raw: 0, torsion: 0 };
-      const cpuUs = { raw: 0, torsion: 0 };
-      const slice = Math.ceil(ROUND_TRIPS / SLICES);
-      for (let s = 0; s < SLICES; s++) {
-        for (const side of s % 2 === 0 ? order : [...order].reverse()) {
-          seconds[side] += await timed(() => (side === "raw" ? rawRoundTrips(raw, slice) : poolRoundTrips(pool, slice)));
-          cpuUs[side] += lastCpuUs;
-        }
-      }
+      const result = await roundTripRound(order);
       for (const side of order) {
-        const calls = slice * SLICES;
-        trip[side].push(calls / seconds[side]);
-        tripCpu[side].push(cpuUs[side] / calls);
+        trip[side].push(result[side].rate);
+        tripCpu[side].push(result[side].cpuUs);
         ctx.log(
-          `threads round-trip ${side} round ${round + 1}: ${(calls / seconds[side]).toFixed(0)}/s, ${(cpuUs[side] / calls).toFixed(1)} cpu us/op`,
+          `threads round-trip ${side} round ${round + 1}: ${result[side].rate.toFixed(0)}/s, ${result[side].cpuUs.toFixed(1)} cpu us/op`,
         );
       }
-      for (const side of cpuToo ? order : []) {
+      tripRatios.push(result.torsion.rate / result.raw.rate);
+    }
+    for (let round = 0; round < (cpuToo ? ctx.config.rounds : 0); round++) {
+      const order = round % 2 === 0 ? (["raw", "torsion"] as const) : (["torsion", "raw"] as const);
+      for (const side of order) {
         const seconds = await timed(() => hashAll(side === "raw" ? one : two));
         cpu[side].push(HASH_TASKS / seconds);
         ctx.log(
@@ -96,19 +137,20 @@ export async function runThreadsBench(ctx: Pick<BenchContext, "log"> & { config:
       }
     }
   } finally {
-    await Promise.all([raw.terminate(), pool.stop(), two.stop()]);
+    await Promise.all([one.stop(), two.stop()]);
   }
   const tripTarget: Target = { op: ">=", value: 0.9 };
+  const tripResult = makeResult(
+    "threads",
+    "round-trip",
+    "calls/s",
+    sideStats(trip.raw, 0, { cpuUsPerOp: median(tripCpu.raw) }),
+    sideStats(trip.torsion, 0, { cpuUsPerOp: median(tripCpu.torsion) }),
+    tripTarget,
+    `deferToThreadPool(echo) vs raw postMessage echo, one at a time, in alternating slices, fresh workers in each of ${tripRounds} rounds; ratio = median of the per-round ratios (the medians of the rates swing with thread placement); cpu = this process, all threads`,
+  );
   return [
-    makeResult(
-      "threads",
-      "round-trip",
-      "calls/s",
-      sideStats(trip.raw, 0, { cpuUsPerOp: median(tripCpu.raw) }),
-      sideStats(trip.torsion, 0, { cpuUsPerOp: median(tripCpu.torsion) }),
-      tripTarget,
-      "deferToThreadPool(echo) vs raw postMessage echo, one at a time, in alternating slices; cpu = this process, all threads",
-    ),
+    withRatio(tripResult, median(tripRatios)),
     makeResult(
       "threads",
       "cpu-2-vs-1",
