@@ -241,7 +241,8 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
       transport.socket.destroy();
       return;
     }
-    debug("accepted a connection from %s on %s", String(peer), String(local));
+    // Guarded: String() of two addresses per accept is measurable under connection churn.
+    if (debug.enabled) debug("accepted a connection from %s on %s", String(peer), String(local));
     transport.attach(protocol, { noDelay: this.#binding.noDelay, peer, local });
   }
 
