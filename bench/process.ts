@@ -8,13 +8,15 @@ import { randomBytes } from "node:crypto";
 import { NodeReactor } from "@torsion/reactor";
 import { ProcessProtocol, type Failure, type IPushProducer } from "torsion";
 import type { BenchContext } from "./lib/context.js";
-import { makeResult, sideStats, type Result, type Target } from "./lib/result.js";
+import { makeResult, median, sideStats, withRatio, type Result, type Target } from "./lib/result.js";
 
 const TARGET: Target = { op: ">=", value: 0.95 };
 const SMOKE = process.env.BENCH_SMOKE === "1";
 /** Children per spawn run (16 in smoke mode). */
 const CHILDREN = SMOKE ? 16 : 200;
 const CONCURRENCY = 8;
+/** Each round's spawns run as this many slices per side, alternating raw/Torsion. */
+const SLICES = SMOKE ? 1 : 4;
 /** Bytes through cat per run (4 MiB in smoke mode). */
 const CAT_BYTES = (SMOKE ? 4 : 64) * 1024 * 1024;
 const CHUNK = randomBytes(64 * 1024);
@@ -129,14 +131,31 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
   const rounds = ctx.config.rounds;
   const spawnRate = { raw: [] as number[], torsion: [] as number[] };
   const catRate = { raw: [] as number[], torsion: [] as number[] };
+  const spawnCpu = { raw: [] as number[], torsion: [] as number[] };
+  const spawnRatios: number[] = [];
   let catFailures = 0;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (["raw", "torsion"] as const) : (["torsion", "raw"] as const);
-    for (const side of order) {
-      const seconds = await timed(() => inBatches(CHILDREN, CONCURRENCY, side === "raw" ? rawTrue : () => torsionTrue(reactor)));
-      spawnRate[side].push(CHILDREN / seconds);
-      ctx.log(`process spawn ${side} round ${round + 1}: ${(CHILDREN / seconds).toFixed(0)} children/s`);
+    const seconds = { raw: 0, torsion: 0 };
+    const cpuUs = { raw: 0, torsion: 0 };
+    for (let s = 0; s < SLICES; s++) {
+      for (const side of s % 2 === 0 ? order : [...order].reverse()) {
+        const cpu = process.cpuUsage();
+        seconds[side] += await timed(() =>
+          inBatches(CHILDREN / SLICES, CONCURRENCY, side === "raw" ? rawTrue : () => torsionTrue(reactor)),
+        );
+        const used = process.cpuUsage(cpu);
+        cpuUs[side] += used.user + used.system;
+      }
     }
+    for (const side of order) {
+      spawnRate[side].push(CHILDREN / seconds[side]);
+      spawnCpu[side].push(cpuUs[side] / CHILDREN);
+      ctx.log(
+        `process spawn ${side} round ${round + 1}: ${(CHILDREN / seconds[side]).toFixed(0)} children/s, ${(cpuUs[side] / CHILDREN).toFixed(0)} cpu us/child`,
+      );
+    }
+    spawnRatios.push(seconds.raw / seconds.torsion);
     for (const side of order) {
       let bytes = 0;
       const seconds = await timed(async () => {
@@ -152,14 +171,17 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
     }
   }
   return [
-    makeResult(
-      "process",
-      "spawn-true",
-      "children/s",
-      sideStats(spawnRate.raw, 0),
-      sideStats(spawnRate.torsion, 0),
-      TARGET,
-      `${CHILDREN} x /bin/true, ${CONCURRENCY} at a time, stdio piped`,
+    withRatio(
+      makeResult(
+        "process",
+        "spawn-true",
+        "children/s",
+        sideStats(spawnRate.raw, 0, { cpuUsPerOp: median(spawnCpu.raw) }),
+        sideStats(spawnRate.torsion, 0, { cpuUsPerOp: median(spawnCpu.torsion) }),
+        TARGET,
+        `${CHILDREN} x /bin/true per round, ${CONCURRENCY} at a time, stdio piped, in ${SLICES} alternating slices; ratio = median of the per-round ratios; cpu = this process per child`,
+      ),
+      median(spawnRatios),
     ),
     makeResult(
       "process",

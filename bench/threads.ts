@@ -7,7 +7,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { ThreadPool, deferToThreadPool } from "@torsion/threads";
 import type { BenchContext } from "./lib/context.js";
-import { makeResult, median, sideStats, type Result, type Target } from "./lib/result.js";
+import { makeResult, median, sideStats, withRatio, type Result, type Target } from "./lib/result.js";
 import { echo, hash } from "./lib/thread-tasks.js";
 
 /** Smoke mode (BENCH_SMOKE=1): small counts, only to show the benchmark still runs. */
@@ -93,13 +93,6 @@ async function roundTripRound(order: readonly ("raw" | "torsion")[]): Promise<Re
   } finally {
     await Promise.all([raw.terminate(), pool.stop()]);
   }
-}
-
-/** `result` with `ratio` in place of the ratio of medians, its status judged again. */
-function withRatio(result: Result, ratio: number | null): Result {
-  if (result.status === "FAIL" || result.status === "skip" || result.target === null || ratio === null) return result;
-  const ok = result.target.op === ">=" ? ratio >= result.target.value : ratio <= result.target.value;
-  return { ...result, ratio, status: ok ? "pass" : "miss" };
 }
 
 /** Runs both thread workloads; returns two results. */

@@ -102,6 +102,16 @@ export function makeResult(
   return { group, workload, unit, raw, torsion, ratio, target, status, ...(note === undefined ? {} : { note }) };
 }
 
+/**
+ * `result` with `ratio` (e.g. the median of per-round ratios, steadier on this machine than
+ * the ratio of medians) in place of its ratio, its status judged again against its target.
+ */
+export function withRatio(result: Result, ratio: number | null): Result {
+  if (result.status === "FAIL" || result.status === "skip" || result.target === null || ratio === null) return result;
+  const ok = result.target.op === ">=" ? ratio >= result.target.value : ratio <= result.target.value;
+  return { ...result, ratio, status: ok ? "pass" : "miss" };
+}
+
 /** A result for a workload that could not run at all. */
 export function skipped(group: string, workload: string, unit: string, target: Target | null, note: string): Result {
   const none = sideStats([], 0);
