@@ -114,6 +114,22 @@ interface Acc {
   torsion: Load[];
 }
 
+/**
+ * The median of torsion/raw over the rounds where both sides succeeded (round i is entry
+ * i of each side: every round pushes one load per side). Steadier than the ratio of
+ * medians on a loaded machine, where a burst of other work hits one round of one side.
+ */
+function pairedRatio(acc: Acc, pick: (x: Load) => number | null): number | null {
+  const ratios: number[] = [];
+  acc.torsion.forEach((t, i) => {
+    const r = acc.raw[i];
+    const tv = t.ok ? pick(t) : null;
+    const rv = r?.ok === true ? pick(r) : null;
+    if (tv !== null && rv !== null && rv > 0) ratios.push(tv / rv);
+  });
+  return median(ratios);
+}
+
 function toResult(
   group: string,
   workload: string,
@@ -138,10 +154,21 @@ function toResult(
       xs.flatMap((x) => (x.ok && x.cpuUsPerOp !== null ? [x.cpuUsPerOp] : [])),
       0,
     );
+  const fmt = (v: number | null): string => (v === null ? "-" : `x${v.toFixed(2)}`);
+  const paired = `per-round ratio median ${fmt(pairedRatio(acc, (x) => x.value))}`;
+  const pairedCpu = `per-round ratio median ${fmt(pairedRatio(acc, (x) => x.cpuUsPerOp))}`;
   return [
-    makeResult(group, workload, unit, raw, torsion, target, note),
+    makeResult(group, workload, unit, raw, torsion, target, `${note}; ${paired}`),
     {
-      ...makeResult(group, `${workload}-cpu`, "us/op", cpu(acc.raw), cpu(acc.torsion), null, "server-side CPU µs per message"),
+      ...makeResult(
+        group,
+        `${workload}-cpu`,
+        "us/op",
+        cpu(acc.raw),
+        cpu(acc.torsion),
+        null,
+        `server-side CPU µs per message; ${pairedCpu}`,
+      ),
       lowerIsBetter: true,
     },
   ];
