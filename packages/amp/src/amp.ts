@@ -2,6 +2,7 @@ import createDebug from "debug";
 import { ConnectionLost, type IAddress, type IProtocol } from "@torsion/core";
 import { Deferred, Failure, fail, maybeDeferred, reportError, succeed } from "@torsion/defer";
 import { AmpBox, decodeRange } from "./amp-box.js";
+import { CallTable } from "./call-table.js";
 import type { InputOf, OutputOf, Schema } from "./argument.js";
 import { BinaryBoxProtocol, canStartTLS, type BinaryBoxProtocolOptions } from "./binary-box-protocol.js";
 import { Command, StartTLS, type ProtocolSwitchCommand } from "./command.js";
@@ -126,7 +127,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   readonly #closeOnUnhandled: boolean;
   readonly #tlsOptions: unknown;
   /** Calls waiting for an answer, by tag number (the wire tag is its lowercase hex). */
-  readonly #outstanding = new Map<number, Pending>();
+  readonly #outstanding = new CallTable<Pending>();
   readonly #typed = new Map<string, TypedResponder>();
   #counter = 0;
   #failAllReason: Failure | null = null;
@@ -163,7 +164,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   /** Tags of calls still waiting for an answer, in sending order. */
   get outstandingTags(): string[] {
-    return [...this.#outstanding.keys()].map((tag) => tag.toString(16));
+    return this.#outstanding.tags().map((tag) => tag.toString(16));
   }
 
   /**
@@ -326,12 +327,11 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   /** The call answered by `box` (its tag under `key`: `_answer` or `_error`), no longer outstanding. */
   #takeOutstanding(box: AmpBox, key: string): Pending {
     const tag = decodeRange(box, key, tagNumber) as number;
-    const question = tag >= 0 ? this.#outstanding.get(tag) : undefined;
+    const question = tag >= 0 ? this.#outstanding.take(tag) : undefined;
     if (question === undefined) {
       const text = JSON.stringify(box.getString(key));
       throw new AmpProtocolError("unknownTag", `an answer for tag ${text}, which is not outstanding`);
     }
-    this.#outstanding.delete(tag);
     if (this.#closeOnUnhandled) question.answer.addErrback((failure: Failure) => this.#unhandledError(failure));
     return question;
   }
@@ -495,8 +495,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   override stopReceivingBoxes(reason: Failure): void {
     this.#failAllReason = reason;
-    const outstanding = [...this.#outstanding.values()];
-    this.#outstanding.clear();
+    const outstanding = this.#outstanding.clear();
     for (const { answer, command } of outstanding) answer.errback(massageError(command, reason));
   }
 }

@@ -428,6 +428,43 @@ describe("AMP's batched writes and tags", () => {
     assert.deepEqual(transport.value(), expected);
   });
 
+  it("pairs answers with calls while one call waits through hundreds of later ones, in any order", () => {
+    const client = new AMP();
+    const transport = new StringTransport();
+    client.makeConnection(transport);
+    const totals = new Map<number, number>();
+    const call = (a: number): void => {
+      client.callRemote(Sum, { a, b: 1 }).addCallback(({ total }) => totals.set(a, total));
+    };
+    call(0); // tag 1: answered last
+    for (let a = 1; a < 300; a += 1) call(a); // tags 2..300
+    assert.equal(client.outstandingTags.length, 300);
+    assert.deepEqual(client.outstandingTags.slice(0, 3), ["1", "2", "3"]);
+    const answer = (tag: number, total: number): Buffer =>
+      new AmpBox({ _answer: Buffer.from(tag.toString(16)), total: Buffer.from(String(total)) }).serialize();
+    // Tags 300 down to 2 (a = tag - 1), then tag 1.
+    for (let tag = 300; tag >= 2; tag -= 1) client.dataReceived(answer(tag, tag));
+    assert.deepEqual(client.outstandingTags, ["1"]);
+    client.dataReceived(answer(1, 1));
+    assert.deepEqual(client.outstandingTags, []);
+    assert.equal(totals.size, 300);
+    for (const [a, total] of totals) assert.equal(total, a + 1);
+    assert.equal(transport.disconnecting, false);
+  });
+
+  it("fails calls still waiting in the order they were made when the connection is lost", () => {
+    const client = new AMP();
+    client.makeConnection(new StringTransport());
+    const order: number[] = [];
+    for (let a = 0; a < 130; a += 1) client.callRemote(Sum, { a, b: 1 }).addErrback(() => order.push(a));
+    client.dataReceived(new AmpBox({ _answer: Buffer.from("5"), total: Buffer.from("5") }).serialize());
+    client.connectionLost(new Failure(new ConnectionDone()));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 130 }, (_, a) => a).filter((a) => a !== 4),
+    );
+  });
+
   it("takes an answer whose tag is not exactly one this side made (a leading zero, upper case) as an unknown tag", () => {
     const reported: unknown[] = [];
     const previous = setErrorReporter((error) => {
