@@ -5,6 +5,7 @@ import { AmpBox, decodeRange } from "./amp-box.js";
 import { CallTable } from "./call-table.js";
 import type { InputOf, OutputOf, Schema } from "./argument.js";
 import { BinaryBoxProtocol, canStartTLS, type BinaryBoxProtocolOptions } from "./binary-box-protocol.js";
+import type { PlanExtra } from "./box-plan.js";
 import { Command, StartTLS, type ProtocolSwitchCommand } from "./command.js";
 import {
   AmpProtocolError,
@@ -54,6 +55,38 @@ interface TypedResponder {
 }
 
 const NON_ASCII = /[\x80-\uffff]/;
+
+/**
+ * The extras of a request plan (`_command`, then the tag as a number), reused by every
+ * call: they are read only while the box is written, synchronously.
+ */
+const REQUEST_EXTRAS: PlanExtra[] = ["", 0];
+const ONE_WAY_EXTRAS: PlanExtra[] = [""];
+/** The same for an answer plan (`_answer`). */
+const ANSWER_EXTRAS: PlanExtra[] = [0];
+
+/**
+ * `Deferred.prototype.callback` unbound: read from the prototype, the accessor gives the
+ * plain method, so firing an answer makes no bound function (reading `answer.callback`
+ * binds one per Deferred). `null` if that ever stops holding (checked once on a probe).
+ */
+const fireCallback = ((): ((this: Deferred<unknown>, result: unknown) => void) | null => {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(deferred) below
+  const plain = Deferred.prototype.callback as (this: Deferred<unknown>, result: unknown) => void;
+  const probe = new Deferred<unknown>();
+  try {
+    plain.call(probe, null);
+  } catch {
+    return null;
+  }
+  return probe.called ? plain : null;
+})();
+
+/** Fires `answer` with `result`. */
+function fire(answer: Deferred<unknown>, result: unknown): void {
+  if (fireCallback !== null) fireCallback.call(answer, result);
+  else answer.callback(result);
+}
 
 /**
  * The number a tag this side made stands for (`counter.toString(16)`: lowercase hex, no
@@ -227,7 +260,10 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     this.#counter += 1;
     const counter = this.#counter;
     this.checkSendable();
-    this.writePlanned(plan, wires, requiresAnswer ? [command.commandName, counter.toString(16)] : [command.commandName]);
+    const extras = requiresAnswer ? REQUEST_EXTRAS : ONE_WAY_EXTRAS;
+    extras[0] = command.commandName;
+    if (requiresAnswer) extras[1] = counter;
+    this.writePlanned(plan, wires, extras);
     return requiresAnswer ? (this.#expect(counter, command) as Deferred<OutputOf<Schema>>) : undefined;
   }
 
@@ -339,7 +375,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   #answerReceived(box: AmpBox): void {
     const { answer, command } = this.#takeOutstanding(box, "_answer");
     if (command === null) {
-      answer.callback(box);
+      fire(answer, box);
       return;
     }
     let response: unknown;
@@ -349,7 +385,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       answer.errback(error);
       return;
     }
-    answer.callback(response);
+    fire(answer, response);
   }
 
   #errorReceived(box: AmpBox): void {
@@ -365,12 +401,18 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   }
 
   #commandReceived(box: AmpBox): void {
-    const ask = box.getString("_ask");
+    // The tag as a number when it is lowercase hex as Torsion and Twisted write it (the
+    // answer then writes the same digits without a string), -1 otherwise, undefined without _ask.
+    const askTag = decodeRange(box, "_ask", tagNumber);
     const name = decodeRange(box, "_command", this.#commandName) as string;
     // A responder registered with responder() is called directly (unless locateResponder is overridden).
-    const typed = ask !== undefined && this.locateResponder === AMP.prototype.locateResponder ? this.#typed.get(name) : undefined;
-    const answer = typed !== undefined ? this.#answerTyped(typed, box, ask as string) : this.#dispatchCommand(name, box);
+    const typed = askTag !== undefined && this.locateResponder === AMP.prototype.locateResponder ? this.#typed.get(name) : undefined;
+    const answer =
+      typed !== undefined
+        ? this.#answerTyped(typed, box, askTag !== undefined && askTag >= 0 ? askTag : (box.getString("_ask") as string))
+        : this.#dispatchCommand(name, box);
     if (answer === null) return;
+    const ask = box.getString("_ask");
     if (ask !== undefined) {
       answer
         .addCallbacks(
@@ -390,7 +432,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
    * that cannot be encoded) returns the Deferred answer box that {@link wrapResponder}'s
    * responder would have returned, for the general path.
    */
-  #answerTyped(typed: TypedResponder, box: AmpBox, ask: string): Deferred<AmpBox> | null {
+  #answerTyped(typed: TypedResponder, box: AmpBox, ask: PlanExtra): Deferred<AmpBox> | null {
     const command = typed.command;
     let args: OutputOf<Schema>;
     try {
@@ -428,7 +470,8 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     }
     try {
       this.checkSendable();
-      this.writePlanned(plan, wires, [ask]);
+      ANSWER_EXTRAS[0] = ask;
+      this.writePlanned(plan, wires, ANSWER_EXTRAS);
     } catch (error) {
       if (error instanceof ProtocolSwitched || error instanceof ConnectionLost) debug("answer not sent: %s", error.message);
       else this.#unhandledError(new Failure(error));

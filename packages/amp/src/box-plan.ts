@@ -24,6 +24,12 @@ interface PlanField {
 export type PlanWires = readonly (Buffer | string | number | null)[];
 type Wire = Buffer | string | number | null;
 
+/**
+ * The value of an extra key: latin1 text, or a tag number (a safe integer >= 0) written as
+ * its lowercase hex digits, as `tag.toString(16)` would be, without making that string.
+ */
+export type PlanExtra = string | number;
+
 /** Below this many bytes a JS loop copies faster than a call into the `Buffer` natives. */
 const SMALL = 48;
 
@@ -77,7 +83,7 @@ export class BoxPlan {
    *   (`BadLocalValueError`)
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
-  encode(values: Readonly<Record<string, unknown>>, extras: readonly string[]): Buffer {
+  encode(values: Readonly<Record<string, unknown>>, extras: readonly PlanExtra[]): Buffer {
     return this.assemble(this.encodeValues(values), extras);
   }
 
@@ -112,7 +118,7 @@ export class BoxPlan {
    * `extras`.
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
-  assemble(wires: PlanWires, extras: readonly string[]): Buffer {
+  assemble(wires: PlanWires, extras: readonly PlanExtra[]): Buffer {
     const out = Buffer.allocUnsafe(this.measure(wires, extras));
     this.writeInto(wires, extras, out, 0);
     return out;
@@ -122,14 +128,15 @@ export class BoxPlan {
    * The length of the box {@link assemble} would make.
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
-  measure(wires: PlanWires, extras: readonly string[]): number {
+  measure(wires: PlanWires, extras: readonly PlanExtra[]): number {
     const fields = this.#fields;
     let total = 2;
     for (const i of this.#order) {
       const field = fields[i] as PlanField;
-      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Wire);
+      const extra = field.argument === null;
+      const wire = extra ? (extras[field.extra] as PlanExtra) : (wires[i] as Wire);
       if (wire === null) continue;
-      const length = typeof wire === "number" ? digitCount(wire) : wire.length;
+      const length = typeof wire === "number" ? (extra ? hexDigitCount(wire) : digitCount(wire)) : wire.length;
       if (length > MAX_VALUE_LENGTH) throw new TooLong(false, true, field.key, length);
       total += field.header.length + 2 + length;
     }
@@ -140,15 +147,16 @@ export class BoxPlan {
    * Writes the box of {@link assemble} into `out` at `pos`, after {@link measure} said how
    * long it is (and that it can be sent). Returns the position after it.
    */
-  writeInto(wires: PlanWires, extras: readonly string[], out: Buffer, pos: number): number {
+  writeInto(wires: PlanWires, extras: readonly PlanExtra[], out: Buffer, pos: number): number {
     const fields = this.#fields;
     for (const i of this.#order) {
       const field = fields[i] as PlanField;
-      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Wire);
+      const extra = field.argument === null;
+      const wire = extra ? (extras[field.extra] as PlanExtra) : (wires[i] as Wire);
       if (wire === null) continue;
       pos = copyBytes(field.header, out, pos);
       if (typeof wire === "number") {
-        pos = writeDigits(wire, out, pos);
+        pos = extra ? writeHex(wire, out, pos) : writeDigits(wire, out, pos);
         continue;
       }
       const length = wire.length;
@@ -182,6 +190,29 @@ function writeDigits(value: number, out: Buffer, pos: number): number {
     out[at] = 0x30 + (rest % 10);
     if (rest < 10) break;
     rest = Math.floor(rest / 10);
+  }
+  return pos + length;
+}
+
+/** The length of a tag number's lowercase hex form. */
+function hexDigitCount(value: number): number {
+  let count = 1;
+  for (let rest = value; rest >= 16; rest = Math.floor(rest / 16)) count += 1;
+  return count;
+}
+
+/** Writes a tag number's 2-byte length and lowercase hex digits (as `value.toString(16)`) at `pos`. */
+function writeHex(value: number, out: Buffer, pos: number): number {
+  const length = hexDigitCount(value);
+  out[pos] = 0;
+  out[pos + 1] = length;
+  pos += 2;
+  let rest = value;
+  for (let at = pos + length - 1; ; at -= 1) {
+    const digit = rest % 16;
+    out[at] = digit < 10 ? 0x30 + digit : 0x57 + digit;
+    if (rest < 16) break;
+    rest = Math.floor(rest / 16);
   }
   return pos + length;
 }

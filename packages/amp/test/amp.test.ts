@@ -428,6 +428,23 @@ describe("AMP's batched writes and tags", () => {
     assert.deepEqual(transport.value(), expected);
   });
 
+  it("answers each tag with its exact bytes, hex or not", () => {
+    const server = new AMP();
+    server.responder(Sum, ({ a, b }) => ({ total: a + b }));
+    const transport = new StringTransport();
+    server.makeConnection(transport);
+    const tags = ["1", "ff", "a0", "1000000000000", "fffffffffffff", "1fffffffffffff", "0a", "A", "x y", ""];
+    for (const tag of tags) {
+      transport.clear();
+      server.dataReceived(
+        new AmpBox({ _command: Buffer.from("Sum"), _ask: Buffer.from(tag), a: Buffer.from("2"), b: Buffer.from("3") }).serialize(),
+      );
+      const expected = new AmpBox({ _answer: Buffer.from(tag), total: Buffer.from("5") }).serialize();
+      assert.deepEqual(transport.value(), expected, `tag ${JSON.stringify(tag)}`);
+    }
+    assert.equal(transport.disconnecting, false);
+  });
+
   it("pairs answers with calls while one call waits through hundreds of later ones, in any order", () => {
     const client = new AMP();
     const transport = new StringTransport();
