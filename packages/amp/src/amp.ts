@@ -42,12 +42,6 @@ export type SwitchResponder<A extends Schema> = (args: OutputOf<A>, amp: AMP) =>
 /** A raw responder: gets the request box, returns the answer box. */
 export type BoxResponder = (box: AmpBox) => Awaitable<AmpBox>;
 
-/** A call waiting for its answer: the Deferred to fire and the command that parses the answer (`null`: the raw box). */
-interface Pending {
-  readonly answer: Deferred<unknown>;
-  readonly command: Command | null;
-}
-
 /** A responder registered with {@link AMP.responder}, kept typed so a synchronous answer needs no Deferred. */
 interface TypedResponder {
   readonly command: Command;
@@ -160,7 +154,8 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   readonly #closeOnUnhandled: boolean;
   readonly #tlsOptions: unknown;
   /** Calls waiting for an answer, by tag number (the wire tag is its lowercase hex). */
-  readonly #outstanding = new CallTable<Pending>();
+  /** Calls waiting for an answer: the Deferred, with the command that parses the answer as its companion. */
+  readonly #outstanding = new CallTable<Deferred<unknown>, Command | null>();
   readonly #typed = new Map<string, TypedResponder>();
   #counter = 0;
   #failAllReason: Failure | null = null;
@@ -264,6 +259,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     extras[0] = command.commandName;
     if (requiresAnswer) extras[1] = counter;
     this.writePlanned(plan, wires, extras);
+    plan.release(wires);
     return requiresAnswer ? (this.#expect(counter, command) as Deferred<OutputOf<Schema>>) : undefined;
   }
 
@@ -348,7 +344,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   #expect(tag: number, command: Command | null): Deferred<unknown> {
     const answer = new Deferred<unknown>();
-    this.#outstanding.set(tag, { answer, command });
+    this.#outstanding.set(tag, answer, command);
     return answer;
   }
 
@@ -360,20 +356,21 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     else throw new AmpProtocolError("noEmptyBoxes", `a box without _answer, _error or _command: ${box.toString()}`);
   }
 
-  /** The call answered by `box` (its tag under `key`: `_answer` or `_error`), no longer outstanding. */
-  #takeOutstanding(box: AmpBox, key: string): Pending {
+  /** The Deferred of the call answered by `box` (its tag under `key`: `_answer` or `_error`), no longer outstanding; its command is `#outstanding.takenCompanion`. */
+  #takeOutstanding(box: AmpBox, key: string): Deferred<unknown> {
     const tag = decodeRange(box, key, tagNumber) as number;
-    const question = tag >= 0 ? this.#outstanding.take(tag) : undefined;
-    if (question === undefined) {
+    const answer = tag >= 0 ? this.#outstanding.take(tag) : undefined;
+    if (answer === undefined) {
       const text = JSON.stringify(box.getString(key));
       throw new AmpProtocolError("unknownTag", `an answer for tag ${text}, which is not outstanding`);
     }
-    if (this.#closeOnUnhandled) question.answer.addErrback((failure: Failure) => this.#unhandledError(failure));
-    return question;
+    if (this.#closeOnUnhandled) answer.addErrback((failure: Failure) => this.#unhandledError(failure));
+    return answer;
   }
 
   #answerReceived(box: AmpBox): void {
-    const { answer, command } = this.#takeOutstanding(box, "_answer");
+    const answer = this.#takeOutstanding(box, "_answer");
+    const command = this.#outstanding.takenCompanion;
     if (command === null) {
       fire(answer, box);
       return;
@@ -394,7 +391,8 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     if (code === undefined || description === undefined) {
       throw new AmpProtocolError("missingErrorCode", "an error box without _error_code or _error_description");
     }
-    const { answer, command } = this.#takeOutstanding(box, "_error");
+    const answer = this.#takeOutstanding(box, "_error");
+    const command = this.#outstanding.takenCompanion;
     const text = description.toString("utf8");
     const error = code === UNHANDLED_ERROR_CODE ? new UnhandledCommand(code, text) : new RemoteAmpError(code, text);
     answer.errback(massageError(command, new Failure(error)));
@@ -472,6 +470,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       this.checkSendable();
       ANSWER_EXTRAS[0] = ask;
       this.writePlanned(plan, wires, ANSWER_EXTRAS);
+      plan.release(wires);
     } catch (error) {
       if (error instanceof ProtocolSwitched || error instanceof ConnectionLost) debug("answer not sent: %s", error.message);
       else this.#unhandledError(new Failure(error));
@@ -539,6 +538,6 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   override stopReceivingBoxes(reason: Failure): void {
     this.#failAllReason = reason;
     const outstanding = this.#outstanding.clear();
-    for (const { answer, command } of outstanding) answer.errback(massageError(command, reason));
+    for (const [answer, command] of outstanding) answer.errback(massageError(command, reason));
   }
 }

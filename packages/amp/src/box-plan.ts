@@ -47,6 +47,8 @@ export class BoxPlan {
   readonly #fields: readonly PlanField[];
   /** Indices into {@link #fields} in bytewise-sorted key order (the wire order). */
   readonly #order: readonly number[];
+  /** An array {@link release}d for reuse by {@link encodeValues}, or `null`. */
+  #spare: Wire[] | null = null;
 
   /**
    * @param schema - the arguments (names validated by `Command`: 1..255 ASCII bytes).
@@ -94,7 +96,9 @@ export class BoxPlan {
    */
   encodeValues(values: Readonly<Record<string, unknown>>): PlanWires {
     const fields = this.#fields;
-    const wires: Wire[] = new Array<Wire>(fields.length);
+    let wires = this.#spare;
+    if (wires !== null) this.#spare = null;
+    else wires = new Array<Wire>(fields.length);
     for (let i = 0; i < fields.length; i += 1) {
       const field = fields[i] as PlanField;
       let wire: Wire;
@@ -111,6 +115,17 @@ export class BoxPlan {
       wires[i] = wire;
     }
     return wires;
+  }
+
+  /**
+   * Hands back `wires` (from {@link encodeValues}) once the box is written, so the next
+   * {@link encodeValues} fills the same array instead of a new one. Optional; the values
+   * are cleared (the plan keeps no reference to them).
+   */
+  release(wires: PlanWires): void {
+    const array = wires as Wire[];
+    array.fill(null);
+    this.#spare = array;
   }
 
   /**
