@@ -124,7 +124,7 @@ export class BoxPlan {
    */
   release(wires: PlanWires): void {
     const array = wires as Wire[];
-    array.fill(null);
+    for (let i = 0; i < array.length; i += 1) array[i] = null;
     this.#spare = array;
   }
 
