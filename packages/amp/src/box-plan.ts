@@ -189,7 +189,9 @@ export class BoxPlan {
 /** The length of a safe integer's decimal form (`-` included; -0 is `0`). */
 function digitCount(value: number): number {
   let count = value < 0 ? 2 : 1;
-  for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) count += 1;
+  const magnitude = Math.abs(value);
+  // Powers of ten up to 1e16 are exact doubles, and a safe integer is below 1e16.
+  for (let power = 10; magnitude >= power; power *= 10) count += 1;
   return count;
 }
 
@@ -201,10 +203,17 @@ function writeDigits(value: number, out: Buffer, pos: number): number {
   pos += 2;
   let rest = Math.abs(value);
   if (value < 0) out[pos] = 0x2d;
-  for (let at = pos + length - 1; ; at -= 1) {
+  let at = pos + length - 1;
+  // Above 2^31 - 1, double arithmetic down to where int32 arithmetic takes over.
+  for (; rest > 0x7fffffff; at -= 1) {
     out[at] = 0x30 + (rest % 10);
-    if (rest < 10) break;
     rest = Math.floor(rest / 10);
+  }
+  for (let small = rest | 0; ; at -= 1) {
+    const quotient = (small / 10) | 0;
+    out[at] = 0x30 + small - quotient * 10;
+    if (small < 10) break;
+    small = quotient;
   }
   return pos + length;
 }
@@ -212,7 +221,8 @@ function writeDigits(value: number, out: Buffer, pos: number): number {
 /** The length of a tag number's lowercase hex form. */
 function hexDigitCount(value: number): number {
   let count = 1;
-  for (let rest = value; rest >= 16; rest = Math.floor(rest / 16)) count += 1;
+  // Powers of 16 are exact doubles.
+  for (let power = 16; value >= power; power *= 16) count += 1;
   return count;
 }
 
@@ -223,11 +233,17 @@ function writeHex(value: number, out: Buffer, pos: number): number {
   out[pos + 1] = length;
   pos += 2;
   let rest = value;
-  for (let at = pos + length - 1; ; at -= 1) {
+  let at = pos + length - 1;
+  for (; rest > 0x7fffffff; at -= 1) {
     const digit = rest % 16;
     out[at] = digit < 10 ? 0x30 + digit : 0x57 + digit;
-    if (rest < 16) break;
     rest = Math.floor(rest / 16);
+  }
+  for (let small = rest | 0; ; at -= 1) {
+    const digit = small & 15;
+    out[at] = digit < 10 ? 0x30 + digit : 0x57 + digit;
+    if (small < 16) break;
+    small >>>= 4;
   }
   return pos + length;
 }

@@ -428,12 +428,45 @@ describe("AMP's batched writes and tags", () => {
     assert.deepEqual(transport.value(), expected);
   });
 
+  it("writes integer arguments as String(value) does, across the int32 boundary and up to 2^53", () => {
+    const client = new AMP();
+    const transport = new StringTransport();
+    client.makeConnection(transport);
+    const values = [0, -0, 1, -1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 123456789012345];
+    values.push(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 999999999999999, 1000000000000000);
+    values.forEach((value, i) => {
+      transport.clear();
+      client.callRemote(Sum, { a: value, b: 1 });
+      const expected = new AmpBox({
+        _command: Buffer.from("Sum"),
+        _ask: Buffer.from((i + 1).toString(16)),
+        a: Buffer.from(value === 0 ? "0" : String(value)),
+        b: Buffer.from("1"),
+      }).serialize();
+      assert.deepEqual(transport.value(), expected, `value ${value}`);
+    });
+  });
+
   it("answers each tag with its exact bytes, hex or not", () => {
     const server = new AMP();
     server.responder(Sum, ({ a, b }) => ({ total: a + b }));
     const transport = new StringTransport();
     server.makeConnection(transport);
-    const tags = ["1", "ff", "a0", "1000000000000", "fffffffffffff", "1fffffffffffff", "0a", "A", "x y", ""];
+    const tags = [
+      "1",
+      "ff",
+      "a0",
+      "7fffffff",
+      "80000000",
+      "123456789ab",
+      "1000000000000",
+      "fffffffffffff",
+      "1fffffffffffff",
+      "0a",
+      "A",
+      "x y",
+      "",
+    ];
     for (const tag of tags) {
       transport.clear();
       server.dataReceived(
