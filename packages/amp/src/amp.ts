@@ -2,8 +2,10 @@ import createDebug from "debug";
 import { ConnectionLost, type IAddress, type IProtocol } from "@torsion/core";
 import { Deferred, Failure, fail, maybeDeferred, reportError, succeed } from "@torsion/defer";
 import { AmpBox, decodeRange } from "./amp-box.js";
+import { CallTable } from "./call-table.js";
 import type { InputOf, OutputOf, Schema } from "./argument.js";
 import { BinaryBoxProtocol, canStartTLS, type BinaryBoxProtocolOptions } from "./binary-box-protocol.js";
+import type { PlanExtra } from "./box-plan.js";
 import { Command, StartTLS, type ProtocolSwitchCommand } from "./command.js";
 import {
   AmpProtocolError,
@@ -40,12 +42,6 @@ export type SwitchResponder<A extends Schema> = (args: OutputOf<A>, amp: AMP) =>
 /** A raw responder: gets the request box, returns the answer box. */
 export type BoxResponder = (box: AmpBox) => Awaitable<AmpBox>;
 
-/** A call waiting for its answer: the Deferred to fire and the command that parses the answer (`null`: the raw box). */
-interface Pending {
-  readonly answer: Deferred<unknown>;
-  readonly command: Command | null;
-}
-
 /** A responder registered with {@link AMP.responder}, kept typed so a synchronous answer needs no Deferred. */
 interface TypedResponder {
   readonly command: Command;
@@ -53,6 +49,38 @@ interface TypedResponder {
 }
 
 const NON_ASCII = /[\x80-\uffff]/;
+
+/**
+ * The extras of a request plan (`_command`, then the tag as a number), reused by every
+ * call: they are read only while the box is written, synchronously.
+ */
+const REQUEST_EXTRAS: PlanExtra[] = ["", 0];
+const ONE_WAY_EXTRAS: PlanExtra[] = [""];
+/** The same for an answer plan (`_answer`). */
+const ANSWER_EXTRAS: PlanExtra[] = [0];
+
+/**
+ * `Deferred.prototype.callback` unbound: read from the prototype, the accessor gives the
+ * plain method, so firing an answer makes no bound function (reading `answer.callback`
+ * binds one per Deferred). `null` if that ever stops holding (checked once on a probe).
+ */
+const fireCallback = ((): ((this: Deferred<unknown>, result: unknown) => void) | null => {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(deferred) below
+  const plain = Deferred.prototype.callback as (this: Deferred<unknown>, result: unknown) => void;
+  const probe = new Deferred<unknown>();
+  try {
+    plain.call(probe, null);
+  } catch {
+    return null;
+  }
+  return probe.called ? plain : null;
+})();
+
+/** Fires `answer` with `result`. */
+function fire(answer: Deferred<unknown>, result: unknown): void {
+  if (fireCallback !== null) fireCallback.call(answer, result);
+  else answer.callback(result);
+}
 
 /**
  * The number a tag this side made stands for (`counter.toString(16)`: lowercase hex, no
@@ -126,7 +154,8 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
   readonly #closeOnUnhandled: boolean;
   readonly #tlsOptions: unknown;
   /** Calls waiting for an answer, by tag number (the wire tag is its lowercase hex). */
-  readonly #outstanding = new Map<number, Pending>();
+  /** Calls waiting for an answer: the Deferred, with the command that parses the answer as its companion. */
+  readonly #outstanding = new CallTable<Deferred<unknown>, Command | null>();
   readonly #typed = new Map<string, TypedResponder>();
   #counter = 0;
   #failAllReason: Failure | null = null;
@@ -163,7 +192,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   /** Tags of calls still waiting for an answer, in sending order. */
   get outstandingTags(): string[] {
-    return [...this.#outstanding.keys()].map((tag) => tag.toString(16));
+    return this.#outstanding.tags().map((tag) => tag.toString(16));
   }
 
   /**
@@ -226,7 +255,11 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     this.#counter += 1;
     const counter = this.#counter;
     this.checkSendable();
-    this.writePlanned(plan, wires, requiresAnswer ? [command.commandName, counter.toString(16)] : [command.commandName]);
+    const extras = requiresAnswer ? REQUEST_EXTRAS : ONE_WAY_EXTRAS;
+    extras[0] = command.commandName;
+    if (requiresAnswer) extras[1] = counter;
+    this.writePlanned(plan, wires, extras);
+    plan.release(wires);
     return requiresAnswer ? (this.#expect(counter, command) as Deferred<OutputOf<Schema>>) : undefined;
   }
 
@@ -311,7 +344,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   #expect(tag: number, command: Command | null): Deferred<unknown> {
     const answer = new Deferred<unknown>();
-    this.#outstanding.set(tag, { answer, command });
+    this.#outstanding.set(tag, answer, command);
     return answer;
   }
 
@@ -323,23 +356,23 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     else throw new AmpProtocolError("noEmptyBoxes", `a box without _answer, _error or _command: ${box.toString()}`);
   }
 
-  /** The call answered by `box` (its tag under `key`: `_answer` or `_error`), no longer outstanding. */
-  #takeOutstanding(box: AmpBox, key: string): Pending {
+  /** The Deferred of the call answered by `box` (its tag under `key`: `_answer` or `_error`), no longer outstanding; its command is `#outstanding.takenCompanion`. */
+  #takeOutstanding(box: AmpBox, key: string): Deferred<unknown> {
     const tag = decodeRange(box, key, tagNumber) as number;
-    const question = tag >= 0 ? this.#outstanding.get(tag) : undefined;
-    if (question === undefined) {
+    const answer = tag >= 0 ? this.#outstanding.take(tag) : undefined;
+    if (answer === undefined) {
       const text = JSON.stringify(box.getString(key));
       throw new AmpProtocolError("unknownTag", `an answer for tag ${text}, which is not outstanding`);
     }
-    this.#outstanding.delete(tag);
-    if (this.#closeOnUnhandled) question.answer.addErrback((failure: Failure) => this.#unhandledError(failure));
-    return question;
+    if (this.#closeOnUnhandled) answer.addErrback((failure: Failure) => this.#unhandledError(failure));
+    return answer;
   }
 
   #answerReceived(box: AmpBox): void {
-    const { answer, command } = this.#takeOutstanding(box, "_answer");
+    const answer = this.#takeOutstanding(box, "_answer");
+    const command = this.#outstanding.takenCompanion;
     if (command === null) {
-      answer.callback(box);
+      fire(answer, box);
       return;
     }
     let response: unknown;
@@ -349,7 +382,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
       answer.errback(error);
       return;
     }
-    answer.callback(response);
+    fire(answer, response);
   }
 
   #errorReceived(box: AmpBox): void {
@@ -358,19 +391,26 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     if (code === undefined || description === undefined) {
       throw new AmpProtocolError("missingErrorCode", "an error box without _error_code or _error_description");
     }
-    const { answer, command } = this.#takeOutstanding(box, "_error");
+    const answer = this.#takeOutstanding(box, "_error");
+    const command = this.#outstanding.takenCompanion;
     const text = description.toString("utf8");
     const error = code === UNHANDLED_ERROR_CODE ? new UnhandledCommand(code, text) : new RemoteAmpError(code, text);
     answer.errback(massageError(command, new Failure(error)));
   }
 
   #commandReceived(box: AmpBox): void {
-    const ask = box.getString("_ask");
+    // The tag as a number when it is lowercase hex as Torsion and Twisted write it (the
+    // answer then writes the same digits without a string), -1 otherwise, undefined without _ask.
+    const askTag = decodeRange(box, "_ask", tagNumber);
     const name = decodeRange(box, "_command", this.#commandName) as string;
     // A responder registered with responder() is called directly (unless locateResponder is overridden).
-    const typed = ask !== undefined && this.locateResponder === AMP.prototype.locateResponder ? this.#typed.get(name) : undefined;
-    const answer = typed !== undefined ? this.#answerTyped(typed, box, ask as string) : this.#dispatchCommand(name, box);
+    const typed = askTag !== undefined && this.locateResponder === AMP.prototype.locateResponder ? this.#typed.get(name) : undefined;
+    const answer =
+      typed !== undefined
+        ? this.#answerTyped(typed, box, askTag !== undefined && askTag >= 0 ? askTag : (box.getString("_ask") as string))
+        : this.#dispatchCommand(name, box);
     if (answer === null) return;
+    const ask = box.getString("_ask");
     if (ask !== undefined) {
       answer
         .addCallbacks(
@@ -390,7 +430,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
    * that cannot be encoded) returns the Deferred answer box that {@link wrapResponder}'s
    * responder would have returned, for the general path.
    */
-  #answerTyped(typed: TypedResponder, box: AmpBox, ask: string): Deferred<AmpBox> | null {
+  #answerTyped(typed: TypedResponder, box: AmpBox, ask: PlanExtra): Deferred<AmpBox> | null {
     const command = typed.command;
     let args: OutputOf<Schema>;
     try {
@@ -428,7 +468,9 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
     }
     try {
       this.checkSendable();
-      this.writePlanned(plan, wires, [ask]);
+      ANSWER_EXTRAS[0] = ask;
+      this.writePlanned(plan, wires, ANSWER_EXTRAS);
+      plan.release(wires);
     } catch (error) {
       if (error instanceof ProtocolSwitched || error instanceof ConnectionLost) debug("answer not sent: %s", error.message);
       else this.#unhandledError(new Failure(error));
@@ -495,8 +537,7 @@ export class AMP extends BinaryBoxProtocol implements IResponderLocator {
 
   override stopReceivingBoxes(reason: Failure): void {
     this.#failAllReason = reason;
-    const outstanding = [...this.#outstanding.values()];
-    this.#outstanding.clear();
-    for (const { answer, command } of outstanding) answer.errback(massageError(command, reason));
+    const outstanding = this.#outstanding.clear();
+    for (const [answer, command] of outstanding) answer.errback(massageError(command, reason));
   }
 }

@@ -12,7 +12,7 @@ import { Failure, reportError } from "@torsion/defer";
 import { FramingDriver } from "@torsion/protocols";
 import type { AmpBox } from "./amp-box.js";
 import { BinaryBoxDecoder, type BinaryBoxDecoderOptions, type BinaryBoxState } from "./binary-box-decoder.js";
-import type { BoxPlan, PlanWires } from "./box-plan.js";
+import type { BoxPlan, PlanExtra, PlanWires } from "./box-plan.js";
 import { PeerVerifyError, ProtocolSwitched, TLSUnsupportedError } from "./errors.js";
 
 const debug = createDebug("torsion:amp:binary-box-protocol");
@@ -342,7 +342,7 @@ export class BinaryBoxProtocol extends Protocol<IProtocolFactory, ITransport> {
    * the scratch buffer.
    * @throws TooLong (`isLocal` true) when the box cannot be sent (nothing is written)
    */
-  protected writePlanned(plan: BoxPlan, wires: PlanWires, extras: readonly string[]): void {
+  protected writePlanned(plan: BoxPlan, wires: PlanWires, extras: readonly PlanExtra[]): void {
     const length = plan.measure(wires, extras);
     if (this.#claimScratch(length)) {
       scratch.pos = plan.writeInto(wires, extras, scratch.buffer as Buffer, scratch.pos);

@@ -24,6 +24,12 @@ interface PlanField {
 export type PlanWires = readonly (Buffer | string | number | null)[];
 type Wire = Buffer | string | number | null;
 
+/**
+ * The value of an extra key: latin1 text, or a tag number (a safe integer >= 0) written as
+ * its lowercase hex digits, as `tag.toString(16)` would be, without making that string.
+ */
+export type PlanExtra = string | number;
+
 /** Below this many bytes a JS loop copies faster than a call into the `Buffer` natives. */
 const SMALL = 48;
 
@@ -41,6 +47,8 @@ export class BoxPlan {
   readonly #fields: readonly PlanField[];
   /** Indices into {@link #fields} in bytewise-sorted key order (the wire order). */
   readonly #order: readonly number[];
+  /** An array {@link release}d for reuse by {@link encodeValues}, or `null`. */
+  #spare: Wire[] | null = null;
 
   /**
    * @param schema - the arguments (names validated by `Command`: 1..255 ASCII bytes).
@@ -77,7 +85,7 @@ export class BoxPlan {
    *   (`BadLocalValueError`)
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
-  encode(values: Readonly<Record<string, unknown>>, extras: readonly string[]): Buffer {
+  encode(values: Readonly<Record<string, unknown>>, extras: readonly PlanExtra[]): Buffer {
     return this.assemble(this.encodeValues(values), extras);
   }
 
@@ -88,7 +96,9 @@ export class BoxPlan {
    */
   encodeValues(values: Readonly<Record<string, unknown>>): PlanWires {
     const fields = this.#fields;
-    const wires: Wire[] = new Array<Wire>(fields.length);
+    let wires = this.#spare;
+    if (wires !== null) this.#spare = null;
+    else wires = new Array<Wire>(fields.length);
     for (let i = 0; i < fields.length; i += 1) {
       const field = fields[i] as PlanField;
       let wire: Wire;
@@ -108,11 +118,22 @@ export class BoxPlan {
   }
 
   /**
+   * Hands back `wires` (from {@link encodeValues}) once the box is written, so the next
+   * {@link encodeValues} fills the same array instead of a new one. Optional; the values
+   * are cleared (the plan keeps no reference to them).
+   */
+  release(wires: PlanWires): void {
+    const array = wires as Wire[];
+    for (let i = 0; i < array.length; i += 1) array[i] = null;
+    this.#spare = array;
+  }
+
+  /**
    * The second half of {@link encode}: the box of `wires` (from {@link encodeValues}) and
    * `extras`.
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
-  assemble(wires: PlanWires, extras: readonly string[]): Buffer {
+  assemble(wires: PlanWires, extras: readonly PlanExtra[]): Buffer {
     const out = Buffer.allocUnsafe(this.measure(wires, extras));
     this.writeInto(wires, extras, out, 0);
     return out;
@@ -122,14 +143,15 @@ export class BoxPlan {
    * The length of the box {@link assemble} would make.
    * @throws TooLong (`isLocal` true) for the first over-long value in sorted key order
    */
-  measure(wires: PlanWires, extras: readonly string[]): number {
+  measure(wires: PlanWires, extras: readonly PlanExtra[]): number {
     const fields = this.#fields;
     let total = 2;
     for (const i of this.#order) {
       const field = fields[i] as PlanField;
-      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Wire);
+      const extra = field.argument === null;
+      const wire = extra ? (extras[field.extra] as PlanExtra) : (wires[i] as Wire);
       if (wire === null) continue;
-      const length = typeof wire === "number" ? digitCount(wire) : wire.length;
+      const length = typeof wire === "number" ? (extra ? hexDigitCount(wire) : digitCount(wire)) : wire.length;
       if (length > MAX_VALUE_LENGTH) throw new TooLong(false, true, field.key, length);
       total += field.header.length + 2 + length;
     }
@@ -140,15 +162,16 @@ export class BoxPlan {
    * Writes the box of {@link assemble} into `out` at `pos`, after {@link measure} said how
    * long it is (and that it can be sent). Returns the position after it.
    */
-  writeInto(wires: PlanWires, extras: readonly string[], out: Buffer, pos: number): number {
+  writeInto(wires: PlanWires, extras: readonly PlanExtra[], out: Buffer, pos: number): number {
     const fields = this.#fields;
     for (const i of this.#order) {
       const field = fields[i] as PlanField;
-      const wire = field.argument === null ? (extras[field.extra] as string) : (wires[i] as Wire);
+      const extra = field.argument === null;
+      const wire = extra ? (extras[field.extra] as PlanExtra) : (wires[i] as Wire);
       if (wire === null) continue;
       pos = copyBytes(field.header, out, pos);
       if (typeof wire === "number") {
-        pos = writeDigits(wire, out, pos);
+        pos = extra ? writeHex(wire, out, pos) : writeDigits(wire, out, pos);
         continue;
       }
       const length = wire.length;
@@ -166,7 +189,9 @@ export class BoxPlan {
 /** The length of a safe integer's decimal form (`-` included; -0 is `0`). */
 function digitCount(value: number): number {
   let count = value < 0 ? 2 : 1;
-  for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) count += 1;
+  const magnitude = Math.abs(value);
+  // Powers of ten up to 1e16 are exact doubles, and a safe integer is below 1e16.
+  for (let power = 10; magnitude >= power; power *= 10) count += 1;
   return count;
 }
 
@@ -178,10 +203,47 @@ function writeDigits(value: number, out: Buffer, pos: number): number {
   pos += 2;
   let rest = Math.abs(value);
   if (value < 0) out[pos] = 0x2d;
-  for (let at = pos + length - 1; ; at -= 1) {
+  let at = pos + length - 1;
+  // Above 2^31 - 1, double arithmetic down to where int32 arithmetic takes over.
+  for (; rest > 0x7fffffff; at -= 1) {
     out[at] = 0x30 + (rest % 10);
-    if (rest < 10) break;
     rest = Math.floor(rest / 10);
+  }
+  for (let small = rest | 0; ; at -= 1) {
+    const quotient = (small / 10) | 0;
+    out[at] = 0x30 + small - quotient * 10;
+    if (small < 10) break;
+    small = quotient;
+  }
+  return pos + length;
+}
+
+/** The length of a tag number's lowercase hex form. */
+function hexDigitCount(value: number): number {
+  let count = 1;
+  // Powers of 16 are exact doubles.
+  for (let power = 16; value >= power; power *= 16) count += 1;
+  return count;
+}
+
+/** Writes a tag number's 2-byte length and lowercase hex digits (as `value.toString(16)`) at `pos`. */
+function writeHex(value: number, out: Buffer, pos: number): number {
+  const length = hexDigitCount(value);
+  out[pos] = 0;
+  out[pos + 1] = length;
+  pos += 2;
+  let rest = value;
+  let at = pos + length - 1;
+  for (; rest > 0x7fffffff; at -= 1) {
+    const digit = rest % 16;
+    out[at] = digit < 10 ? 0x30 + digit : 0x57 + digit;
+    rest = Math.floor(rest / 16);
+  }
+  for (let small = rest | 0; ; at -= 1) {
+    const digit = small & 15;
+    out[at] = digit < 10 ? 0x30 + digit : 0x57 + digit;
+    if (small < 16) break;
+    small >>>= 4;
   }
   return pos + length;
 }

@@ -60,6 +60,8 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
   readonly switchesProtocol: boolean = false;
   readonly #reverse = new Map<string, ErrorClass>();
   readonly #required: readonly string[];
+  /** The argument names (own keys of `arguments`), for {@link checkSignature}. */
+  readonly #argumentNames: ReadonlySet<string>;
   readonly #argumentFields: readonly (readonly [string, Argument])[];
   readonly #responseFields: readonly (readonly [string, Argument])[];
   #requestPlan: BoxPlan | null | undefined;
@@ -82,6 +84,7 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
         throw new InvalidCommandError(`invalid field name ${JSON.stringify(key)}`);
     }
     this.#argumentFields = Object.entries(this.arguments);
+    this.#argumentNames = new Set(Object.keys(this.arguments));
     this.#responseFields = Object.entries(this.response);
     this.#required = Object.entries(this.arguments)
       .filter(([, argument]) => !argument.optional)
@@ -132,9 +135,10 @@ export class Command<A extends Schema = Schema, R extends Schema = Schema, RA ex
    * @throws InvalidSignature for a name that is not an argument (Twisted raises it at once)
    */
   checkSignature(values: Readonly<Record<string, unknown>>): readonly string[] {
+    const names = this.#argumentNames;
     for (const name in values) {
-      if (!Object.hasOwn(values, name)) continue;
-      if (!Object.hasOwn(this.arguments, name) && values[name] !== undefined) throw new InvalidSignature(`${name} is not a valid argument`);
+      if (names.has(name) || !Object.hasOwn(values, name)) continue;
+      if (values[name] !== undefined) throw new InvalidSignature(`${name} is not a valid argument`);
     }
     let missing: string[] | null = null;
     for (const name of this.#required) {

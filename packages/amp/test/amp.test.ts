@@ -428,6 +428,93 @@ describe("AMP's batched writes and tags", () => {
     assert.deepEqual(transport.value(), expected);
   });
 
+  it("writes integer arguments as String(value) does, across the int32 boundary and up to 2^53", () => {
+    const client = new AMP();
+    const transport = new StringTransport();
+    client.makeConnection(transport);
+    const values = [0, -0, 1, -1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 123456789012345];
+    values.push(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 999999999999999, 1000000000000000);
+    values.forEach((value, i) => {
+      transport.clear();
+      client.callRemote(Sum, { a: value, b: 1 });
+      const expected = new AmpBox({
+        _command: Buffer.from("Sum"),
+        _ask: Buffer.from((i + 1).toString(16)),
+        a: Buffer.from(value === 0 ? "0" : String(value)),
+        b: Buffer.from("1"),
+      }).serialize();
+      assert.deepEqual(transport.value(), expected, `value ${value}`);
+    });
+  });
+
+  it("answers each tag with its exact bytes, hex or not", () => {
+    const server = new AMP();
+    server.responder(Sum, ({ a, b }) => ({ total: a + b }));
+    const transport = new StringTransport();
+    server.makeConnection(transport);
+    const tags = [
+      "1",
+      "ff",
+      "a0",
+      "7fffffff",
+      "80000000",
+      "123456789ab",
+      "1000000000000",
+      "fffffffffffff",
+      "1fffffffffffff",
+      "0a",
+      "A",
+      "x y",
+      "",
+    ];
+    for (const tag of tags) {
+      transport.clear();
+      server.dataReceived(
+        new AmpBox({ _command: Buffer.from("Sum"), _ask: Buffer.from(tag), a: Buffer.from("2"), b: Buffer.from("3") }).serialize(),
+      );
+      const expected = new AmpBox({ _answer: Buffer.from(tag), total: Buffer.from("5") }).serialize();
+      assert.deepEqual(transport.value(), expected, `tag ${JSON.stringify(tag)}`);
+    }
+    assert.equal(transport.disconnecting, false);
+  });
+
+  it("pairs answers with calls while one call waits through hundreds of later ones, in any order", () => {
+    const client = new AMP();
+    const transport = new StringTransport();
+    client.makeConnection(transport);
+    const totals = new Map<number, number>();
+    const call = (a: number): void => {
+      client.callRemote(Sum, { a, b: 1 }).addCallback(({ total }) => totals.set(a, total));
+    };
+    call(0); // tag 1: answered last
+    for (let a = 1; a < 300; a += 1) call(a); // tags 2..300
+    assert.equal(client.outstandingTags.length, 300);
+    assert.deepEqual(client.outstandingTags.slice(0, 3), ["1", "2", "3"]);
+    const answer = (tag: number, total: number): Buffer =>
+      new AmpBox({ _answer: Buffer.from(tag.toString(16)), total: Buffer.from(String(total)) }).serialize();
+    // Tags 300 down to 2 (a = tag - 1), then tag 1.
+    for (let tag = 300; tag >= 2; tag -= 1) client.dataReceived(answer(tag, tag));
+    assert.deepEqual(client.outstandingTags, ["1"]);
+    client.dataReceived(answer(1, 1));
+    assert.deepEqual(client.outstandingTags, []);
+    assert.equal(totals.size, 300);
+    for (const [a, total] of totals) assert.equal(total, a + 1);
+    assert.equal(transport.disconnecting, false);
+  });
+
+  it("fails calls still waiting in the order they were made when the connection is lost", () => {
+    const client = new AMP();
+    client.makeConnection(new StringTransport());
+    const order: number[] = [];
+    for (let a = 0; a < 130; a += 1) client.callRemote(Sum, { a, b: 1 }).addErrback(() => order.push(a));
+    client.dataReceived(new AmpBox({ _answer: Buffer.from("5"), total: Buffer.from("5") }).serialize());
+    client.connectionLost(new Failure(new ConnectionDone()));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 130 }, (_, a) => a).filter((a) => a !== 4),
+    );
+  });
+
   it("takes an answer whose tag is not exactly one this side made (a leading zero, upper case) as an unknown tag", () => {
     const reported: unknown[] = [];
     const previous = setErrorReporter((error) => {
