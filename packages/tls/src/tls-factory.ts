@@ -22,7 +22,7 @@ import type { CallbackResult, IAddress, IClientFactory, IConnector, IProtocol, I
 import { isTLSContextFactory, type ITLSContextFactory } from "./certificate-options.js";
 import { TLSOptionsError, type TLSError } from "./errors.js";
 import type { IStreamPreparingFactory, PrepareOutcome } from "@torsion/stream";
-import { TLSProtocol } from "./tls-protocol.js";
+import { TLSProtocol, type TLSProtocolOptions } from "./tls-protocol.js";
 import { createTLSSocket, markNative } from "./tls-socket.js";
 
 /** A server factory may declare this to hear of TLS failures of its connections. */
@@ -49,6 +49,7 @@ export class TLSMemoryBIOFactory implements IClientFactory, IStreamPreparingFact
   readonly #clock: IReactorTime | null;
   /** The last TLS failure, for `clientConnectionLost` (a connector runs one connection at a time). */
   #lastFailure: TLSError | null = null;
+  #layerOptions: TLSProtocolOptions | null = null;
 
   constructor(contextFactory: object, isClient: boolean, wrappedFactory: IProtocolFactory, options: TLSFactoryOptions = {}) {
     if (!isTLSContextFactory(contextFactory)) {
@@ -80,15 +81,20 @@ export class TLSMemoryBIOFactory implements IClientFactory, IStreamPreparingFact
   /** A TLS layer around `wrapped` (for a connection to or from `peer`). */
   wrap(wrapped: IProtocol, peer: IAddress | null = null, initialInput?: Uint8Array): TLSProtocol {
     this.#lastFailure = null;
-    return new TLSProtocol(wrapped, {
+    const onTLSFailure = (error: TLSError): void => this.#onTLSFailure(error, peer);
+    const base = (this.#layerOptions ??= this.#baseLayerOptions());
+    return new TLSProtocol(wrapped, initialInput === undefined ? { ...base, onTLSFailure } : { ...base, initialInput, onTLSFailure });
+  }
+
+  /** What every TLS layer of this factory is given (built once, not per connection). */
+  #baseLayerOptions(): TLSProtocolOptions {
+    return {
       role: this.isClient ? "client" : "server",
       contextFactory: this.contextFactory,
       host: this.#host,
       reportError: this.#reportError,
       ...(this.#clock === null ? {} : { clock: this.#clock }),
-      ...(initialInput === undefined ? {} : { initialInput }),
-      onTLSFailure: (error) => this.#onTLSFailure(error, peer),
-    });
+    };
   }
 
   #onTLSFailure(error: TLSError, peer: IAddress | null): void {

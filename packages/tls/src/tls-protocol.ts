@@ -202,7 +202,8 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
 
   /** TLS events; over a Duplex also the plaintext and the close (else the lower transport's). */
   #listen(socket: tls.TLSSocket, carriesData: boolean): void {
-    socket.once(SECURE_EVENT[this.#options.role], this.#onSecure);
+    // 'secure'/'secureConnect' fire once per socket: `on` spares the `once` wrapper.
+    socket.on(SECURE_EVENT[this.#options.role], this.#onSecure);
     socket.on("error", this.#onError);
     if (carriesData) {
       socket.on("data", this.#onData);
@@ -213,7 +214,8 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
 
   readonly #onSecure = (): void => {
     const socket = this.#socket;
-    if (socket === null) return;
+    // Once only (a TLS 1.2 renegotiation would emit it again).
+    if (socket === null || this.#secure || this.#tlsFailure !== null) return;
     // Node types it as always set; it is null (or absent) when the peer was authorized.
     const authorizationError = socket.authorizationError as Error | null | undefined;
     if (
@@ -239,9 +241,15 @@ export class TLSProtocol implements IProtocol, ISSLTransport {
     if (hasHandshakeListener(wrapped) && !this.#lost) this.#guard("handshakeCompleted", () => wrapped.handshakeCompleted());
   };
 
+  /** Plaintext for the wrapped protocol (per message: no closure, unlike `#guard`). */
   readonly #onData = (data: Buffer): void => {
     if (this.#lost || this.#disconnecting) return;
-    this.#guard("dataReceived", () => this.wrappedProtocol.dataReceived(data));
+    try {
+      const result = this.wrappedProtocol.dataReceived(data);
+      if (result !== undefined) watchResult(result, (error) => this.#callbackFailed("dataReceived", error));
+    } catch (error) {
+      this.#callbackFailed("dataReceived", error);
+    }
   };
 
   readonly #onError = (error: Error): void => {

@@ -69,20 +69,26 @@ export function createTLSSocket(
 }
 
 /**
- * TLS sockets made by a TLS factory's `prepareStream` directly over a connection's
- * `net.Socket`: a `TLSProtocol` whose lower transport runs over one of these uses it as
- * its TLS socket (native TLS) instead of building a Duplex.
+ * The mark of a TLS socket made by a TLS factory's `prepareStream` directly over a
+ * connection's `net.Socket`: a `TLSProtocol` whose lower transport runs over one of these
+ * uses it as its TLS socket (native TLS) instead of building a Duplex. A property under a
+ * module-private symbol rather than a `WeakSet`: a `WeakSet` entry per connection cost
+ * several microseconds per handshake (the add, and its ephemeron in every GC).
  */
-const nativeSockets = new WeakSet<tls.TLSSocket>();
+const NATIVE = Symbol("torsion.tls.native");
+
+interface MarkedSocket {
+  [NATIVE]?: true;
+}
 
 /** Marks `socket` as native (see {@link nativeSocketOf}). */
 export function markNative(socket: tls.TLSSocket): void {
-  nativeSockets.add(socket);
+  (socket as tls.TLSSocket & MarkedSocket)[NATIVE] = true;
 }
 
 /** The native TLS socket under `transport` (a stream transport over one), else `null`. */
 export function nativeSocketOf(transport: object): tls.TLSSocket | null {
   const socket = (transport as { readonly socket?: unknown; readonly interposed?: unknown }).socket;
-  if (!(socket instanceof tls.TLSSocket) || !nativeSockets.has(socket)) return null;
+  if (!(socket instanceof tls.TLSSocket) || (socket as tls.TLSSocket & MarkedSocket)[NATIVE] !== true) return null;
   return (transport as { interposed?: unknown }).interposed === true ? null : socket;
 }

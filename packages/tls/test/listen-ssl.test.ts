@@ -74,6 +74,31 @@ describe("listenSSL and connectSSL on loopback", { skip }, () => {
     });
   });
 
+  it("handshakeCompleted runs once per side even if node:tls signals the handshake again (as a renegotiation would)", async () => {
+    const server = new KeepingFactory(() => Object.assign(new TLSRecorder(), { echo: true }));
+    await withServer(server, serverOptions(), async (port) => {
+      const client = new KeepingFactory(() => new TLSRecorder());
+      connectSSL(reactor, "127.0.0.1", port, client, optionsForClientTLS("localhost", { trustRoot: trusted() }));
+      await waitFor(() => client.built[0] !== undefined && server.built[0] !== undefined, "both connections");
+      const c = client.built[0]!;
+      const s = server.built[0]!;
+      await Promise.all([c.secure(), s.secure()]);
+      // The TLS sockets under both layers (native path: the stream transport's socket).
+      const socketOf = (p: TLSRecorder) => (p.transport as unknown as { transport: { socket: NodeJS.EventEmitter } }).transport.socket;
+      socketOf(c).emit("secureConnect");
+      socketOf(s).emit("secure");
+      try {
+        c.transport?.write(Buffer.from("after"));
+        await waitFor(() => c.received >= 5, "the echo");
+        assert.deepEqual(c.events, ["connectionMade", "handshakeCompleted", "data"]);
+        assert.deepEqual(s.events, ["connectionMade", "handshakeCompleted", "data"]);
+      } finally {
+        c.transport?.loseConnection();
+      }
+      await Promise.all([c.lost(), s.lost()]);
+    });
+  });
+
   it("echoes 4 MiB in order both ways", async () => {
     const server = new KeepingFactory(() => Object.assign(new TLSRecorder(), { echo: true }));
     await withServer(server, serverOptions(), async (port) => {
