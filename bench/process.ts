@@ -133,6 +133,8 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
   const catRate = { raw: [] as number[], torsion: [] as number[] };
   const spawnCpu = { raw: [] as number[], torsion: [] as number[] };
   const spawnRatios: number[] = [];
+  const catCpu = { raw: [] as number[], torsion: [] as number[] };
+  const catRatios: number[] = [];
   let catFailures = 0;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (["raw", "torsion"] as const) : (["torsion", "raw"] as const);
@@ -156,19 +158,25 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
       );
     }
     spawnRatios.push(seconds.raw / seconds.torsion);
+    const roundCat = { raw: 0, torsion: 0 };
     for (const side of order) {
       let bytes = 0;
+      const cpu = process.cpuUsage();
       const seconds = await timed(async () => {
         bytes = await (side === "raw" ? rawCat() : torsionCat(reactor));
       });
+      const used = process.cpuUsage(cpu);
       if (bytes !== Math.ceil(CAT_BYTES / CHUNK.length) * CHUNK.length) {
         catFailures += 1;
         ctx.fail(`cat ${side}: got ${bytes} bytes`);
         continue;
       }
       catRate[side].push(bytes / seconds / 1e6);
+      catCpu[side].push((used.user + used.system) / (bytes / 1e6));
+      roundCat[side] = bytes / seconds;
       ctx.log(`process cat ${side} round ${round + 1}: ${(bytes / seconds / 1e6).toFixed(0)} MB/s`);
     }
+    if (roundCat.raw > 0 && roundCat.torsion > 0) catRatios.push(roundCat.torsion / roundCat.raw);
   }
   return [
     withRatio(
@@ -183,14 +191,17 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
       ),
       median(spawnRatios),
     ),
-    makeResult(
-      "process",
-      `cat-${CAT_BYTES / 1024 / 1024}MiB`,
-      "MB/s",
-      sideStats(catRate.raw, catFailures),
-      sideStats(catRate.torsion, catFailures),
-      TARGET,
-      `${CAT_BYTES / 1024 / 1024} MiB written to cat with flow control and read back`,
+    withRatio(
+      makeResult(
+        "process",
+        `cat-${CAT_BYTES / 1024 / 1024}MiB`,
+        "MB/s",
+        sideStats(catRate.raw, catFailures, { cpuUsPerOp: median(catCpu.raw) }),
+        sideStats(catRate.torsion, catFailures, { cpuUsPerOp: median(catCpu.torsion) }),
+        TARGET,
+        `${CAT_BYTES / 1024 / 1024} MiB written to cat with flow control and read back; ratio = median of the per-round ratios; cpu = this process per MB`,
+      ),
+      median(catRatios),
     ),
   ];
 }
