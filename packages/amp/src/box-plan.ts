@@ -151,7 +151,7 @@ export class BoxPlan {
       const extra = field.argument === null;
       const wire = extra ? (extras[field.extra] as PlanExtra) : (wires[i] as Wire);
       if (wire === null) continue;
-      const length = typeof wire === "number" ? (extra ? hexDigitCount(wire) : digitCount(wire)) : wire.length;
+      const length = typeof wire === "number" ? digitCount(wire, extra ? 16 : 10) : wire.length;
       if (length > MAX_VALUE_LENGTH) throw new TooLong(false, true, field.key, length);
       total += field.header.length + 2 + length;
     }
@@ -171,7 +171,7 @@ export class BoxPlan {
       if (wire === null) continue;
       pos = copyBytes(field.header, out, pos);
       if (typeof wire === "number") {
-        pos = extra ? writeHex(wire, out, pos) : writeDigits(wire, out, pos);
+        pos = writeNumber(wire, extra ? 16 : 10, out, pos);
         continue;
       }
       const length = wire.length;
@@ -186,18 +186,24 @@ export class BoxPlan {
   }
 }
 
-/** The length of a safe integer's decimal form (`-` included; -0 is `0`). */
-function digitCount(value: number): number {
+/**
+ * The length of a safe integer's form in `radix` (10 for integer arguments, 16 for tags):
+ * `-` included, -0 is `0`.
+ */
+function digitCount(value: number, radix: number): number {
   let count = value < 0 ? 2 : 1;
   const magnitude = Math.abs(value);
-  // Powers of ten up to 1e16 are exact doubles, and a safe integer is below 1e16.
-  for (let power = 10; magnitude >= power; power *= 10) count += 1;
+  // Powers of 10 and 16 are exact doubles up to the first one above every safe integer.
+  for (let power = radix; magnitude >= power; power *= radix) count += 1;
   return count;
 }
 
-/** Writes a safe integer's 2-byte length and decimal digits (as `String(value)`, -0 as `0`) at `pos`. */
-function writeDigits(value: number, out: Buffer, pos: number): number {
-  const length = digitCount(value);
+/**
+ * Writes a safe integer's 2-byte length and its digits in `radix` (as `value.toString(radix)`,
+ * lowercase, -0 as `0`) at `pos`. Returns the position after them.
+ */
+function writeNumber(value: number, radix: number, out: Buffer, pos: number): number {
+  const length = digitCount(value, radix);
   out[pos] = 0;
   out[pos + 1] = length;
   pos += 2;
@@ -206,46 +212,21 @@ function writeDigits(value: number, out: Buffer, pos: number): number {
   let at = pos + length - 1;
   // Above 2^31 - 1, double arithmetic down to where int32 arithmetic takes over.
   for (; rest > 0x7fffffff; at -= 1) {
-    out[at] = 0x30 + (rest % 10);
-    rest = Math.floor(rest / 10);
+    out[at] = digitByte(rest % radix);
+    rest = Math.floor(rest / radix);
   }
   for (let small = rest | 0; ; at -= 1) {
-    const quotient = (small / 10) | 0;
-    out[at] = 0x30 + small - quotient * 10;
-    if (small < 10) break;
+    const quotient = (small / radix) | 0;
+    out[at] = digitByte(small - quotient * radix);
+    if (small < radix) break;
     small = quotient;
   }
   return pos + length;
 }
 
-/** The length of a tag number's lowercase hex form. */
-function hexDigitCount(value: number): number {
-  let count = 1;
-  // Powers of 16 are exact doubles.
-  for (let power = 16; value >= power; power *= 16) count += 1;
-  return count;
-}
-
-/** Writes a tag number's 2-byte length and lowercase hex digits (as `value.toString(16)`) at `pos`. */
-function writeHex(value: number, out: Buffer, pos: number): number {
-  const length = hexDigitCount(value);
-  out[pos] = 0;
-  out[pos + 1] = length;
-  pos += 2;
-  let rest = value;
-  let at = pos + length - 1;
-  for (; rest > 0x7fffffff; at -= 1) {
-    const digit = rest % 16;
-    out[at] = digit < 10 ? 0x30 + digit : 0x57 + digit;
-    rest = Math.floor(rest / 16);
-  }
-  for (let small = rest | 0; ; at -= 1) {
-    const digit = small & 15;
-    out[at] = digit < 10 ? 0x30 + digit : 0x57 + digit;
-    if (small < 16) break;
-    small >>>= 4;
-  }
-  return pos + length;
+/** The ASCII byte of a digit 0-15 (lowercase hex letters). */
+function digitByte(digit: number): number {
+  return digit < 10 ? 0x30 + digit : 0x57 + digit;
 }
 
 /** A value from an encoder, checked as `AmpBox.set` checks it. */
