@@ -89,7 +89,7 @@ export class ProcessTransport implements IProcessTransport {
     if (init.onShutdown === "terminate") {
       this.#unregister = this.#host.registerResource({ kind: "connection", shutdown: (grace) => this.#shutdown(grace) });
     }
-    if (debug.enabled) debug("spawned %s pid=%s", this.#executable, String(this.#pid));
+    debug("spawned %s pid=%s", this.#executable, this.#pid);
     guardedCall(
       () => this.#protocol.makeConnection(this),
       (error) => this.#report(error, "connectionMade"),
@@ -307,7 +307,7 @@ export class ProcessTransport implements IProcessTransport {
     } else {
       reason = new ProcessTerminated({ exitCode: code, signal: null });
     }
-    if (debug.enabled) debug("pid %s exited: %s", String(this.#pid), reason.message);
+    debug("pid %s exited: %s", this.#pid, reason.message);
     this.#exit(new Failure(reason));
   }
 

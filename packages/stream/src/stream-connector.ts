@@ -195,7 +195,7 @@ export class StreamConnector implements IConnector {
     }
     // Twisted: a refusing factory still had a connection made; it is closed at once and
     // the factory hears clientConnectionLost(ConnectionDone).
-    if (debug.enabled) debug("connected to %s from %s", String(peer), String(local));
+    debug("connected to %s from %s", peer, local);
     transport.attach(protocol ?? new Protocol(), { noDelay: this.#target.noDelay, peer, local, side: "client" });
     if (protocol === null) transport.loseConnection();
   };

@@ -241,8 +241,8 @@ export class StreamPort<A extends IAddress = IAddress> implements IListeningPort
       transport.socket.destroy();
       return;
     }
-    // Guarded: String() of two addresses per accept is measurable under connection churn.
-    if (debug.enabled) debug("accepted a connection from %s on %s", String(peer), String(local));
+    // The addresses go in as they are: debug formats them (toString) only when enabled.
+    debug("accepted a connection from %s on %s", peer, local);
     transport.attach(protocol, { noDelay: this.#binding.noDelay, peer, local });
   }
 
