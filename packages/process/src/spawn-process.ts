@@ -44,6 +44,12 @@ export function stdioFor(childFDs: ChildFDs): { stdio: StdioEntry[]; pipes: Map<
   return { stdio, pipes };
 }
 
+/**
+ * `stdioFor(DEFAULT_CHILD_FDS)`, computed once: most children use the default. Never
+ * mutated (Node's `spawn` copies `stdio`; the transport only reads `pipes`).
+ */
+const DEFAULT_STDIO: { readonly stdio: StdioEntry[]; readonly pipes: ReadonlyMap<number, "r" | "w"> } = stdioFor(DEFAULT_CHILD_FDS);
+
 function checkArguments(executable: unknown, args: unknown): readonly string[] {
   if (typeof executable !== "string" || executable === "") throw new TypeError("executable must be a non-empty string");
   if (!Array.isArray(args)) throw new TypeError("args must be an array of strings (args[0] is argv[0])");
@@ -94,7 +100,8 @@ export function spawnProcess(
 ): IProcessTransport {
   if (options.usePTY) throw new PTYNotSupportedError();
   const argv = checkArguments(executable, args);
-  const { stdio, pipes } = stdioFor(options.childFDs ?? DEFAULT_CHILD_FDS);
+  const childFDs = options.childFDs;
+  const { stdio, pipes } = childFDs === undefined || childFDs === DEFAULT_CHILD_FDS ? DEFAULT_STDIO : stdioFor(childFDs);
   const env = environment(options.env);
   const onShutdown = options.onShutdown ?? "terminate";
   if ((onShutdown as string) !== "terminate" && (onShutdown as string) !== "leave")
@@ -105,7 +112,7 @@ export function spawnProcess(
     child = spawn(executable, argv.slice(1), {
       argv0: argv[0] ?? executable,
       env,
-      stdio: stdio,
+      stdio,
       shell: false,
       windowsHide: true,
       ...(options.path === undefined ? {} : { cwd: options.path }),

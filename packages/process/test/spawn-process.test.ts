@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, openSync, closeSync, readFileSync, realpathSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChildFDError, ProcessDone, ProcessExitedAlready, ProcessSpawnError, ProcessTerminated } from "@torsion/core";
-import { PTYNotSupportedError } from "@torsion/process";
+import { DEFAULT_CHILD_FDS, PTYNotSupportedError } from "@torsion/process";
 import { CHILD, Recorder, contractViolation, testReactor } from "./helpers.js";
 
 const node = process.execPath;
@@ -135,6 +135,26 @@ describe("spawnProcess", () => {
     assert.equal(contractViolation(recorder.events, [0, 1, 2, 3, 4]), null, recorder.shape().join(" "));
     assert.equal(recorder.output(3), "three\n");
     assert.equal(recorder.output(1), "got four\n");
+    assert.deepEqual(errors, []);
+  });
+
+  it("gives every child spawned with the default childFDs exactly fds 0, 1 and 2, whatever other children used", async () => {
+    const { reactor, errors } = testReactor();
+    const children: Recorder[] = [];
+    for (const childFDs of [undefined, { 0: "w", 1: "r", 2: "r", 3: "r" } as const, DEFAULT_CHILD_FDS, undefined]) {
+      const recorder = new Recorder();
+      reactor.spawnProcess(recorder, "sh", ["sh", "-c", "echo out; echo err >&2"], childFDs === undefined ? {} : { childFDs });
+      children.push(recorder);
+      await recorder.ended;
+    }
+    const lost = (r: Recorder): number[] => r.events.flatMap((e) => (e.kind === "lost" ? [e.fd] : [])).sort();
+    assert.deepEqual(children.map(lost), [
+      [0, 1, 2],
+      [0, 1, 2, 3],
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    for (const r of children) assert.equal(r.output(1) + r.output(2), "out\nerr\n");
     assert.deepEqual(errors, []);
   });
 
