@@ -1,6 +1,7 @@
 /**
  * The reference echo servers measured beside raw node:net and Torsion, each when it can
- * run here: `onread` (our raw node:net server with onread reads), Python `twisted`,
+ * run here: `onread` (our raw node:net server with onread reads), `zero-copy` (Torsion's
+ * echo example with `--zero-copy`: its borrowing protocol, the opt-in path), Python `twisted`,
  * `asyncio` and `uvloop` (the yardstick's servers in ../shared/bench/servers, run from
  * there as they are, with /usr/bin/python3) and `c-epoll` (the yardstick's C server,
  * compiled into bench/.build). Chosen with REFS (space/comma list; "" for none).
@@ -9,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildCEpollEcho } from "./c-tools.js";
 import type { BenchContext } from "./context.js";
-import { benchScript, exists, SHARED_BENCH } from "./paths.js";
+import { benchScript, exists, SHARED_BENCH, TORSION_ECHO_JS } from "./paths.js";
 
 /** An echo server command (the port or socket path is appended). */
 export interface EchoServer {
@@ -20,7 +21,7 @@ export interface EchoServer {
 }
 
 /** Every reference, in run order. */
-export const ALL_REFS = ["onread", "twisted", "asyncio", "uvloop", "c-epoll"] as const;
+export const ALL_REFS = ["onread", "zero-copy", "twisted", "asyncio", "uvloop", "c-epoll"] as const;
 
 const PYTHON = "/usr/bin/python3";
 
@@ -45,6 +46,7 @@ export async function referenceServers(ctx: BenchContext): Promise<EchoServer[]>
   const py = (script: string): string => path.join(SHARED_BENCH, "servers", script);
   for (const name of selectedRefs()) {
     if (name === "onread") out.push({ name, cmd: [process.execPath, benchScript("servers/raw-onread-echo.js")], ...firstOnly });
+    else if (name === "zero-copy") out.push({ name, cmd: [process.execPath, TORSION_ECHO_JS, "--zero-copy"], ...firstOnly });
     else if (name === "twisted") {
       if (pythonHas("twisted.internet.epollreactor") && exists(py("twisted-echo.py")))
         out.push({ name, cmd: [PYTHON, py("twisted-echo.py")], ...firstOnly });
