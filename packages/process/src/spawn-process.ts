@@ -100,8 +100,8 @@ export function spawnProcess(
 ): IProcessTransport {
   if (options.usePTY) throw new PTYNotSupportedError();
   const argv = checkArguments(executable, args);
-  const childFDs = options.childFDs;
-  const { stdio, pipes } = childFDs === undefined || childFDs === DEFAULT_CHILD_FDS ? DEFAULT_STDIO : stdioFor(childFDs);
+  const childFDs = options.childFDs ?? DEFAULT_CHILD_FDS;
+  const { stdio, pipes } = childFDs === DEFAULT_CHILD_FDS ? DEFAULT_STDIO : stdioFor(childFDs);
   const env = environment(options.env);
   const onShutdown = options.onShutdown ?? "terminate";
   if ((onShutdown as string) !== "terminate" && (onShutdown as string) !== "leave")
