@@ -1,6 +1,7 @@
 // Runs every compiled test file with node's test runner.
 // Node 20's `node --test` does not expand globs, so the files are listed here.
 // Set TORSION_TEST_FILTER=<substring>[,<substring>...] to run only the files matching one of them.
+// TORSION_TEST_CONCURRENCY=<n> runs n test processes at once (default 2, the CI machine's cores).
 //
 // Node starts one process per test file, which costs about 0.1 s of CPU each: nearly
 // half of the suite's CPU time. The test files of the in-memory packages (no sockets, no
@@ -39,6 +40,7 @@ if (selected.length === 0) {
 }
 
 const isolate = process.env.TORSION_TEST_ISOLATE === "1";
+const concurrency = Number(process.env.TORSION_TEST_CONCURRENCY ?? "2");
 const groupDir = isolate ? null : mkdtempSync(join(tmpdir(), "torsion-tests-"));
 const args = [];
 const grouped = new Map();
@@ -60,7 +62,7 @@ for (const [pkg, group] of grouped) {
 
 let status = 1;
 try {
-  const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...args], { stdio: "inherit" });
+  const result = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, ...args], { stdio: "inherit" });
   status = result.status ?? 1;
 } finally {
   if (groupDir !== null) rmSync(groupDir, { recursive: true, force: true });

@@ -7,6 +7,9 @@ import { IPv4Address, type IAddress, type IProducer, type ITCPTransport } from "
 /** Rounds per benchmark (env FRAMING_ROUNDS or ROUNDS). @default 5 */
 export const ROUNDS = Math.max(1, Number(process.env.FRAMING_ROUNDS ?? process.env.ROUNDS ?? 5));
 
+/** Divides the data volumes of the throughput benchmarks: 8 in smoke mode (BENCH_SMOKE=1), else 1. */
+export const VOLUME_DIVISOR = process.env.BENCH_SMOKE === "1" ? 8 : 1;
+
 /** A transport that accepts everything and does nothing: the protocol runs alone. */
 export class NullTransport implements ITCPTransport {
   disconnecting = false;

@@ -5,10 +5,10 @@
  */
 import { Int32StringReceiver } from "@torsion/protocols";
 import { makeResult, sideStats, type Result } from "../lib/result.js";
-import { breathe, chunksOf, NullTransport, ROUNDS, timeSync } from "./bench-support.js";
+import { breathe, chunksOf, NullTransport, ROUNDS, timeSync, VOLUME_DIVISOR } from "./bench-support.js";
 
 const PAYLOAD = 1024;
-const FRAMES = 32 * 1024;
+const FRAMES = (32 * 1024) / VOLUME_DIVISOR;
 const CHUNK = 64 * 1024;
 
 function makeStream(): Buffer {

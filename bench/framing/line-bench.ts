@@ -8,10 +8,10 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { LineReceiver } from "@torsion/protocols";
 import { makeResult, sideStats, type Result } from "../lib/result.js";
-import { breathe, chunksOf, NullTransport, ROUNDS, timeAsync, timeSync } from "./bench-support.js";
+import { breathe, chunksOf, NullTransport, ROUNDS, timeAsync, timeSync, VOLUME_DIVISOR } from "./bench-support.js";
 
 const LINE = 100;
-const TOTAL = 32 * 1024 * 1024;
+const TOTAL = (32 * 1024 * 1024) / VOLUME_DIVISOR;
 const CHUNK = 64 * 1024;
 
 function makeStream(): Buffer {
