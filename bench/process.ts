@@ -1,7 +1,8 @@
 /**
  * Child processes: spawn-and-reap rate of /bin/true and throughput through `cat`, each
  * via Torsion's `spawnProcess` and via raw `child_process.spawn` in the same run, rounds
- * interleaved (raw, Torsion, raw, ...). Runs in this process (no pinning).
+ * interleaved (raw, Torsion, raw, ...), each round in alternating slices (ABBA) so that
+ * a slow spell of the machine falls on both sides. Runs in this process (no pinning).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -158,25 +159,34 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
       );
     }
     spawnRatios.push(seconds.raw / seconds.torsion);
-    const roundCat = { raw: 0, torsion: 0 };
-    for (const side of order) {
-      let bytes = 0;
-      const cpu = process.cpuUsage();
-      const seconds = await timed(async () => {
-        bytes = await (side === "raw" ? rawCat() : torsionCat(reactor));
-      });
-      const used = process.cpuUsage(cpu);
-      if (bytes !== Math.ceil(CAT_BYTES / CHUNK.length) * CHUNK.length) {
-        catFailures += 1;
-        ctx.fail(`cat ${side}: got ${bytes} bytes`);
-        continue;
+    const roundCat = { seconds: { raw: 0, torsion: 0 }, bytes: { raw: 0, torsion: 0 }, cpuUs: { raw: 0, torsion: 0 } };
+    for (let s = 0; s < SLICES; s++) {
+      for (const side of s % 2 === 0 ? order : [...order].reverse()) {
+        let bytes = 0;
+        const cpu = process.cpuUsage();
+        const seconds = await timed(async () => {
+          bytes = await (side === "raw" ? rawCat() : torsionCat(reactor));
+        });
+        const used = process.cpuUsage(cpu);
+        if (bytes !== Math.ceil(CAT_BYTES / CHUNK.length) * CHUNK.length) {
+          catFailures += 1;
+          ctx.fail(`cat ${side}: got ${bytes} bytes`);
+          continue;
+        }
+        roundCat.seconds[side] += seconds;
+        roundCat.bytes[side] += bytes;
+        roundCat.cpuUs[side] += used.user + used.system;
       }
+    }
+    for (const side of order) {
+      const { seconds, bytes, cpuUs } = { seconds: roundCat.seconds[side], bytes: roundCat.bytes[side], cpuUs: roundCat.cpuUs[side] };
+      if (bytes === 0) continue;
       catRate[side].push(bytes / seconds / 1e6);
-      catCpu[side].push((used.user + used.system) / (bytes / 1e6));
-      roundCat[side] = bytes / seconds;
+      catCpu[side].push(cpuUs / (bytes / 1e6));
       ctx.log(`process cat ${side} round ${round + 1}: ${(bytes / seconds / 1e6).toFixed(0)} MB/s`);
     }
-    if (roundCat.raw > 0 && roundCat.torsion > 0) catRatios.push(roundCat.torsion / roundCat.raw);
+    if (roundCat.bytes.raw > 0 && roundCat.bytes.torsion > 0)
+      catRatios.push(roundCat.bytes.torsion / roundCat.seconds.torsion / (roundCat.bytes.raw / roundCat.seconds.raw));
   }
   return [
     withRatio(
@@ -199,7 +209,7 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
         sideStats(catRate.raw, catFailures, { cpuUsPerOp: median(catCpu.raw) }),
         sideStats(catRate.torsion, catFailures, { cpuUsPerOp: median(catCpu.torsion) }),
         TARGET,
-        `${CAT_BYTES / 1024 / 1024} MiB written to cat with flow control and read back; ratio = median of the per-round ratios; cpu = this process per MB`,
+        `${CAT_BYTES / 1024 / 1024} MiB written to cat with flow control and read back, ${SLICES} runs per side per round, alternating; ratio = median of the per-round ratios; cpu = this process per MB`,
       ),
       median(catRatios),
     ),
