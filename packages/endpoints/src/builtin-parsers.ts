@@ -25,6 +25,7 @@ import type { EndpointRegistry } from "./registry.js";
 import { SSL4ClientEndpoint, SSL4ServerEndpoint, wrapClientTLS } from "./ssl-endpoints.js";
 import { TCP4ClientEndpoint, TCP4ServerEndpoint, TCP6ServerEndpoint, type BindAddress } from "./tcp-endpoints.js";
 import type { ClientTLSDescription, ServerTLSDescription } from "./tls-provider.js";
+import { StandardIOEndpoint } from "./stdio-endpoint.js";
 import { UNIXClientEndpoint, UNIXServerEndpoint } from "./unix-endpoints.js";
 
 // R is the interface whose methods the loop checks; the cast at the end is that check.
@@ -277,11 +278,27 @@ export function tlsClientParser(registry: EndpointRegistry): IStreamClientEndpoi
 }
 
 /** Registers the built-in types on `registry`: servers `tcp`, `tcp6`, `unix`, `ssl`; clients `tcp`, `unix`, `ssl`, `tls`. */
+/**
+ * `stdio:` (Twisted's `StandardIOEndpoint`): this process's stdin and stdout. It takes no
+ * arguments (`stdio:` itself parses to one empty positional); any other argument is an
+ * `EndpointArgumentError`, where Twisted ignores it. Listening needs a stdio provider
+ * (`@torsion/process` registers one).
+ */
+export const stdioServerParser: IStreamServerEndpointStringParser = {
+  prefix: "stdio",
+  parseStreamServer(reactor: object, parameters: EndpointArguments): IStreamServerEndpoint {
+    const bare = parameters.args.length === 1 && parameters.args[0] === "" ? { ...parameters, args: [] } : parameters;
+    bindArguments("stdio", bare, []);
+    return new StandardIOEndpoint(reactor);
+  },
+};
+
 export function addBuiltinParsers(registry: EndpointRegistry): EndpointRegistry {
   registry.addServerParser(tcpServerParser, { caseSensitive: true });
   registry.addServerParser(unixServerParser, { caseSensitive: true });
   registry.addServerParser(sslServerParser(registry), { caseSensitive: true });
   registry.addServerParser(tcp6ServerParser);
+  registry.addServerParser(stdioServerParser);
   registry.addClientParser(tcpClientParser);
   registry.addClientParser(unixClientParser);
   registry.addClientParser(sslClientParser(registry));

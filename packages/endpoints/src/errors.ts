@@ -100,3 +100,19 @@ export class TLSNotAvailableError extends TLSNotLoadedError {
     super(message, options);
   }
 }
+
+/**
+ * A `stdio:` endpoint (`StandardIOEndpoint`) listened but no stdio implementation is
+ * registered: import `@torsion/process` (which calls `registerStandardIOProvider`) or
+ * register one yourself.
+ */
+export class StandardIONotAvailableError extends TorsionError {
+  override name = "StandardIONotAvailableError";
+  override readonly code: string = "ERR_STDIO_NOT_AVAILABLE";
+  constructor(
+    message = "stdio is not available: no stdio provider is registered (import @torsion/process, or call registerStandardIOProvider).",
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -8,6 +8,7 @@ export {
   EndpointReactorError,
   NoProtocol,
   TLSNotAvailableError,
+  StandardIONotAvailableError,
 } from "./errors.js";
 export { parseDescription, parseArguments, quoteStringArgument, type ParsedDescription } from "./description.js";
 export {
@@ -47,6 +48,16 @@ export {
   type ClientTLSDescription,
   type PEMFile,
 } from "./tls-provider.js";
+export {
+  StandardIOEndpoint,
+  StandardIOPort,
+  registerStandardIOProvider,
+  globalStandardIOSlot,
+  type IStandardIOProvider,
+  type StandardIOConnection,
+  type StandardIOEndpointOptions,
+  type StandardIOProviderSlot,
+} from "./stdio-endpoint.js";
 export { EndpointRegistry, EndpointPrefixInUseError, type AddParserOptions, type EndpointRegistryOptions } from "./registry.js";
 export { addBuiltinParsers } from "./builtin-parsers.js";
 export { serverFromString, clientFromString, defaultEndpointRegistry } from "./from-string.js";

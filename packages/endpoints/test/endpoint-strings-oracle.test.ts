@@ -122,8 +122,7 @@ function check(actual: unknown[], expected: readonly unknown[], id: string): voi
 
 /**
  * Where Torsion deliberately differs from Twisted 22.4, by vector id, with the reason and
- * what Torsion does instead. Every entry is toward strictness or safety, except the one
- * listed as a gap.
+ * what Torsion does instead. Every entry is toward strictness or safety.
  */
 const DEVIATIONS: Readonly<Record<string, { readonly reason: string; readonly torsion: readonly unknown[] }>> = {
   // Strict integers: Python's int() also takes "_" separators and blanks.
@@ -145,8 +144,6 @@ const DEVIATIONS: Readonly<Record<string, { readonly reason: string; readonly to
     reason: "tls: bindAddress becomes a [host, 0] pair, as for tcp:",
     torsion: ["client", "TLS(HostnameEndpoint)", { host: "127.0.0.1", port: 80, timeout: 30, bindAddress: ["192.0.2.1", 0] }],
   },
-  // A gap, not a deviation: StandardIOEndpoint is not implemented yet.
-  "endpoint-strings-0201": { reason: "GAP: stdio: (StandardIOEndpoint) is not implemented yet", torsion: ["raises", "ValueError"] },
 };
 
 /**
@@ -159,6 +156,9 @@ function deviationByRule(vector: Vector, expected: readonly unknown[], actual: u
   const error = actual[0] === "raises" ? actual[1] : null;
   if (expected[0] !== "raises" && error instanceof EndpointValueError && pythonAcceptsInteger(error.value)) {
     return `strict, range-checked integers: Twisted's int() takes ${JSON.stringify(error.value)} for ${error.parameter}`;
+  }
+  if (expected[1] === "StandardIOEndpoint" && error instanceof EndpointArgumentError && error.message.startsWith("stdio:")) {
+    return "stdio: takes no arguments (Twisted's parser ignores them)";
   }
   if (expected[0] !== "raises" && error instanceof EndpointArgumentError && error.message.includes("takes at most")) {
     return "extra positionals are an error (Twisted ignores them when host=/port= are given)";
@@ -180,9 +180,6 @@ function deviationByRule(vector: Vector, expected: readonly unknown[], actual: u
       const fixed = ["client", expected[1], { ...(expected[2] as object), bindAddress: [bind, 0] }];
       if (isDeepStrictEqual(actual, fixed)) return "tls: bindAddress becomes a [host, 0] pair, as for tcp:";
     }
-  }
-  if (expected[0] === "server" && expected[1] === "StandardIOEndpoint" && error instanceof UnknownEndpointTypeError) {
-    return "GAP: stdio: (StandardIOEndpoint) is not implemented yet";
   }
   return null;
 }

@@ -238,7 +238,7 @@ describe("EndpointRegistry", () => {
     const e = registry.serverFromString({}, "MemQ:a\\:b:x=1:x=2") as Recording;
     assert.deepEqual([...e.parameters.args], ["a:b"]);
     assert.deepEqual({ ...e.parameters.kwargs }, { x: "2" });
-    assert.deepEqual(registry.serverPrefixes(), ["tcp", "unix", "ssl", "tcp6", "memq"]);
+    assert.deepEqual(registry.serverPrefixes(), ["tcp", "unix", "ssl", "tcp6", "stdio", "memq"]);
     assert.deepEqual(registry.clientPrefixes(), ["tcp", "unix", "ssl", "tls"]);
   });
 

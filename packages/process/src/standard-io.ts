@@ -197,9 +197,15 @@ export class StandardIO implements ITransport {
     });
   }
 
+  /** Resolves once `connectionLost` has been called (at once when it already was). */
+  whenClosed(): Promise<void> {
+    if (this.#state === "closed") return Promise.resolve();
+    return new Promise<void>((resolve) => this.#closed.push(resolve));
+  }
+
   #shutdown(graceSeconds: number): Promise<void> {
     if (this.#state === "closed") return Promise.resolve();
-    const closed = new Promise<void>((resolve) => this.#closed.push(resolve));
+    const closed = this.whenClosed();
     this.loseConnection();
     const timer = setTimeout(() => this.abortConnection(), Math.ceil(graceSeconds * 1000));
     return closed.finally(() => clearTimeout(timer));

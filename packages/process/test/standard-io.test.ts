@@ -82,6 +82,21 @@ describe("StandardIO", () => {
     assert.equal(errors.length, 1);
   });
 
+  it("whenClosed resolves after connectionLost, and at once when already closed", async () => {
+    const { reactor } = testReactor();
+    const protocol = new Collect();
+    const transport = new StandardIO(reactor, protocol, { stdin: new PassThrough(), stdout: new PassThrough() });
+    const closed = transport.whenClosed();
+    let settled = false;
+    void closed.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, false);
+    transport.loseConnection();
+    await closed;
+    assert.ok(protocol.reason?.value instanceof ConnectionDone);
+    await transport.whenClosed();
+  });
+
   it("aborts with ConnectionAborted on abortConnection", async () => {
     const { reactor } = testReactor();
     const protocol = new Collect();
