@@ -159,7 +159,7 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
       );
     }
     spawnRatios.push(seconds.raw / seconds.torsion);
-    const roundCat = { seconds: { raw: 0, torsion: 0 }, bytes: { raw: 0, torsion: 0 }, cpuUs: { raw: 0, torsion: 0 } };
+    const roundCat = { raw: { seconds: 0, bytes: 0, cpuUs: 0 }, torsion: { seconds: 0, bytes: 0, cpuUs: 0 } };
     for (let s = 0; s < SLICES; s++) {
       for (const side of s % 2 === 0 ? order : [...order].reverse()) {
         let bytes = 0;
@@ -173,20 +173,20 @@ export async function runProcessBench(ctx: BenchContext): Promise<Result[]> {
           ctx.fail(`cat ${side}: got ${bytes} bytes`);
           continue;
         }
-        roundCat.seconds[side] += seconds;
-        roundCat.bytes[side] += bytes;
-        roundCat.cpuUs[side] += used.user + used.system;
+        roundCat[side].seconds += seconds;
+        roundCat[side].bytes += bytes;
+        roundCat[side].cpuUs += used.user + used.system;
       }
     }
     for (const side of order) {
-      const { seconds, bytes, cpuUs } = { seconds: roundCat.seconds[side], bytes: roundCat.bytes[side], cpuUs: roundCat.cpuUs[side] };
+      const { seconds, bytes, cpuUs } = roundCat[side];
       if (bytes === 0) continue;
       catRate[side].push(bytes / seconds / 1e6);
       catCpu[side].push(cpuUs / (bytes / 1e6));
       ctx.log(`process cat ${side} round ${round + 1}: ${(bytes / seconds / 1e6).toFixed(0)} MB/s`);
     }
-    if (roundCat.bytes.raw > 0 && roundCat.bytes.torsion > 0)
-      catRatios.push(roundCat.bytes.torsion / roundCat.seconds.torsion / (roundCat.bytes.raw / roundCat.seconds.raw));
+    const { raw, torsion } = roundCat;
+    if (raw.bytes > 0 && torsion.bytes > 0) catRatios.push(torsion.bytes / torsion.seconds / (raw.bytes / raw.seconds));
   }
   return [
     withRatio(

@@ -277,7 +277,6 @@ export function tlsClientParser(registry: EndpointRegistry): IStreamClientEndpoi
   };
 }
 
-/** Registers the built-in types on `registry`: servers `tcp`, `tcp6`, `unix`, `ssl`; clients `tcp`, `unix`, `ssl`, `tls`. */
 /**
  * `stdio:` (Twisted's `StandardIOEndpoint`): this process's stdin and stdout. It takes no
  * arguments (`stdio:` itself parses to one empty positional); any other argument is an
@@ -293,6 +292,7 @@ export const stdioServerParser: IStreamServerEndpointStringParser = {
   },
 };
 
+/** Registers the built-in types on `registry`: servers `tcp`, `tcp6`, `unix`, `ssl`, `stdio`; clients `tcp`, `unix`, `ssl`, `tls`. */
 export function addBuiltinParsers(registry: EndpointRegistry): EndpointRegistry {
   registry.addServerParser(tcpServerParser, { caseSensitive: true });
   registry.addServerParser(unixServerParser, { caseSensitive: true });

@@ -24,10 +24,9 @@ export interface StandardIOEndpointOptions {
   readonly slot?: StandardIOProviderSlot;
 }
 
-/** A connection a {@link IStandardIOProvider} made: the transport, and when it is over. */
-export interface StandardIOConnection {
-  readonly transport: ITransport;
-  /** Resolves once the protocol's `connectionLost` has been called. */
+/** The transport of a connection a {@link IStandardIOProvider} made. */
+export interface StandardIOConnection extends ITransport {
+  /** Resolves once the protocol's `connectionLost` has been called (at once when it was). */
   whenClosed(): Promise<void>;
 }
 
@@ -78,14 +77,12 @@ export function registerStandardIOProvider(
  */
 export class StandardIOPort implements IListeningPort {
   /** The connection's transport (Twisted's listen result is the `StandardIO` itself). */
-  readonly transport: ITransport;
-  readonly #connection: StandardIOConnection;
+  readonly transport: StandardIOConnection;
   readonly #address: IAddress;
   #stopped: Deferred<void> | null = null;
 
-  constructor(connection: StandardIOConnection, address: IAddress) {
-    this.#connection = connection;
-    this.transport = connection.transport;
+  constructor(transport: StandardIOConnection, address: IAddress) {
+    this.transport = transport;
     this.#address = address;
   }
 
@@ -99,7 +96,7 @@ export class StandardIOPort implements IListeningPort {
     const stopped = new Deferred<void>();
     this.#stopped = stopped;
     this.transport.loseConnection();
-    void this.#connection.whenClosed().then(() => stopped.callback(undefined));
+    void this.transport.whenClosed().then(() => stopped.callback(undefined));
     return stopped;
   }
 
@@ -131,9 +128,9 @@ export class StandardIOEndpoint implements IStreamServerEndpoint {
       const address = provider.pipeAddress();
       const protocol = factory.buildProtocol(address);
       if (protocol === null) return fail(new CannotListenError("", "stdio", "the factory's buildProtocol returned null"));
-      const connection = provider.connect(this.reactor, protocol, this.#options);
+      const transport = provider.connect(this.reactor, protocol, this.#options);
       debug("listening on stdio through %s", provider.name);
-      return succeed(new StandardIOPort(connection, address));
+      return succeed(new StandardIOPort(transport, address));
     } catch (error) {
       return fail(error);
     }

@@ -15,24 +15,34 @@ import {
 
 const ADDRESS = new IPv4Address("TCP", "127.0.0.1", 0);
 
+/** A StringTransport that a test closes (`close()`), as `whenClosed` reports. */
+class ClosableTransport extends StringTransport {
+  #close!: () => void;
+  readonly #closed = new Promise<void>((resolve) => (this.#close = resolve));
+  close(): void {
+    this.#close();
+  }
+  whenClosed(): Promise<void> {
+    return this.#closed;
+  }
+}
+
 /** A provider that connects protocols to StringTransports and closes them when told. */
 class FakeProvider implements IStandardIOProvider {
   readonly name = "fake";
-  readonly connected: { reactor: object; protocol: IProtocol; transport: StringTransport; close: () => void }[] = [];
+  readonly connected: { reactor: object; protocol: IProtocol; transport: ClosableTransport; close: () => void }[] = [];
   failWith: Error | null = null;
 
   pipeAddress(): IAddress {
     return ADDRESS;
   }
 
-  connect(reactor: object, protocol: IProtocol): { transport: StringTransport; whenClosed(): Promise<void> } {
+  connect(reactor: object, protocol: IProtocol): ClosableTransport {
     if (this.failWith !== null) throw this.failWith;
-    const transport = new StringTransport();
-    let close!: () => void;
-    const closed = new Promise<void>((resolve) => (close = resolve));
+    const transport = new ClosableTransport();
     protocol.makeConnection(transport);
-    this.connected.push({ reactor, protocol, transport, close });
-    return { transport, whenClosed: () => closed };
+    this.connected.push({ reactor, protocol, transport, close: () => transport.close() });
+    return transport;
   }
 }
 

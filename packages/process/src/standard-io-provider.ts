@@ -29,11 +29,11 @@ export const standardIOProvider: IStandardIOProvider = {
     const stdin = options.stdin ?? process.stdin;
     if (inUse.has(stdin)) throw new CannotListenError("", "stdio", "standard input is already in use by another stdio connection");
     inUse.add(stdin);
-    const transport = new StandardIO(reactor, protocol, { stdin, ...(options.stdout === undefined ? {} : { stdout: options.stdout }) });
+    const transport = new StandardIO(reactor, protocol, { ...options, stdin });
     void transport.whenClosed().then(() => {
       inUse.delete(stdin);
       debug("stdio connection closed");
     });
-    return { transport, whenClosed: () => transport.whenClosed() };
+    return transport;
   },
 };
