@@ -141,6 +141,23 @@ describe("the package architecture", () => {
     assert.deepEqual(offenders, []);
   });
 
+  it("loads no Torsion package lazily (a bundler would not see it), and only Node built-ins in lazy-builtins.ts", () => {
+    const offenders: string[] = [];
+    for (const pkg of packageDirs) {
+      for (const file of sources(join(repoRoot, "packages", pkg, "src"))) {
+        const text = readFileSync(file, "utf8");
+        const where = relative(repoRoot, file);
+        for (const call of text.matchAll(/\b(?:require|import)\(\s*["'`]((?:@torsion\/|torsion\b)[^"'`]*)/g))
+          offenders.push(`${where}: loads ${call[1] ?? ""} lazily`);
+        if (!file.endsWith("lazy-builtins.ts")) continue;
+        for (const call of text.matchAll(/\bload\(([^)]*)\)/g)) {
+          if (!/^"node:[a-z_/]+"$/.test(call[1] ?? "")) offenders.push(`${where}: load(${call[1] ?? ""})`);
+        }
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   it("names every export of every package entry point (no export *)", () => {
     const offenders: string[] = [];
     for (const dir of packageDirs) {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { X509Certificate, createPrivateKey } from "node:crypto";
 import { EndpointFileError, EndpointValueError } from "./errors.js";
+import { nodeCrypto } from "./lazy-builtins.js";
 import type { PEMFile } from "./tls-provider.js";
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -18,7 +18,7 @@ export function readPEMFile(parameter: string, path: string): PEMFile {
 /** Checks that the file holds a certificate (the first one is parsed). @throws EndpointValueError */
 export function checkCertificate(parameter: string, file: PEMFile): PEMFile {
   try {
-    new X509Certificate(file.pem);
+    new (nodeCrypto().X509Certificate)(file.pem);
   } catch (error) {
     throw new EndpointValueError(parameter, file.path, "a file holding a PEM certificate", { cause: error });
   }
@@ -28,7 +28,7 @@ export function checkCertificate(parameter: string, file: PEMFile): PEMFile {
 /** Checks that the file holds an unencrypted private key. @throws EndpointValueError */
 export function checkPrivateKey(parameter: string, file: PEMFile): PEMFile {
   try {
-    createPrivateKey(file.pem);
+    nodeCrypto().createPrivateKey(file.pem);
   } catch (error) {
     throw new EndpointValueError(parameter, file.path, "a file holding an unencrypted PEM private key", { cause: error });
   }
@@ -62,7 +62,7 @@ export function readCertificateDirectory(parameter: string, directory: string): 
     let pem: Buffer;
     try {
       pem = readFileSync(path);
-      new X509Certificate(pem);
+      new (nodeCrypto().X509Certificate)(pem);
     } catch {
       continue;
     }

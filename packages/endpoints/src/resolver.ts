@@ -1,7 +1,7 @@
-import { lookup } from "node:dns/promises";
 import createDebug from "debug";
 import { Deferred, Failure, maybeDeferred } from "@torsion/defer";
 import { ConnectingCancelledError, DNSLookupError } from "@torsion/core";
+import { nodeDNS } from "./lazy-builtins.js";
 
 const debug = createDebug("torsion:endpoints:resolver");
 
@@ -34,7 +34,7 @@ export type HostnameResolver = (
  * system's `getaddrinfo` (as Twisted's default), keeping the system's order.
  */
 export const defaultResolver: HostnameResolver = async (host, options) => {
-  const results = await lookup(host, { all: true, family: options.family, verbatim: true });
+  const results = await nodeDNS().lookup(host, { all: true, family: options.family, verbatim: true });
   debug("%s resolved to %o", host, results);
   return results.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
 };

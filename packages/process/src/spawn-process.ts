@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import {
   ChildFDError,
   type ChildFDs,
@@ -8,6 +8,7 @@ import {
   type SpawnProcessOptions,
 } from "@torsion/core";
 import { PTYNotSupportedError } from "./errors.js";
+import { nodeChildProcess } from "./lazy-builtins.js";
 import { ProcessTransport } from "./process-transport.js";
 
 /** Twisted's default `childFDs`. */
@@ -109,7 +110,7 @@ export function spawnProcess(
   let child: ChildProcess | null = null;
   let spawnError: (Error & { code?: unknown }) | null = null;
   try {
-    child = spawn(executable, argv.slice(1), {
+    child = nodeChildProcess().spawn(executable, argv.slice(1), {
       argv0: argv[0] ?? executable,
       env,
       stdio,

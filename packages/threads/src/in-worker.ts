@@ -1,18 +1,21 @@
-import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { reportError } from "@torsion/defer";
 import { BlockingCallTimeout, UnknownMainThreadFunction, WrongThreadError } from "./errors.js";
 import { mainThreadFunction } from "./main-thread-functions.js";
 import type { BlockingReply, WorkerMessage } from "./messages.js";
 import { rebuildError } from "./remote-error.js";
 import { unwrapArgs } from "./task.js";
+import { nodeWorkerThreads } from "./lazy-builtins.js";
 
 /** Whether this code runs inside a Torsion pool worker. */
 export function inPoolWorker(): boolean {
+  const { isMainThread, parentPort } = nodeWorkerThreads();
   return !isMainThread && parentPort !== null && (globalThis as Record<symbol, unknown>)[Symbol.for("torsion.threads.worker")] === true;
 }
 
 /** The port to the main thread of a pool worker. @throws WrongThreadError elsewhere */
 function poolWorkerPort(what: string): MessagePort {
+  const { parentPort } = nodeWorkerThreads();
   if (parentPort === null || !inPoolWorker()) throw new WrongThreadError(`${what} needs a Torsion pool worker`);
   return parentPort;
 }
@@ -27,7 +30,7 @@ function poolWorkerPort(what: string): MessagePort {
  * @throws WrongThreadError in a worker that is not a pool worker
  */
 export function callFromThread(name: string, ...args: unknown[]): void {
-  if (isMainThread) {
+  if (nodeWorkerThreads().isMainThread) {
     const fn = mainThreadFunction(name);
     setImmediate(() => {
       if (fn === undefined) {
@@ -72,6 +75,7 @@ export function blockingCallFromThread(name: string, ...args: unknown[]): unknow
 
 /** {@link blockingCallFromThread} with options (a timeout). */
 export function blockingCallFromThreadWith(options: BlockingCallOptions, name: string, ...args: unknown[]): unknown {
+  const { isMainThread, MessageChannel, receiveMessageOnPort } = nodeWorkerThreads();
   if (isMainThread) throw new WrongThreadError("blockingCallFromThread called on the main thread: it would deadlock the reactor");
   const parent = poolWorkerPort("blockingCallFromThread");
   const timeout = options.timeout ?? 30;

@@ -1,4 +1,5 @@
-import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { ResourceLimits } from "node:worker_threads";
+import { nodeWorkerThreads } from "./lazy-builtins.js";
 import type { TransferListItem } from "./task.js";
 import type { ToWorkerMessage, WorkerMessage } from "./messages.js";
 
@@ -56,7 +57,7 @@ export function inheritedExecArgv(): string[] {
 
 /** The default factory: a real `Worker` running Torsion's worker entry point. */
 export const nodeWorkerFactory: WorkerFactory = (options) =>
-  new Worker(WORKER_MAIN, {
+  new (nodeWorkerThreads().Worker)(WORKER_MAIN, {
     ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
     execArgv: options.execArgv === undefined ? inheritedExecArgv() : [...options.execArgv],
   });

@@ -9,10 +9,11 @@
  * platform's roots, and against the host given to `connectSSL`.
  */
 import net from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import { domainToASCII } from "node:url";
 import { Certificate, certificateBlocks, KeyPair } from "./certificate.js";
 import { TLSOptionsError } from "./errors.js";
+import { nodeTLS } from "./lazy-builtins.js";
 
 /** A TLS protocol version, as Node names it. */
 export type TLSVersion = "TLSv1.2" | "TLSv1.3";
@@ -169,7 +170,7 @@ export class CertificateOptions implements ITLSContextFactory {
     const chain = [init.certificate, ...(init.extraCertChain ?? [])].filter((c) => c !== undefined).map(pemOfCertificate);
     const trust = this.#trust ?? PLATFORM;
     try {
-      this.#context = tls.createSecureContext({
+      this.#context = nodeTLS().createSecureContext({
         ...(init.privateKey === undefined ? {} : { key: pemOfKey(init.privateKey) }),
         ...(chain.length === 0 ? {} : { cert: chain.join("\n") }),
         ...(trust.kind === "certificates" ? { ca: [...trust.certificates] } : {}),

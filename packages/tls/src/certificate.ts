@@ -2,8 +2,9 @@
  * PEM certificates and keys (Twisted's `Certificate`, `PrivateCertificate`, `KeyPair`),
  * over `node:crypto`'s `X509Certificate` and `KeyObject`.
  */
-import crypto, { X509Certificate, type KeyObject } from "node:crypto";
+import type { X509Certificate, KeyObject } from "node:crypto";
 import { PEMError } from "./errors.js";
+import { nodeCrypto } from "./lazy-builtins.js";
 import { CertificateOptions, trustRootFromCertificates } from "./certificate-options.js";
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -92,7 +93,7 @@ export class KeyPair {
     const block = KEY_BLOCK.exec(text(data));
     if (block === null) throw new PEMError("no PRIVATE KEY block in the PEM data");
     try {
-      return new KeyPair(crypto.createPrivateKey(block[0]));
+      return new KeyPair(nodeCrypto().createPrivateKey(block[0]));
     } catch (error) {
       throw new PEMError(`the private key could not be read: ${(error as Error).message}`, { cause: error });
     }
@@ -102,8 +103,8 @@ export class KeyPair {
   static generate(kind: "rsa" | "ec" = "rsa", size = 2048): KeyPair {
     const { privateKey } =
       kind === "rsa"
-        ? crypto.generateKeyPairSync("rsa", { modulusLength: size })
-        : crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+        ? nodeCrypto().generateKeyPairSync("rsa", { modulusLength: size })
+        : nodeCrypto().generateKeyPairSync("ec", { namedCurve: "P-256" });
     return new KeyPair(privateKey);
   }
 
@@ -160,7 +161,7 @@ function parseCertificate(data: string | Uint8Array): X509Certificate {
   const first = certificateBlocks(data)[0];
   if (first === undefined) throw new PEMError("no CERTIFICATE block in the PEM data");
   try {
-    return new X509Certificate(first);
+    return new (nodeCrypto().X509Certificate)(first);
   } catch (error) {
     throw new PEMError(`the certificate could not be read: ${(error as Error).message}`, { cause: error });
   }

@@ -14,7 +14,7 @@
  * failed or the TLS stream broke, `ConnectionAborted` after `abortConnection`, else the
  * lower transport's reason.
  */
-import tls from "node:tls";
+import type tls from "node:tls";
 import type { X509Certificate } from "node:crypto";
 import createDebug from "debug";
 import { Failure } from "@torsion/defer";

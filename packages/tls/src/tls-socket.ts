@@ -10,8 +10,9 @@
  * `authorizationError` itself on `'secure'` (see `TLSProtocol`).
  */
 import type { Duplex } from "node:stream";
-import tls from "node:tls";
+import type tls from "node:tls";
 import type { ITLSContextFactory, TLSRoleOptions } from "./certificate-options.js";
+import { loadedTLS, nodeTLS } from "./lazy-builtins.js";
 
 /** The handshake event of a socket made by {@link createTLSSocket}, by role. */
 export const SECURE_EVENT = { client: "secureConnect", server: "secure" } as const;
@@ -48,7 +49,7 @@ function clientOptionsOf(options: TLSRoleOptions, host: string): tls.ConnectionO
       rejectUnauthorized: true,
       ...(options.servername === undefined ? {} : { servername: options.servername }),
       ...(options.ALPNProtocols === undefined ? {} : { ALPNProtocols: options.ALPNProtocols }),
-      checkServerIdentity: (_name, cert) => tls.checkServerIdentity(checkHost, cert),
+      checkServerIdentity: (_name, cert) => nodeTLS().checkServerIdentity(checkHost, cert),
     };
     // The name checked is part of the options unless they leave it to the host connected to.
     if (options.checkHost !== undefined) clientConnectOptions.set(options, made);
@@ -64,8 +65,8 @@ export function createTLSSocket(
   carrier: Duplex,
 ): tls.TLSSocket {
   const options = contextFactory.tlsOptionsFor(role, host);
-  if (role === "client") return tls.connect({ ...clientOptionsOf(options, host), socket: carrier });
-  return new tls.TLSSocket(carrier, serverOptionsOf(options));
+  if (role === "client") return nodeTLS().connect({ ...clientOptionsOf(options, host), socket: carrier });
+  return new (nodeTLS().TLSSocket)(carrier, serverOptionsOf(options));
 }
 
 /**
@@ -89,6 +90,8 @@ export function markNative(socket: tls.TLSSocket): void {
 /** The native TLS socket under `transport` (a stream transport over one), else `null`. */
 export function nativeSocketOf(transport: object): tls.TLSSocket | null {
   const socket = (transport as { readonly socket?: unknown; readonly interposed?: unknown }).socket;
-  if (!(socket instanceof tls.TLSSocket) || (socket as tls.TLSSocket & MarkedSocket)[NATIVE] !== true) return null;
+  // No TLS socket exists before node:tls is loaded.
+  const loaded = loadedTLS();
+  if (loaded === null || !(socket instanceof loaded.TLSSocket) || (socket as tls.TLSSocket & MarkedSocket)[NATIVE] !== true) return null;
   return (transport as { interposed?: unknown }).interposed === true ? null : socket;
 }
