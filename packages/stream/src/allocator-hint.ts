@@ -20,24 +20,27 @@
  * one big buffer does: slabs then come from the heap and are reused from glibc's free
  * lists without page faults. Cost, for the whole process (the host application included):
  * the heap may keep up to twice {@link ALLOCATOR_HINT_SIZE} of freed memory resident
- * instead of returning it, and blocks below 4 MiB are no longer `mmap`ed; the block itself
+ * instead of returning it, and blocks below 8 MiB are no longer `mmap`ed; the block itself
  * takes no resident memory (it is never written). It has no effect (and does no harm) with
  * another allocator, or when `MALLOC_*` / `GLIBC_TUNABLES` settings fix the thresholds.
  * {@link DISABLE_ALLOCATOR_HINT_ENV}=1 turns it off whatever the reactor option says.
  *
- * Why 4 MiB (it was 16 MiB): measured on stream10x64k (5 interleaved rounds, 2 s each, on
- * a loaded 2-CPU machine), server page faults per MB echoed were ~32 without the hint, ~32
- * with a 1 MiB block (glibc still trims the batches the collector frees), ~17 with 4 MiB
- * and ~14 with 16 MiB; the peak RSS after pp50x64, stream10x64k and churn10 in one server
- * was ~109 MiB without the hint, ~106 with 4 MiB and ~115 with 16 MiB. 4 MiB keeps most of
- * the saving while bounding what freed heap may stay resident to 8 MiB instead of 32 MiB.
+ * Why 8 MiB (it was 16 MiB, then 4 MiB): server page faults per MB echoed on stream10x64k
+ * were ~32 without the hint, ~32 with a 1 MiB block (glibc still trims the batches the
+ * collector frees), ~17 with 4 MiB and ~14 with 16 MiB. Against the echo server of before
+ * issue #8 (16 MiB), both bundled into one file so that only the code differs, in the
+ * bench's own sequence (pp50x64, stream10x64k, churn10 in one server; two runs of 7 and 9
+ * rounds, medians): 4 MiB cost 2-12 % more server CPU per chunk when streaming and peaked
+ * at 119.6-125.1 MiB against 110.6-110.8; 8 MiB cost 0.4-2.3 % more CPU and peaked at
+ * 111.9-115.5; 16 MiB streamed fastest but peaked at 137.9. So 8 MiB: streaming at par,
+ * the same peak, and at most 16 MiB of freed heap kept resident instead of 32.
  */
 import createDebug from "debug";
 
 const debug = createDebug("torsion:stream:allocator-hint");
 
 /** Size of the block allocated and dropped once (glibc then keeps blocks below it in the heap). */
-export const ALLOCATOR_HINT_SIZE = 4 * 1024 * 1024;
+export const ALLOCATOR_HINT_SIZE = 8 * 1024 * 1024;
 
 /** Environment variable that, when set to `1`, disables the hint. */
 export const DISABLE_ALLOCATOR_HINT_ENV = "TORSION_NO_ALLOCATOR_HINT";
