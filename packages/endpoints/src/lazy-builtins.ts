@@ -6,11 +6,12 @@
  * is loaded into a process that never does (see `@torsion/tls`'s `lazy-builtins.ts`). Only
  * built-ins are loaded this way: they are always present, bundled or not.
  */
-import { createRequire } from "node:module";
+// Aliased: a bundle's documented banner (README, "Bundling") declares `createRequire` itself.
+import { createRequire as requireFrom } from "node:module";
 import type dns from "node:dns/promises";
 import type crypto from "node:crypto";
 
-const load = createRequire(import.meta.url);
+const load = requireFrom(import.meta.url);
 
 let dnsModule: typeof dns | null = null;
 let cryptoModule: typeof crypto | null = null;

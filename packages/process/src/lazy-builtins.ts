@@ -4,10 +4,11 @@
  * needed only by the first `spawnProcess` (see `@torsion/tls`'s `lazy-builtins.ts`).
  * Only built-ins are loaded this way: they are always present, bundled or not.
  */
-import { createRequire } from "node:module";
+// Aliased: a bundle's documented banner (README, "Bundling") declares `createRequire` itself.
+import { createRequire as requireFrom } from "node:module";
 import type childProcess from "node:child_process";
 
-const load = createRequire(import.meta.url);
+const load = requireFrom(import.meta.url);
 
 let childProcessModule: typeof childProcess | null = null;
 

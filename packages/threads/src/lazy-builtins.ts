@@ -5,10 +5,11 @@
  * `@torsion/tls`'s `lazy-builtins.ts`). Only built-ins are loaded this way: they are always
  * present, bundled or not.
  */
-import { createRequire } from "node:module";
+// Aliased: a bundle's documented banner (README, "Bundling") declares `createRequire` itself.
+import { createRequire as requireFrom } from "node:module";
 import type workerThreads from "node:worker_threads";
 
-const load = createRequire(import.meta.url);
+const load = requireFrom(import.meta.url);
 
 let workerThreadsModule: typeof workerThreads | null = null;
 

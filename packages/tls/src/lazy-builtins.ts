@@ -7,11 +7,12 @@
  * built-ins, 1.3-1.9 MiB: see ARCHITECTURE.md). Only built-ins are loaded this way: they
  * are always present, so a bundled application behaves the same.
  */
-import { createRequire } from "node:module";
+// Aliased: a bundle's documented banner (README, "Bundling") declares `createRequire` itself.
+import { createRequire as requireFrom } from "node:module";
 import type tls from "node:tls";
 import type crypto from "node:crypto";
 
-const load = createRequire(import.meta.url);
+const load = requireFrom(import.meta.url);
 
 let tlsModule: typeof tls | null = null;
 let cryptoModule: typeof crypto | null = null;
