@@ -23,6 +23,7 @@ export default tseslint.config(
     ignores: [
       "**/node_modules/**",
       "**/dist/**",
+      "packages/*/bundle/**",
       "**/dist-test/**",
       "**/dist-types/**",
       "**/coverage/**",

@@ -29,6 +29,11 @@ function collect(dir, out) {
   }
 }
 
+// The packages' exports point at bundle/ (scripts/bundle-packages.mjs); rebuilding the bundles
+// here means a bare `tsc -b` never leaves the tests running stale code.
+const bundled = spawnSync(process.execPath, ["scripts/bundle-packages.mjs"], { stdio: "inherit" });
+if (bundled.status !== 0) process.exit(bundled.status ?? 1);
+
 const files = [];
 for (const root of roots) collect(root, files);
 const filter = process.env.TORSION_TEST_FILTER;

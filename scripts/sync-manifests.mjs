@@ -8,6 +8,18 @@ const REPO = "https://github.com/torsion-js/torsion";
 const check = process.argv.includes("--check");
 const problems = [];
 
+/** `exports` with each JavaScript target under ./bundle/ instead of ./dist/. */
+function bundledExports(exports) {
+  const out = {};
+  for (const [subpath, target] of Object.entries(exports ?? {})) {
+    out[subpath] =
+      typeof target === "object" && target !== null && typeof target.default === "string"
+        ? { ...target, default: target.default.replace(/^\.\/dist\//, "./bundle/") }
+        : target;
+  }
+  return out;
+}
+
 function expected(dir, manifest) {
   const scoped = manifest.name.startsWith("@");
   const out = { ...manifest };
@@ -16,7 +28,10 @@ function expected(dir, manifest) {
   out.repository = { type: "git", url: `git+${REPO}.git`, directory: `packages/${dir}` };
   out.homepage = `${REPO}/tree/main/packages/${dir}#readme`;
   out.bugs = { url: `${REPO}/issues` };
-  out.files = ["dist", "src", "README.md", "LICENSE"];
+  // The scoped packages ship their JavaScript as bundles (scripts/bundle-packages.mjs); the
+  // umbrella ships tsc's modules. Both ship dist/ for the types.
+  out.files = scoped ? ["dist", "bundle", "src", "README.md", "LICENSE"] : ["dist", "src", "README.md", "LICENSE"];
+  if (scoped) out.exports = bundledExports(out.exports);
   if (scoped) out.publishConfig = { access: "public" };
   for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
     const deps = out[field];

@@ -52,14 +52,26 @@ describe("the packed packages", { timeout: 240_000 }, () => {
     if (work !== "") rmSync(work, { recursive: true, force: true });
   });
 
-  it("each carry the LICENSE, a README, the compiled code and the sources their maps point at", () => {
+  it("each carry the LICENSE, a README, the code their exports name and the sources their maps point at", () => {
     for (const dir of readdirSync(join(app, "node_modules", "@torsion"))) {
       const pkg = join(app, "node_modules", "@torsion", dir);
-      for (const file of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "src/index.ts"]) {
+      const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as {
+        exports: Record<string, string | { types: string; default: string }>;
+      };
+      const main = manifest.exports["."];
+      assert.ok(typeof main === "object", `@torsion/${dir} exports "."`);
+      for (const file of ["LICENSE", "README.md", main.default, main.types, "src/index.ts"]) {
         assert.ok(existsSync(join(pkg, file)), `@torsion/${dir} has ${file}`);
       }
-      const map = JSON.parse(readFileSync(join(pkg, "dist", "index.js.map"), "utf8")) as { sources: string[] };
-      for (const source of map.sources) assert.ok(existsSync(join(pkg, "dist", source)), `@torsion/${dir}: ${source} exists`);
+      // The shipped JavaScript (a bundle, see scripts/bundle-packages.mjs) and the types.
+      for (const code of [main.default, main.types]) {
+        const mapFile = join(pkg, `${code}.map`);
+        const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sources: string[] };
+        assert.ok(map.sources.length > 0, `${mapFile} names its sources`);
+        for (const source of map.sources) {
+          assert.ok(existsSync(join(mapFile, "..", source)), `@torsion/${dir}: ${source} (from ${code}.map) exists`);
+        }
+      }
     }
   });
 

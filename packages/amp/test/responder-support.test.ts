@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 import { Failure } from "@torsion/defer";
 import { Command, RemoteAmpError, UnknownRemoteError } from "@torsion/amp";
-import { massageError } from "../dist/responder-support.js";
+import { massageError } from "@torsion/amp/internal";
 
 class BadInput extends Error {}
 const Cmd = Command.define({ commandName: "Cmd", errors: { BAD: BadInput } });
