@@ -77,8 +77,9 @@ async function bundle(dir) {
     chunkNames: "chunk-[hash]",
     logLevel: "warning",
   });
+  const declared = declaredClasses(dir);
   for (const entry of readdirSync(outdir, { recursive: true })) {
-    if (String(entry).endsWith(".js")) fixClassNames(dir, join(outdir, String(entry)));
+    if (String(entry).endsWith(".js")) fixClassNames(declared, join(outdir, String(entry)));
   }
 }
 
@@ -101,14 +102,13 @@ const TOP_LEVEL_CLASS = /^(?:export )?var ([\w$]+) = class(?! extends\b)(?: ([\w
  * `constructor.name`). esbuild writes a top-level class as `var A = class ...`; one whose
  * body refers to itself becomes `var A = class _A`, named "_A": a static block gives it "A"
  * back, once per class. A class renamed for a clash between modules (`var A2 = class`) fails
- * the build: give one of them another name.
+ * the build: give one of them another name. `declared`: the class names of the package's dist/.
  */
-function fixClassNames(dir, file) {
+function fixClassNames(declared, file) {
   const code = readFileSync(file, "utf8").replace(
     SELF_NAMED,
     (_line, head, name) => `${head} static { Object.defineProperty(this, "name", { value: "${name}" }); }`,
   );
-  const declared = declaredClasses(dir);
   for (const [, name, inner] of code.matchAll(TOP_LEVEL_CLASS)) {
     const shown = inner === undefined || inner === `_${name}` ? name : inner;
     if (!declared.has(shown)) throw new Error(`${file}: class ${shown} is not a class of the sources (renamed by the bundler?)`);
